@@ -1,0 +1,62 @@
+// Results files in HDF5, laid out as docs/hdf5-format.md describes: self-describing, with
+// provenance, units and named dimensions, readable by h5py and by xarray (h5netcdf) without
+// help. The HDF5 library stays behind this header: callers never see an hid_t.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "salvosim/plan.hpp"
+#include "salvosim/results.hpp"
+#include "salvosim/simulate.hpp"
+
+namespace salvosim {
+
+// The layout's version, stored as the root attribute `version`. A change that old readers
+// would misread bumps the major; adding datasets or attributes bumps the minor.
+inline constexpr int results_format_major = 1;
+inline constexpr int results_format_minor = 0;
+
+// Writes one results file. It is written under a temporary name beside `path`
+// (`<path>.<pid>.partial`) and renamed to `path` only by finish(): destroyed unfinished (an
+// error, a cancelled run), it removes the temporary file, so a file at `path` is always whole.
+//
+// With per_trial and/or per_threat, feed it every chunk of the run in trial order (as the
+// ChunkSink of run_trials, with keep_records / keep_outcomes set): rows are appended to the
+// file chunk by chunk, so memory stays flat however many trials are run.
+//
+// Every failure throws std::runtime_error naming the file and what went wrong.
+class ResultsFileWriter {
+ public:
+  // `info` is the run about to be written: its first_trial is where the per-trial rows must
+  // start, and finish() checks that the results come from the same run (seed, first trial).
+  ResultsFileWriter(const std::string& path, const Plan& plan, const RunInfo& info, bool per_trial,
+                    bool per_threat);
+  ResultsFileWriter(ResultsFileWriter&&) noexcept;
+  ResultsFileWriter& operator=(ResultsFileWriter&&) noexcept;
+  ~ResultsFileWriter();
+
+  // Appends the chunk's per-trial records and/or per-threat outcomes. Chunks must follow one
+  // another without gaps, starting at info.first_trial.
+  void write_chunk(const TrialChunk& chunk);
+  // Writes the provenance (from results.info) and the summary, closes the file and renames
+  // it to `path`. With per-trial data, results.info.trials must equal the rows written.
+  void finish(const Results& results);
+
+  // The temporary name the file is written under until finish().
+  const std::string& temporary_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A results file with the summary only (no per-trial or per-threat data).
+void write_results(const std::string& path, const Plan& plan, const Results& results);
+
+// The summary arrays, their coordinates and the RunInfo of a results file. Throws
+// std::runtime_error for a missing file, a file that is not HDF5 or not a salvosim results
+// file, a file of another major format version, or a missing dataset.
+Results read_results(const std::string& path);
+
+}  // namespace salvosim

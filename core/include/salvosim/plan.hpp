@@ -1,0 +1,116 @@
+// A scenario compiled for the kernel: flat per-threat, per-layer and per-(layer, group)
+// tables, so the trial loop never looks anything up by name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "salvosim/scenario.hpp"
+
+namespace salvosim {
+
+// Per-layer counters of one trial, in the order of every per-layer metric array.
+enum class LayerMetric : std::int64_t {
+  engagements = 0,
+  fired = 1,
+  intercepts = 2,
+  missed_window = 3,      // the request came too late for the window, even with a free channel
+  missed_no_channel = 4,  // it would have fit, but no channel came free in time
+  missed_magazine = 5,    // the magazine was empty
+};
+inline constexpr std::int64_t layer_metric_count = 6;
+inline constexpr const char* layer_metric_names[layer_metric_count] = {
+    "engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine"};
+
+// Where each count of one trial sits in its flat record of int64 (one record per trial).
+struct RecordLayout {
+  std::int64_t groups = 0;
+  std::int64_t layers = 0;
+
+  std::int64_t fate(std::int64_t group, Fate fate) const {
+    return group * fate_count + static_cast<std::int64_t>(fate);
+  }
+  std::int64_t engaged(std::int64_t group) const { return groups * fate_count + group; }
+  std::int64_t group_intercepts(std::int64_t group, std::int64_t layer) const {
+    return groups * (fate_count + 1) + group * layers + layer;
+  }
+  std::int64_t layer_metric(std::int64_t layer, LayerMetric metric) const {
+    return groups * (fate_count + 1 + layers) + layer * layer_metric_count +
+           static_cast<std::int64_t>(metric);
+  }
+  std::int64_t size() const { return groups * (fate_count + 1 + layers) + layers * layer_metric_count; }
+};
+
+// How layer l treats threats of group g (the `engages` entry for the group's name, else for
+// its class).
+struct PlanEngagement {
+  bool engages = false;
+  double detect = 0.0;
+  double open = 0.0;
+  double close = 0.0;
+  // kill_probability[n] = 1 - (1 - pk)^n for n = 0..shots: a partial salvo fires fewer.
+  std::vector<double> kill_probability;
+};
+
+struct PlanLayer {
+  std::string name;
+  std::int64_t channels = 1;  // fire_units x channels
+  double engagement_time = 0.0;
+  std::int64_t magazine = -1;  // -1: unlimited
+  std::int64_t shots = 1;
+  bool shoot_look_shoot = false;
+  double look_time = 0.0;
+  std::int64_t max_engagements = 1;  // per threat; INT64_MAX when unlimited
+  double kill_assessment = 1.0;
+  bool point_defense = false;
+  double coverage = 1.0;
+  double cost = 0.0;
+};
+
+struct PlanGroup {
+  std::string name;
+  std::string threat_class;
+  std::int64_t first_threat = 0;
+  std::int64_t count = 0;
+  double p_launch = 1.0;
+  double p_flight = 1.0;
+  double defended_fraction = 1.0;
+  double flight_mean = 0.0;
+  double flight_sd = 0.0;
+  bool launch_by_waves = false;
+  double launch_start = 0.0;
+  double launch_duration = 0.0;
+  double cost = 0.0;
+};
+
+// A set of groups that statistics are reported for: each group, each class, and all.
+struct Selection {
+  enum class Kind { group, threat_class, all };
+  std::string label;  // the group name, "class:<class>", or "all"
+  Kind kind = Kind::group;
+  std::vector<std::int64_t> groups;
+};
+
+struct Plan {
+  std::vector<PlanGroup> groups;
+  std::vector<PlanLayer> layers;
+  std::vector<PlanEngagement> engagements;  // [layer * groups.size() + group]
+  std::vector<std::int32_t> threat_group;   // [threat]
+  std::vector<double> threat_wave_time;     // [threat]; used when its group launches by waves
+  std::vector<Selection> selections;
+  RecordLayout layout;
+  double threat_cost = 0.0;  // of the whole salvo: every threat counts, launched or not
+
+  std::int64_t threat_count() const { return static_cast<std::int64_t>(threat_group.size()); }
+  std::int64_t group_count() const { return static_cast<std::int64_t>(groups.size()); }
+  std::int64_t layer_count() const { return static_cast<std::int64_t>(layers.size()); }
+  const PlanEngagement& engagement(std::int64_t layer, std::int64_t group) const {
+    return engagements[static_cast<std::size_t>(layer * group_count() + group)];
+  }
+};
+
+// Validates (throws ConfigError) and compiles.
+Plan compile(const Scenario& scenario);
+
+}  // namespace salvosim

@@ -1,0 +1,78 @@
+// Statistics over trials, computed from the integer tallies, as named arrays with named
+// dimensions: the same shape in C++, in the HDF5 file, in JSON and in NumPy.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "salvosim/plan.hpp"
+#include "salvosim/tallies.hpp"
+
+namespace salvosim {
+
+// What produced a set of results: stored in every output (provenance).
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_text;  // the full config text, when loaded from one
+  std::string source_name;
+  std::uint64_t seed = 0;
+  std::uint64_t first_trial = 0;
+  std::int64_t trials = 0;
+  int threads = 0;
+  std::string salvosim_version;
+  std::string git_sha1;
+  std::string created;  // ISO 8601, UTC
+};
+
+// A dimension: its labels (selection, fate, layer, ...) or its integer values (count, ...).
+struct Coordinate {
+  std::string name;
+  std::vector<std::string> labels;
+  std::vector<std::int64_t> values;
+  std::int64_t size() const {
+    return static_cast<std::int64_t>(labels.empty() ? values.size() : labels.size());
+  }
+};
+
+// A row-major array of doubles (statistics) or of int64 (counts, exact sums).
+struct DataArray {
+  std::string name;
+  std::string units;
+  std::string description;
+  std::vector<std::string> dims;
+  std::vector<std::int64_t> shape;
+  std::vector<double> values;         // when !integer
+  std::vector<std::int64_t> integers;  // when integer
+  bool integer = false;
+
+  std::int64_t size() const;
+  std::int64_t offset(std::initializer_list<std::int64_t> index) const;  // checked
+};
+
+struct Results {
+  RunInfo info;
+  std::vector<Coordinate> coordinates;
+  std::vector<DataArray> arrays;
+
+  const Coordinate& coordinate(const std::string& name) const;
+  const DataArray& array(const std::string& name) const;
+  bool has_array(const std::string& name) const;
+  // The position of `label` along dimension `dim`; throws std::out_of_range naming both.
+  std::int64_t index(const std::string& dim, const std::string& label) const;
+  // One value of a floating-point array, e.g. value("fate_mean", {selection, fate}).
+  double value(const std::string& array_name, std::initializer_list<std::int64_t> index) const;
+};
+
+// Quantiles reported for counts and rates.
+inline constexpr double reported_quantiles[] = {0.025, 0.05, 0.5, 0.95, 0.975};
+
+// Mean, standard error, quantiles, 95% confidence intervals, histograms and exact sums.
+Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info);
+
+// The q-quantile of a histogram of integer values: the smallest value v with at least
+// q * total of the trials at or below v (the inverse of the empirical distribution).
+std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q);
+
+}  // namespace salvosim

@@ -1,0 +1,120 @@
+// The scenario model of docs/model.md as plain data: what a config file says, nothing more.
+// Loading (config.hpp) fills these structs; validation (validate.hpp) checks every rule;
+// compilation (plan.hpp) turns them into the flat tables the kernel reads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace salvosim {
+
+// Where a value came from in a config file (1-based line and column; 0 when unknown,
+// e.g. for a scenario built or edited from Python).
+struct SourcePosition {
+  std::string file;
+  std::int64_t line = 0;
+  std::int64_t column = 0;
+};
+
+struct Wave {
+  double time = 0.0;
+  std::int64_t count = 0;
+};
+
+// Launch times of a threat group: uniform on [start, start + duration], or explicit waves
+// whose counts add up to the group's count (threats are assigned to waves in index order).
+struct LaunchSpec {
+  enum class Kind { uniform, waves };
+  Kind kind = Kind::uniform;
+  double start = 0.0;
+  double duration = 0.0;
+  std::vector<Wave> waves;
+};
+
+// Normal, truncated to > 0.
+struct FlightTime {
+  double mean = 0.0;
+  double sd = 0.0;
+};
+
+struct ThreatGroup {
+  std::string name;
+  std::string threat_class;  // the config key is `class`
+  std::int64_t count = 0;
+  LaunchSpec launch;
+  FlightTime flight_time;
+  double p_launch = 1.0;
+  double p_flight = 1.0;
+  double defended_fraction = 1.0;
+  double cost = 0.0;
+};
+
+// Seconds before impact: a layer may engage a threat within [T - open, T - close].
+struct Window {
+  double open = 0.0;
+  double close = 0.0;
+};
+
+// One `engages.<target>` entry of a layer; `target` is a threat group name or a class.
+struct EngagementSpec {
+  std::string target;
+  double pk = 0.0;
+  double detect = 1.0;
+  Window window;
+};
+
+enum class Doctrine { salvo, shoot_look_shoot };
+
+struct Layer {
+  std::string name;
+  std::int64_t fire_units = 1;
+  std::int64_t channels = 1;
+  double engagement_time = 0.0;
+  std::optional<std::int64_t> interceptors;     // nullopt: "unlimited"
+  std::int64_t shots = 1;
+  Doctrine doctrine = Doctrine::salvo;
+  double look_time = 0.0;
+  std::optional<std::int64_t> max_engagements;  // nullopt: "unlimited"
+  double kill_assessment = 1.0;
+  bool point_defense = false;
+  double coverage = 1.0;
+  double cost = 0.0;
+  std::vector<EngagementSpec> engages;  // in the order the config lists them
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::vector<ThreatGroup> threats;
+  std::vector<Layer> layers;
+
+  // Provenance: the text the scenario was loaded from (empty when built in code) and the
+  // file name it came from; both are stored in every output file.
+  std::string source_text;
+  std::string source_name;
+
+  // Key path (as in ConfigProblem::key_path) -> where it was written, so that a rule broken
+  // by a value is reported at the value's line. Filled by the TOML loader only.
+  std::map<std::string, SourcePosition> positions;
+};
+
+// The five fates of MODEL.md §2.7, in the order every array of fates uses.
+enum class Fate : std::int8_t {
+  launch_failure = 0,
+  flight_failure = 1,
+  intercepted = 2,
+  leaked_defended = 3,
+  leaked_open = 4,
+};
+inline constexpr std::int64_t fate_count = 5;
+inline constexpr const char* fate_names[fate_count] = {
+    "launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open"};
+
+inline const char* to_string(Doctrine doctrine) {
+  return doctrine == Doctrine::salvo ? "salvo" : "shoot-look-shoot";
+}
+
+}  // namespace salvosim

@@ -1,0 +1,85 @@
+// Integer sums over trials: everything the statistics are computed from. Being integers,
+// they add up exactly and in any order, so results are byte-identical whatever the number
+// of threads, processes or shards that produced them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "salvosim/plan.hpp"
+
+namespace salvosim {
+
+// The three interception rates of docs/model.md §3.
+enum class Rate : std::int64_t { launched = 0, engaged = 1, threatening = 2 };
+inline constexpr std::int64_t rate_count = 3;
+inline constexpr const char* rate_names[rate_count] = {"launched", "engaged", "threatening"};
+
+// Per-trial rates are ratios; they are summed in fixed point (2^32 = a rate of 1), exact to
+// 2^-32 per trial, and histogrammed in bins of 1/rate_bins.
+inline constexpr std::int64_t rate_fixed_one = std::int64_t{1} << 32;
+inline constexpr std::int64_t rate_bins = 10000;
+// Fixed-point sums of up to this many trials cannot overflow.
+inline constexpr std::int64_t max_trials_per_tally = (std::int64_t{1} << 31) - 1;
+
+// 128-bit integers for exact intermediate products (a GCC/Clang extension).
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
+struct Moments {
+  std::int64_t sum = 0;
+  std::int64_t sum_squares = 0;
+  void add(std::int64_t value) {
+    sum += value;
+    sum_squares += value * value;
+  }
+  void merge(const Moments& other) {
+    sum += other.sum;
+    sum_squares += other.sum_squares;
+  }
+};
+
+// A histogram of a non-negative integer per trial; it grows to the largest value seen.
+struct Histogram {
+  std::vector<std::int64_t> counts;
+  void add(std::int64_t value);
+  void merge(const Histogram& other);
+};
+
+struct RateTally {
+  std::int64_t defined = 0;  // trials whose denominator was > 0
+  Moments fixed;             // of the rate in fixed point
+  Histogram bins;            // rate_bins + 1 bins: floor(rate * rate_bins)
+};
+
+class Tallies {
+ public:
+  explicit Tallies(const Plan& plan);
+
+  // Adds one trial's record (plan.layout).
+  void add(const std::int64_t* record);
+  void merge(const Tallies& other);
+
+  std::int64_t trials = 0;
+  // [selection][fate]: counts of threats per trial.
+  std::vector<Moments> fates;
+  std::vector<Histogram> fate_histograms;
+  // [selection]: threats engaged at least once, per trial.
+  std::vector<Moments> engaged;
+  // [selection][layer]: intercepts made by each layer.
+  std::vector<Moments> intercepts;
+  // [layer][metric]
+  std::vector<Moments> layer_metrics;
+  // [layer]: interceptors fired per trial.
+  std::vector<Histogram> fired_histograms;
+  // [layer][layer]: sum over trials of fired(l) * fired(m), for the spread of the total cost.
+  std::vector<std::int64_t> fired_cross;
+  // [selection][rate]
+  std::vector<RateTally> rates;
+
+ private:
+  const Plan* plan_;
+  std::vector<std::int64_t> selection_counts_;  // scratch: one selection's counts of a trial
+};
+
+}  // namespace salvosim

@@ -1,0 +1,97 @@
+// What the TOML loader (config.cpp) and the rule checker (validate.cpp) share: how key paths
+// are spelled, how numbers are printed in messages, and "did you mean". Not installed.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "salvosim/config.hpp"
+#include "salvosim/scenario.hpp"
+
+namespace salvosim::detail {
+
+// `threat[1] "mrbm"`, or `threat[1]` for an entry without a name: the prefix of every key
+// path inside an entry of an array of tables.
+inline std::string entry_path(std::string_view array, std::int64_t index, std::string_view name) {
+  std::string path = std::string(array) + "[" + std::to_string(index) + "]";
+  if (!name.empty()) path += " \"" + std::string(name) + "\"";
+  return path;
+}
+inline std::string threat_path(std::int64_t index, std::string_view name) {
+  return entry_path("threat", index, name);
+}
+inline std::string layer_path(std::int64_t index, std::string_view name) {
+  return entry_path("layer", index, name);
+}
+
+// The shortest text that reads back as the same double (1.3, 30, 35000, 1e+300, inf, nan),
+// so a message shows the value as the user wrote it rather than 1.3000000000000000444; plain
+// digits over the range where people write them so.
+inline std::string format_number(double value) {
+  char buffer[400];  // fixed notation of the largest double in range below needs < 30
+  const double magnitude = value < 0 ? -value : value;
+  const bool plain = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15);
+  auto result = plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+                      : std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions, which are the
+// commonest typo), ignoring case so that "pK" is one step from nothing but "pk".
+inline std::int64_t edit_distance(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::int64_t>> d(n + 1, std::vector<std::int64_t>(m + 1, 0));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = static_cast<std::int64_t>(i);
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<std::int64_t>(j);
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::int64_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+// ` (did you mean "pk"?)` when one candidate is close enough to `word` to be a likely typo
+// (at most one edit per three characters), else "". The first of equally close ones wins.
+inline std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  std::int64_t best_distance = 0;
+  for (const std::string& candidate : candidates) {
+    if (candidate == word) continue;
+    const std::int64_t distance = edit_distance(word, candidate);
+    const auto longer = static_cast<std::int64_t>(std::max(word.size(), candidate.size()));
+    if (3 * distance > longer) continue;
+    if (best == nullptr || distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  return best == nullptr ? std::string() : " (did you mean \"" + *best + "\"?)";
+}
+
+// Said of look_time and max_engagements in a salvo layer, by the loader when the key is
+// written at all and by validate() when an in-memory value differs from the default.
+inline std::string only_for_shoot_look_shoot() {
+  return "applies only to doctrine \"shoot-look-shoot\", but this layer's doctrine is \"salvo\"";
+}
+
+// validate(), except that a rule is skipped when it involves a key path in `unreadable`: the
+// loader has already reported those values (wrong type, missing required key), and a rule
+// checked on the default left in their place would only repeat or confuse that report.
+std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
+                                             const std::set<std::string>& unreadable);
+
+}  // namespace salvosim::detail

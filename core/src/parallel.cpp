@@ -1,0 +1,49 @@
+#include "salvosim/parallel.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#if SALVOSIM_WITH_TBB
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#endif
+
+namespace salvosim {
+
+int worker_count(int threads) {
+  if (threads < 0) throw std::invalid_argument("threads must be >= 0 (0: all cores), got " + std::to_string(threads));
+#if SALVOSIM_WITH_TBB
+  return threads == 0 ? tbb::this_task_arena::max_concurrency() : threads;
+#else
+  return 1;
+#endif
+}
+
+void parallel_blocks(std::int64_t begin, std::int64_t end, std::int64_t grain, int threads,
+                     const std::function<void(std::int64_t, std::int64_t, int)>& work) {
+  if (grain < 1) throw std::invalid_argument("parallel_blocks: grain must be >= 1");
+  if (end <= begin) return;
+#if SALVOSIM_WITH_TBB
+  const int workers = worker_count(threads);
+  if (workers == 1) {
+    for (std::int64_t b = begin; b < end; b += grain) work(b, std::min(end, b + grain), 0);
+    return;
+  }
+  // An arena of exactly `workers` slots: current_thread_index() is then a slot in
+  // [0, workers) that no other task running at the same time holds.
+  tbb::task_arena arena(workers);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),
+                      [&](const tbb::blocked_range<std::int64_t>& range) {
+                        work(range.begin(), range.end(), tbb::this_task_arena::current_thread_index());
+                      },
+                      tbb::simple_partitioner());
+  });
+#else
+  (void)worker_count(threads);
+  for (std::int64_t b = begin; b < end; b += grain) work(b, std::min(end, b + grain), 0);
+#endif
+}
+
+}  // namespace salvosim

@@ -1,0 +1,141 @@
+#include "salvosim/plan.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "salvosim/config.hpp"
+
+namespace salvosim {
+namespace {
+
+PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat) {
+  PlanGroup group;
+  group.name = threat.name;
+  group.threat_class = threat.threat_class;
+  group.first_threat = first_threat;
+  group.count = threat.count;
+  group.p_launch = threat.p_launch;
+  group.p_flight = threat.p_flight;
+  group.defended_fraction = threat.defended_fraction;
+  group.flight_mean = threat.flight_time.mean;
+  group.flight_sd = threat.flight_time.sd;
+  group.launch_by_waves = threat.launch.kind == LaunchSpec::Kind::waves;
+  group.launch_start = threat.launch.start;
+  group.launch_duration = threat.launch.duration;
+  group.cost = threat.cost;
+  return group;
+}
+
+PlanLayer compile_layer(const Layer& layer) {
+  PlanLayer plan;
+  plan.name = layer.name;
+  plan.channels = layer.fire_units * layer.channels;
+  plan.engagement_time = layer.engagement_time;
+  plan.magazine = layer.interceptors.value_or(-1);
+  plan.shots = layer.shots;
+  plan.shoot_look_shoot = layer.doctrine == Doctrine::shoot_look_shoot;
+  plan.look_time = plan.shoot_look_shoot ? layer.look_time : 0.0;
+  plan.max_engagements = plan.shoot_look_shoot
+                             ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max())
+                             : 1;
+  plan.kill_assessment = layer.kill_assessment;
+  plan.point_defense = layer.point_defense;
+  plan.coverage = layer.coverage;
+  plan.cost = layer.cost;
+  return plan;
+}
+
+PlanEngagement compile_engagement(const EngagementSpec& spec, std::int64_t shots) {
+  PlanEngagement engagement;
+  engagement.engages = true;
+  engagement.detect = spec.detect;
+  engagement.open = spec.window.open;
+  engagement.close = spec.window.close;
+  engagement.kill_probability.resize(static_cast<std::size_t>(shots + 1));
+  for (std::int64_t n = 0; n <= shots; ++n) {
+    engagement.kill_probability[static_cast<std::size_t>(n)] =
+        1.0 - std::pow(1.0 - spec.pk, static_cast<double>(n));
+  }
+  return engagement;
+}
+
+// The entry of `layer` for a group: its name wins over its class.
+const EngagementSpec* find_engagement(const Layer& layer, const ThreatGroup& group) {
+  const EngagementSpec* by_class = nullptr;
+  for (const EngagementSpec& spec : layer.engages) {
+    if (spec.target == group.name) return &spec;
+    if (spec.target == group.threat_class) by_class = &spec;
+  }
+  return by_class;
+}
+
+std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups) {
+  std::vector<Selection> selections;
+  Selection all{"all", Selection::Kind::all, {}};
+  std::map<std::string, std::vector<std::int64_t>> classes;  // sorted: a stable order
+  for (std::int64_t g = 0; g < static_cast<std::int64_t>(groups.size()); ++g) {
+    selections.push_back({groups[g].name, Selection::Kind::group, {g}});
+    if (!groups[g].threat_class.empty()) classes[groups[g].threat_class].push_back(g);
+    all.groups.push_back(g);
+  }
+  for (auto& [name, members] : classes) {
+    selections.push_back({"class:" + name, Selection::Kind::threat_class, std::move(members)});
+  }
+  selections.push_back(std::move(all));
+  return selections;
+}
+
+// Selection labels share one namespace with group names: refuse names that would collide.
+void check_reserved_names(const Scenario& scenario) {
+  std::vector<ConfigProblem> problems;
+  for (std::size_t g = 0; g < scenario.threats.size(); ++g) {
+    const std::string& name = scenario.threats[g].name;
+    if (name == "all" || name.rfind("class:", 0) == 0) {
+      std::string path = "threat[" + std::to_string(g) + "] \"" + name + "\".name";
+      SourcePosition where;
+      if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+      problems.push_back({where.file, where.line, where.column, path,
+                          "the name \"all\" and names starting with \"class:\" are reserved for "
+                          "the statistics over all threats and over a class"});
+    }
+  }
+  if (!problems.empty()) throw ConfigError(std::move(problems));
+}
+
+}  // namespace
+
+Plan compile(const Scenario& scenario) {
+  validate_or_throw(scenario);
+  check_reserved_names(scenario);
+
+  Plan plan;
+  for (const ThreatGroup& threat : scenario.threats) {
+    const std::int64_t group_index = plan.group_count();
+    plan.groups.push_back(compile_group(threat, plan.threat_count()));
+    plan.threat_cost += threat.cost * static_cast<double>(threat.count);
+    for (std::int64_t i = 0; i < threat.count; ++i) {
+      plan.threat_group.push_back(static_cast<std::int32_t>(group_index));
+      plan.threat_wave_time.push_back(0.0);
+    }
+    if (threat.launch.kind == LaunchSpec::Kind::waves) {
+      // Threats are assigned to waves in index order.
+      std::size_t next = static_cast<std::size_t>(plan.groups.back().first_threat);
+      for (const Wave& wave : threat.launch.waves) {
+        for (std::int64_t i = 0; i < wave.count; ++i) plan.threat_wave_time[next++] = wave.time;
+      }
+    }
+  }
+  for (const Layer& layer : scenario.layers) {
+    plan.layers.push_back(compile_layer(layer));
+    for (const ThreatGroup& threat : scenario.threats) {
+      const EngagementSpec* spec = find_engagement(layer, threat);
+      plan.engagements.push_back(spec ? compile_engagement(*spec, layer.shots) : PlanEngagement{});
+    }
+  }
+  plan.selections = make_selections(plan.groups);
+  plan.layout = RecordLayout{plan.group_count(), plan.layer_count()};
+  return plan;
+}
+
+}  // namespace salvosim

@@ -1,0 +1,252 @@
+#include "salvosim/report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "salvosim/tallies.hpp"
+
+namespace salvosim {
+namespace {
+
+std::string fixed(double value, int decimals) {
+  if (std::isnan(value)) return "-";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string mean_pm_se(double mean, double se, int decimals) {
+  return fixed(mean, decimals) + " ± " + fixed(se, decimals);
+}
+
+// Columns padded to their widest cell; the first column left-aligned, the others right.
+class TextTable {
+ public:
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  std::string str() const {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows_) {
+      for (std::size_t c = 0; c < r.size(); ++c) {
+        if (c >= width.size()) width.push_back(0);
+        width[c] = std::max(width[c], display_width(r[c]));
+      }
+    }
+    std::string out;
+    for (const auto& r : rows_) {
+      std::string line;
+      for (std::size_t c = 0; c < r.size(); ++c) {
+        const std::string pad(width[c] - display_width(r[c]), ' ');
+        line += c == 0 ? r[c] + pad : "  " + pad + r[c];
+      }
+      out += line + "\n";
+    }
+    return out;
+  }
+
+ private:
+  // Counts UTF-8 code points, not bytes, so that "±" takes one column.
+  static std::size_t display_width(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    return n;
+  }
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (ch < 0x20) {
+          char esc[8];
+          std::snprintf(esc, sizeof esc, "\\u%04x", ch);
+          out += esc;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+std::string json_mean_se(double mean, double se) {
+  return "{\"mean\": " + json_number(mean) + ", \"se\": " + json_number(se) + "}";
+}
+
+// Joins "key": value pairs into an object.
+std::string json_object(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string out = "{";
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    out += (k ? ", " : "") + json_string(members[k].first) + ": " + members[k].second;
+  }
+  return out + "}";
+}
+
+std::string json_fates(const Results& r, std::int64_t sel) {
+  std::vector<std::pair<std::string, std::string>> fates;
+  for (std::int64_t f = 0; f < fate_count; ++f) {
+    fates.emplace_back(fate_names[f], json_mean_se(r.value("fate_mean", {sel, f}), r.value("fate_se", {sel, f})));
+  }
+  fates.emplace_back("engaged", json_mean_se(r.value("engaged_mean", {sel}), r.value("engaged_se", {sel})));
+  return json_object(fates);
+}
+
+std::string json_rates(const Results& r, std::int64_t sel) {
+  std::vector<std::pair<std::string, std::string>> rates;
+  const std::int64_t median = 2;  // reported_quantiles[2] == 0.5
+  for (std::int64_t k = 0; k < rate_count; ++k) {
+    rates.emplace_back(rate_names[k],
+                       json_object({{"mean", json_number(r.value("rate_mean", {sel, k}))},
+                                    {"se", json_number(r.value("rate_se", {sel, k}))},
+                                    {"ci95", "[" + json_number(r.value("rate_ci95_low", {sel, k})) + ", " +
+                                                 json_number(r.value("rate_ci95_high", {sel, k})) + "]"},
+                                    {"median", json_number(r.value("rate_quantile", {sel, k, median}))},
+                                    {"interval95", "[" + json_number(r.value("rate_quantile", {sel, k, 0})) + ", " +
+                                                       json_number(r.value("rate_quantile", {sel, k, 4})) + "]"},
+                                    {"trials", json_number(r.value("rate_trials", {sel, k}))}}));
+  }
+  return json_object(rates);
+}
+
+}  // namespace
+
+std::string format_table(const Results& r) {
+  const Coordinate& selections = r.coordinate("selection");
+  const Coordinate& layers = r.coordinate("layer");
+  const auto n_layers = layers.size();
+  std::ostringstream out;
+  out << "salvosim " << r.info.salvosim_version << ": scenario \"" << r.info.scenario_name << "\", "
+      << r.info.trials << " trials, seed " << r.info.seed << "\n\n";
+
+  out << "Threats per trial: mean ± standard error [5%, 50%, 95% of trials]\n";
+  TextTable fates;
+  std::vector<std::string> header{"group"};
+  for (const char* name : fate_names) header.emplace_back(name);
+  header.emplace_back("engaged");
+  fates.row(header);
+  for (std::int64_t s = 0; s < selections.size(); ++s) {
+    std::vector<std::string> row{selections.labels[s]};
+    for (std::int64_t f = 0; f < fate_count; ++f) {
+      row.push_back(mean_pm_se(r.value("fate_mean", {s, f}), r.value("fate_se", {s, f}), 2) + " [" +
+                    fixed(r.value("fate_quantile", {s, f, 1}), 0) + ", " + fixed(r.value("fate_quantile", {s, f, 2}), 0) +
+                    ", " + fixed(r.value("fate_quantile", {s, f, 3}), 0) + "]");
+    }
+    row.push_back(mean_pm_se(r.value("engaged_mean", {s}), r.value("engaged_se", {s}), 2));
+    fates.row(row);
+  }
+  out << fates.str() << "\n";
+
+  if (n_layers > 0) {
+    out << "Intercepts per trial, by layer (mean)\n";
+    TextTable by_layer;
+    std::vector<std::string> head{"group"};
+    for (const auto& name : layers.labels) head.push_back(name);
+    by_layer.row(head);
+    for (std::int64_t s = 0; s < selections.size(); ++s) {
+      std::vector<std::string> row{selections.labels[s]};
+      for (std::int64_t l = 0; l < n_layers; ++l) row.push_back(fixed(r.value("intercepts_mean", {s, l}), 2));
+      by_layer.row(row);
+    }
+    out << by_layer.str() << "\n";
+
+    out << "Layers per trial: mean ± standard error (missed requests by cause)\n";
+    TextTable table;
+    std::vector<std::string> head2{"layer"};
+    for (const char* name : layer_metric_names) head2.emplace_back(name);
+    head2.emplace_back("interceptor cost");
+    table.row(head2);
+    for (std::int64_t l = 0; l < n_layers; ++l) {
+      std::vector<std::string> row{layers.labels[l]};
+      for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+        row.push_back(mean_pm_se(r.value("layer_mean", {l, m}), r.value("layer_se", {l, m}), 2));
+      }
+      row.push_back(mean_pm_se(r.value("interceptor_cost_mean", {l}), r.value("interceptor_cost_se", {l}), 0));
+      table.row(row);
+    }
+    out << table.str();
+    out << "total interceptor cost per trial: "
+        << mean_pm_se(r.value("total_interceptor_cost_mean", {}), r.value("total_interceptor_cost_se", {}), 0)
+        << "; threat cost of the salvo: " << fixed(r.value("threat_cost", {}), 0) << "\n\n";
+  }
+
+  out << "Interception rates: mean ± standard error (95% confidence interval of the mean)\n"
+         "  launched = intercepted / launched; engaged = intercepted / engaged at least once;\n"
+         "  threatening = intercepted / (intercepted + leaked into defended areas)\n";
+  TextTable rates;
+  std::vector<std::string> head3{"group"};
+  for (const char* name : rate_names) head3.emplace_back(name);
+  rates.row(head3);
+  for (std::int64_t s = 0; s < selections.size(); ++s) {
+    std::vector<std::string> row{selections.labels[s]};
+    for (std::int64_t k = 0; k < rate_count; ++k) {
+      row.push_back(mean_pm_se(r.value("rate_mean", {s, k}), r.value("rate_se", {s, k}), 4) + " (" +
+                    fixed(r.value("rate_ci95_low", {s, k}), 4) + ", " + fixed(r.value("rate_ci95_high", {s, k}), 4) + ")");
+    }
+    rates.row(row);
+  }
+  out << rates.str();
+  return out.str();
+}
+
+std::string format_json(const Results& r) {
+  const Coordinate& selections = r.coordinate("selection");
+  const Coordinate& layers = r.coordinate("layer");
+  std::vector<std::pair<std::string, std::string>> groups, classes, group_rates, layer_entries;
+  std::string total_fates, total_rates;
+  for (std::int64_t s = 0; s < selections.size(); ++s) {
+    const std::string& label = selections.labels[s];
+    if (label == "all") {
+      total_fates = json_fates(r, s);
+      total_rates = json_rates(r, s);
+    } else if (label.rfind("class:", 0) == 0) {
+      classes.emplace_back(label.substr(6), json_fates(r, s));
+    } else {
+      groups.emplace_back(label, json_fates(r, s));
+      group_rates.emplace_back(label, json_rates(r, s));
+    }
+  }
+  for (std::int64_t l = 0; l < layers.size(); ++l) {
+    std::vector<std::pair<std::string, std::string>> metrics;
+    for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+      metrics.emplace_back(layer_metric_names[m], json_mean_se(r.value("layer_mean", {l, m}), r.value("layer_se", {l, m})));
+    }
+    metrics.emplace_back("cost", json_mean_se(r.value("interceptor_cost_mean", {l}), r.value("interceptor_cost_se", {l})));
+    layer_entries.emplace_back(layers.labels[l], json_object(metrics));
+  }
+  return json_object({
+             {"salvosim_version", json_string(r.info.salvosim_version)},
+             {"git_sha1", json_string(r.info.git_sha1)},
+             {"scenario", json_string(r.info.scenario_name)},
+             {"source", json_string(r.info.source_name)},
+             {"trials", std::to_string(r.info.trials)},
+             {"first_trial", std::to_string(r.info.first_trial)},
+             {"seed", std::to_string(r.info.seed)},
+             {"groups", json_object(groups)},
+             {"classes", json_object(classes)},
+             {"total", total_fates},
+             {"layers", json_object(layer_entries)},
+             {"interceptor_cost", json_mean_se(r.value("total_interceptor_cost_mean", {}),
+                                               r.value("total_interceptor_cost_se", {}))},
+             {"threat_cost", json_number(r.value("threat_cost", {}))},
+             {"rates", total_rates},
+             {"group_rates", json_object(group_rates)},
+         }) +
+         "\n";
+}
+
+}  // namespace salvosim

@@ -1,0 +1,340 @@
+#include "salvosim/results.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace salvosim {
+namespace {
+
+constexpr double z95 = 1.959963984540054;  // two-sided 95% normal quantile
+constexpr std::int64_t quantile_count = std::size(reported_quantiles);
+
+struct MeanSe {
+  double mean = std::numeric_limits<double>::quiet_NaN();
+  double se = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Exact: n * sum(x^2) - sum(x)^2 in 128 bits, then one division.
+MeanSe mean_se(const Moments& m, std::int64_t n) {
+  MeanSe out;
+  if (n <= 0) return out;
+  out.mean = static_cast<double>(m.sum) / static_cast<double>(n);
+  if (n == 1) return out;
+  const int128 spread = static_cast<int128>(n) * m.sum_squares - static_cast<int128>(m.sum) * m.sum;
+  const double variance = static_cast<double>(spread) / (static_cast<double>(n) * static_cast<double>(n - 1));
+  out.se = std::sqrt(variance / static_cast<double>(n));
+  return out;
+}
+
+MeanSe rate_mean_se(const RateTally& tally) {
+  MeanSe out;
+  const std::int64_t n = tally.defined;
+  if (n <= 0) return out;
+  const double one = static_cast<double>(rate_fixed_one);
+  out.mean = static_cast<double>(tally.fixed.sum) / one / static_cast<double>(n);
+  if (n == 1) return out;
+  const double mean_square = static_cast<double>(tally.fixed.sum_squares) / one / static_cast<double>(n);
+  const double variance = std::max(0.0, mean_square - out.mean * out.mean) * static_cast<double>(n) /
+                          static_cast<double>(n - 1);
+  out.se = std::sqrt(variance / static_cast<double>(n));
+  return out;
+}
+
+// Builds arrays dimension by dimension so that shapes and names always agree.
+class ArrayBuilder {
+ public:
+  explicit ArrayBuilder(Results& results) : results_(results) {}
+
+  DataArray& real(std::string name, std::vector<std::string> dims, std::string units, std::string description) {
+    return add(std::move(name), std::move(dims), std::move(units), std::move(description), false);
+  }
+  DataArray& integer(std::string name, std::vector<std::string> dims, std::string units, std::string description) {
+    return add(std::move(name), std::move(dims), std::move(units), std::move(description), true);
+  }
+
+ private:
+  DataArray& add(std::string name, std::vector<std::string> dims, std::string units, std::string description,
+                 bool is_integer) {
+    DataArray array{std::move(name), std::move(units), std::move(description), std::move(dims), {}, {}, {}, is_integer};
+    std::int64_t size = 1;
+    for (const std::string& dim : array.dims) {
+      array.shape.push_back(results_.coordinate(dim).size());
+      size *= array.shape.back();
+    }
+    if (is_integer) {
+      array.integers.assign(static_cast<std::size_t>(size), 0);
+    } else {
+      array.values.assign(static_cast<std::size_t>(size), std::numeric_limits<double>::quiet_NaN());
+    }
+    // Callers hold references to earlier arrays: the vector must never reallocate.
+    if (results_.arrays.size() == results_.arrays.capacity()) {
+      throw std::logic_error("summarize: reserve more arrays before building them");
+    }
+    results_.arrays.push_back(std::move(array));
+    return results_.arrays.back();
+  }
+  Results& results_;
+};
+
+std::vector<std::string> labels_of(const char* const* names, std::int64_t count) {
+  return std::vector<std::string>(names, names + count);
+}
+
+std::vector<std::int64_t> iota(std::int64_t count) {
+  std::vector<std::int64_t> values(static_cast<std::size_t>(count));
+  for (std::int64_t k = 0; k < count; ++k) values[static_cast<std::size_t>(k)] = k;
+  return values;
+}
+
+std::size_t widest(const std::vector<Histogram>& histograms) {
+  std::size_t width = 1;
+  for (const Histogram& h : histograms) width = std::max(width, h.counts.size());
+  return width;
+}
+
+void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies) {
+  std::vector<std::string> selections, groups, layers, quantiles;
+  for (const Selection& s : plan.selections) selections.push_back(s.label);
+  for (const PlanGroup& g : plan.groups) groups.push_back(g.name);
+  for (const PlanLayer& l : plan.layers) layers.push_back(l.name);
+  for (double q : reported_quantiles) {
+    std::string label = std::to_string(q);
+    label.erase(label.find_last_not_of('0') + 1);  // "0.050000" -> "0.05"
+    quantiles.push_back(label);
+  }
+  auto& c = results.coordinates;
+  c.push_back({"selection", selections, {}});
+  c.push_back({"group", groups, {}});
+  c.push_back({"layer", layers, {}});
+  c.push_back({"fate", labels_of(fate_names, fate_count), {}});
+  c.push_back({"layer_metric", labels_of(layer_metric_names, layer_metric_count), {}});
+  c.push_back({"rate", labels_of(rate_names, rate_count), {}});
+  c.push_back({"quantile", quantiles, {}});
+  c.push_back({"count", {}, iota(static_cast<std::int64_t>(widest(tallies.fate_histograms)))});
+  c.push_back({"fired", {}, iota(static_cast<std::int64_t>(widest(tallies.fired_histograms)))});
+  c.push_back({"rate_bin", {}, iota(rate_bins + 1)});
+}
+
+void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
+  const std::int64_t n = t.trials;
+  auto& mean = build.real("fate_mean", {"selection", "fate"}, "threats per trial", "mean number of threats with each fate");
+  auto& se = build.real("fate_se", {"selection", "fate"}, "threats per trial", "standard error of fate_mean");
+  auto& quantile = build.real("fate_quantile", {"selection", "fate", "quantile"}, "threats per trial",
+                              "quantiles over trials of the number of threats with each fate");
+  auto& histogram = build.integer("fate_histogram", {"selection", "fate", "count"}, "trials",
+                                  "number of trials in which `count` threats had the fate");
+  auto& sum = build.integer("fate_sum", {"selection", "fate"}, "threats", "exact sum over trials");
+  auto& sum_sq = build.integer("fate_sum_squares", {"selection", "fate"}, "threats^2", "exact sum of squares over trials");
+  for (std::int64_t k = 0; k < selections * fate_count; ++k) {
+    const MeanSe m = mean_se(t.fates[k], n);
+    mean.values[k] = m.mean;
+    se.values[k] = m.se;
+    sum.integers[k] = t.fates[k].sum;
+    sum_sq.integers[k] = t.fates[k].sum_squares;
+    const auto& counts = t.fate_histograms[k].counts;
+    std::copy(counts.begin(), counts.end(), histogram.integers.begin() + k * histogram.shape[2]);
+    for (std::int64_t q = 0; q < quantile_count; ++q) {
+      if (n > 0) quantile.values[k * quantile_count + q] = static_cast<double>(histogram_quantile(counts, reported_quantiles[q]));
+    }
+  }
+}
+
+void add_engaged_and_intercepts(ArrayBuilder& build, const Tallies& t, std::int64_t selections, std::int64_t layers) {
+  auto& engaged_mean = build.real("engaged_mean", {"selection"}, "threats per trial", "mean number of threats engaged at least once");
+  auto& engaged_se = build.real("engaged_se", {"selection"}, "threats per trial", "standard error of engaged_mean");
+  auto& engaged_sum = build.integer("engaged_sum", {"selection"}, "threats", "exact sum over trials");
+  auto& engaged_sum_sq = build.integer("engaged_sum_squares", {"selection"}, "threats^2", "exact sum of squares over trials");
+  for (std::int64_t s = 0; s < selections; ++s) {
+    const MeanSe m = mean_se(t.engaged[s], t.trials);
+    engaged_mean.values[s] = m.mean;
+    engaged_se.values[s] = m.se;
+    engaged_sum.integers[s] = t.engaged[s].sum;
+    engaged_sum_sq.integers[s] = t.engaged[s].sum_squares;
+  }
+  auto& mean = build.real("intercepts_mean", {"selection", "layer"}, "threats per trial", "mean number of threats killed by each layer");
+  auto& se = build.real("intercepts_se", {"selection", "layer"}, "threats per trial", "standard error of intercepts_mean");
+  auto& sum = build.integer("intercepts_sum", {"selection", "layer"}, "threats", "exact sum over trials");
+  auto& sum_sq = build.integer("intercepts_sum_squares", {"selection", "layer"}, "threats^2", "exact sum of squares over trials");
+  for (std::int64_t k = 0; k < selections * layers; ++k) {
+    const MeanSe m = mean_se(t.intercepts[k], t.trials);
+    mean.values[k] = m.mean;
+    se.values[k] = m.se;
+    sum.integers[k] = t.intercepts[k].sum;
+    sum_sq.integers[k] = t.intercepts[k].sum_squares;
+  }
+}
+
+void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
+  const std::int64_t layers = plan.layer_count();
+  auto& mean = build.real("layer_mean", {"layer", "layer_metric"}, "per trial", "mean of each layer counter per trial");
+  auto& se = build.real("layer_se", {"layer", "layer_metric"}, "per trial", "standard error of layer_mean");
+  auto& sum = build.integer("layer_sum", {"layer", "layer_metric"}, "1", "exact sum over trials");
+  auto& sum_sq = build.integer("layer_sum_squares", {"layer", "layer_metric"}, "1", "exact sum of squares over trials");
+  for (std::int64_t k = 0; k < layers * layer_metric_count; ++k) {
+    const MeanSe m = mean_se(t.layer_metrics[k], t.trials);
+    mean.values[k] = m.mean;
+    se.values[k] = m.se;
+    sum.integers[k] = t.layer_metrics[k].sum;
+    sum_sq.integers[k] = t.layer_metrics[k].sum_squares;
+  }
+  auto& histogram = build.integer("fired_histogram", {"layer", "fired"}, "trials",
+                                  "number of trials in which the layer fired `fired` interceptors");
+  for (std::int64_t l = 0; l < layers; ++l) {
+    const auto& counts = t.fired_histograms[l].counts;
+    std::copy(counts.begin(), counts.end(), histogram.integers.begin() + l * histogram.shape[1]);
+  }
+
+  // Cost per layer is fired x unit cost; the total needs the covariances of fired between
+  // layers, which the exact cross sums give.
+  auto& cost_mean = build.real("interceptor_cost_mean", {"layer"}, "currency per trial", "mean cost of interceptors fired");
+  auto& cost_se = build.real("interceptor_cost_se", {"layer"}, "currency per trial", "standard error of interceptor_cost_mean");
+  const auto fired = static_cast<std::int64_t>(LayerMetric::fired);
+  for (std::int64_t l = 0; l < layers; ++l) {
+    const double c = plan.layers[l].cost;
+    cost_mean.values[l] = mean.values[l * layer_metric_count + fired] * c;
+    cost_se.values[l] = se.values[l * layer_metric_count + fired] * c;
+  }
+  auto& total_mean = build.real("total_interceptor_cost_mean", {}, "currency per trial", "mean cost of all interceptors fired");
+  auto& total_se = build.real("total_interceptor_cost_se", {}, "currency per trial", "standard error of total_interceptor_cost_mean");
+  auto& threat_cost = build.real("threat_cost", {}, "currency per trial", "cost of the salvo's threats, launched or not");
+  threat_cost.values[0] = plan.threat_cost;
+  const double n = static_cast<double>(t.trials);
+  if (t.trials > 0) {
+    double total = 0.0, variance = 0.0;
+    for (std::int64_t l = 0; l < layers; ++l) {
+      total += cost_mean.values[l];
+      for (std::int64_t m = 0; m < layers; ++m) {
+        const double sum_l = static_cast<double>(t.layer_metrics[l * layer_metric_count + fired].sum);
+        const double sum_m = static_cast<double>(t.layer_metrics[m * layer_metric_count + fired].sum);
+        const double cross = static_cast<double>(t.fired_cross[l * layers + m]);
+        const double covariance = t.trials > 1 ? (cross - sum_l * sum_m / n) / (n - 1.0) : 0.0;
+        variance += plan.layers[l].cost * plan.layers[m].cost * covariance;
+      }
+    }
+    total_mean.values[0] = total;
+    total_se.values[0] = t.trials > 1 ? std::sqrt(std::max(0.0, variance) / n) : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
+  auto& mean = build.real("rate_mean", {"selection", "rate"}, "1", "mean over trials of the per-trial interception rate");
+  auto& se = build.real("rate_se", {"selection", "rate"}, "1", "standard error of rate_mean");
+  auto& low = build.real("rate_ci95_low", {"selection", "rate"}, "1", "95% confidence interval of rate_mean, low end");
+  auto& high = build.real("rate_ci95_high", {"selection", "rate"}, "1", "95% confidence interval of rate_mean, high end");
+  auto& quantile = build.real("rate_quantile", {"selection", "rate", "quantile"}, "1",
+                              "quantiles over trials of the per-trial rate (resolution 1/rate_bins)");
+  auto& defined = build.integer("rate_trials", {"selection", "rate"}, "trials", "trials in which the rate was defined (denominator > 0)");
+  auto& histogram = build.integer("rate_histogram", {"selection", "rate", "rate_bin"}, "trials",
+                                  "number of trials whose rate r had floor(r * 10000) == rate_bin");
+  auto& sum = build.integer("rate_fixed_sum", {"selection", "rate"}, "2^-32", "exact sum over trials of the rate in fixed point");
+  auto& sum_sq = build.integer("rate_fixed_sum_squares", {"selection", "rate"}, "2^-32", "exact sum over trials of the squared rate in fixed point");
+  for (std::int64_t k = 0; k < selections * rate_count; ++k) {
+    const RateTally& tally = t.rates[k];
+    const MeanSe m = rate_mean_se(tally);
+    mean.values[k] = m.mean;
+    se.values[k] = m.se;
+    low.values[k] = m.mean - z95 * m.se;
+    high.values[k] = m.mean + z95 * m.se;
+    defined.integers[k] = tally.defined;
+    sum.integers[k] = tally.fixed.sum;
+    sum_sq.integers[k] = tally.fixed.sum_squares;
+    std::copy(tally.bins.counts.begin(), tally.bins.counts.end(), histogram.integers.begin() + k * (rate_bins + 1));
+    for (std::int64_t q = 0; q < quantile_count; ++q) {
+      if (tally.defined > 0) {
+        quantile.values[k * quantile_count + q] =
+            static_cast<double>(histogram_quantile(tally.bins.counts, reported_quantiles[q])) / static_cast<double>(rate_bins);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::int64_t DataArray::size() const {
+  std::int64_t size = 1;
+  for (std::int64_t extent : shape) size *= extent;
+  return size;
+}
+
+std::int64_t DataArray::offset(std::initializer_list<std::int64_t> index) const {
+  if (index.size() != shape.size()) {
+    throw std::out_of_range(name + ": " + std::to_string(shape.size()) + " indices expected, got " +
+                            std::to_string(index.size()));
+  }
+  std::int64_t offset = 0;
+  std::size_t d = 0;
+  for (std::int64_t i : index) {
+    if (i < 0 || i >= shape[d]) {
+      throw std::out_of_range(name + ": index " + std::to_string(i) + " out of range along " + dims[d]);
+    }
+    offset = offset * shape[d] + i;
+    ++d;
+  }
+  return offset;
+}
+
+const Coordinate& Results::coordinate(const std::string& name) const {
+  for (const Coordinate& c : coordinates) {
+    if (c.name == name) return c;
+  }
+  throw std::out_of_range("no dimension named \"" + name + "\" in the results");
+}
+
+bool Results::has_array(const std::string& name) const {
+  for (const DataArray& a : arrays) {
+    if (a.name == name) return true;
+  }
+  return false;
+}
+
+const DataArray& Results::array(const std::string& name) const {
+  for (const DataArray& a : arrays) {
+    if (a.name == name) return a;
+  }
+  throw std::out_of_range("no array named \"" + name + "\" in the results");
+}
+
+std::int64_t Results::index(const std::string& dim, const std::string& label) const {
+  const Coordinate& c = coordinate(dim);
+  for (std::size_t k = 0; k < c.labels.size(); ++k) {
+    if (c.labels[k] == label) return static_cast<std::int64_t>(k);
+  }
+  throw std::out_of_range("no " + dim + " named \"" + label + "\" in the results");
+}
+
+double Results::value(const std::string& array_name, std::initializer_list<std::int64_t> index) const {
+  const DataArray& a = array(array_name);
+  if (a.integer) return static_cast<double>(a.integers[static_cast<std::size_t>(a.offset(index))]);
+  return a.values[static_cast<std::size_t>(a.offset(index))];
+}
+
+std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q) {
+  std::int64_t total = 0;
+  for (std::int64_t c : counts) total += c;
+  if (total == 0) throw std::invalid_argument("histogram_quantile: empty histogram");
+  const double needed = q * static_cast<double>(total);
+  std::int64_t cumulative = 0;
+  for (std::size_t v = 0; v < counts.size(); ++v) {
+    cumulative += counts[v];
+    if (static_cast<double>(cumulative) >= needed && cumulative > 0) return static_cast<std::int64_t>(v);
+  }
+  return static_cast<std::int64_t>(counts.size()) - 1;
+}
+
+Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info) {
+  Results results;
+  results.info = std::move(info);
+  results.info.trials = tallies.trials;
+  add_coordinates(results, plan, tallies);
+  results.arrays.reserve(64);  // the builder hands out references into this vector
+  ArrayBuilder build(results);
+  const auto selections = static_cast<std::int64_t>(plan.selections.size());
+  add_fates(build, tallies, selections);
+  add_engaged_and_intercepts(build, tallies, selections, plan.layer_count());
+  add_layers(build, plan, tallies);
+  add_rates(build, tallies, selections);
+  return results;
+}
+
+}  // namespace salvosim

@@ -1,0 +1,365 @@
+// Every rule of MODEL.md §1, checked on the in-memory structs, so that a scenario edited from
+// Python is held to the same rules as one read from a file.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config_detail.hpp"
+#include "salvosim/config.hpp"
+#include "salvosim/scenario.hpp"
+
+namespace salvosim {
+namespace {
+
+// The counter-based random stream (rng.hpp) keys the threat index on 32 bits, the layer index
+// on 8 bits and the engagement number of one threat in one layer on 20 bits: beyond these,
+// two draws would share a counter.
+constexpr std::int64_t max_threats = std::int64_t{1} << 32;
+constexpr std::int64_t max_layers = 255;
+constexpr std::int64_t max_engagements_per_threat = std::int64_t{1} << 20;
+
+// The key path one level up: `threat[0] "a".flight_time.sd` -> `threat[0] "a".flight_time`
+// -> `threat[0] "a"` -> `threat[0]` -> `threat` -> "". Dots and brackets inside a quoted
+// name do not count.
+std::string parent_path(const std::string& path) {
+  std::size_t cut = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '.' || c == '[' || (c == ' ' && i + 1 < path.size() && path[i + 1] == '"')) cut = i;
+  }
+  return path.substr(0, cut);
+}
+
+// Collects problems, placing each at the value's position in the file (or the nearest
+// enclosing table's, for a value that was left to its default or set from code).
+class Checker {
+ public:
+  Checker(const Scenario& scenario, const std::set<std::string>& unreadable)
+      : scenario_(scenario), unreadable_(unreadable) {}
+
+  // False if the loader already reported one of these values: rules on them are skipped.
+  template <class... Paths>
+  bool readable(const Paths&... paths) const {
+    return (... && readable_one(paths));
+  }
+
+  const SourcePosition* position(const std::string& path) const {
+    for (std::string p = path; !p.empty(); p = parent_path(p)) {
+      if (auto it = scenario_.positions.find(p); it != scenario_.positions.end()) return &it->second;
+    }
+    return nullptr;
+  }
+
+  void report(const std::string& path, std::string message) {
+    ConfigProblem problem;
+    problem.file = scenario_.source_name;
+    if (const SourcePosition* where = position(path)) {
+      if (!where->file.empty()) problem.file = where->file;
+      problem.line = where->line;
+      problem.column = where->column;
+    }
+    problem.key_path = path;
+    problem.message = std::move(message);
+    problems_.push_back(std::move(problem));
+  }
+
+  // The value rules, each skipped when the value is already known to be unreadable.
+  void probability(const std::string& path, double value) {
+    if (readable(path) && !(value >= 0.0 && value <= 1.0)) {
+      report(path, "must be in [0, 1], got " + detail::format_number(value));
+    }
+  }
+  void integer_at_least(const std::string& path, std::int64_t value, std::int64_t min) {
+    if (readable(path) && value < min) {
+      report(path, "must be an integer >= " + std::to_string(min) + ", got " + std::to_string(value));
+    }
+  }
+  // True if finite; reports it otherwise. Every time, count and cost must be finite.
+  bool finite(const std::string& path, double value) {
+    if (!readable(path)) return false;
+    if (std::isfinite(value)) return true;
+    report(path, "must be a finite number, got " + detail::format_number(value));
+    return false;
+  }
+  void positive(const std::string& path, double value) {
+    if (finite(path, value) && !(value > 0.0)) {
+      report(path, "must be > 0, got " + detail::format_number(value));
+    }
+  }
+  void non_negative(const std::string& path, double value) {
+    if (finite(path, value) && !(value >= 0.0)) {
+      report(path, "must be >= 0, got " + detail::format_number(value));
+    }
+  }
+  void not_empty(const std::string& path, const std::string& value) {
+    if (readable(path) && value.empty()) report(path, "must not be empty");
+  }
+
+  // Where an earlier occurrence of a name was written, for "duplicate ... (first at line 12)".
+  std::string first_at(const std::string& name_path, const std::string& entry) const {
+    auto it = scenario_.positions.find(name_path);
+    if (it != scenario_.positions.end() && it->second.line > 0) {
+      return "first at line " + std::to_string(it->second.line);
+    }
+    return "first is " + entry;
+  }
+
+  std::vector<ConfigProblem> take() { return std::move(problems_); }
+
+ private:
+  // A value is unreadable when it, or a table holding it, was reported by the loader.
+  bool readable_one(const std::string& path) const {
+    if (unreadable_.empty()) return true;
+    for (std::string p = path; !p.empty(); p = parent_path(p)) {
+      if (unreadable_.count(p) != 0) return false;
+    }
+    return true;
+  }
+
+  const Scenario& scenario_;
+  const std::set<std::string>& unreadable_;
+  std::vector<ConfigProblem> problems_;
+};
+
+// `launch` of the threat group at key path `group`.
+void check_launch(Checker& check, const std::string& group, const ThreatGroup& threat) {
+  const std::string path = group + ".launch";
+  const LaunchSpec& launch = threat.launch;
+  if (launch.kind == LaunchSpec::Kind::uniform) {
+    check.finite(path + ".start", launch.start);
+    check.non_negative(path + ".duration", launch.duration);
+    return;
+  }
+  const std::string waves_path = path + ".waves";
+  if (!check.readable(waves_path)) return;
+  // Summed in a wider type: each count fits in int64, the sum of several may not.
+  long double sum = 0;
+  bool counts_readable = true;
+  std::int64_t w = 0;
+  for (const Wave& wave : launch.waves) {
+    const std::string wave_path = waves_path + "[" + std::to_string(w++) + "]";
+    check.finite(wave_path + ".time", wave.time);
+    check.integer_at_least(wave_path + ".count", wave.count, 0);
+    counts_readable = counts_readable && check.readable(wave_path, wave_path + ".count");
+    sum += static_cast<long double>(wave.count);
+  }
+  if (counts_readable && check.readable(group + ".count") &&
+      sum != static_cast<long double>(threat.count)) {
+    const bool overflows = sum > static_cast<long double>(std::numeric_limits<std::int64_t>::max());
+    const std::string total = overflows ? "more than 2^63" : std::to_string(static_cast<std::int64_t>(sum));
+    check.report(waves_path, "waves add up to " + total + ", but count is " + std::to_string(threat.count));
+  }
+}
+
+void check_threats(Checker& check, const Scenario& scenario) {
+  if (scenario.threats.empty()) {
+    if (check.readable("threat")) check.report("threat", "no [[threat]] groups: a scenario needs at least one");
+    return;
+  }
+  std::map<std::string, std::string> first_name_path;  // name -> key path of its first `name`
+  std::int64_t threats_so_far = 0;  // threat indices are numbered across groups
+  bool too_many_reported = false;
+  std::int64_t i = 0;
+  for (const ThreatGroup& threat : scenario.threats) {
+    const std::string group = detail::threat_path(i++, threat.name);
+    const std::string name_path = group + ".name";
+    check.not_empty(name_path, threat.name);
+    if (!threat.name.empty() && check.readable(name_path)) {
+      auto [first, inserted] = first_name_path.emplace(threat.name, name_path);
+      if (!inserted) {
+        check.report(name_path, "duplicate threat name \"" + threat.name + "\" (" +
+                                    check.first_at(first->second, parent_path(first->second)) + ")");
+      }
+    }
+    check.integer_at_least(group + ".count", threat.count, 0);
+    if (threat.count > 0 && !too_many_reported) {
+      if (threat.count > max_threats - threats_so_far) {
+        check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
+                                       "the most the random stream can number");
+        too_many_reported = true;
+      }
+      threats_so_far += threat.count;
+    }
+    check_launch(check, group, threat);
+    check.positive(group + ".flight_time.mean", threat.flight_time.mean);
+    check.non_negative(group + ".flight_time.sd", threat.flight_time.sd);
+    check.probability(group + ".p_launch", threat.p_launch);
+    check.probability(group + ".p_flight", threat.p_flight);
+    check.probability(group + ".defended_fraction", threat.defended_fraction);
+    check.non_negative(group + ".cost", threat.cost);
+  }
+}
+
+// Every name an `engages` key may refer to: group names, then classes.
+std::vector<std::string> engageable_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (const ThreatGroup& threat : scenario.threats) {
+    if (!threat.name.empty() && seen.insert(threat.name).second) names.push_back(threat.name);
+  }
+  for (const ThreatGroup& threat : scenario.threats) {
+    if (!threat.threat_class.empty() && seen.insert(threat.threat_class).second) {
+      names.push_back(threat.threat_class);
+    }
+  }
+  return names;
+}
+
+void check_engages(Checker& check, const std::string& layer_key, const Layer& layer,
+                   const std::vector<std::string>& targets) {
+  const std::string path = layer_key + ".engages";
+  if (!check.readable(path)) return;
+  if (layer.engages.empty()) {
+    check.report(path, "a layer must engage at least one threat group or class: add "
+                       "engages.<group-or-class> = { pk = ..., window = { open = ..., close = ... } }");
+    return;
+  }
+  std::set<std::string> seen;
+  for (const EngagementSpec& spec : layer.engages) {
+    const std::string entry = path + "." + spec.target;
+    if (!check.readable(entry)) continue;
+    // Without any name to refer to (no groups, or unreadable ones: reported already), every
+    // target would look unknown.
+    if (check.readable("threat") && !targets.empty() &&
+        std::find(targets.begin(), targets.end(), spec.target) == targets.end()) {
+      check.report(entry, "engages \"" + spec.target + "\": no threat group or class of that name" +
+                              detail::did_you_mean(spec.target, targets));
+    }
+    if (!seen.insert(spec.target).second) {
+      check.report(entry, "engages \"" + spec.target + "\" is listed twice in this layer");
+    }
+    check.probability(entry + ".pk", spec.pk);
+    check.probability(entry + ".detect", spec.detect);
+    const std::string open = entry + ".window.open";
+    const std::string close = entry + ".window.close";
+    const bool open_ok = check.finite(open, spec.window.open);
+    bool close_ok = check.finite(close, spec.window.close);
+    if (close_ok && spec.window.close < 0.0) {
+      check.report(close, "must be >= 0 (seconds before impact), got " +
+                              detail::format_number(spec.window.close));
+      close_ok = false;
+    }
+    if (open_ok && close_ok && !(spec.window.open > spec.window.close)) {
+      check.report(entry + ".window", "window.open (" + detail::format_number(spec.window.open) +
+                                          ") must be greater than window.close (" +
+                                          detail::format_number(spec.window.close) + ")");
+    }
+  }
+}
+
+// The random stream numbers the engagements of one threat in one layer on 20 bits: a
+// shoot-look-shoot layer must not be able to engage one threat more often than that.
+void check_engagement_bound(Checker& check, const std::string& layer_key, const Layer& layer) {
+  const std::string path = layer_key + ".max_engagements";
+  if (layer.max_engagements && *layer.max_engagements <= max_engagements_per_threat) return;
+  if (!check.readable(path, layer_key + ".engagement_time", layer_key + ".look_time")) return;
+  const double cycle = layer.engagement_time + layer.look_time;
+  if (!(cycle > 0.0) || !std::isfinite(cycle)) return;  // reported as a bad engagement_time
+  double widest = 0.0;
+  std::string widest_target;
+  for (const EngagementSpec& spec : layer.engages) {
+    const double width = spec.window.open - spec.window.close;
+    if (std::isfinite(width) && width > widest) {
+      widest = width;
+      widest_target = spec.target;
+    }
+  }
+  const double engagements = widest / cycle;
+  if (engagements <= static_cast<double>(max_engagements_per_threat)) return;
+  const std::string limit = layer.max_engagements
+                                ? "max_engagements = " + std::to_string(*layer.max_engagements)
+                                : "max_engagements unlimited";
+  check.report(path, "with " + limit + ", the window of engages \"" + widest_target +
+                         "\" allows about " + detail::format_number(std::floor(engagements)) +
+                         " engagements of one threat ((open - close) / (engagement_time + look_time)), "
+                         "more than the 2^20 = 1048576 the random stream can number: set "
+                         "max_engagements to at most 1048576");
+}
+
+void check_layers(Checker& check, const Scenario& scenario) {
+  const auto layer_count = static_cast<std::int64_t>(scenario.layers.size());
+  if (layer_count > max_layers) {
+    check.report(detail::layer_path(max_layers, scenario.layers[max_layers].name),
+                 "at most 255 layers (the random stream numbers layers on 8 bits), got " +
+                     std::to_string(layer_count));
+  }
+  const std::vector<std::string> targets = engageable_names(scenario);
+  std::map<std::string, std::string> first_name_path;
+  for (std::int64_t j = 0; j < layer_count; ++j) {
+    const Layer& layer = scenario.layers[static_cast<std::size_t>(j)];
+    const std::string key = detail::layer_path(j, layer.name);
+    const std::string name_path = key + ".name";
+    check.not_empty(name_path, layer.name);
+    if (!layer.name.empty() && check.readable(name_path)) {
+      auto [first, inserted] = first_name_path.emplace(layer.name, name_path);
+      if (!inserted) {
+        check.report(name_path, "duplicate layer name \"" + layer.name + "\" (" +
+                                    check.first_at(first->second, parent_path(first->second)) + ")");
+      }
+    }
+    check.integer_at_least(key + ".fire_units", layer.fire_units, 1);
+    check.integer_at_least(key + ".channels", layer.channels, 1);
+    check.positive(key + ".engagement_time", layer.engagement_time);
+    if (layer.interceptors && *layer.interceptors < 0 && check.readable(key + ".interceptors")) {
+      check.report(key + ".interceptors", "must be an integer >= 0 or \"unlimited\", got " +
+                                              std::to_string(*layer.interceptors));
+    }
+    check.integer_at_least(key + ".shots", layer.shots, 1);
+    const bool doctrine_known = check.readable(key + ".doctrine");
+    if (layer.doctrine == Doctrine::shoot_look_shoot) {
+      check.non_negative(key + ".look_time", layer.look_time);
+      if (layer.max_engagements && *layer.max_engagements < 1 &&
+          check.readable(key + ".max_engagements")) {
+        check.report(key + ".max_engagements", "must be an integer >= 1 or \"unlimited\", got " +
+                                                   std::to_string(*layer.max_engagements));
+      }
+    } else if (doctrine_known) {
+      if (layer.look_time != 0.0 && check.readable(key + ".look_time")) {
+        check.report(key + ".look_time", detail::only_for_shoot_look_shoot());
+      }
+      if (layer.max_engagements && check.readable(key + ".max_engagements")) {
+        check.report(key + ".max_engagements", detail::only_for_shoot_look_shoot());
+      }
+    }
+    check.probability(key + ".kill_assessment", layer.kill_assessment);
+    check.probability(key + ".coverage", layer.coverage);
+    check.non_negative(key + ".cost", layer.cost);
+    check_engages(check, key, layer, targets);
+    if (layer.doctrine == Doctrine::shoot_look_shoot) check_engagement_bound(check, key, layer);
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
+std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
+                                             const std::set<std::string>& unreadable) {
+  Checker check(scenario, unreadable);
+  check.not_empty("scenario.name", scenario.name);
+  check_threats(check, scenario);
+  check_layers(check, scenario);
+  return check.take();
+}
+
+}  // namespace detail
+
+std::vector<ConfigProblem> validate(const Scenario& scenario) {
+  return detail::validate_scenario(scenario, {});
+}
+
+void validate_or_throw(const Scenario& scenario) {
+  std::vector<ConfigProblem> problems = validate(scenario);
+  if (!problems.empty()) throw ConfigError(std::move(problems));
+}
+
+}  // namespace salvosim

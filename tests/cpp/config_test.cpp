@@ -1,0 +1,731 @@
+// Loading scenarios from TOML and checking them (config.hpp): every rule of MODEL.md §1, each
+// with the key path, line and message it must be reported with.
+#include "salvosim/config.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "salvosim/scenario.hpp"
+
+#ifndef SALVOSIM_TEST_DATA_DIR
+#error "SALVOSIM_TEST_DATA_DIR (the absolute path of tests/data) must be defined"
+#endif
+
+namespace salvosim {
+namespace {
+
+// Whether `text` contains `part` (GoogleTest without GoogleMock has no HasSubstr).
+::testing::AssertionResult contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
+}
+
+std::string config_path(const std::string& name) {
+  return std::string(SALVOSIM_TEST_DATA_DIR) + "/configs/" + name;
+}
+
+// A small valid scenario. Tests break one line of it (keeping every line number) or append a
+// key to its layer (line 16), and check where the problem is reported.
+const std::string base = R"([[threat]]
+name = "mrbm"
+class = "ballistic"
+count = 10
+launch = { start = 0.0, duration = 60.0 }
+flight_time = { mean = 600.0, sd = 20.0 }
+p_launch = 0.9
+
+[[layer]]
+name = "upper"
+fire_units = 1
+channels = 2
+engagement_time = 60.0
+interceptors = 20
+engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }
+)";
+const std::string threat0 = "threat[0] \"mrbm\"";
+const std::string layer0 = "layer[0] \"upper\"";
+
+// `text` with the first occurrence of `from` replaced by `to`.
+std::string edit(std::string text, std::string_view from, std::string_view to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "no \"" << from << "\" to replace";
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+std::vector<ConfigProblem> problems_of(std::string_view text) {
+  try {
+    load_scenario_string(text, "test.toml");
+  } catch (const ConfigError& error) {
+    return error.problems();
+  }
+  return {};
+}
+
+std::string listing(const std::vector<ConfigProblem>& problems) {
+  std::string out;
+  for (const ConfigProblem& problem : problems) out += "\n  " + problem.to_string();
+  return out;
+}
+
+// Exactly one problem, at `key_path` on `line`, with `message` in its message.
+void expect_only(const std::vector<ConfigProblem>& problems, const std::string& key_path,
+                 std::int64_t line, const std::string& message) {
+  ASSERT_EQ(problems.size(), 1u) << listing(problems);
+  EXPECT_EQ(problems[0].key_path, key_path) << listing(problems);
+  EXPECT_EQ(problems[0].line, line) << listing(problems);
+  EXPECT_TRUE(contains(problems[0].message, message)) << listing(problems);
+}
+
+// Loading `text` fails with exactly that one problem.
+void expect_only(std::string_view text, const std::string& key_path, std::int64_t line,
+                 const std::string& message) {
+  expect_only(problems_of(text), key_path, line, message);
+}
+
+// The one problem of loading the file `path` (no key path: the file as a whole).
+ConfigProblem file_problem(const std::string& path) {
+  try {
+    load_scenario_file(path);
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.problems().size(), 1u) << error.what();
+    if (!error.problems().empty()) return error.problems()[0];
+  }
+  ADD_FAILURE() << path << " loaded without error";
+  return {};
+}
+
+// ---- Loading what is right ----------------------------------------------------------------
+
+TEST(ConfigLoad, BaseIsValid) {
+  EXPECT_TRUE(problems_of(base).empty()) << listing(problems_of(base));
+}
+
+TEST(ConfigLoad, ModelExampleLoadsWithItsValuesAndDefaults) {
+  const std::string path = config_path("example.toml");
+  const Scenario s = load_scenario_file(path);
+  EXPECT_EQ(s.name, "example");
+  EXPECT_EQ(s.description, "two groups against two layers");
+  EXPECT_EQ(s.source_name, path);
+  EXPECT_TRUE(contains(s.source_text, "engages.mrbm = { pk = 0.3"));
+
+  ASSERT_EQ(s.threats.size(), 2u);
+  const ThreatGroup& shahed = s.threats[0];
+  EXPECT_EQ(shahed.name, "shahed");
+  EXPECT_EQ(shahed.threat_class, "drone");
+  EXPECT_EQ(shahed.count, 50);
+  EXPECT_EQ(shahed.launch.kind, LaunchSpec::Kind::uniform);
+  EXPECT_EQ(shahed.launch.start, 0.0);
+  EXPECT_EQ(shahed.launch.duration, 3600.0);
+  EXPECT_EQ(shahed.flight_time.mean, 28000.0);
+  EXPECT_EQ(shahed.flight_time.sd, 2000.0);
+  EXPECT_EQ(shahed.p_launch, 0.97);
+  EXPECT_EQ(shahed.p_flight, 0.95);
+  EXPECT_EQ(shahed.defended_fraction, 0.7);
+  EXPECT_EQ(shahed.cost, 35000.0);  // a TOML integer is a fine float
+
+  const ThreatGroup& mrbm = s.threats[1];
+  EXPECT_EQ(mrbm.name, "mrbm");
+  EXPECT_EQ(mrbm.threat_class, "ballistic");
+  EXPECT_EQ(mrbm.count, 30);
+  EXPECT_EQ(mrbm.launch.kind, LaunchSpec::Kind::waves);
+  ASSERT_EQ(mrbm.launch.waves.size(), 2u);
+  EXPECT_EQ(mrbm.launch.waves[0].time, 20000.0);
+  EXPECT_EQ(mrbm.launch.waves[0].count, 15);
+  EXPECT_EQ(mrbm.launch.waves[1].time, 20600.0);
+  EXPECT_EQ(mrbm.launch.waves[1].count, 15);
+  EXPECT_EQ(mrbm.flight_time.mean, 720.0);
+  EXPECT_EQ(mrbm.flight_time.sd, 30.0);
+  EXPECT_EQ(mrbm.p_launch, 0.8);
+  EXPECT_EQ(mrbm.p_flight, 0.8);
+  EXPECT_EQ(mrbm.defended_fraction, 1.0);  // default
+  EXPECT_EQ(mrbm.cost, 0.0);               // default
+
+  ASSERT_EQ(s.layers.size(), 2u);
+  const Layer& upper = s.layers[0];
+  EXPECT_EQ(upper.name, "upper-tier");
+  EXPECT_EQ(upper.fire_units, 2);
+  EXPECT_EQ(upper.channels, 4);
+  EXPECT_EQ(upper.engagement_time, 90.0);
+  EXPECT_EQ(upper.interceptors, std::optional<std::int64_t>(48));
+  EXPECT_EQ(upper.shots, 2);
+  EXPECT_EQ(upper.doctrine, Doctrine::shoot_look_shoot);
+  EXPECT_EQ(upper.look_time, 10.0);
+  EXPECT_EQ(upper.max_engagements, std::optional<std::int64_t>(2));
+  EXPECT_EQ(upper.kill_assessment, 0.9);
+  EXPECT_TRUE(upper.point_defense);
+  EXPECT_EQ(upper.coverage, 1.0);
+  EXPECT_EQ(upper.cost, 3000000.0);
+  ASSERT_EQ(upper.engages.size(), 1u);
+  EXPECT_EQ(upper.engages[0].target, "ballistic");
+  EXPECT_EQ(upper.engages[0].pk, 0.7);
+  EXPECT_EQ(upper.engages[0].detect, 0.95);
+  EXPECT_EQ(upper.engages[0].window.open, 420.0);
+  EXPECT_EQ(upper.engages[0].window.close, 120.0);
+
+  const Layer& short_range = s.layers[1];
+  EXPECT_EQ(short_range.name, "short-range");
+  EXPECT_EQ(short_range.fire_units, 6);
+  EXPECT_EQ(short_range.channels, 2);
+  EXPECT_EQ(short_range.engagement_time, 20.0);
+  EXPECT_FALSE(short_range.interceptors.has_value());  // "unlimited"
+  EXPECT_EQ(short_range.shots, 1);
+  EXPECT_EQ(short_range.doctrine, Doctrine::salvo);
+  EXPECT_EQ(short_range.look_time, 0.0);                   // default
+  EXPECT_FALSE(short_range.max_engagements.has_value());  // default: unlimited
+  EXPECT_EQ(short_range.kill_assessment, 1.0);             // default
+  EXPECT_TRUE(short_range.point_defense);
+  EXPECT_EQ(short_range.coverage, 1.0);  // default
+  EXPECT_EQ(short_range.cost, 50000.0);
+  ASSERT_EQ(short_range.engages.size(), 2u);  // in file order
+  EXPECT_EQ(short_range.engages[0].target, "drone");
+  EXPECT_EQ(short_range.engages[1].target, "mrbm");
+  EXPECT_EQ(short_range.engages[1].pk, 0.3);
+  EXPECT_EQ(short_range.engages[1].detect, 0.8);
+  EXPECT_EQ(short_range.engages[1].window.open, 60.0);
+  EXPECT_EQ(short_range.engages[1].window.close, 10.0);
+
+  // Positions of values, by key path (the file has one comment line above MODEL.md's text).
+  const SourcePosition& pk = s.positions.at("layer[0] \"upper-tier\".engages.ballistic.pk");
+  EXPECT_EQ(pk.file, path);
+  EXPECT_EQ(pk.line, 40);
+  EXPECT_EQ(pk.column, 28);
+  EXPECT_EQ(s.positions.at("threat[1] \"mrbm\".launch.waves").line, 21);
+  EXPECT_EQ(s.positions.at("threat[1] \"mrbm\".launch.waves[1].count").line, 21);
+  EXPECT_EQ(s.positions.at("threat[0] \"shahed\".count").line, 9);
+  EXPECT_EQ(s.positions.at("threat[0] \"shahed\"").line, 6);  // the [[threat]] header
+  EXPECT_EQ(s.positions.at("scenario.name").line, 3);
+  EXPECT_EQ(s.positions.count("threat[1] \"mrbm\".cost"), 0u);  // left to its default
+}
+
+TEST(ConfigLoad, RequiredKeysOnlyGiveTheDefaults) {
+  const Scenario s = load_scenario_file(config_path("minimal.toml"));
+  EXPECT_EQ(s.name, "minimal");  // the file stem, as [scenario] gives no name
+  EXPECT_EQ(s.description, "");
+  const ThreatGroup& t = s.threats.at(0);
+  EXPECT_EQ(t.threat_class, "");
+  EXPECT_EQ(t.p_launch, 1.0);
+  EXPECT_EQ(t.p_flight, 1.0);
+  EXPECT_EQ(t.defended_fraction, 1.0);
+  EXPECT_EQ(t.cost, 0.0);
+  EXPECT_EQ(t.flight_time.sd, 0.0);
+  const Layer& l = s.layers.at(0);
+  EXPECT_EQ(l.shots, 1);
+  EXPECT_EQ(l.doctrine, Doctrine::salvo);
+  EXPECT_EQ(l.look_time, 0.0);
+  EXPECT_FALSE(l.max_engagements.has_value());
+  EXPECT_EQ(l.kill_assessment, 1.0);
+  EXPECT_FALSE(l.point_defense);
+  EXPECT_EQ(l.coverage, 1.0);
+  EXPECT_EQ(l.cost, 0.0);
+  EXPECT_EQ(l.engages.at(0).target, "mrbm");  // a group name, not a class
+  EXPECT_EQ(l.engages.at(0).detect, 1.0);
+}
+
+TEST(ConfigLoad, StringIsUnnamedUnlessNamed) {
+  EXPECT_EQ(load_scenario_string(base).name, "unnamed");
+  EXPECT_EQ(load_scenario_string(base).source_name, "<string>");
+  EXPECT_EQ(load_scenario_string("[scenario]\nname = \"x\"\n" + base).name, "x");
+  EXPECT_EQ(load_scenario_string(base, "mine").source_text, base);
+}
+
+TEST(ConfigLoad, ShootLookShootDefaultsToUnlimitedEngagements) {
+  const Scenario s = load_scenario_string(base + "doctrine = \"shoot-look-shoot\"\nlook_time = 5\n");
+  EXPECT_EQ(s.layers[0].doctrine, Doctrine::shoot_look_shoot);
+  EXPECT_EQ(s.layers[0].look_time, 5.0);
+  EXPECT_FALSE(s.layers[0].max_engagements.has_value());
+}
+
+TEST(ConfigLoad, ZeroLayersIsAnUndefendedBaseline) {
+  const Scenario s = load_scenario_string(base.substr(0, base.find("[[layer]]")));
+  EXPECT_TRUE(s.layers.empty());
+}
+
+TEST(ConfigLoad, CountZeroAndWavesFormAreValid) {
+  EXPECT_TRUE(problems_of(edit(base, "count = 10", "count = 0")).empty());
+  EXPECT_TRUE(problems_of(edit(base, "launch = { start = 0.0, duration = 60.0 }",
+                               "launch = { waves = [[0, 4], [30.5, 6]] }"))
+                  .empty());
+}
+
+// ---- The file as a whole ------------------------------------------------------------------
+
+TEST(ConfigFile, MissingFile) {
+  const ConfigProblem p = file_problem(config_path("no-such-file.toml"));
+  EXPECT_EQ(p.file, config_path("no-such-file.toml"));
+  EXPECT_EQ(p.line, 0);
+  EXPECT_TRUE(contains(p.message, "no such file"));
+}
+
+TEST(ConfigFile, DirectoryIsNotAFile) {
+  EXPECT_TRUE(contains(file_problem(config_path("")).message, "is a directory"));
+}
+
+TEST(ConfigFile, UnreadableFile) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads any file";
+  const std::string path = testing::TempDir() + "salvosim_unreadable.toml";
+  std::ofstream(path) << base;
+  std::filesystem::permissions(path, std::filesystem::perms::none);
+  EXPECT_TRUE(contains(file_problem(path).message, "cannot open"));
+  std::filesystem::remove(path);
+}
+
+TEST(ConfigFile, EmptyFile) {
+  const ConfigProblem p = file_problem(config_path("empty.toml"));
+  EXPECT_EQ(p.file, config_path("empty.toml"));
+  EXPECT_TRUE(contains(p.message, "contains no scenario"));
+}
+
+TEST(ConfigFile, OnlyCommentsAndWhitespace) {
+  EXPECT_TRUE(contains(file_problem(config_path("comments_only.toml")).message, "contains no scenario"));
+  EXPECT_TRUE(contains(problems_of("  \n\t\n").at(0).message, "contains no scenario"));
+}
+
+TEST(ConfigFile, MalformedTomlGivesTheParserLine) {
+  const ConfigProblem p = file_problem(config_path("malformed.toml"));
+  EXPECT_EQ(p.file, config_path("malformed.toml"));
+  EXPECT_EQ(p.line, 4);  // the unclosed inline table
+  EXPECT_GT(p.column, 0);
+  EXPECT_TRUE(contains(p.message, "malformed TOML"));
+}
+
+TEST(ConfigFile, DuplicateTomlKeyIsMalformed) {
+  const auto problems = problems_of(edit(base, "p_launch = 0.9", "count = 11"));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].line, 7);
+  EXPECT_TRUE(contains(problems[0].message, "malformed TOML"));
+}
+
+// ---- Keys: unknown, missing, of the wrong type --------------------------------------------
+
+TEST(ConfigKeys, UnknownKeyWithDidYouMean) {
+  expect_only(edit(base, "{ pk = 0.7,", "{ pk = 0.7, pK = 0.7,"), layer0 + ".engages.ballistic.pK", 15,
+              "unknown key \"pK\" (did you mean \"pk\"?)");
+  expect_only(edit(base, "p_launch = 0.9", "p_lanch = 0.9"), threat0 + ".p_lanch", 7,
+              "unknown key \"p_lanch\" (did you mean \"p_launch\"?)");
+}
+
+TEST(ConfigKeys, UnknownKeyFarFromAnyGivesNoSuggestion) {
+  const auto problems = problems_of(base + "colour = \"red\"\n");
+  expect_only(problems, layer0 + ".colour", 16, "unknown key \"colour\"");
+  EXPECT_FALSE(contains(problems.at(0).message, "did you mean"));
+}
+
+TEST(ConfigKeys, UnknownTopLevelTables) {
+  // [[salvo]] and [published] come with issue 6; until then they are unknown.
+  const auto problems = problems_of(base + "[[salvo]]\nstart = 0\n\n[published]\nrate = 0.9\n[threats]\n");
+  ASSERT_EQ(problems.size(), 3u) << listing(problems);
+  EXPECT_EQ(problems[0].key_path, "salvo");
+  EXPECT_EQ(problems[0].line, 16);
+  EXPECT_TRUE(contains(problems[0].message, "unknown key \"salvo\""));
+  EXPECT_EQ(problems[1].key_path, "published");
+  EXPECT_EQ(problems[2].key_path, "threats");
+  EXPECT_TRUE(contains(problems[2].message, "(did you mean \"threat\"?)"));
+}
+
+TEST(ConfigKeys, UnknownKeyInScenarioAndNestedTables) {
+  expect_only("[scenario]\nnmae = \"x\"\n" + base, "scenario.nmae", 2, "did you mean \"name\"?");
+  expect_only(edit(base, "sd = 20.0", "sdev = 20.0"), threat0 + ".flight_time.sdev", 6, "unknown key \"sdev\"");
+  expect_only(edit(base, "close = 60.0", "close = 60.0, clsoe = 1"), layer0 + ".engages.ballistic.window.clsoe",
+              15, "did you mean \"close\"?");
+}
+
+TEST(ConfigKeys, MissingRequiredKey) {
+  expect_only(edit(base, "count = 10", ""), threat0, 1, "missing required key \"count\"");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", ""), threat0, 1,
+              "missing required key \"launch\"");
+  expect_only(edit(base, "mean = 600.0, ", ""), threat0 + ".flight_time", 6, "missing required key \"mean\"");
+  expect_only(edit(base, "fire_units = 1", ""), layer0, 9, "missing required key \"fire_units\"");
+  expect_only(edit(base, "channels = 2", ""), layer0, 9, "missing required key \"channels\"");
+  expect_only(edit(base, "engagement_time = 60.0", ""), layer0, 9, "missing required key \"engagement_time\"");
+  expect_only(edit(base, "interceptors = 20", ""), layer0, 9, "missing required key \"interceptors\"");
+  expect_only(edit(base, "pk = 0.7, ", ""), layer0 + ".engages.ballistic", 15, "missing required key \"pk\"");
+  expect_only(edit(base, ", window = { open = 300.0, close = 60.0 }", ""), layer0 + ".engages.ballistic", 15,
+              "missing required key \"window\"");
+  expect_only(edit(base, ", close = 60.0", ""), layer0 + ".engages.ballistic.window", 15,
+              "missing required key \"close\"");
+  expect_only(edit(base, ", duration = 60.0", ""), threat0 + ".launch", 5, "missing required key \"duration\"");
+  expect_only(edit(base, "name = \"mrbm\"", ""), "threat[0]", 1, "missing required key \"name\"");
+  expect_only(edit(base, "name = \"upper\"", ""), "layer[0]", 9, "missing required key \"name\"");
+}
+
+TEST(ConfigKeys, NumberGotString) {
+  expect_only(edit(base, "sd = 20.0", "sd = \"fast\""), threat0 + ".flight_time.sd", 6,
+              "must be a number, got string \"fast\"");
+}
+
+TEST(ConfigKeys, IntegerGotFloat) {
+  expect_only(edit(base, "count = 10", "count = 3.0"), threat0 + ".count", 4, "must be an integer, got float 3.0");
+  expect_only(edit(base, "channels = 2", "channels = 2.5"), layer0 + ".channels", 12,
+              "must be an integer, got float 2.5");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[0, 4], [1, 6.0]] }"),
+              threat0 + ".launch.waves[1].count", 5, "must be an integer, got float 6.0");
+}
+
+TEST(ConfigKeys, FloatAcceptsInteger) {
+  const Scenario s = load_scenario_string(edit(base, "p_launch = 0.9", "p_launch = 1"));
+  EXPECT_EQ(s.threats[0].p_launch, 1.0);
+}
+
+TEST(ConfigKeys, OtherTypeErrors) {
+  expect_only(edit(base, "name = \"mrbm\"", "name = 5"), "threat[0].name", 2, "must be a string, got integer 5");
+  expect_only(base + "point_defense = \"yes\"\n", layer0 + ".point_defense", 16,
+              "must be true or false, got string \"yes\"");
+  expect_only(edit(base, "flight_time = { mean = 600.0, sd = 20.0 }", "flight_time = 600.0"),
+              threat0 + ".flight_time", 6, "must be a table { mean = ..., sd = ... }, got float 600.0");
+  expect_only(edit(base, "{ pk = 0.7, window = { open = 300.0, close = 60.0 } }", "0.7"),
+              layer0 + ".engages.ballistic", 15, "must be a table");
+  expect_only(edit(base, "[[threat]]", "[threat]"), "threat", 1,
+              "must be an array of tables (write [[threat]]), got table");
+  expect_only(edit(base, "count = 10", "count = 1979-05-27"), threat0 + ".count", 4,
+              "must be an integer, got date");
+}
+
+TEST(ConfigKeys, InterceptorsTakeIntegerOrUnlimited) {
+  EXPECT_FALSE(load_scenario_string(edit(base, "interceptors = 20", "interceptors = \"unlimited\""))
+                   .layers[0]
+                   .interceptors.has_value());
+  expect_only(edit(base, "interceptors = 20", "interceptors = \"unlimitd\""), layer0 + ".interceptors", 14,
+              "must be an integer >= 0 or \"unlimited\", got string \"unlimitd\" (did you mean \"unlimited\"?)");
+  expect_only(edit(base, "interceptors = 20", "interceptors = 20.0"), layer0 + ".interceptors", 14,
+              "must be an integer >= 0 or \"unlimited\", got float 20.0");
+}
+
+TEST(ConfigKeys, DoctrineIsSalvoOrShootLookShoot) {
+  expect_only(base + "doctrine = \"shoot_look_shoot\"\n", layer0 + ".doctrine", 16,
+              "must be \"salvo\" or \"shoot-look-shoot\", got string \"shoot_look_shoot\" "
+              "(did you mean \"shoot-look-shoot\"?)");
+}
+
+TEST(ConfigKeys, NoDuplicateReportForAnUnreadableValue) {
+  // engagement_time = "slow" is a type error; the rule "> 0" must not fire on the default.
+  expect_only(edit(base, "engagement_time = 60.0", "engagement_time = \"slow\""), layer0 + ".engagement_time", 13,
+              "must be a number");
+  // A missing count must not also break "waves add up to count".
+  expect_only(edit(edit(base, "count = 10", ""), "launch = { start = 0.0, duration = 60.0 }",
+                   "launch = { waves = [[0, 4], [1, 6]] }"),
+              threat0, 1, "missing required key \"count\"");
+  // A missing window must not give "window.open (0) must be greater than window.close (0)".
+  expect_only(edit(base, ", window = { open = 300.0, close = 60.0 }", ""), layer0 + ".engages.ballistic", 15,
+              "missing required key \"window\"");
+}
+
+// ---- Value rules ---------------------------------------------------------------------------
+
+TEST(ConfigRules, ProbabilitiesInZeroOne) {
+  struct Case {
+    std::string text;
+    std::string key_path;
+    std::int64_t line;
+    std::string got;
+  };
+  const std::vector<Case> cases = {
+      {edit(base, "p_launch = 0.9", "p_launch = 1.3"), threat0 + ".p_launch", 7, "got 1.3"},
+      {edit(base, "p_launch = 0.9", "p_flight = -0.1"), threat0 + ".p_flight", 7, "got -0.1"},
+      {edit(base, "p_launch = 0.9", "defended_fraction = 2"), threat0 + ".defended_fraction", 7, "got 2"},
+      {base + "coverage = 1.01\n", layer0 + ".coverage", 16, "got 1.01"},
+      {base + "doctrine = \"shoot-look-shoot\"\nkill_assessment = nan\n", layer0 + ".kill_assessment", 17,
+       "got nan"},
+      {edit(base, "pk = 0.7", "pk = 70"), layer0 + ".engages.ballistic.pk", 15, "got 70"},
+      {edit(base, "pk = 0.7", "pk = 0.7, detect = -1"), layer0 + ".engages.ballistic.detect", 15, "got -1"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.key_path);
+    expect_only(c.text, c.key_path, c.line, "must be in [0, 1], " + c.got);
+  }
+}
+
+TEST(ConfigRules, CountIsAnIntegerAtLeastZero) {
+  expect_only(edit(base, "count = 10", "count = -4"), threat0 + ".count", 4, "must be an integer >= 0, got -4");
+}
+
+TEST(ConfigRules, FireUnitsChannelsShotsAtLeastOne) {
+  expect_only(edit(base, "fire_units = 1", "fire_units = 0"), layer0 + ".fire_units", 11,
+              "must be an integer >= 1, got 0");
+  expect_only(edit(base, "channels = 2", "channels = -2"), layer0 + ".channels", 12,
+              "must be an integer >= 1, got -2");
+  expect_only(base + "shots = 0\n", layer0 + ".shots", 16, "must be an integer >= 1, got 0");
+}
+
+TEST(ConfigRules, InterceptorsAtLeastZero) {
+  expect_only(edit(base, "interceptors = 20", "interceptors = -1"), layer0 + ".interceptors", 14,
+              "must be an integer >= 0 or \"unlimited\", got -1");
+  EXPECT_TRUE(problems_of(edit(base, "interceptors = 20", "interceptors = 0")).empty());
+}
+
+TEST(ConfigRules, MaxEngagementsAtLeastOne) {
+  expect_only(base + "doctrine = \"shoot-look-shoot\"\nmax_engagements = 0\n", layer0 + ".max_engagements", 17,
+              "must be an integer >= 1 or \"unlimited\", got 0");
+}
+
+TEST(ConfigRules, EngagementTimePositive) {
+  expect_only(edit(base, "engagement_time = 60.0", "engagement_time = 0"), layer0 + ".engagement_time", 13,
+              "must be > 0, got 0");
+}
+
+TEST(ConfigRules, TimesMustBeFinite) {
+  expect_only(edit(base, "engagement_time = 60.0", "engagement_time = inf"), layer0 + ".engagement_time", 13,
+              "must be a finite number, got inf");
+  expect_only(edit(base, "start = 0.0", "start = -inf"), threat0 + ".launch.start", 5,
+              "must be a finite number, got -inf");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[nan, 10]] }"),
+              threat0 + ".launch.waves[0].time", 5, "must be a finite number, got nan");
+  expect_only(edit(base, "open = 300.0", "open = inf"), layer0 + ".engages.ballistic.window.open", 15,
+              "must be a finite number, got inf");
+}
+
+TEST(ConfigRules, FlightTimeMeanPositiveSdNonNegative) {
+  expect_only(edit(base, "mean = 600.0", "mean = -600.0"), threat0 + ".flight_time.mean", 6,
+              "must be > 0, got -600");
+  expect_only(edit(base, "sd = 20.0", "sd = -1.5"), threat0 + ".flight_time.sd", 6, "must be >= 0, got -1.5");
+}
+
+TEST(ConfigRules, LaunchDurationNonNegative) {
+  expect_only(edit(base, "duration = 60.0", "duration = -60.0"), threat0 + ".launch.duration", 5,
+              "must be >= 0, got -60");
+}
+
+TEST(ConfigRules, LaunchIsOneOfTwoForms) {
+  expect_only(edit(base, "duration = 60.0", "duration = 60.0, waves = [[0, 10]]"), threat0 + ".launch", 5,
+              "has both start/duration and waves");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = {}"), threat0 + ".launch", 5,
+              "must be { start = ..., duration = ... } or { waves = [[time, count], ...] }");
+}
+
+TEST(ConfigRules, WavesAddUpToCount) {
+  expect_only(edit(edit(base, "count = 10", "count = 30"), "launch = { start = 0.0, duration = 60.0 }",
+                   "launch = { waves = [[20000.0, 15], [20600.0, 13]] }"),
+              threat0 + ".launch.waves", 5, "waves add up to 28, but count is 30");
+}
+
+TEST(ConfigRules, WaveCountsNonNegativeAndPairs) {
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[0, 14], [1, -4]] }"),
+              threat0 + ".launch.waves[1].count", 5, "must be an integer >= 0, got -4");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[0, 4, 6]] }"),
+              threat0 + ".launch.waves[0]", 5, "must be a [time, count] pair, got array of 3 values");
+  expect_only(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = 10 }"),
+              threat0 + ".launch.waves", 5, "must be an array of [time, count] pairs, got integer 10");
+}
+
+TEST(ConfigRules, CostsNonNegative) {
+  expect_only(edit(base, "p_launch = 0.9", "cost = -35000"), threat0 + ".cost", 7, "must be >= 0, got -35000");
+  expect_only(base + "cost = -1e6\n", layer0 + ".cost", 16, "must be >= 0, got -1000000");
+}
+
+TEST(ConfigRules, LookTimeNonNegative) {
+  expect_only(base + "doctrine = \"shoot-look-shoot\"\nlook_time = -10\n", layer0 + ".look_time", 17,
+              "must be >= 0, got -10");
+}
+
+TEST(ConfigRules, WindowOpenAfterClose) {
+  expect_only(edit(base, "open = 300.0", "open = 30"), layer0 + ".engages.ballistic.window", 15,
+              "window.open (30) must be greater than window.close (60)");
+  expect_only(edit(base, "open = 300.0", "open = 60"), layer0 + ".engages.ballistic.window", 15,
+              "window.open (60) must be greater than window.close (60)");
+}
+
+TEST(ConfigRules, WindowCloseNonNegative) {
+  expect_only(edit(base, "close = 60.0", "close = -5"), layer0 + ".engages.ballistic.window.close", 15,
+              "must be >= 0");
+}
+
+TEST(ConfigRules, NamesNotEmpty) {
+  expect_only(edit(base, "name = \"mrbm\"", "name = \"\""), "threat[0].name", 2, "must not be empty");
+  expect_only(edit(base, "name = \"upper\"", "name = \"\""), "layer[0].name", 10, "must not be empty");
+  expect_only("[scenario]\nname = \"\"\n" + base, "scenario.name", 2, "must not be empty");
+}
+
+TEST(ConfigRules, ThreatNamesUnique) {
+  const std::string second = "[[threat]]\nname = \"mrbm\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\n"
+                             "flight_time = { mean = 60.0 }\n\n";
+  expect_only(second + base, "threat[1] \"mrbm\".name", 8, "duplicate threat name \"mrbm\" (first at line 2)");
+}
+
+TEST(ConfigRules, LayerNamesUnique) {
+  expect_only(base + "\n[[layer]]\nname = \"upper\"\nfire_units = 1\nchannels = 1\nengagement_time = 1\n"
+                     "interceptors = 1\nengages.mrbm = { pk = 1, window = { open = 2, close = 0 } }\n",
+              "layer[1] \"upper\".name", 18, "duplicate layer name \"upper\" (first at line 10)");
+}
+
+TEST(ConfigRules, EngagesNamesAGroupOrClass) {
+  expect_only(edit(base, "engages.ballistic", "engages.balistic"), layer0 + ".engages.balistic", 15,
+              "engages \"balistic\": no threat group or class of that name (did you mean \"ballistic\"?)");
+  expect_only(edit(base, "engages.ballistic", "engages.cruise"), layer0 + ".engages.cruise", 15,
+              "engages \"cruise\": no threat group or class of that name");
+}
+
+TEST(ConfigRules, LayerEngagesSomething) {
+  expect_only(edit(base, "engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }", ""),
+              layer0 + ".engages", 9, "a layer must engage at least one threat group or class");
+  expect_only(edit(base, "engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }",
+                   "engages = {}"),
+              layer0 + ".engages", 15, "a layer must engage at least one threat group or class");
+}
+
+TEST(ConfigRules, LookTimeAndMaxEngagementsOnlyUnderShootLookShoot) {
+  expect_only(base + "look_time = 10\n", layer0 + ".look_time", 16,
+              "applies only to doctrine \"shoot-look-shoot\", but this layer's doctrine is \"salvo\"");
+  // Even when written with the default value: it would be ignored.
+  expect_only(base + "doctrine = \"salvo\"\nmax_engagements = \"unlimited\"\n", layer0 + ".max_engagements", 17,
+              "applies only to doctrine \"shoot-look-shoot\"");
+  expect_only(base + "look_time = 0\n", layer0 + ".look_time", 16, "applies only to doctrine");
+}
+
+TEST(ConfigRules, NoThreatGroups) {
+  const auto problems = problems_of("[scenario]\nname = \"empty\"\n");
+  expect_only(problems, "threat", 0, "no [[threat]] groups");
+  EXPECT_EQ(problems.at(0).file, "test.toml");
+}
+
+TEST(ConfigRules, NoThreatGroupsIsTheOnlyProblemOfALayerWithNothingToEngage) {
+  expect_only(base.substr(base.find("[[layer]]")), "threat", 0, "no [[threat]] groups");
+}
+
+TEST(ConfigRules, AtMostTwoToThe32Threats) {
+  // The random stream numbers threats, across groups, on 32 bits.
+  const std::string second = "\n[[threat]]\nname = \"swarm\"\ncount = 4294967286\n"
+                             "launch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
+  const std::string threats = base.substr(0, base.find("[[layer]]"));
+  EXPECT_TRUE(problems_of(threats + second).empty());  // 10 + 4294967286 = 2^32
+  expect_only(threats + edit(second, "4294967286", "4294967287"), "threat[1] \"swarm\".count", 12,
+              "more than 2^32 = 4294967296 threats, the most the random stream can number");
+}
+
+TEST(ConfigRules, AtMost255Layers) {
+  std::string text = base;
+  for (int j = 1; j <= 255; ++j) {
+    text += "[[layer]]\nname = \"l" + std::to_string(j) +
+            "\"\nfire_units = 1\nchannels = 1\nengagement_time = 1\ninterceptors = 1\n"
+            "engages.mrbm = { pk = 1, window = { open = 2, close = 0 } }\n";
+  }
+  // 256 layers: the 256th (index 255) starts at line 16 + 254 * 7 = 1794.
+  expect_only(text, "layer[255] \"l255\"", 1794, "at most 255 layers");
+  EXPECT_TRUE(contains(problems_of(text).at(0).message, "got 256"));
+  EXPECT_TRUE(problems_of(text.substr(0, text.rfind("[[layer]]"))).empty());  // 255 are fine
+}
+
+TEST(ConfigRules, ShootLookShootEngagementNumberFitsTwentyBits) {
+  // A window of 2^21 s with 1 s cycles: about 2 million engagements of one threat.
+  const std::string wide = edit(edit(edit(base, "engagement_time = 60.0", "engagement_time = 0.5"),
+                                     "open = 300.0", "open = 2097212.0"),
+                                "flight_time = { mean = 600.0", "flight_time = { mean = 3e6");
+  const std::string sls = wide + "doctrine = \"shoot-look-shoot\"\nlook_time = 0.5\n";
+  expect_only(sls, layer0 + ".max_engagements", 9, "2^20");
+  EXPECT_TRUE(contains(problems_of(sls).at(0).message, "max_engagements unlimited"));
+  EXPECT_TRUE(problems_of(sls + "max_engagements = 1000\n").empty());
+  expect_only(sls + "max_engagements = 2000000\n", layer0 + ".max_engagements", 18, "max_engagements = 2000000");
+  EXPECT_TRUE(problems_of(wide).empty());  // salvo: one engagement per threat
+}
+
+// ---- Many problems at once -----------------------------------------------------------------
+
+TEST(ConfigErrors, AllProblemsReportedTogetherInFileOrder) {
+  const std::string path = config_path("several_errors.toml");
+  try {
+    load_scenario_file(path);
+    FAIL() << "several_errors.toml loaded";
+  } catch (const ConfigError& error) {
+    const auto& p = error.problems();
+    ASSERT_EQ(p.size(), 6u) << error.what();
+    EXPECT_EQ(p[0].key_path, "threat[0] \"mrbm\".launch.waves");
+    EXPECT_EQ(p[0].line, 9);
+    EXPECT_TRUE(contains(p[0].message, "waves add up to 28, but count is 30"));
+    EXPECT_EQ(p[1].key_path, "threat[0] \"mrbm\".flight_time.sd");
+    EXPECT_EQ(p[1].line, 10);
+    EXPECT_EQ(p[2].key_path, "threat[0] \"mrbm\".p_launch");
+    EXPECT_EQ(p[2].line, 11);
+    for (std::size_t i = 3; i < 6; ++i) EXPECT_EQ(p[i].line, 19);
+    EXPECT_EQ(p[3].message, "missing required key \"pk\"");  // at the `{` of the entry, column 21
+    EXPECT_EQ(p[4].message, "unknown key \"pK\" (did you mean \"pk\"?)");
+    EXPECT_EQ(p[5].message, "window.open (30) must be greater than window.close (60)");
+
+    // what(): one line per problem, "file:line:column: key_path: message".
+    const std::string what = error.what();
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 5);
+    EXPECT_TRUE(contains(what, path + ":11:12: threat[0] \"mrbm\".p_launch: must be in [0, 1], got 1.3\n"));
+    EXPECT_TRUE(contains(what, path + ":10:36: threat[0] \"mrbm\".flight_time.sd: must be a number, got "
+                                       "string \"fast\""));
+  }
+}
+
+TEST(ConfigErrors, ProblemToString) {
+  EXPECT_EQ((ConfigProblem{"a.toml", 3, 7, "threat[0] \"x\".count", "must be an integer >= 0, got -4"}).to_string(),
+            "a.toml:3:7: threat[0] \"x\".count: must be an integer >= 0, got -4");
+  EXPECT_EQ((ConfigProblem{"a.toml", 3, 0, "k", "m"}).to_string(), "a.toml:3: k: m");
+  EXPECT_EQ((ConfigProblem{"a.toml", 0, 0, "", "no such file"}).to_string(), "a.toml: no such file");
+  EXPECT_EQ((ConfigProblem{"", 0, 0, "k", "m"}).to_string(), "k: m");
+}
+
+// ---- validate() on scenarios edited in memory ----------------------------------------------
+
+TEST(ConfigValidate, EditedScenarioPointsAtTheOriginalLine) {
+  Scenario s = load_scenario_string(base, "base.toml");
+  EXPECT_TRUE(validate(s).empty());
+  s.threats[0].p_launch = 1.5;
+  s.layers[0].engages[0].window.close = 400.0;
+  const auto problems = validate(s);
+  ASSERT_EQ(problems.size(), 2u) << listing(problems);
+  EXPECT_EQ(problems[0].key_path, threat0 + ".p_launch");
+  EXPECT_EQ(problems[0].file, "base.toml");
+  EXPECT_EQ(problems[0].line, 7);
+  EXPECT_EQ(problems[0].message, "must be in [0, 1], got 1.5");
+  EXPECT_EQ(problems[1].key_path, layer0 + ".engages.ballistic.window");
+  EXPECT_EQ(problems[1].line, 15);
+  EXPECT_EQ(problems[1].message, "window.open (300) must be greater than window.close (400)");
+  EXPECT_THROW(validate_or_throw(s), ConfigError);
+}
+
+TEST(ConfigValidate, ValueLeftToItsDefaultPointsAtItsTable) {
+  Scenario s = load_scenario_string(base, "base.toml");
+  s.threats[0].defended_fraction = -1;  // not in the file: reported at the [[threat]] header
+  expect_only(validate(s), threat0 + ".defended_fraction", 1, "must be in [0, 1], got -1");
+}
+
+TEST(ConfigValidate, ScenarioBuiltInCode) {
+  Scenario s;
+  s.name = "built";
+  ThreatGroup t;
+  t.name = "a";
+  t.count = 1;
+  t.flight_time.mean = 10;
+  s.threats.push_back(t);
+  Layer l;
+  l.name = "l";
+  l.engagement_time = 1;
+  l.look_time = 2;  // under salvo: an error, not silently ignored
+  l.engages.push_back({"b", 0.5, 1.0, {5, 1}});
+  s.layers.push_back(l);
+  const auto problems = validate(s);
+  ASSERT_EQ(problems.size(), 2u) << listing(problems);
+  EXPECT_EQ(problems[0].key_path, "layer[0] \"l\".look_time");
+  EXPECT_TRUE(contains(problems[0].message, "applies only to doctrine \"shoot-look-shoot\""));
+  EXPECT_EQ(problems[0].line, 0);
+  EXPECT_EQ(problems[0].file, "");
+  EXPECT_EQ(problems[1].key_path, "layer[0] \"l\".engages.b");
+  EXPECT_TRUE(contains(problems[1].message, "engages \"b\": no threat group or class of that name"));
+
+  s.layers[0].look_time = 0;
+  s.layers[0].engages[0].target = "a";
+  EXPECT_TRUE(validate(s).empty()) << listing(validate(s));
+  s.layers[0].engages.push_back(s.layers[0].engages[0]);
+  expect_only(validate(s), "layer[0] \"l\".engages.a", 0, "listed twice");
+}
+
+TEST(ConfigValidate, MaxEngagementsUnderSalvoInMemory) {
+  Scenario s = load_scenario_string(base);
+  s.layers[0].max_engagements = 3;
+  expect_only(validate(s), layer0 + ".max_engagements", 9, "applies only to doctrine \"shoot-look-shoot\"");
+  s.layers[0].doctrine = Doctrine::shoot_look_shoot;
+  EXPECT_TRUE(validate(s).empty());
+}
+
+}  // namespace
+}  // namespace salvosim
