@@ -271,7 +271,8 @@ def _run_layer(layer_index, layer, scenario, threats, rng, stats):
         # Checks in a fixed order; a missed request never holds a channel and is
         # final for this layer (the threat passes on with its current release time).
         if _failed_before(threat, start):
-            threat["gone"] = True  # it fell out of the sky first: not a missed request
+            # It fell out of the sky first: not a missed request. Each layer judges this at
+            # its own start, so an inner layer whose window opens earlier may still engage it.
             continue
         if magazine <= 0:
             stats["missed_magazine"] += 1

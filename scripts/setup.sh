@@ -2,6 +2,7 @@
 # Installs what salvosim needs to build and test that this machine lacks (Debian 12).
 # Idempotent and quiet when everything is already there. Both README commands call it.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 debian_packages=(
   build-essential cmake ninja-build pkg-config git
@@ -26,3 +27,6 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Python packages for the tests; pip is quiet when they are already there.
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

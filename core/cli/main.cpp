@@ -142,7 +142,9 @@ int main(int argc, char** argv) {
                       "Scenario file (TOML); without one, the built-in default scenario (" +
                           std::string(salvosim::cli::default_scenario_name) + ")");
   run_cmd->add_option("--trials,-n", args.trials, "Number of trials")->capture_default_str()->check(CLI::Range(std::int64_t{1}, salvosim::max_trials_per_tally));
-  run_cmd->add_option("--seed,-s", args.seed, "Random seed: the same seed gives the same results")->capture_default_str();
+  run_cmd->add_option("--seed,-s", args.seed, "Random seed: the same seed gives the same results")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);  // checked on the text: "-3" would otherwise wrap around
   run_cmd->add_option("--threads,-t", args.threads, "Worker threads (0: every core)")->capture_default_str()->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--out,-o", args.out, "Write the results to this HDF5 file");
   run_cmd->add_flag("--json", args.json, "Print the summary as one JSON object instead of a table");
@@ -171,7 +173,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run(args);
     return validate(validate_config);
   } catch (const salvosim::ConfigError& e) {
-    std::cerr << "salvosim: invalid scenario:\n" << e.what();
+    std::cerr << "salvosim: invalid scenario:\n" << e.what() << "\n";
     return exit_bad_input;
   } catch (const salvosim::RunCancelled&) {
     std::cerr << "salvosim: interrupted; no output file was written\n";

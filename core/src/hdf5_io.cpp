@@ -163,7 +163,8 @@ void write_attribute_raw(const Context& ctx, hid_t object, const std::string& wh
                          hid_t file_type, hid_t memory_type, const std::vector<hsize_t>& shape, const void* data) {
   const std::string what = "cannot write attribute " + name + " of " + where;
   Dataspace space = make_space(ctx, shape);
-  Attribute attribute(ctx.check(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what));
+  Attribute attribute(
+      ctx.check(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what));
   ctx.check(H5Awrite(attribute.get(), memory_type, data), what);
 }
 
@@ -221,8 +222,9 @@ Dataset write_dataset_raw(const Context& ctx, const GroupAt& group, const std::s
   const Dataspace space = make_space(ctx, shape);
   const hsize_t bytes = element_count(shape) * H5Tget_size(file_type);
   const bool compress = !shape.empty() && bytes >= compress_bytes && H5Tis_variable_str(file_type) <= 0;
-  const PropertyList dcpl = compress ? compressed(ctx, shape, group.child(name))
-                                     : PropertyList(ctx.check(H5Pcreate(H5P_DATASET_CREATE), "cannot make a property list"));
+  const PropertyList dcpl =
+      compress ? compressed(ctx, shape, group.child(name))
+               : PropertyList(ctx.check(H5Pcreate(H5P_DATASET_CREATE), "cannot make a property list"));
   Dataset dataset = create_dataset(ctx, group, name, file_type, space.get(), dcpl.get(), meta);
   if (element_count(shape) > 0) {
     ctx.check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
@@ -293,7 +295,9 @@ class Scales {
     ctx.fail("no coordinate for dimension \"" + dim + "\"");
   }
 
-  // Names the dataset's dimensions by attaching their scales: what xarray reads as dims.
+  // Names the dataset's dimensions by attaching their scales: what xarray reads as dims,
+  // and h5py as dataset.dims[i].keys(). (Axis labels, H5DSset_label, would also show in
+  // h5py, but xarray would list them among every variable's attributes.)
   void attach(const Context& ctx, const std::string& where, hid_t dataset, const std::vector<std::string>& dims) const {
     for (std::size_t axis = 0; axis < dims.size(); ++axis) {
       ctx.check(H5DSattach_scale(dataset, find(ctx, dims[axis]), static_cast<unsigned>(axis)),
@@ -367,7 +371,8 @@ void append(const Context& ctx, const Growing& growing, hsize_t first_row, hsize
   if (element_count(count) == 0) return;
   Dataspace file_space(ctx.check(H5Dget_space(growing.dataset.get()), what));
   ctx.check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), what);
-  ctx.check(H5Dwrite(growing.dataset.get(), growing.memory_type, memory_space, file_space.get(), H5P_DEFAULT, data), what);
+  ctx.check(H5Dwrite(growing.dataset.get(), growing.memory_type, memory_space, file_space.get(), H5P_DEFAULT, data),
+            what);
 }
 
 // Rows held contiguously in memory.
@@ -432,8 +437,21 @@ struct ResultsFileWriter::Impl {
     std::vector<std::int16_t> killers;  // of the current chunk
   };
 
+  // Removes the temporary file unless told to keep it. A member rather than ~Impl, so that
+  // it also runs when the constructor fails half way.
+  struct Temporary {
+    std::string path;
+    bool keep = false;
+    explicit Temporary(std::string name) : path(std::move(name)) {}
+    Temporary(const Temporary&) = delete;
+    Temporary& operator=(const Temporary&) = delete;
+    ~Temporary() {
+      std::error_code ignored;  // a destructor must not throw; nothing more can be done here
+      if (!keep) fs::remove(path, ignored);
+    }
+  };
+
   Impl(const std::string& final_path, const Plan& plan, const RunInfo& run, bool per_trial, bool per_threat);
-  ~Impl();
   void open_per_trial(const Plan& plan);
   void open_per_threat(const Plan& plan);
   void write_chunk(const TrialChunk& chunk);
@@ -442,12 +460,14 @@ struct ResultsFileWriter::Impl {
   void write_summary(const Results& results);
 
   Context ctx;
-  std::string path, temporary;
+  std::string path;
   std::uint64_t seed = 0, first_trial = 0;
   std::int64_t record_size = 0, threats = 0;
   std::uint64_t rows = 0;  // trials appended so far
   bool finished = false;
-  // Declared after the file, so destroyed (closed) before it.
+  // Members are destroyed in reverse order: the datasets and groups, then the file, then
+  // (the file being closed) the temporary file is removed.
+  Temporary temporary;
   File file;
   GroupAt root;
   std::optional<PerTrial> trials;
@@ -459,34 +479,24 @@ ResultsFileWriter::Impl::Impl(const std::string& final_path, const Plan& plan, c
                               bool per_threat)
     : ctx(final_path),
       path(final_path),
-      temporary(final_path + "." + std::to_string(::getpid()) + ".partial"),
       seed(run.seed),
       first_trial(run.first_trial),
       record_size(plan.layout.size()),
-      threats(plan.threat_count()) {
+      threats(plan.threat_count()),
+      temporary{final_path + "." + std::to_string(::getpid()) + ".partial"} {
+  std::error_code error;  // an error here means "no": HDF5 then reports what is wrong
   const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent)) {
+  if (!parent.empty() && !fs::is_directory(parent, error)) {
     ctx.fail("cannot create the file: directory " + parent.string() + " does not exist");
   }
-  if (fs::is_directory(path)) ctx.fail("cannot write the file: a directory of that name exists");
+  if (fs::is_directory(path, error)) ctx.fail("cannot write the file: a directory of that name exists");
   const PropertyList fcpl = creation_order(ctx, H5P_FILE_CREATE);
   const PropertyList fapl = file_access(ctx);
-  file = File(ctx.check(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                        "cannot create the temporary file " + temporary));
+  file = File(ctx.check(H5Fcreate(temporary.path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                        "cannot create the temporary file " + temporary.path));
   root = {Group(ctx.check(H5Gopen2(file.get(), "/", H5P_DEFAULT), "cannot open the root group")), "/"};
   if (per_trial) open_per_trial(plan);
   if (per_threat) open_per_threat(plan);
-}
-
-ResultsFileWriter::Impl::~Impl() {
-  if (finished) return;
-  const QuietErrors quiet;
-  outcomes.reset();
-  trials.reset();
-  root.handle.reset();
-  file.reset();
-  std::error_code ignored;  // a destructor must not throw; nothing more can be done here
-  fs::remove(temporary, ignored);
 }
 
 void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
@@ -514,9 +524,11 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
   };
   const RecordLayout& layout = plan.layout;
   const std::vector<BlockSpec> specs{
-      {"fates", {"group", "fate"}, layout.fate(0, Fate::launch_failure), {"threats", "threats of each group with each fate"}},
+      {"fates", {"group", "fate"}, layout.fate(0, Fate::launch_failure),
+       {"threats", "threats of each group with each fate"}},
       {"engaged", {"group"}, layout.engaged(0), {"threats", "threats of each group engaged at least once"}},
-      {"intercepts", {"group", "layer"}, layout.group_intercepts(0, 0), {"threats", "threats of each group killed by each layer"}},
+      {"intercepts", {"group", "layer"}, layout.group_intercepts(0, 0),
+       {"threats", "threats of each group killed by each layer"}},
       {"layer_metrics", {"layer", "layer_metric"}, layout.layer_metric(0, LayerMetric::engagements),
        {"1", "counters of each layer (engagements, interceptors fired, ...)"}},
   };
@@ -551,7 +563,8 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
   const std::vector<hsize_t> row_shape{static_cast<hsize_t>(threats)};
   o.fate = create_growing<std::int8_t>(ctx, o.group, "fate", row_shape, {"1", "fate of each threat"});
   o.intercept_layer = create_growing<std::int16_t>(
-      ctx, o.group, "intercept_layer", row_shape, {"1", "index along layer of the layer that killed the threat, -1 if none"});
+      ctx, o.group, "intercept_layer", row_shape,
+      {"1", "index along layer of the layer that killed the threat, -1 if none"});
   for (const Growing* g : {&o.fate, &o.intercept_layer}) {
     o.scales.attach(ctx, g->path, g->dataset.get(), {"trial", "threat"});
   }
@@ -638,7 +651,8 @@ void ResultsFileWriter::Impl::write_summary(const Results& results) {
   for (const Coordinate& coordinate : results.coordinates) write_coordinate(ctx, summary, coordinate, scales);
   for (const DataArray& array : results.arrays) {
     const std::size_t size = static_cast<std::size_t>(array.size());
-    if (array.dims.size() != array.shape.size() || (array.integer ? array.integers.size() : array.values.size()) != size) {
+    const std::size_t stored = array.integer ? array.integers.size() : array.values.size();
+    if (array.dims.size() != array.shape.size() || stored != size) {
       ctx.fail("array " + array.name + " has inconsistent dims, shape and values");
     }
     for (std::size_t d = 0; d < array.dims.size(); ++d) {
@@ -672,10 +686,11 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
   outcomes.reset();
   trials.reset();
   root.handle.reset();
-  ctx.check(file.close(), "cannot close the file " + temporary);
+  ctx.check(file.close(), "cannot close the file " + temporary.path);
   std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) ctx.fail("cannot rename " + temporary + " to it: " + error.message());
+  fs::rename(temporary.path, path, error);
+  if (error) ctx.fail("cannot rename " + temporary.path + " to it: " + error.message());
+  temporary.keep = true;
   finished = true;
 }
 
@@ -685,9 +700,17 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const Plan& plan, 
   impl_ = std::make_unique<Impl>(path, plan, info, per_trial, per_threat);
 }
 
+// Destroying an unfinished writer closes HDF5 handles: quietly, like every other call.
 ResultsFileWriter::ResultsFileWriter(ResultsFileWriter&&) noexcept = default;
-ResultsFileWriter& ResultsFileWriter::operator=(ResultsFileWriter&&) noexcept = default;
-ResultsFileWriter::~ResultsFileWriter() = default;
+ResultsFileWriter& ResultsFileWriter::operator=(ResultsFileWriter&& other) noexcept {
+  const QuietErrors quiet;
+  impl_ = std::move(other.impl_);
+  return *this;
+}
+ResultsFileWriter::~ResultsFileWriter() {
+  const QuietErrors quiet;
+  impl_.reset();
+}
 
 void ResultsFileWriter::write_chunk(const TrialChunk& chunk) {
   const QuietErrors quiet;
@@ -699,7 +722,7 @@ void ResultsFileWriter::finish(const Results& results) {
   impl_->finish(results);
 }
 
-const std::string& ResultsFileWriter::temporary_path() const { return impl_->temporary; }
+const std::string& ResultsFileWriter::temporary_path() const { return impl_->temporary.path; }
 
 void write_results(const std::string& path, const Plan& plan, const Results& results) {
   ResultsFileWriter writer(path, plan, results.info, false, false);
@@ -724,7 +747,8 @@ struct Readable {
     return Dataspace(ctx.check(attribute ? H5Aget_space(id) : H5Dget_space(id), "cannot read " + what));
   }
   void read(const Context& ctx, hid_t memory_type, void* buffer) const {
-    ctx.check(attribute ? H5Aread(id, memory_type, buffer) : H5Dread(id, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer),
+    ctx.check(attribute ? H5Aread(id, memory_type, buffer)
+                        : H5Dread(id, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer),
               "cannot read " + what);
   }
   std::size_t count(const Context& ctx) const {
@@ -774,12 +798,14 @@ bool has_attribute(const Context& ctx, hid_t object, const std::string& name, co
 // Opens attribute `name` of `where`; a missing one is an error that names it.
 Attribute open_attribute(const Context& ctx, hid_t object, const std::string& where, const std::string& name) {
   if (!has_attribute(ctx, object, name, where)) ctx.fail("missing attribute " + name + " of " + where);
-  return Attribute(ctx.check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "cannot open attribute " + name + " of " + where));
+  return Attribute(
+      ctx.check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "cannot open attribute " + name + " of " + where));
 }
 
 std::string read_string_attribute(const Context& ctx, hid_t object, const std::string& where, const std::string& name) {
   const Attribute attribute = open_attribute(ctx, object, where, name);
-  const std::vector<std::string> strings = read_strings(ctx, {attribute.get(), true, "attribute " + name + " of " + where});
+  const std::vector<std::string> strings =
+      read_strings(ctx, {attribute.get(), true, "attribute " + name + " of " + where});
   if (strings.size() != 1) ctx.fail("attribute " + name + " of " + where + " is not one string");
   return strings[0];
 }
@@ -834,7 +860,8 @@ std::vector<std::string> member_names(const Context& ctx, const GroupAt& group) 
   std::vector<std::string> names;
   for (hsize_t k = 0; k < info.nlinks; ++k) {
     const std::string what = "cannot list " + group.path;
-    const ssize_t length = ctx.check(H5Lget_name_by_idx(group.id(), ".", index, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT), what);
+    const ssize_t length =
+        ctx.check(H5Lget_name_by_idx(group.id(), ".", index, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT), what);
     std::string name(static_cast<std::size_t>(length) + 1, '\0');
     ctx.check(H5Lget_name_by_idx(group.id(), ".", index, H5_ITER_INC, k, name.data(), name.size(), H5P_DEFAULT), what);
     name.resize(static_cast<std::size_t>(length));

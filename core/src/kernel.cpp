@@ -113,10 +113,9 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
       const double latest_start = s.impact_time[i] - how.close - layer.engagement_time;
       const double start = std::max(request.earliest, s.channel_free.front());
 
-      if (s.failure_time[i] < start) {  // it already fell on its own: nothing to miss, and
-        s.alive[i] = 0;                  // no later layer will see it either
-        continue;
-      }
+      // It already fell on its own: nothing to miss. Each layer judges this at its own start
+      // (an inner layer whose window opens earlier may still have engaged it in time).
+      if (s.failure_time[i] < start) continue;
       if (magazine == 0) {
         ++metric(LayerMetric::missed_magazine);
         continue;

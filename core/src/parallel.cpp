@@ -5,6 +5,7 @@
 
 #if SALVOSIM_WITH_TBB
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #endif
@@ -31,7 +32,9 @@ void parallel_blocks(std::int64_t begin, std::int64_t end, std::int64_t grain, i
     return;
   }
   // An arena of exactly `workers` slots: current_thread_index() is then a slot in
-  // [0, workers) that no other task running at the same time holds.
+  // [0, workers) that no other task running at the same time holds. TBB caps its threads at
+  // the core count unless told otherwise; a user asking for more gets what was asked.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(workers));
   tbb::task_arena arena(workers);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),

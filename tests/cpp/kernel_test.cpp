@@ -5,9 +5,9 @@
 // standard errors of that mean (the SE summarize() reports, from the exact integer sums).
 // At a fixed seed each check is deterministic; the tolerance only matters when a legitimate
 // change of the random streams changes the draws. 4.5 SE: for a normal estimate the
-// two-sided probability of |z| > 4.5 is 6.8e-6, so even the ~150 checks of this file would
-// all pass after such a change with probability > 0.999, while a wrong formula is tens or
-// hundreds of SE away (the tests below show it for several plausible wrong formulas).
+// two-sided probability of |z| > 4.5 is 6.8e-6, so the ~110 statistical checks of this file
+// would all pass after such a change with probability > 0.999, while a wrong formula is tens
+// or hundreds of SE away (the tests below show it for several plausible wrong formulas).
 #include "salvosim/kernel.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -247,6 +248,9 @@ struct SalvoCase {
   double pk;
   std::int64_t shots;
 };
+std::ostream& operator<<(std::ostream& out, const SalvoCase& c) {
+  return out << "{pk " << c.pk << ", shots " << c.shots << "}";
+}
 
 class SalvoTest : public ::testing::TestWithParam<SalvoCase> {};
 
@@ -298,6 +302,10 @@ struct SlsCase {
   double kill_assessment;
   std::int64_t max_engagements;
 };
+std::ostream& operator<<(std::ostream& out, const SlsCase& c) {
+  return out << "{pk " << c.pk << ", shots " << c.shots << ", kill_assessment " << c.kill_assessment
+             << ", max_engagements " << c.max_engagements << "}";
+}
 
 class ShootLookShootTest : public ::testing::TestWithParam<SlsCase> {};
 
@@ -511,22 +519,73 @@ TEST(Failures, LaunchAndFlightFailures) {
 }
 
 // A request that can never fit its window (engagement_time > open − close) is missed_window,
-// unless the threat already failed in flight (dropped silently), or the launch failed.
-TEST(Failures, OnlyThreatsStillFlyingMissTheWindow) {
+// unless the threat already failed in flight (dropped silently), or the launch failed. With
+// an empty magazine the same requests are missed_magazine instead: the magazine is checked
+// before the window, the failure before both. A failing threat is still flying at T − W with
+// probability W/f.
+TEST(Failures, OnlyThreatsStillFlyingAreMissed) {
   GroupToml group;
   group.p_launch = 0.9;
   group.p_flight = 0.5;
   group.flight_time = "{ mean = 1000.0, sd = 0.0 }";
-  LayerToml layer;
-  layer.engagement_time = 60.0;
-  layer.engages[0].open = 250.0;
-  layer.engages[0].close = 200.0;
-  const Plan plan = plan_of({group}, {layer});
+  LayerToml too_slow;
+  too_slow.name = "too-slow";
+  too_slow.engagement_time = 60.0;
+  too_slow.engages[0].open = 250.0;
+  too_slow.engages[0].close = 200.0;
+  LayerToml empty = too_slow;
+  empty.name = "empty";
+  empty.interceptors = "0";
+  const Plan plan = plan_of({group}, {empty, too_slow});
   const Results r = run(plan, 40000, 16);
-  expect_within_se("missed_window", layer_metric(r, 0, LayerMetric::missed_window),
-                   20.0 * 0.9 * (0.5 + 0.5 * 250.0 / 1000.0));
-  EXPECT_EQ(layer_sum(r, 0, LayerMetric::engagements), 0);
-  EXPECT_EQ(layer_sum(r, 0, LayerMetric::missed_no_channel), 0);
+  const double still_flying = 20.0 * 0.9 * (0.5 + 0.5 * 250.0 / 1000.0);
+  expect_within_se("missed_magazine", layer_metric(r, 0, LayerMetric::missed_magazine), still_flying);
+  expect_within_se("missed_window", layer_metric(r, 1, LayerMetric::missed_window), still_flying);
+  for (std::int64_t l : {0, 1}) {
+    EXPECT_EQ(layer_sum(r, l, LayerMetric::engagements), 0);
+    EXPECT_EQ(layer_sum(r, l, LayerMetric::missed_no_channel), 0);
+  }
+  EXPECT_EQ(layer_sum(r, 0, LayerMetric::missed_window), 0);
+  EXPECT_EQ(layer_sum(r, 1, LayerMetric::missed_magazine), 0);
+  // Power: counting the threats already gone as missed too.
+  EXPECT_GT(distance_in_se(layer_metric(r, 0, LayerMetric::missed_magazine), 20.0 * 0.9), wrong_formula_min_se);
+}
+
+// Whether a threat has failed is judged against each layer's own start time (MODEL.md §2.4).
+// Layers act in order, but an inner layer's window may open before an outer one's: a threat
+// that failed before the outer layer's start may still have been flying when the inner layer
+// could start. Every threat fails (p_flight = 0) at φ uniform on (L, T), f = 1000 s.
+//   - "late" (outer): window opens at T − 100, pk = 0, E = 1: engages the threats with
+//     φ ≥ T − 100 and releases those still flying at T − 99.
+//   - "early" (inner): window opens at T − 900, pk = 1, E = 1: a threat the outer layer
+//     dropped (φ < T − 100) is engaged at T − 900 and killed if φ ≥ T − 899; a threat the
+//     outer layer released is engaged at T − 99 and killed if φ ≥ T − 98.
+// So P(intercepted) = (800 − 1)/1000 + (100 − 2)/1000 = 0.897.
+// DISABLED: the kernel (and bench/reference.py) mark a threat found gone at one layer's start
+// as gone for every later layer, which gives 0.098 here. Enable this test once the kernel
+// follows MODEL.md §2.4, or change it (and MODEL.md) if "gone for every later layer" is the
+// intended rule.
+TEST(Failures, EachLayerJudgesFailureAtItsOwnStart) {
+  GroupToml group;
+  group.p_flight = 0.0;
+  group.flight_time = "{ mean = 1000.0, sd = 0.0 }";
+  LayerToml late;
+  late.name = "late";
+  late.engages[0].pk = 0.0;
+  late.engages[0].open = 100.0;
+  LayerToml early;
+  early.name = "early";
+  early.engages[0].pk = 1.0;
+  early.engages[0].open = 900.0;
+  const Plan plan = plan_of({group}, {late, early});
+  const Results r = run(plan, 40000, 22);
+  const double n = 20.0;
+  expect_within_se("intercepted by early", intercepts(r, "all", 1), n * 0.897);
+  expect_within_se("engaged", engaged(r, "all"), n * 0.9);
+  expect_within_se("late engagements", layer_metric(r, 0, LayerMetric::engagements), n * 0.1);
+  // Power: a kernel that forgot a threat once one layer found it gone would intercept only
+  // the 0.098 that the outer layer released.
+  EXPECT_GT(distance_in_se(intercepts(r, "all", 1), n * 0.098), wrong_formula_min_se);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -542,6 +601,10 @@ struct SaturationCase {
   double close;  // c
   double engagement_time;  // E
 };
+std::ostream& operator<<(std::ostream& out, const SaturationCase& c) {
+  return out << "{N " << c.n << ", C " << c.fire_units << " x " << c.channels << ", W " << c.open << ", c "
+             << c.close << ", E " << c.engagement_time << "}";
+}
 
 class SaturationTest : public ::testing::TestWithParam<SaturationCase> {};
 
@@ -649,6 +712,9 @@ struct MagazineCase {
   std::int64_t magazine;
   std::int64_t shots;
 };
+std::ostream& operator<<(std::ostream& out, const MagazineCase& c) {
+  return out << "{M " << c.magazine << ", shots " << c.shots << "}";
+}
 
 class MagazineTest : public ::testing::TestWithParam<MagazineCase> {};
 
@@ -678,7 +744,7 @@ TEST_P(MagazineTest, NeverMoreThanTheMagazine) {
     const std::int64_t refused = record[layout.layer_metric(0, LayerMetric::missed_magazine)];
     const std::int64_t short_by = s * engagements - fired;  // shots missing from the last salvo
     const std::int64_t full_salvos = engagements - (short_by > 0 ? 1 : 0);
-    const bool ok = fired <= magazine && full_salvos <= magazine / s && short_by >= 0 && short_by < std::max<std::int64_t>(s, 1) &&
+    const bool ok = fired <= magazine && full_salvos <= magazine / s && short_by >= 0 && short_by < s &&
                     (short_by == 0 || fired == magazine) && (refused == 0 || fired == magazine);
     if (!ok && wrong++ == 0) {
       ADD_FAILURE() << "trial " << trial << ": fired " << fired << " in " << engagements
@@ -713,8 +779,8 @@ name = "busy"
 name = "shahed"
 class = "drone"
 count = 40
-launch = { start = 0.0, duration = 600.0 }
-flight_time = { mean = 3000.0, sd = 300.0 }
+launch = { start = 0.0, duration = 60.0 }
+flight_time = { mean = 3000.0, sd = 20.0 }
 p_launch = 0.95
 p_flight = 0.9
 defended_fraction = 0.7
@@ -742,12 +808,12 @@ defended_fraction = 0.9
 [[layer]]
 name = "upper"
 fire_units = 1
-channels = 3
+channels = 2
 engagement_time = 60.0
-interceptors = 14
+interceptors = 24
 shots = 2
 doctrine = "shoot-look-shoot"
-look_time = 10.0
+look_time = 40.0
 max_engagements = 2
 kill_assessment = 0.8
 point_defense = true
@@ -757,7 +823,7 @@ engages.cruise = { pk = 0.8, detect = 0.9, window = { open = 600.0, close = 60.0
 
 [[layer]]
 name = "short-range"
-fire_units = 2
+fire_units = 1
 channels = 2
 engagement_time = 15.0
 interceptors = 40
@@ -806,7 +872,8 @@ TEST(Invariants, OneFatePerThreatAndInterceptsAddUp) {
         fail_once(at + "intercepts by layer do not add up to the intercepted fate");
       }
       const std::int64_t launched = total - record[layout.fate(g, Fate::launch_failure)];
-      if (record[layout.engaged(g)] > launched || record[layout.engaged(g)] < record[layout.fate(g, Fate::intercepted)]) {
+      const std::int64_t engaged_here = record[layout.engaged(g)];
+      if (engaged_here > launched || engaged_here < record[layout.fate(g, Fate::intercepted)]) {
         fail_once(at + "engaged out of [intercepted, launched]");
       }
     }
@@ -816,7 +883,8 @@ TEST(Invariants, OneFatePerThreatAndInterceptsAddUp) {
       if (over_groups != record[layout.layer_metric(l, LayerMetric::intercepts)]) {
         fail_once(at + "layer " + std::to_string(l) + " intercepts differ from the sum over groups");
       }
-      if (record[layout.layer_metric(l, LayerMetric::intercepts)] > record[layout.layer_metric(l, LayerMetric::engagements)]) {
+      if (record[layout.layer_metric(l, LayerMetric::intercepts)] >
+          record[layout.layer_metric(l, LayerMetric::engagements)]) {
         fail_once(at + "more intercepts than engagements");
       }
       for (std::int64_t m = 0; m < layer_metric_count; ++m) {
@@ -828,7 +896,9 @@ TEST(Invariants, OneFatePerThreatAndInterceptsAddUp) {
   // The scenario exercises what it claims to: every kind of miss happens in some layer.
   for (LayerMetric m : {LayerMetric::missed_window, LayerMetric::missed_no_channel, LayerMetric::missed_magazine}) {
     std::int64_t total = 0;
-    for (std::int64_t l = 0; l < layers; ++l) total += missed[static_cast<std::size_t>(l * layer_metric_count + static_cast<std::int64_t>(m))];
+    for (std::int64_t l = 0; l < layers; ++l) {
+      total += missed[static_cast<std::size_t>(l * layer_metric_count + static_cast<std::int64_t>(m))];
+    }
     EXPECT_GT(total, 0) << layer_metric_names[static_cast<int>(m)] << " never happens";
   }
 
@@ -844,18 +914,21 @@ TEST(Invariants, OneFatePerThreatAndInterceptsAddUp) {
     return a.integers[static_cast<std::size_t>(a.offset(index))];
   };
   const std::int64_t all = r.index("selection", "all");
+  auto group_selection = [&](std::int64_t g) {
+    return r.index("selection", plan.groups[static_cast<std::size_t>(g)].name);
+  };
   std::int64_t all_fates = 0;
   for (std::int64_t f = 0; f < fate_count; ++f) all_fates += at(fate_sum, {all, f});
   EXPECT_EQ(all_fates, plan.threat_count() * options.trials);
   for (std::int64_t l = 0; l < layers; ++l) {
     std::int64_t over_groups = 0;
-    for (std::int64_t g = 0; g < groups; ++g) over_groups += at(intercepts_sum, {r.index("selection", plan.groups[g].name), l});
+    for (std::int64_t g = 0; g < groups; ++g) over_groups += at(intercepts_sum, {group_selection(g), l});
     EXPECT_EQ(at(intercepts_sum, {all, l}), over_groups) << "layer " << l;
     EXPECT_EQ(layer_sum(r, l, LayerMetric::intercepts), over_groups) << "layer " << l;
   }
   for (std::int64_t f = 0; f < fate_count; ++f) {
     std::int64_t over_groups = 0;
-    for (std::int64_t g = 0; g < groups; ++g) over_groups += at(fate_sum, {r.index("selection", plan.groups[g].name), f});
+    for (std::int64_t g = 0; g < groups; ++g) over_groups += at(fate_sum, {group_selection(g), f});
     EXPECT_EQ(at(fate_sum, {all, f}), over_groups) << fate_names[f];
   }
 }

@@ -1,0 +1,302 @@
+// Integer tallies over trials (tallies.hpp): histograms, moments, selections and the rates in
+// fixed point, checked on hand-made records against values worked out by hand.
+#include "salvosim/tallies.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "salvosim/config.hpp"
+#include "salvosim/plan.hpp"
+
+namespace salvosim {
+namespace {
+
+// The fixed-point sums of up to max_trials_per_tally rates in [0, 1] (and their squares)
+// must fit an int64.
+static_assert(max_trials_per_tally <= std::numeric_limits<std::int64_t>::max() / rate_fixed_one);
+
+TEST(Histogram, GrowsToTheLargestValue) {
+  Histogram h;
+  EXPECT_TRUE(h.counts.empty());
+  h.add(0);
+  EXPECT_EQ(h.counts, (std::vector<std::int64_t>{1}));
+  h.add(3);
+  h.add(3);
+  h.add(1);
+  EXPECT_EQ(h.counts, (std::vector<std::int64_t>{1, 1, 0, 2}));
+  h.add(2);
+  EXPECT_EQ(h.counts, (std::vector<std::int64_t>{1, 1, 1, 2}));
+}
+
+TEST(Histogram, NegativeValueIsALogicError) {
+  Histogram h;
+  EXPECT_THROW(h.add(-1), std::logic_error);
+}
+
+TEST(Histogram, MergeGrowsEitherWay) {
+  Histogram short_one, long_one;
+  short_one.counts = {1, 2};
+  long_one.counts = {0, 1, 0, 4};
+  Histogram a = short_one;
+  a.merge(long_one);
+  EXPECT_EQ(a.counts, (std::vector<std::int64_t>{1, 3, 0, 4}));
+  Histogram b = long_one;
+  b.merge(short_one);
+  EXPECT_EQ(b.counts, a.counts);
+  Histogram empty;
+  b.merge(empty);
+  EXPECT_EQ(b.counts, a.counts);
+  empty.merge(a);
+  EXPECT_EQ(empty.counts, a.counts);
+}
+
+TEST(Moments, AddAndMerge) {
+  Moments m;
+  for (std::int64_t v : {3, 0, 5}) m.add(v);
+  EXPECT_EQ(m.sum, 8);
+  EXPECT_EQ(m.sum_squares, 34);
+  Moments other;
+  other.add(-2);
+  m.merge(other);
+  EXPECT_EQ(m.sum, 6);
+  EXPECT_EQ(m.sum_squares, 38);
+}
+
+// Three groups in two classes, two layers: selections a, b, c, class:cruise, class:drone, all.
+Plan test_plan() {
+  return compile(load_scenario_string(R"([scenario]
+name = "tallies-test"
+
+[[threat]]
+name = "a"
+class = "drone"
+count = 4
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+
+[[threat]]
+name = "b"
+class = "cruise"
+count = 2
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+
+[[threat]]
+name = "c"
+class = "drone"
+count = 3
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+
+[[layer]]
+name = "outer"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = "unlimited"
+engages.drone = { pk = 0.5, window = { open = 300.0, close = 0.0 } }
+
+[[layer]]
+name = "inner"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = "unlimited"
+engages.cruise = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+)",
+                                      "tallies_test"));
+}
+
+// Selection indices of test_plan(): groups in order, then classes sorted, then all.
+constexpr std::size_t sel_a = 0, sel_b = 1, sel_c = 2, sel_cruise = 3, sel_drone = 4, sel_all = 5;
+constexpr std::size_t outer = 0, inner = 1;
+
+struct GroupCounts {
+  std::int64_t fates[fate_count];
+  std::int64_t engaged;
+  std::int64_t intercepts[2];
+};
+struct LayerCounts {
+  std::int64_t metrics[layer_metric_count];
+};
+
+std::vector<std::int64_t> make_record(const Plan& plan, const std::vector<GroupCounts>& groups,
+                                      const std::vector<LayerCounts>& layers) {
+  const RecordLayout& layout = plan.layout;
+  std::vector<std::int64_t> record(static_cast<std::size_t>(layout.size()), -999);
+  auto at = [&](std::int64_t k) -> std::int64_t& { return record[static_cast<std::size_t>(k)]; };
+  for (std::int64_t g = 0; g < 3; ++g) {
+    const GroupCounts& c = groups[static_cast<std::size_t>(g)];
+    for (std::int64_t f = 0; f < fate_count; ++f) at(layout.fate(g, Fate(f))) = c.fates[f];
+    at(layout.engaged(g)) = c.engaged;
+    for (std::int64_t l = 0; l < 2; ++l) at(layout.group_intercepts(g, l)) = c.intercepts[l];
+  }
+  for (std::int64_t l = 0; l < 2; ++l) {
+    for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+      at(layout.layer_metric(l, LayerMetric(m))) = layers[static_cast<std::size_t>(l)].metrics[m];
+    }
+  }
+  for (std::int64_t v : record) EXPECT_NE(v, -999) << "the layout has a slot the test did not fill";
+  return record;
+}
+
+// Fates are launch_failure, flight_failure, intercepted, leaked_defended, leaked_open; layer
+// metrics engagements, fired, intercepts, missed_window, missed_no_channel, missed_magazine.
+std::vector<std::int64_t> trial_one(const Plan& plan) {
+  return make_record(plan,
+                     {{{1, 0, 2, 1, 0}, 3, {1, 1}},   // a: 3 launched, 2 intercepted
+                      {{0, 0, 0, 2, 0}, 0, {0, 0}},   // b: never engaged
+                      {{0, 1, 1, 0, 1}, 1, {0, 1}}},  // c: 3 launched, 1 intercepted
+                     {{{4, 5, 1, 1, 0, 2}}, {{3, 3, 2, 0, 1, 0}}});
+}
+
+std::vector<std::int64_t> trial_two(const Plan& plan) {
+  return make_record(plan,
+                     {{{0, 0, 4, 0, 0}, 4, {4, 0}},  // everything intercepted: every rate is 1
+                      {{0, 0, 2, 0, 0}, 2, {0, 2}},
+                      {{0, 0, 3, 0, 0}, 3, {3, 0}}},
+                     {{{7, 7, 7, 0, 0, 0}}, {{2, 4, 2, 0, 0, 0}}});
+}
+
+const Moments& fate_moments(const Tallies& t, std::size_t sel, Fate f) {
+  return t.fates[sel * fate_count + static_cast<std::size_t>(f)];
+}
+const RateTally& rate_tally(const Tallies& t, std::size_t sel, Rate r) {
+  return t.rates[sel * rate_count + static_cast<std::size_t>(r)];
+}
+
+constexpr std::int64_t one = rate_fixed_one;  // 2^32
+
+TEST(Tallies, OneTrialBySelection) {
+  const Plan plan = test_plan();
+  ASSERT_EQ(plan.selections.size(), 6u);
+  ASSERT_EQ(plan.selections[sel_drone].label, "class:drone");
+  Tallies t(plan);
+  t.add(trial_one(plan).data());
+  EXPECT_EQ(t.trials, 1);
+
+  // Fates sum the selection's groups: class:drone = a + c, all = a + b + c.
+  const std::int64_t drone[fate_count] = {1, 1, 3, 1, 1}, all[fate_count] = {1, 1, 3, 3, 1};
+  for (std::int64_t f = 0; f < fate_count; ++f) {
+    EXPECT_EQ(fate_moments(t, sel_drone, Fate(f)).sum, drone[f]) << fate_names[f];
+    EXPECT_EQ(fate_moments(t, sel_drone, Fate(f)).sum_squares, drone[f] * drone[f]) << fate_names[f];
+    EXPECT_EQ(fate_moments(t, sel_all, Fate(f)).sum, all[f]) << fate_names[f];
+  }
+  EXPECT_EQ(fate_moments(t, sel_cruise, Fate::leaked_defended).sum, 2);
+  // A histogram per selection and fate, grown to the count seen: all's 3 leaked_defended.
+  EXPECT_EQ(t.fate_histograms[sel_all * fate_count + 3].counts, (std::vector<std::int64_t>{0, 0, 0, 1}));
+
+  EXPECT_EQ(t.engaged[sel_a].sum, 3);
+  EXPECT_EQ(t.engaged[sel_b].sum, 0);
+  EXPECT_EQ(t.engaged[sel_drone].sum, 4);
+  EXPECT_EQ(t.engaged[sel_all].sum, 4);
+  EXPECT_EQ(t.intercepts[sel_drone * 2 + outer].sum, 1);
+  EXPECT_EQ(t.intercepts[sel_drone * 2 + inner].sum, 2);
+  EXPECT_EQ(t.intercepts[sel_all * 2 + inner].sum, 2);
+  EXPECT_EQ(t.intercepts[sel_b * 2 + inner].sum, 0);
+
+  EXPECT_EQ(t.layer_metrics[outer * layer_metric_count + 1].sum, 5);  // fired
+  EXPECT_EQ(t.layer_metrics[inner * layer_metric_count + 4].sum, 1);  // missed_no_channel
+  EXPECT_EQ(t.layer_metrics[outer * layer_metric_count + 5].sum_squares, 4);  // missed_magazine 2
+  EXPECT_EQ(t.fired_histograms[outer].counts, (std::vector<std::int64_t>{0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(t.fired_cross, (std::vector<std::int64_t>{25, 15, 15, 9}));
+
+  // Rates in fixed point, floor(r · 2^32), squares floor(r² · 2^32), bins floor(r · 10000).
+  // a: 2 of 3 launched, 2 of 3 engaged, 2 of (2 + 1) threatening.
+  for (Rate r : {Rate::launched, Rate::engaged, Rate::threatening}) {
+    const RateTally& rt = rate_tally(t, sel_a, r);
+    EXPECT_EQ(rt.defined, 1);
+    EXPECT_EQ(rt.fixed.sum, 2863311530);          // floor(2/3 · 2^32)
+    EXPECT_EQ(rt.fixed.sum_squares, 1908874353);  // floor(4/9 · 2^32)
+    ASSERT_EQ(rt.bins.counts.size(), 6667u);
+    EXPECT_EQ(rt.bins.counts[6666], 1);
+  }
+  // b: none intercepted of 2 launched: rate 0; never engaged: rate_engaged undefined.
+  EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).defined, 1);
+  EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).fixed.sum, 0);
+  EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).bins.counts, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(rate_tally(t, sel_b, Rate::engaged).defined, 0);
+  EXPECT_TRUE(rate_tally(t, sel_b, Rate::engaged).bins.counts.empty());
+  // c: 1 of 3 launched; 1 of 1 engaged; 1 of 1 threatening (its leak was aimed elsewhere).
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).fixed.sum, 1431655765);         // floor(2^32/3)
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).fixed.sum_squares, 477218588);  // floor(2^32/9)
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).bins.counts.size(), 3334u);
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::engaged).fixed.sum, one);
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::engaged).fixed.sum_squares, one);
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::threatening).bins.counts.size(), static_cast<std::size_t>(rate_bins + 1));
+  // all: 3 of 8 launched, 3 of 4 engaged, 3 of 6 threatening: exact in binary.
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).fixed.sum, 3 * one / 8);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).fixed.sum_squares, 9 * one / 64);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).bins.counts.size(), 3751u);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::engaged).fixed.sum, 3 * one / 4);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::threatening).fixed.sum, one / 2);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::threatening).fixed.sum_squares, one / 4);
+}
+
+TEST(Tallies, SumsOverTrialsAndMergeIsTheSame) {
+  const Plan plan = test_plan();
+  const auto r1 = trial_one(plan), r2 = trial_two(plan);
+  Tallies both(plan);
+  both.add(r1.data());
+  both.add(r2.data());
+  EXPECT_EQ(both.trials, 2);
+  EXPECT_EQ(fate_moments(both, sel_a, Fate::intercepted).sum, 2 + 4);
+  EXPECT_EQ(fate_moments(both, sel_a, Fate::intercepted).sum_squares, 4 + 16);
+  EXPECT_EQ(both.fate_histograms[sel_a * fate_count + 2].counts, (std::vector<std::int64_t>{0, 0, 1, 0, 1}));
+  EXPECT_EQ(both.fired_histograms[outer].counts, (std::vector<std::int64_t>{0, 0, 0, 0, 0, 1, 0, 1}));
+  // fired: (5, 3) then (7, 4).
+  EXPECT_EQ(both.fired_cross, (std::vector<std::int64_t>{25 + 49, 15 + 28, 15 + 28, 9 + 16}));
+  // A rate of 1 is 2^32 exactly, its square too, in the last bin.
+  EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).fixed.sum, 3 * one / 8 + one);
+  EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).fixed.sum_squares, 9 * one / 64 + one);
+  EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).bins.counts[static_cast<std::size_t>(rate_bins)], 1);
+  EXPECT_EQ(rate_tally(both, sel_b, Rate::engaged).defined, 1);  // defined in trial two only
+  EXPECT_EQ(rate_tally(both, sel_b, Rate::engaged).fixed.sum, one);
+
+  // Merging tallies of single trials, in either order, gives the same integers.
+  Tallies first(plan), second(plan);
+  first.add(r1.data());
+  second.add(r2.data());
+  for (bool reversed : {false, true}) {
+    Tallies merged(plan);
+    merged.merge(reversed ? second : first);
+    merged.merge(reversed ? first : second);
+    EXPECT_EQ(merged.trials, both.trials);
+    for (std::size_t k = 0; k < both.fates.size(); ++k) {
+      EXPECT_EQ(merged.fates[k].sum, both.fates[k].sum);
+      EXPECT_EQ(merged.fates[k].sum_squares, both.fates[k].sum_squares);
+      EXPECT_EQ(merged.fate_histograms[k].counts, both.fate_histograms[k].counts);
+    }
+    for (std::size_t k = 0; k < both.layer_metrics.size(); ++k) {
+      EXPECT_EQ(merged.layer_metrics[k].sum_squares, both.layer_metrics[k].sum_squares);
+    }
+    EXPECT_EQ(merged.fired_cross, both.fired_cross);
+    for (std::size_t k = 0; k < both.rates.size(); ++k) {
+      EXPECT_EQ(merged.rates[k].defined, both.rates[k].defined);
+      EXPECT_EQ(merged.rates[k].fixed.sum, both.rates[k].fixed.sum);
+      EXPECT_EQ(merged.rates[k].fixed.sum_squares, both.rates[k].fixed.sum_squares);
+      EXPECT_EQ(merged.rates[k].bins.counts, both.rates[k].bins.counts);
+    }
+  }
+}
+
+TEST(Tallies, ShapesFollowThePlan) {
+  const Plan plan = test_plan();
+  const Tallies t(plan);
+  EXPECT_EQ(t.trials, 0);
+  EXPECT_EQ(t.fates.size(), 6u * fate_count);
+  EXPECT_EQ(t.fate_histograms.size(), 6u * fate_count);
+  EXPECT_EQ(t.engaged.size(), 6u);
+  EXPECT_EQ(t.intercepts.size(), 6u * 2);
+  EXPECT_EQ(t.layer_metrics.size(), 2u * layer_metric_count);
+  EXPECT_EQ(t.fired_histograms.size(), 2u);
+  EXPECT_EQ(t.fired_cross.size(), 4u);
+  EXPECT_EQ(t.rates.size(), 6u * rate_count);
+}
+
+}  // namespace
+}  // namespace salvosim

@@ -1,0 +1,23 @@
+"""Shared fixtures: where the salvosim program and the project's files are."""
+
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def salvosim_exe():
+    """The salvosim program: $SALVOSIM_EXE, else the CI build, else the release build."""
+    candidates = [os.environ.get("SALVOSIM_EXE"), ROOT / "build/ci/salvosim", ROOT / "build/release/salvosim"]
+    for candidate in candidates:
+        if candidate and pathlib.Path(candidate).is_file():
+            return str(candidate)
+    pytest.fail("no salvosim program: build it (scripts/build.sh) or set SALVOSIM_EXE")
+
+
+@pytest.fixture(scope="session")
+def configs_dir():
+    return ROOT / "configs"
