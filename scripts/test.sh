@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Every test: set up, build with warnings as errors, run the C++ tests (ctest), then the
-# Python tests (pytest: the command line, the HDF5 files, the cross-check against the
-# pure-Python reference).
+# Every test: set up, build with warnings as errors, and run
+#  1. the C++ tests (ctest: GoogleTest per header, the command line, the installed package),
+#  2. the Python package built and installed from pyproject.toml, then pytest over the API,
+#     the command line, the HDF5 files, the cross-check against the pure-Python reference,
+#     and every notebook (nbmake),
+#  3. mypy over the package, the tests and the notebooks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh ci
 ctest --preset ci
-SALVOSIM_EXE="$PWD/build/ci/salvosim" python3 -m pytest -q tests/python
+
+python3 -m pip install --quiet --no-build-isolation -C cmake.define.SALVOSIM_WARNINGS_AS_ERRORS=ON .
+SALVOSIM_EXE="$PWD/build/ci/salvosim" python3 -m pytest -q tests/python --nbmake notebooks
+python3 -m mypy
+python3 -m nbqa mypy notebooks

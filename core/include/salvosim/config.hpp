@@ -45,4 +45,9 @@ std::vector<ConfigProblem> validate(const Scenario& scenario);
 // Throws ConfigError if validate() finds anything.
 void validate_or_throw(const Scenario& scenario);
 
+// The scenario as TOML that loads back to an equal scenario (every key written out, defaults
+// included; numbers in their shortest exact form). Used to record a scenario that was built
+// or edited in code, whose source text no longer describes it.
+std::string to_toml(const Scenario& scenario);
+
 }  // namespace salvosim

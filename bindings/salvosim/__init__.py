@@ -1,0 +1,41 @@
+"""salvosim: Monte Carlo simulation of layered air and missile defence against mixed salvos.
+
+    import salvosim
+    sc = salvosim.load("configs/example.toml")
+    sc.layer("upper-tier").interceptors = 24
+    res = salvosim.run(sc, trials=200_000, seed=7)
+    res.rate("threatening")
+
+The model is described in docs/model.md of the salvosim repository.
+"""
+
+from ._core import (
+    EngagementSpec,
+    Layer,
+    RunCancelled,
+    Scenario,
+    ThreatGroup,
+)
+from ._core import version as _core_version
+from ._errors import ConfigError
+from ._api import from_dict, load, run, to_dict
+from ._results import RateEstimate, Results, read
+
+__version__: str = _core_version()
+
+__all__ = [
+    "ConfigError",
+    "EngagementSpec",
+    "Layer",
+    "RateEstimate",
+    "Results",
+    "RunCancelled",
+    "Scenario",
+    "ThreatGroup",
+    "__version__",
+    "from_dict",
+    "load",
+    "read",
+    "run",
+    "to_dict",
+]

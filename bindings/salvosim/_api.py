@@ -1,0 +1,136 @@
+"""Loading scenarios and running them: the functions most users call."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from typing import Any, Union
+
+from . import _core
+from ._core import Scenario
+from ._errors import ConfigError
+from ._results import Results
+from ._toml_text import dumps
+
+ProgressCallback = Callable[[int, int], Union[bool, None]]
+
+_MAX_SEED = 2**64 - 1
+_MAX_TRIALS = 2**31 - 1
+
+
+def load(source: Union[str, os.PathLike[str], Mapping[str, Any]]) -> Scenario:
+    """A validated scenario from a TOML file path, or from a dict shaped like the TOML.
+
+    Raises ConfigError (a ValueError) listing every broken rule with its key path, and
+    with the file and line when it comes from a file.
+    """
+    if isinstance(source, Mapping):
+        return from_dict(source)
+    if isinstance(source, (str, os.PathLike)):
+        return Scenario.from_file(os.fspath(source))
+    raise TypeError(f"load() takes a file path or a dict, got {type(source).__name__}")
+
+
+def from_dict(data: Mapping[str, Any]) -> Scenario:
+    """A validated scenario from a dict with the TOML's structure:
+    {"scenario": {...}, "threat": [{...}, ...], "layer": [{...}, ...]}."""
+    text = dumps(data)
+    try:
+        return Scenario.from_toml_string(text, "<dict>")
+    except ConfigError as error:
+        # Lines of the generated text mean nothing to the caller: keep key paths only.
+        problems = [dict(p, file="", line=0, column=0) for p in error.problems]
+        message = "\n".join(f"{p['key_path']}: {p['message']}" if p["key_path"] else p["message"] for p in problems)
+        raise ConfigError(message or str(error), problems) from None
+
+
+def to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as a dict (every key, defaults included) that from_dict() accepts."""
+    return tomllib.loads(scenario.to_toml())
+
+
+def _provenance_text(scenario: Scenario) -> str:
+    """The config text to store with results: the original file (with its comments and
+    sources) when the scenario is still what it says, else the scenario as it is now."""
+    if scenario.source_text:
+        try:
+            if Scenario.from_toml_string(scenario.source_text).to_toml() == scenario.to_toml():
+                return scenario.source_text
+        except ConfigError:
+            pass
+    return scenario.to_toml()
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            import numpy as np
+
+            if isinstance(value, np.integer):
+                value = int(value)
+            else:
+                raise TypeError
+        except TypeError:
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}") from None
+    assert isinstance(value, int)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
+    return value
+
+
+def _tqdm_callback(trials: int) -> tuple[ProgressCallback, Callable[[], None]]:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError("progress=True needs tqdm: pip install tqdm (or pass a callable)") from None
+    bar = tqdm(total=trials, unit="trial", unit_scale=True)
+
+    def update(done: int, total: int) -> bool:
+        bar.update(done - bar.n)
+        return True
+
+    return update, bar.close
+
+
+def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], trials: int = 100_000,
+        seed: int = 1, *, threads: int = 0, first_trial: int = 0, per_trial: bool = False,
+        per_threat: bool = False, progress: Union[None, bool, ProgressCallback] = None) -> Results:
+    """Run `trials` trials of a scenario and return their statistics.
+
+    The same scenario and seed give the same numbers, byte for byte, whatever `threads` is
+    (0: every core) and as the command line `salvosim run` does. Trials [first_trial,
+    first_trial + trials) are run, so a study can be split into ranges and merged.
+    `per_trial` keeps every trial's counts, `per_threat` every threat's fate (large).
+    `progress` is True for a tqdm bar, or a callable(done, total) called between chunks of
+    trials that may return False to stop (raising RunCancelled). The GIL is released while
+    trials run; Ctrl-C stops the run promptly with KeyboardInterrupt.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    trials = _check_int("trials", trials, 1, _MAX_TRIALS)
+    seed = _check_int("seed", seed, 0, _MAX_SEED)
+    threads = _check_int("threads", threads, 0, 4096)
+    first_trial = _check_int("first_trial", first_trial, 0, _MAX_SEED - trials)
+    for name, flag in (("per_trial", per_trial), ("per_threat", per_threat)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+
+    plan = _core.compile(scenario)
+    close: Callable[[], None] = lambda: None
+    callback: Union[None, ProgressCallback]
+    if progress is True:
+        callback, close = _tqdm_callback(trials)
+    elif progress is None or progress is False:
+        callback = None
+    elif callable(progress):
+        callback = progress
+    else:
+        raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
+    try:
+        core_results, records, fates, layers = _core.run(
+            plan, trials, seed, threads, first_trial, per_trial, per_threat, callback,
+            scenario.name, _provenance_text(scenario), scenario.source_name)
+    finally:
+        close()
+    return Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)

@@ -1,0 +1,351 @@
+"""
+salvosim's C++ core (private: use the `salvosim` package)
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Results', 'RunCancelled', 'Scenario', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'read_results', 'run', 'version', 'worker_count', 'write_results']
+class RunCancelled(RuntimeError):
+    pass
+class LaunchSpec:
+    kind: str
+    @property
+    def duration(self) -> float:
+        ...
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def start(self) -> float:
+        ...
+    @start.setter
+    def start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def waves(self) -> list[tuple[float, int]]:
+        """
+        A list of (time, count) pairs
+        """
+    @waves.setter
+    def waves(self, arg1: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]]) -> None:
+        ...
+class FlightTime:
+    @property
+    def mean(self) -> float:
+        ...
+    @mean.setter
+    def mean(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sd(self) -> float:
+        ...
+    @sd.setter
+    def sd(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class ThreatGroup:
+    flight_time: FlightTime
+    launch: LaunchSpec
+    name: str
+    def __repr__(self) -> str:
+        ...
+    @property
+    def cost(self) -> float:
+        ...
+    @cost.setter
+    def cost(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def count(self) -> int:
+        ...
+    @count.setter
+    def count(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def defended_fraction(self) -> float:
+        ...
+    @defended_fraction.setter
+    def defended_fraction(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def p_flight(self) -> float:
+        ...
+    @p_flight.setter
+    def p_flight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def p_launch(self) -> float:
+        ...
+    @p_launch.setter
+    def p_launch(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def threat_class(self) -> str:
+        """
+        The config key `class`
+        """
+    @threat_class.setter
+    def threat_class(self, arg0: str) -> None:
+        ...
+class ThreatGroups:
+    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> ThreatGroup:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[ThreatGroup]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+class Window:
+    @property
+    def close(self) -> float:
+        ...
+    @close.setter
+    def close(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def open(self) -> float:
+        ...
+    @open.setter
+    def open(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class EngagementSpec:
+    target: str
+    window: Window
+    def __repr__(self) -> str:
+        ...
+    @property
+    def detect(self) -> float:
+        ...
+    @detect.setter
+    def detect(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pk(self) -> float:
+        ...
+    @pk.setter
+    def pk(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class EngagementSpecs:
+    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> EngagementSpec:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[EngagementSpec]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+class Layer:
+    doctrine: str
+    name: str
+    point_defense: bool
+    def __repr__(self) -> str:
+        ...
+    def engagement(self, target: str) -> EngagementSpec:
+        """
+        The `engages.<target>` entry
+        """
+    @property
+    def channels(self) -> int:
+        ...
+    @channels.setter
+    def channels(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def cost(self) -> float:
+        ...
+    @cost.setter
+    def cost(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def coverage(self) -> float:
+        ...
+    @coverage.setter
+    def coverage(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def engagement_time(self) -> float:
+        ...
+    @engagement_time.setter
+    def engagement_time(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def engages(self) -> EngagementSpecs:
+        ...
+    @property
+    def fire_units(self) -> int:
+        ...
+    @fire_units.setter
+    def fire_units(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def interceptors(self) -> int | str:
+        """
+        The magazine: an integer, or "unlimited"
+        """
+    @interceptors.setter
+    def interceptors(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
+        ...
+    @property
+    def kill_assessment(self) -> float:
+        ...
+    @kill_assessment.setter
+    def kill_assessment(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def look_time(self) -> float:
+        ...
+    @look_time.setter
+    def look_time(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_engagements(self) -> int | str:
+        ...
+    @max_engagements.setter
+    def max_engagements(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
+        ...
+    @property
+    def shots(self) -> int:
+        ...
+    @shots.setter
+    def shots(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class Layers:
+    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Layer:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[Layer]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+class Scenario:
+    description: str
+    name: str
+    @staticmethod
+    def from_file(path: str) -> Scenario:
+        """
+        Load and validate a TOML scenario file
+        """
+    @staticmethod
+    def from_toml_string(text: str, source_name: str = '<string>') -> Scenario:
+        """
+        Load and validate a scenario from TOML text
+        """
+    def __copy__(self) -> Scenario:
+        ...
+    def __deepcopy__(self, memo: dict) -> Scenario:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def copy(self) -> Scenario:
+        ...
+    def layer(self, name: str) -> Layer:
+        ...
+    def problems(self) -> list[str]:
+        """
+        Every broken rule, as text (empty when valid)
+        """
+    def threat(self, name: str) -> ThreatGroup:
+        ...
+    def to_toml(self) -> str:
+        """
+        The scenario as TOML that loads back to an equal scenario
+        """
+    def validate(self) -> None:
+        """
+        Raise ConfigError listing every broken rule, if any
+        """
+    @property
+    def layers(self) -> Layers:
+        ...
+    @property
+    def source_name(self) -> str:
+        ...
+    @property
+    def source_text(self) -> str:
+        ...
+    @property
+    def threats(self) -> ThreatGroups:
+        ...
+class Plan:
+    """
+    A validated scenario compiled for the kernel
+    """
+    @property
+    def group_names(self) -> list[str]:
+        ...
+    @property
+    def layer_names(self) -> list[str]:
+        ...
+    @property
+    def record_size(self) -> int:
+        ...
+    @property
+    def threat_count(self) -> int:
+        ...
+    @property
+    def threat_group(self) -> numpy.typing.NDArray[numpy.int32]:
+        """
+        The group index of each threat
+        """
+class Results:
+    """
+    Statistics over trials as named arrays (views, no copies)
+    """
+    def array(self, name: str) -> numpy.ndarray:
+        """
+        The named array, as a read-only view on the results
+        """
+    def description(self, name: str) -> str:
+        ...
+    def dims(self, name: str) -> list[str]:
+        ...
+    def json(self) -> str:
+        """
+        The summary JSON object the command line prints with --json
+        """
+    def table(self) -> str:
+        """
+        The summary table the command line prints
+        """
+    def units(self, name: str) -> str:
+        ...
+    @property
+    def array_names(self) -> list[str]:
+        ...
+    @property
+    def coordinates(self) -> dict:
+        ...
+    @property
+    def info(self) -> dict:
+        ...
+def compile(scenario: Scenario) -> Plan:
+    """
+    Validate (raising ConfigError) and compile a scenario
+    """
+def git_sha1() -> str:
+    """
+    The git commit the compiled core was built from
+    """
+def read_results(path: str) -> Results:
+    """
+    Read the summary and provenance of a results file
+    """
+def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: typing.SupportsInt | typing.SupportsIndex, per_trial: bool, per_threat: bool, progress: typing.Any, scenario_name: str, scenario_text: str, source_name: str) -> tuple:
+    """
+    Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)
+    """
+def version() -> str:
+    """
+    The salvosim version of the compiled core
+    """
+def worker_count(threads: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    How many workers `threads` means (0: every core)
+    """
+def write_results(path: str, plan: Plan, results: Results, records: typing.Any, fates: typing.Any, intercept_layers: typing.Any) -> None:
+    """
+    Write a results file (with per-trial rows if given)
+    """

@@ -1,0 +1,210 @@
+"""Results of a run: NumPy arrays with named dimensions (xarray), read and written as HDF5."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+import numpy as np
+import xarray as xr
+
+from . import _core
+
+_FATES = 5
+_LAYER_METRICS = 6
+
+
+@dataclass(frozen=True)
+class RateEstimate:
+    """An interception rate over trials (docs/model.md §4): the mean of the per-trial rate,
+    its standard error, the 95% confidence interval of the mean, the median and the range
+    of the middle 95% of trials, and how many trials the rate was defined in."""
+
+    kind: str
+    selection: str
+    mean: float
+    se: float
+    ci95: tuple[float, float]
+    median: float
+    interval95: tuple[float, float]
+    trials: int
+
+
+class Results:
+    """Statistics of a run. Every array of docs/hdf5-format.md's /summary is available as
+    an xarray.DataArray with named dimensions (`res.fate_mean`, `res["rate_mean"]`), as a
+    read-only NumPy view (`res.array("fate_mean")`), or all together (`res.to_xarray()`)."""
+
+    def __init__(self, core: _core.Results, plan: Optional[_core.Plan] = None, *,
+                 records: Optional[np.ndarray] = None, fates: Optional[np.ndarray] = None,
+                 intercept_layers: Optional[np.ndarray] = None) -> None:
+        self._core = core
+        self._plan = plan
+        self._records = records
+        self._fates = fates
+        self._intercept_layers = intercept_layers
+
+    # --- provenance and structure -------------------------------------------------------
+    @property
+    def info(self) -> dict[str, Any]:
+        """Provenance: scenario name and text, seed, trial range, version, git commit."""
+        return dict(self._core.info)
+
+    @property
+    def trials(self) -> int:
+        return int(self._core.info["trials"])
+
+    @property
+    def names(self) -> list[str]:
+        """The names of every array."""
+        return list(self._core.array_names)
+
+    @property
+    def coords(self) -> dict[str, Union[list[str], np.ndarray]]:
+        """Each dimension's labels (selection, group, layer, fate, ...) or values (count, ...)."""
+        return dict(self._core.coordinates)
+
+    def array(self, name: str) -> np.ndarray:
+        """The named array as a read-only NumPy view (no copy)."""
+        self._check_name(name)
+        return self._core.array(name)
+
+    def dims(self, name: str) -> tuple[str, ...]:
+        self._check_name(name)
+        return tuple(self._core.dims(name))
+
+    def __getitem__(self, name: str) -> xr.DataArray:
+        """The named array with its dimensions, coordinates, units and description."""
+        self._check_name(name)
+        dims = self.dims(name)
+        coords = self._core.coordinates
+        return xr.DataArray(self._core.array(name), dims=dims, coords={d: coords[d] for d in dims}, name=name,
+                            attrs={"units": self._core.units(name), "long_name": self._core.description(name)})
+
+    def __getattr__(self, name: str) -> xr.DataArray:
+        if name.startswith("_") or name not in self._core.array_names:
+            raise AttributeError(f"Results has no attribute or array {name!r}")
+        return self[name]
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._core.array_names))
+
+    def _check_name(self, name: str) -> None:
+        if name not in self._core.array_names:
+            raise KeyError(f"no array named {name!r}; there are: {', '.join(self._core.array_names)}")
+
+    # --- the statistics most people want ------------------------------------------------
+    @property
+    def fates(self) -> xr.DataArray:
+        """Mean threats per trial of each fate, by selection (group, class:<name>, all)."""
+        return self["fate_mean"]
+
+    @property
+    def layers(self) -> xr.DataArray:
+        """Mean per trial of each layer counter (engagements, fired, intercepts, missed ...)."""
+        return self["layer_mean"]
+
+    def rate(self, kind: str = "threatening", selection: str = "all") -> RateEstimate:
+        """An interception rate: kind is "launched", "engaged" or "threatening"."""
+        kinds = list(self._core.coordinates["rate"])
+        selections = list(self._core.coordinates["selection"])
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
+        if selection not in selections:
+            raise KeyError(f"no selection {selection!r}; there are: {', '.join(selections)}")
+        s, k = selections.index(selection), kinds.index(kind)
+        quantiles = self.array("rate_quantile")[s, k]
+        return RateEstimate(kind=kind, selection=selection, mean=float(self.array("rate_mean")[s, k]),
+                            se=float(self.array("rate_se")[s, k]),
+                            ci95=(float(self.array("rate_ci95_low")[s, k]), float(self.array("rate_ci95_high")[s, k])),
+                            median=float(quantiles[2]), interval95=(float(quantiles[0]), float(quantiles[4])),
+                            trials=int(self.array("rate_trials")[s, k]))
+
+    def summary(self) -> str:
+        """The table `salvosim run` prints."""
+        return str(self._core.table())
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `salvosim run --json` prints."""
+        return dict(json.loads(self._core.json()))
+
+    def to_xarray(self) -> xr.Dataset:
+        """Every array in one Dataset, with the provenance as attributes."""
+        info = self.info
+        attrs = {k: v for k, v in info.items() if k != "scenario_text"}
+        return xr.Dataset({name: self[name] for name in self.names}, attrs=attrs)
+
+    def __repr__(self) -> str:
+        return f"<salvosim.Results {self.info['scenario_name']!r}: {self.trials} trials, seed {self.info['seed']}>"
+
+    # --- per-trial data (opt-in) --------------------------------------------------------
+    @property
+    def per_trial(self) -> Optional[xr.Dataset]:
+        """Every trial's counts (run with per_trial=True), else None."""
+        if self._records is None:
+            return None
+        coords = self._core.coordinates
+        groups, layers = len(coords["group"]), len(coords["layer"])
+        records = self._records
+        n = records.shape[0]
+        g5, g6, g6l = groups * _FATES, groups * (_FATES + 1), groups * (_FATES + 1 + layers)
+        trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
+        return xr.Dataset(
+            {"fates": (("trial", "group", "fate"), records[:, :g5].reshape(n, groups, _FATES)),
+             "engaged": (("trial", "group"), records[:, g5:g6]),
+             "intercepts": (("trial", "group", "layer"), records[:, g6:g6l].reshape(n, groups, layers)),
+             "layer_metrics": (("trial", "layer", "layer_metric"), records[:, g6l:].reshape(n, layers, _LAYER_METRICS))},
+            coords={"trial": trial, "group": coords["group"], "fate": coords["fate"], "layer": coords["layer"],
+                    "layer_metric": coords["layer_metric"]})
+
+    @property
+    def per_threat(self) -> Optional[xr.Dataset]:
+        """Every threat's fate code and killing layer (-1: none) in every trial (run with
+        per_threat=True), else None. Fate codes index coords["fate"]."""
+        if self._fates is None or self._intercept_layers is None:
+            return None
+        n = self._fates.shape[0]
+        trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
+        plan = self._plan_or_compile()
+        return xr.Dataset({"fate": (("trial", "threat"), self._fates),
+                           "intercept_layer": (("trial", "threat"), self._intercept_layers),
+                           "threat_group": (("threat",), plan.threat_group)},
+                          coords={"trial": trial}, attrs={"fates": list(self._core.coordinates["fate"])})
+
+    # --- files --------------------------------------------------------------------------
+    def to_hdf5(self, path: Union[str, os.PathLike[str]]) -> None:
+        """Write the results file (docs/hdf5-format.md), with per-trial data if kept. The file
+        appears only when complete."""
+        _core.write_results(os.fspath(path), self._plan_or_compile(), self._core, self._records, self._fates,
+                            self._intercept_layers)
+
+    def _plan_or_compile(self) -> _core.Plan:
+        if self._plan is None:
+            info = self.info
+            self._plan = _core.compile(_core.Scenario.from_toml_string(info["scenario_text"], info["source_name"]))
+        return self._plan
+
+
+def read(path: Union[str, os.PathLike[str]]) -> Results:
+    """Read a results file written by `salvosim run --out` or Results.to_hdf5, with its
+    per-trial and per-threat data when it has them."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    core = _core.read_results(path)
+    records = fates = layers = None
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        if "per_trial" in f:
+            g = f["per_trial"]
+            n = g["fates"].shape[0]
+            records = np.concatenate([g["fates"][()].reshape(n, -1), g["engaged"][()].reshape(n, -1),
+                                      g["intercepts"][()].reshape(n, -1), g["layer_metrics"][()].reshape(n, -1)],
+                                     axis=1).astype(np.int64)
+        if "per_threat" in f:
+            fates = f["per_threat/fate"][()].astype(np.int8)
+            layers = f["per_threat/intercept_layer"][()].astype(np.int16)
+    return Results(core, records=records, fates=fates, intercept_layers=layers)

@@ -1,0 +1,204 @@
+// The scenario structs of scenario.hpp, readable and editable from Python in place.
+// Groups, layers and `engages` entries are fixed-length sequences: their elements can be
+// edited, but not added or removed (that would move them in memory under references Python
+// holds); to add or remove, edit `Scenario.to_dict()` and build a new Scenario.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <variant>
+
+#include "bindings.hpp"
+#include "salvosim/config.hpp"
+
+namespace py = pybind11;
+
+namespace salvosim::python {
+namespace {
+
+using CountOrUnlimited = std::variant<std::int64_t, std::string>;
+
+CountOrUnlimited to_python(const std::optional<std::int64_t>& value) {
+  if (value) return *value;
+  return std::string("unlimited");
+}
+
+std::optional<std::int64_t> from_python(const CountOrUnlimited& value, const char* what) {
+  if (const auto* count = std::get_if<std::int64_t>(&value)) return *count;
+  if (std::get<std::string>(value) == "unlimited") return std::nullopt;
+  throw py::value_error(std::string(what) + " must be an integer or \"unlimited\", got \"" +
+                        std::get<std::string>(value) + "\"");
+}
+
+// A fixed-length view of a vector of named entries: len, iteration, and item access by
+// position (negative counts from the end) or by name.
+template <class T>
+void bind_sequence(py::module_& m, const char* name) {
+  using Vector = std::vector<T>;
+  auto at = [](Vector& v, std::int64_t i) -> T& {
+    const auto n = static_cast<std::int64_t>(v.size());
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw py::index_error("index " + std::to_string(i) + " out of range for " + std::to_string(n) + " entries");
+    return v[static_cast<std::size_t>(i)];
+  };
+  py::class_<Vector>(m, name)
+      .def("__len__", [](const Vector& v) { return v.size(); })
+      .def("__getitem__", at, py::return_value_policy::reference_internal)
+      .def(
+          "__iter__", [](Vector& v) { return py::make_iterator(v.begin(), v.end()); }, py::keep_alive<0, 1>())
+      .def("__repr__", [](const Vector& v) { return "<" + std::to_string(v.size()) + " entries>"; });
+}
+
+template <class T>
+T& find_named(std::vector<T>& entries, const std::string& name, const char* what) {
+  for (T& entry : entries) {
+    if (entry.name == name) return entry;
+  }
+  std::string names;
+  for (const T& entry : entries) names += (names.empty() ? "" : ", ") + ("\"" + entry.name + "\"");
+  throw py::key_error(std::string("no ") + what + " named \"" + name + "\" (there are: " + names + ")");
+}
+
+void bind_threats(py::module_& m) {
+  py::class_<LaunchSpec>(m, "LaunchSpec")
+      .def_property(
+          "kind", [](const LaunchSpec& l) { return l.kind == LaunchSpec::Kind::waves ? "waves" : "uniform"; },
+          [](LaunchSpec& l, const std::string& kind) {
+            if (kind == "waves") l.kind = LaunchSpec::Kind::waves;
+            else if (kind == "uniform") l.kind = LaunchSpec::Kind::uniform;
+            else throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
+          })
+      .def_readwrite("start", &LaunchSpec::start)
+      .def_readwrite("duration", &LaunchSpec::duration)
+      // (time, count) tuples: immutable, so that editing one cannot silently edit a copy;
+      // assign a whole new list to change the waves.
+      .def_property(
+          "waves",
+          [](const LaunchSpec& l) {
+            std::vector<std::pair<double, std::int64_t>> waves;
+            for (const Wave& w : l.waves) waves.emplace_back(w.time, w.count);
+            return waves;
+          },
+          [](LaunchSpec& l, const std::vector<std::pair<double, std::int64_t>>& waves) {
+            l.waves.clear();
+            for (const auto& [time, count] : waves) l.waves.push_back({time, count});
+          },
+          "A list of (time, count) pairs");
+
+  py::class_<FlightTime>(m, "FlightTime")
+      .def_readwrite("mean", &FlightTime::mean)
+      .def_readwrite("sd", &FlightTime::sd);
+
+  py::class_<ThreatGroup>(m, "ThreatGroup")
+      .def_readwrite("name", &ThreatGroup::name)
+      .def_readwrite("threat_class", &ThreatGroup::threat_class, "The config key `class`")
+      .def_readwrite("count", &ThreatGroup::count)
+      .def_readwrite("launch", &ThreatGroup::launch)
+      .def_readwrite("flight_time", &ThreatGroup::flight_time)
+      .def_readwrite("p_launch", &ThreatGroup::p_launch)
+      .def_readwrite("p_flight", &ThreatGroup::p_flight)
+      .def_readwrite("defended_fraction", &ThreatGroup::defended_fraction)
+      .def_readwrite("cost", &ThreatGroup::cost)
+      .def("__repr__", [](const ThreatGroup& t) { return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">"; });
+  bind_sequence<ThreatGroup>(m, "ThreatGroups");
+}
+
+void bind_layers(py::module_& m) {
+  py::class_<Window>(m, "Window")
+      .def_readwrite("open", &Window::open)
+      .def_readwrite("close", &Window::close);
+
+  py::class_<EngagementSpec>(m, "EngagementSpec")
+      .def_readwrite("target", &EngagementSpec::target)
+      .def_readwrite("pk", &EngagementSpec::pk)
+      .def_readwrite("detect", &EngagementSpec::detect)
+      .def_readwrite("window", &EngagementSpec::window)
+      .def("__repr__", [](const EngagementSpec& e) { return "<EngagementSpec " + e.target + ": pk " + std::to_string(e.pk) + ">"; });
+  bind_sequence<EngagementSpec>(m, "EngagementSpecs");
+
+  py::class_<Layer>(m, "Layer")
+      .def_readwrite("name", &Layer::name)
+      .def_readwrite("fire_units", &Layer::fire_units)
+      .def_readwrite("channels", &Layer::channels)
+      .def_readwrite("engagement_time", &Layer::engagement_time)
+      .def_property(
+          "interceptors", [](const Layer& l) { return to_python(l.interceptors); },
+          [](Layer& l, const CountOrUnlimited& v) { l.interceptors = from_python(v, "interceptors"); },
+          "The magazine: an integer, or \"unlimited\"")
+      .def_readwrite("shots", &Layer::shots)
+      .def_property(
+          "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
+          [](Layer& l, const std::string& doctrine) {
+            if (doctrine == "salvo") l.doctrine = Doctrine::salvo;
+            else if (doctrine == "shoot-look-shoot") l.doctrine = Doctrine::shoot_look_shoot;
+            else throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
+          })
+      .def_readwrite("look_time", &Layer::look_time)
+      .def_property(
+          "max_engagements", [](const Layer& l) { return to_python(l.max_engagements); },
+          [](Layer& l, const CountOrUnlimited& v) { l.max_engagements = from_python(v, "max_engagements"); })
+      .def_readwrite("kill_assessment", &Layer::kill_assessment)
+      .def_readwrite("point_defense", &Layer::point_defense)
+      .def_readwrite("coverage", &Layer::coverage)
+      .def_readwrite("cost", &Layer::cost)
+      .def_property_readonly(
+          "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; }, py::return_value_policy::reference_internal)
+      .def(
+          "engagement",
+          [](Layer& l, const std::string& target) -> EngagementSpec& {
+            for (EngagementSpec& spec : l.engages) {
+              if (spec.target == target) return spec;
+            }
+            throw py::key_error("layer \"" + l.name + "\" has no engages." + target);
+          },
+          py::arg("target"), py::return_value_policy::reference_internal, "The `engages.<target>` entry")
+      .def("__repr__", [](const Layer& l) { return "<Layer \"" + l.name + "\">"; });
+  bind_sequence<Layer>(m, "Layers");
+}
+
+void bind_scenario(py::module_& m) {
+  py::class_<Scenario>(m, "Scenario")
+      .def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
+      .def_static("from_toml_string", &load_scenario_string, py::arg("text"), py::arg("source_name") = "<string>",
+                  "Load and validate a scenario from TOML text")
+      .def_readwrite("name", &Scenario::name)
+      .def_readwrite("description", &Scenario::description)
+      .def_property_readonly(
+          "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
+      .def_property_readonly(
+          "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; }, py::return_value_policy::reference_internal)
+      .def_readonly("source_text", &Scenario::source_text)
+      .def_readonly("source_name", &Scenario::source_name)
+      .def(
+          "threat", [](Scenario& s, const std::string& name) -> ThreatGroup& { return find_named(s.threats, name, "threat group"); },
+          py::arg("name"), py::return_value_policy::reference_internal)
+      .def(
+          "layer", [](Scenario& s, const std::string& name) -> Layer& { return find_named(s.layers, name, "layer"); },
+          py::arg("name"), py::return_value_policy::reference_internal)
+      .def("validate", &validate_or_throw, "Raise ConfigError listing every broken rule, if any")
+      .def(
+          "problems",
+          [](const Scenario& s) {
+            std::vector<std::string> out;
+            for (const ConfigProblem& p : validate(s)) out.push_back(p.to_string());
+            return out;
+          },
+          "Every broken rule, as text (empty when valid)")
+      .def("to_toml", &to_toml, "The scenario as TOML that loads back to an equal scenario")
+      .def("copy", [](const Scenario& s) { return s; })
+      .def("__copy__", [](const Scenario& s) { return s; })
+      .def("__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
+      .def("__repr__", [](const Scenario& s) {
+        return "<Scenario \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups, " +
+               std::to_string(s.layers.size()) + " layers>";
+      });
+}
+
+}  // namespace
+
+void init_scenario(py::module_& m) {
+  bind_threats(m);
+  bind_layers(m);
+  bind_scenario(m);
+}
+
+}  // namespace salvosim::python

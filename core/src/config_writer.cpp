@@ -1,0 +1,111 @@
+// Scenario -> TOML: the inverse of config.cpp's loader, key for key.
+#include <cstdio>
+#include <sstream>
+
+#include "config_detail.hpp"
+#include "salvosim/config.hpp"
+
+namespace salvosim {
+namespace {
+
+// A TOML float: the shortest exact digits, with ".0" added so that it stays a float.
+std::string toml_float(double value) {
+  std::string text = detail::format_number(value);
+  if (text.find_first_of(".eEin") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string toml_string(const std::string& value) {
+  std::string out = "\"";
+  for (unsigned char ch : value) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", ch);
+          out += escaped;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A bare key when TOML allows one, else a quoted key.
+std::string toml_key(const std::string& key) {
+  const bool bare = !key.empty() && key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                          "0123456789_-") == std::string::npos;
+  return bare ? key : toml_string(key);
+}
+
+std::string count_or_unlimited(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : "\"unlimited\"";
+}
+
+void write_threat(std::ostringstream& out, const ThreatGroup& threat) {
+  out << "\n[[threat]]\n"
+      << "name = " << toml_string(threat.name) << "\n";
+  if (!threat.threat_class.empty()) out << "class = " << toml_string(threat.threat_class) << "\n";
+  out << "count = " << threat.count << "\n";
+  if (threat.launch.kind == LaunchSpec::Kind::waves) {
+    out << "launch = { waves = [";
+    for (std::size_t w = 0; w < threat.launch.waves.size(); ++w) {
+      out << (w ? ", " : "") << "[" << toml_float(threat.launch.waves[w].time) << ", "
+          << threat.launch.waves[w].count << "]";
+    }
+    out << "] }\n";
+  } else {
+    out << "launch = { start = " << toml_float(threat.launch.start)
+        << ", duration = " << toml_float(threat.launch.duration) << " }\n";
+  }
+  out << "flight_time = { mean = " << toml_float(threat.flight_time.mean)
+      << ", sd = " << toml_float(threat.flight_time.sd) << " }\n"
+      << "p_launch = " << toml_float(threat.p_launch) << "\n"
+      << "p_flight = " << toml_float(threat.p_flight) << "\n"
+      << "defended_fraction = " << toml_float(threat.defended_fraction) << "\n"
+      << "cost = " << toml_float(threat.cost) << "\n";
+}
+
+void write_layer(std::ostringstream& out, const Layer& layer) {
+  out << "\n[[layer]]\n"
+      << "name = " << toml_string(layer.name) << "\n"
+      << "fire_units = " << layer.fire_units << "\n"
+      << "channels = " << layer.channels << "\n"
+      << "engagement_time = " << toml_float(layer.engagement_time) << "\n"
+      << "interceptors = " << count_or_unlimited(layer.interceptors) << "\n"
+      << "shots = " << layer.shots << "\n"
+      << "doctrine = " << toml_string(to_string(layer.doctrine)) << "\n";
+  if (layer.doctrine == Doctrine::shoot_look_shoot) {  // the loader refuses these under salvo
+    out << "look_time = " << toml_float(layer.look_time) << "\n"
+        << "max_engagements = " << count_or_unlimited(layer.max_engagements) << "\n";
+  }
+  out << "kill_assessment = " << toml_float(layer.kill_assessment) << "\n"
+      << "point_defense = " << (layer.point_defense ? "true" : "false") << "\n"
+      << "coverage = " << toml_float(layer.coverage) << "\n"
+      << "cost = " << toml_float(layer.cost) << "\n";
+  for (const EngagementSpec& spec : layer.engages) {
+    out << "engages." << toml_key(spec.target) << " = { pk = " << toml_float(spec.pk)
+        << ", detect = " << toml_float(spec.detect) << ", window = { open = " << toml_float(spec.window.open)
+        << ", close = " << toml_float(spec.window.close) << " } }\n";
+  }
+}
+
+}  // namespace
+
+std::string to_toml(const Scenario& scenario) {
+  std::ostringstream out;
+  out << "[scenario]\n"
+      << "name = " << toml_string(scenario.name) << "\n";
+  if (!scenario.description.empty()) out << "description = " << toml_string(scenario.description) << "\n";
+  for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat);
+  for (const Layer& layer : scenario.layers) write_layer(out, layer);
+  return out.str();
+}
+
+}  // namespace salvosim
