@@ -77,6 +77,30 @@ class ArrayBuilder {
   Results& results_;
 };
 
+struct MeanSeArrays {
+  const DataArray& mean;
+  const DataArray& se;
+};
+
+// <prefix>_mean and <prefix>_se per trial, and the exact <prefix>_sum and _sum_squares over
+// trials they come from (kept so that results of separate runs can be merged exactly).
+MeanSeArrays add_moments(ArrayBuilder& build, const std::string& prefix, const std::vector<std::string>& dims,
+                 const std::string& unit, const std::string& what, const std::vector<Moments>& moments,
+                 std::int64_t trials) {
+  auto& mean = build.real(prefix + "_mean", dims, unit + " per trial", "mean number of " + what + " per trial");
+  auto& se = build.real(prefix + "_se", dims, unit + " per trial", "standard error of " + prefix + "_mean");
+  auto& sum = build.integer(prefix + "_sum", dims, unit, "exact sum over trials of the number of " + what);
+  auto& sum_sq = build.integer(prefix + "_sum_squares", dims, unit + "^2", "exact sum over trials of its square");
+  for (std::size_t k = 0; k < moments.size(); ++k) {
+    const MeanSe m = mean_se(moments[k], trials);
+    mean.values[k] = m.mean;
+    se.values[k] = m.se;
+    sum.integers[k] = moments[k].sum;
+    sum_sq.integers[k] = moments[k].sum_squares;
+  }
+  return {mean, se};
+}
+
 std::vector<std::string> labels_of(const char* const* names, std::int64_t count) {
   return std::vector<std::string>(names, names + count);
 }
@@ -118,20 +142,12 @@ void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies)
 
 void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
   const std::int64_t n = t.trials;
-  auto& mean = build.real("fate_mean", {"selection", "fate"}, "threats per trial", "mean number of threats with each fate");
-  auto& se = build.real("fate_se", {"selection", "fate"}, "threats per trial", "standard error of fate_mean");
+  add_moments(build, "fate", {"selection", "fate"}, "threats", "threats with each fate", t.fates, n);
   auto& quantile = build.real("fate_quantile", {"selection", "fate", "quantile"}, "threats per trial",
                               "quantiles over trials of the number of threats with each fate");
   auto& histogram = build.integer("fate_histogram", {"selection", "fate", "count"}, "trials",
                                   "number of trials in which `count` threats had the fate");
-  auto& sum = build.integer("fate_sum", {"selection", "fate"}, "threats", "exact sum over trials");
-  auto& sum_sq = build.integer("fate_sum_squares", {"selection", "fate"}, "threats^2", "exact sum of squares over trials");
   for (std::int64_t k = 0; k < selections * fate_count; ++k) {
-    const MeanSe m = mean_se(t.fates[k], n);
-    mean.values[k] = m.mean;
-    se.values[k] = m.se;
-    sum.integers[k] = t.fates[k].sum;
-    sum_sq.integers[k] = t.fates[k].sum_squares;
     const auto& counts = t.fate_histograms[k].counts;
     std::copy(counts.begin(), counts.end(), histogram.integers.begin() + k * histogram.shape[2]);
     for (std::int64_t q = 0; q < quantile_count; ++q) {
@@ -140,44 +156,17 @@ void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
   }
 }
 
-void add_engaged_and_intercepts(ArrayBuilder& build, const Tallies& t, std::int64_t selections, std::int64_t layers) {
-  auto& engaged_mean = build.real("engaged_mean", {"selection"}, "threats per trial", "mean number of threats engaged at least once");
-  auto& engaged_se = build.real("engaged_se", {"selection"}, "threats per trial", "standard error of engaged_mean");
-  auto& engaged_sum = build.integer("engaged_sum", {"selection"}, "threats", "exact sum over trials");
-  auto& engaged_sum_sq = build.integer("engaged_sum_squares", {"selection"}, "threats^2", "exact sum of squares over trials");
-  for (std::int64_t s = 0; s < selections; ++s) {
-    const MeanSe m = mean_se(t.engaged[s], t.trials);
-    engaged_mean.values[s] = m.mean;
-    engaged_se.values[s] = m.se;
-    engaged_sum.integers[s] = t.engaged[s].sum;
-    engaged_sum_sq.integers[s] = t.engaged[s].sum_squares;
-  }
-  auto& mean = build.real("intercepts_mean", {"selection", "layer"}, "threats per trial", "mean number of threats killed by each layer");
-  auto& se = build.real("intercepts_se", {"selection", "layer"}, "threats per trial", "standard error of intercepts_mean");
-  auto& sum = build.integer("intercepts_sum", {"selection", "layer"}, "threats", "exact sum over trials");
-  auto& sum_sq = build.integer("intercepts_sum_squares", {"selection", "layer"}, "threats^2", "exact sum of squares over trials");
-  for (std::int64_t k = 0; k < selections * layers; ++k) {
-    const MeanSe m = mean_se(t.intercepts[k], t.trials);
-    mean.values[k] = m.mean;
-    se.values[k] = m.se;
-    sum.integers[k] = t.intercepts[k].sum;
-    sum_sq.integers[k] = t.intercepts[k].sum_squares;
-  }
+void add_engaged_and_intercepts(ArrayBuilder& build, const Tallies& t) {
+  add_moments(build, "engaged", {"selection"}, "threats", "threats engaged at least once", t.engaged, t.trials);
+  add_moments(build, "intercepts", {"selection", "layer"}, "threats", "threats killed by each layer", t.intercepts,
+              t.trials);
 }
 
 void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
   const std::int64_t layers = plan.layer_count();
-  auto& mean = build.real("layer_mean", {"layer", "layer_metric"}, "per trial", "mean of each layer counter per trial");
-  auto& se = build.real("layer_se", {"layer", "layer_metric"}, "per trial", "standard error of layer_mean");
-  auto& sum = build.integer("layer_sum", {"layer", "layer_metric"}, "1", "exact sum over trials");
-  auto& sum_sq = build.integer("layer_sum_squares", {"layer", "layer_metric"}, "1", "exact sum of squares over trials");
-  for (std::int64_t k = 0; k < layers * layer_metric_count; ++k) {
-    const MeanSe m = mean_se(t.layer_metrics[k], t.trials);
-    mean.values[k] = m.mean;
-    se.values[k] = m.se;
-    sum.integers[k] = t.layer_metrics[k].sum;
-    sum_sq.integers[k] = t.layer_metrics[k].sum_squares;
-  }
+  const auto [mean, se] = add_moments(build, "layer", {"layer", "layer_metric"}, "events",
+                                      "engagements, interceptors fired, intercepts or missed requests",
+                                      t.layer_metrics, t.trials);
   auto& histogram = build.integer("fired_histogram", {"layer", "fired"}, "trials",
                                   "number of trials in which the layer fired `fired` interceptors");
   for (std::int64_t l = 0; l < layers; ++l) {
@@ -331,7 +320,7 @@ Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info) {
   ArrayBuilder build(results);
   const auto selections = static_cast<std::int64_t>(plan.selections.size());
   add_fates(build, tallies, selections);
-  add_engaged_and_intercepts(build, tallies, selections, plan.layer_count());
+  add_engaged_and_intercepts(build, tallies);
   add_layers(build, plan, tallies);
   add_rates(build, tallies, selections);
   return results;
