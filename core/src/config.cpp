@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "config_detail.hpp"
+#include "toml_reader.hpp"
 
 namespace salvosim {
 
@@ -57,197 +58,7 @@ ConfigError::ConfigError(std::vector<ConfigProblem> problems)
 
 namespace {
 
-enum class Presence { optional, required };
-
-// What a value is, for the "got ..." of a message: `string "fast"`, `integer 5`, `float 3.0`
-// (with the ".0" that makes it a float in TOML), `boolean true`, `table`, `array of 3 values`.
-std::string describe(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "string \"" + node.as_string()->get() + "\"";
-    case toml::node_type::integer:
-      return "integer " + std::to_string(node.as_integer()->get());
-    case toml::node_type::floating_point: {
-      std::string text = detail::format_number(node.as_floating_point()->get());
-      if (text.find_first_of(".en") == std::string::npos) text += ".0";  // 'n': inf and nan
-      return "float " + text;
-    }
-    case toml::node_type::boolean:
-      return node.as_boolean()->get() ? "boolean true" : "boolean false";
-    case toml::node_type::table:
-      return "table";
-    case toml::node_type::array: {
-      const std::size_t size = node.as_array()->size();
-      return "array of " + std::to_string(size) + (size == 1 ? " value" : " values");
-    }
-    case toml::node_type::date:
-      return "date";
-    case toml::node_type::time:
-      return "time";
-    case toml::node_type::date_time:
-      return "date-time";
-    default:
-      return "nothing";
-  }
-}
-
-// Taking a TOML value as a C++ one: false when the type does not fit. A float never passes
-// for an integer (3.0 as a count is a mistake worth pointing out); an integer is a fine float.
-bool take(const toml::node& node, double& out) {
-  if (const auto* value = node.as_floating_point()) {
-    out = value->get();
-    return true;
-  }
-  if (const auto* value = node.as_integer()) {
-    out = static_cast<double>(value->get());
-    return true;
-  }
-  return false;
-}
-bool take(const toml::node& node, std::int64_t& out) {
-  const auto* value = node.as_integer();
-  if (value != nullptr) out = value->get();
-  return value != nullptr;
-}
-bool take(const toml::node& node, std::string& out) {
-  const auto* value = node.as_string();
-  if (value != nullptr) out = value->get();
-  return value != nullptr;
-}
-bool take(const toml::node& node, bool& out) {
-  const auto* value = node.as_boolean();
-  if (value != nullptr) out = value->get();
-  return value != nullptr;
-}
-const char* expected(const double&) { return "a number"; }
-const char* expected(const std::int64_t&) { return "an integer"; }
-const char* expected(const std::string&) { return "a string"; }
-const char* expected(const bool&) { return "true or false"; }
-
-// Collects what the loader finds: problems, positions, and which values could not be read
-// (so that validate() does not report them a second time).
-class Loader {
- public:
-  Loader(std::string file, Scenario& scenario) : file_(std::move(file)), scenario_(scenario) {}
-
-  void record(const std::string& path, const toml::node& node) {
-    scenario_.positions[path] = position(node.source());
-  }
-
-  // A problem at `where`; `unreadable` (if not empty) is the key path of the value it leaves
-  // at its default.
-  void report(const toml::source_region& where, const std::string& path, std::string message,
-              const std::string& unreadable) {
-    const SourcePosition at = position(where);
-    problems_.push_back({at.file, at.line, at.column, path, std::move(message)});
-    if (!unreadable.empty()) unreadable_.insert(unreadable);
-  }
-
-  // Reads one value into `out`, or reports its type.
-  template <class T>
-  bool read_value(const toml::node& node, const std::string& path, T& out) {
-    record(path, node);
-    if (take(node, out)) return true;
-    report(node.source(), path, std::string("must be ") + expected(out) + ", got " + describe(node), path);
-    return false;
-  }
-
-  std::vector<ConfigProblem>& problems() { return problems_; }
-  const std::set<std::string>& unreadable() const { return unreadable_; }
-
- private:
-  SourcePosition position(const toml::source_region& where) const {
-    return {file_, static_cast<std::int64_t>(where.begin.line), static_cast<std::int64_t>(where.begin.column)};
-  }
-
-  std::string file_;
-  Scenario& scenario_;
-  std::vector<ConfigProblem> problems_;
-  std::set<std::string> unreadable_;
-};
-
-// One TOML table being read at key path `path`, with the keys valid there: any other key is
-// reported at once, with a "did you mean" among the valid ones.
-class TableReader {
- public:
-  TableReader(Loader& loader, const toml::table& table, std::string path, std::vector<std::string> keys)
-      : loader_(loader), table_(table), path_(std::move(path)) {
-    for (auto&& [key, node] : table_) {
-      if (std::find(keys.begin(), keys.end(), key.str()) != keys.end()) continue;
-      loader_.report(key.source(), this->path(key.str()),
-                     "unknown key \"" + std::string(key.str()) + "\"" + detail::did_you_mean(key.str(), keys), "");
-    }
-  }
-
-  std::string path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-  bool has(std::string_view key) const { return table_.contains(key); }
-
-  // The value of `key` (its position recorded), or nullptr when absent (reported if required).
-  const toml::node* find(std::string_view key, Presence presence) {
-    const toml::node* node = table_.get(key);
-    if (node != nullptr) {
-      loader_.record(path(key), *node);
-    } else if (presence == Presence::required) {
-      loader_.report(table_.source(), path_, "missing required key \"" + std::string(key) + "\"", path(key));
-    }
-    return node;
-  }
-
-  template <class T>
-  bool read(std::string_view key, T& out, Presence presence) {
-    const toml::node* node = find(key, presence);
-    return node != nullptr && loader_.read_value(*node, path(key), out);
-  }
-
-  // The sub-table at `key`; `shape` shows what is expected, e.g. "{ mean = ..., sd = ... }".
-  const toml::table* table(std::string_view key, Presence presence, std::string_view shape) {
-    const toml::node* node = find(key, presence);
-    if (node == nullptr) return nullptr;
-    if (const toml::table* table = node->as_table()) return table;
-    problem(key, *node, "must be a table " + std::string(shape) + ", got " + describe(*node));
-    return nullptr;
-  }
-
-  // A problem with the value of `key`, which is left at its default.
-  void problem(std::string_view key, const toml::node& node, std::string message) {
-    loader_.report(node.source(), path(key), std::move(message), path(key));
-  }
-
- private:
-  Loader& loader_;
-  const toml::table& table_;
-  std::string path_;
-};
-
-// The plain keys of an entity: the config key, the member it fills, and whether it is required.
-// Keys with more to them (names, tables, "unlimited", enumerations) are read by hand.
-template <class Entity>
-struct Field {
-  std::string_view key;
-  std::variant<double Entity::*, std::int64_t Entity::*, std::string Entity::*, bool Entity::*> member;
-  Presence presence = Presence::optional;
-};
-
-template <class Entity>
-using Fields = std::vector<Field<Entity>>;
-
-template <class Entity>
-void read_fields(TableReader& reader, Entity& entity, const Fields<Entity>& fields) {
-  for (const Field<Entity>& field : fields) {
-    std::visit([&](auto member) { reader.read(field.key, entity.*member, field.presence); }, field.member);
-  }
-}
-
-// The keys valid in a table: its plain fields and the keys read by hand.
-template <class Entity>
-std::vector<std::string> keys_of(const Fields<Entity>& fields, std::initializer_list<std::string_view> more = {}) {
-  std::vector<std::string> keys;
-  for (const Field<Entity>& field : fields) keys.emplace_back(field.key);
-  for (std::string_view key : more) keys.emplace_back(key);
-  return keys;
-}
+using namespace detail;  // the TOML reading machinery (toml_reader.hpp)
 
 constexpr Presence required = Presence::required;
 constexpr Presence optional = Presence::optional;
@@ -442,24 +253,6 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   return layer;
 }
 
-// The entries of `[[key]]`. Anything else there (a single [key] table, an array of numbers)
-// is reported, and the whole array left unread rather than read with shifted indices.
-std::vector<const toml::table*> entries(TableReader& root, std::string_view key) {
-  const toml::node* node = root.find(key, optional);
-  if (node == nullptr) return {};
-  const toml::array* array = node->as_array();
-  if (array == nullptr || !array->is_array_of_tables()) {
-    if (array == nullptr || !array->empty()) {
-      root.problem(key, *node,
-                   "must be an array of tables (write [[" + std::string(key) + "]]), got " + describe(*node));
-    }
-    return {};
-  }
-  std::vector<const toml::table*> tables;
-  for (const toml::node& element : *array) tables.push_back(element.as_table());
-  return tables;
-}
-
 void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   TableReader reader(loader, root, "", top_level_keys);
   if (const toml::table* table = reader.table("scenario", optional, "[scenario] of name and description")) {
@@ -477,16 +270,55 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   }
 }
 
+Scenario parse_scenario(std::string_view text, const std::string& source_name, const std::string& default_name) {
+  const toml::table root = detail::parse_toml(text, source_name);
+  if (root.empty()) fail(source_name, 0, 0, "contains no scenario (the file is empty or holds only comments)");
+
+  Scenario scenario;
+  scenario.name = default_name;
+  scenario.source_text = std::string(text);
+  scenario.source_name = source_name;
+  Loader loader(source_name, scenario.positions);
+  read_root(loader, root, scenario);
+
+  std::vector<ConfigProblem> problems = std::move(loader.problems());
+  for (ConfigProblem& problem : detail::validate_scenario(scenario, loader.unreadable())) {
+    problems.push_back(std::move(problem));
+  }
+  if (problems.empty()) return scenario;
+  sort_by_position(problems);
+  throw ConfigError(std::move(problems));
+}
+
+}  // namespace
+
+namespace detail {
+
 [[noreturn]] void fail(const std::string& file, std::int64_t line, std::int64_t column, std::string message) {
   throw ConfigError({ConfigProblem{file, line, column, "", std::move(message)}});
 }
 
-[[noreturn]] void fail_malformed(const std::string& file, const toml::parse_error& error) {
+[[noreturn]] static void fail_malformed(const std::string& file, const toml::parse_error& error) {
   fail(file, error.source().begin.line, error.source().begin.column,
        "malformed TOML: " + std::string(error.description()));
 }
 
-Scenario parse_scenario(std::string_view text, const std::string& source_name, const std::string& default_name) {
+std::string read_text_file(const std::string& path, const std::string& kind) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) fail(path, 0, 0, "no such file");
+  if (error) fail(path, 0, 0, "cannot open: " + error.message());
+  if (status.type() == fs::file_type::directory) fail(path, 0, 0, "is a directory, not a " + kind + " file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, 0, 0, "cannot open: " + std::string(std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, 0, 0, "cannot read: " + std::string(std::strerror(errno)));
+  return text.str();
+}
+
+toml::table parse_toml(std::string_view text, const std::string& source_name) {
   toml::table root;
 #if TOML_EXCEPTIONS
   try {
@@ -499,49 +331,13 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name, c
   if (!result) fail_malformed(source_name, result.error());
   root = std::move(result).table();
 #endif
-  if (root.empty()) fail(source_name, 0, 0, "contains no scenario (the file is empty or holds only comments)");
-
-  Scenario scenario;
-  scenario.name = default_name;
-  scenario.source_text = std::string(text);
-  scenario.source_name = source_name;
-  Loader loader(source_name, scenario);
-  read_root(loader, root, scenario);
-
-  std::vector<ConfigProblem> problems = std::move(loader.problems());
-  for (ConfigProblem& problem : detail::validate_scenario(scenario, loader.unreadable())) {
-    problems.push_back(std::move(problem));
-  }
-  if (problems.empty()) return scenario;
-  // In file order; problems without a line (such as "no [[threat]] groups") last.
-  auto line_of = [](const ConfigProblem& p) {
-    return p.line > 0 ? p.line : std::numeric_limits<std::int64_t>::max();
-  };
-  std::stable_sort(problems.begin(), problems.end(), [&](const ConfigProblem& a, const ConfigProblem& b) {
-    return std::pair(line_of(a), a.column) < std::pair(line_of(b), b.column);
-  });
-  throw ConfigError(std::move(problems));
+  return root;
 }
 
-std::string read_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (status.type() == fs::file_type::not_found) fail(path, 0, 0, "no such file");
-  if (error) fail(path, 0, 0, "cannot open: " + error.message());
-  if (status.type() == fs::file_type::directory) fail(path, 0, 0, "is a directory, not a scenario file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, 0, 0, "cannot open: " + std::string(std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) fail(path, 0, 0, "cannot read: " + std::string(std::strerror(errno)));
-  return text.str();
-}
-
-}  // namespace
+}  // namespace detail
 
 Scenario load_scenario_file(const std::string& path) {
-  const std::string text = read_file(path);
+  const std::string text = detail::read_text_file(path, "scenario");
   std::string stem = std::filesystem::path(path).stem().string();
   return parse_scenario(text, path, stem.empty() ? "unnamed" : stem);
 }

@@ -43,6 +43,14 @@ inline std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
+// A float as TOML writes it: format_number, with ".0" added where TOML would otherwise read
+// an integer (30 -> 30.0; 1e+300, inf and nan are floats already).
+inline std::string float_text(double value) {
+  std::string text = format_number(value);
+  if (text.find_first_of(".en") == std::string::npos) text += ".0";
+  return text;
+}
+
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions, which are the
 // commonest typo), ignoring case so that "pK" is one step from nothing but "pk".
 inline std::int64_t edit_distance(std::string_view a, std::string_view b) {

@@ -183,5 +183,124 @@ TEST(Cli, WritesAFileThatReadsBack) {
   fs::remove_all(dir);
 }
 
+// ---------------------------------------------------------------------------------------
+// sweep and merge (byte-identical results across ways of running: tests/python/test_sweep_files.py)
+
+// A small sweep file in `dir` over the example scenario; `more` is added to [sweep].
+std::string write_sweep_file(const fs::path& dir, const std::string& name, const std::string& more = "") {
+  const fs::path path = dir / name;
+  std::ofstream(path) << "[sweep]\nname = \"cli\"\nbase = \"" << config("example.toml") << "\"\ntrials = 300\n"
+                      << more << "\n[[axis]]\npath = \"threat.shahed.count\"\nvalues = [5, 10, 15]\n";
+  return path.string();
+}
+
+TEST(Cli, SweepAndMergeHaveHelp) {
+  for (const char* help : {"sweep --help", "merge --help"}) {
+    const Outcome outcome = salvosim(help);
+    EXPECT_EQ(outcome.exit_code, 0) << help;
+    EXPECT_THAT(outcome.out, HasSubstr("Usage")) << help;
+  }
+  EXPECT_THAT(salvosim("sweep --help").out, HasSubstr("--resume"));
+}
+
+TEST(Cli, SweepWritesAFileAndCleansUpItsCheckpoints) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const fs::path out = dir / "sweep.h5";
+  const Outcome outcome = salvosim("sweep " + sweep + " --out " + out.string() + " --threads 1");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
+  EXPECT_THAT(outcome.out, HasSubstr("sweep \"cli\": grid 3, on 1 process of 1 thread"));
+  const SweepResults results = read_sweep(out.string());
+  EXPECT_EQ(results.points.size(), 3u);
+  EXPECT_FALSE(fs::exists(out.string() + ".checkpoint"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BadSweepsAndArgumentsExitWithTwoAndSayWhat) {
+  const fs::path dir = temp_dir();
+  const std::string good = write_sweep_file(dir, "good.toml");
+  const std::string out = " --out " + (dir / "out.h5").string();
+
+  const Outcome bad = salvosim("sweep " + write_sweep_file(dir, "bad.toml", "mode = \"gird\"") + out);
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_THAT(bad.out, HasSubstr("salvosim: invalid sweep:"));
+  EXPECT_THAT(bad.out, HasSubstr("bad.toml:5:8: sweep.mode:"));
+
+  const Outcome point = salvosim("sweep " + write_sweep_file(dir, "point.toml", "seed = 1\n[[axis]]\npath = "
+                                                                                 "\"layer.upper-tier.shots\"\n"
+                                                                                 "values = [0]") + out);
+  EXPECT_EQ(point.exit_code, 2) << point.out;
+  EXPECT_THAT(point.out, HasSubstr("axis[0] \"layer.upper-tier.shots\": at point 0 (layer.upper-tier.shots = 0, "
+                                   "threat.shahed.count = 5)"));
+
+  for (const char* shard : {"3/2", "0/2", "1", "x/y"}) {
+    const Outcome outcome = salvosim("sweep " + good + out + " --shard " + shard);
+    EXPECT_EQ(outcome.exit_code, 2) << shard << "\n" << outcome.out;
+    EXPECT_THAT(outcome.out, HasSubstr("shard")) << shard;
+  }
+  EXPECT_THAT(salvosim("sweep " + good + out + " --shard 3/2").out, HasSubstr("shard 3/2 does not exist"));
+  for (const std::string& arguments : {std::string("sweep"), "sweep " + good, "sweep /no/such.toml" + out,
+                                       "sweep " + good + out + " --threads -1", std::string("merge"),
+                                       "merge " + good}) {
+    const Outcome outcome = salvosim(arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << "salvosim " << arguments << "\n" << outcome.out;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, MergeRefusesMissingForeignAndRepeatedShards) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const std::string other = write_sweep_file(dir, "other.toml", "seed = 2");
+  for (int i = 1; i <= 2; ++i) {
+    for (const std::string& name : {std::string("sweep"), std::string("other")}) {
+      const std::string file = (dir / (name + std::to_string(i) + ".h5")).string();
+      const Outcome outcome = salvosim("sweep " + (dir / (name + ".toml")).string() + " --out " + file +
+                                       " --shard " + std::to_string(i) + "/2");
+      ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
+    }
+  }
+  const auto merge = [&](const std::string& shards) {
+    return salvosim("merge " + shards + " --out " + (dir / "merged.h5").string());
+  };
+  const std::string s1 = (dir / "sweep1.h5").string(), s2 = (dir / "sweep2.h5").string();
+  const std::string o2 = (dir / "other2.h5").string();
+
+  const Outcome missing = merge(s1);
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  EXPECT_THAT(missing.out, HasSubstr("shard 2 of 2 is missing"));
+  const Outcome foreign = merge(s1 + " " + o2);
+  EXPECT_EQ(foreign.exit_code, 2) << foreign.out;
+  EXPECT_THAT(foreign.out, HasSubstr("shards of different sweeps: " + s1));
+  const Outcome twice = merge(s1 + " " + s1 + " " + s2);
+  EXPECT_EQ(twice.exit_code, 2) << twice.out;
+  EXPECT_THAT(twice.out, HasSubstr("shard 1 of 2 is given twice"));
+  const Outcome absent = merge(s1 + " " + (dir / "nothing.h5").string());
+  EXPECT_EQ(absent.exit_code, 2) << absent.out;
+  EXPECT_THAT(absent.out, HasSubstr("nothing.h5: no such file"));
+  EXPECT_FALSE(fs::exists(dir / "merged.h5"));
+
+  const Outcome merged = merge(s2 + " " + s1);
+  ASSERT_EQ(merged.exit_code, 0) << merged.out;
+  EXPECT_EQ(read_sweep((dir / "merged.h5").string()).points.size(), 3u);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ACheckpointNeedsResumeAndAnUnwritableOutputIsAFailure) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const fs::path out = dir / "sweep.h5";
+  fs::create_directories(out.string() + ".checkpoint");
+  std::ofstream(out.string() + ".checkpoint/point-00000001.h5") << "left by a killed run";
+  const Outcome refused = salvosim("sweep " + sweep + " --out " + out.string());
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  EXPECT_THAT(refused.out, HasSubstr("holds points of an earlier run: run again with --resume"));
+
+  const Outcome unwritable = salvosim("sweep " + sweep + " --out /nonexistent-dir/sweep.h5");
+  EXPECT_EQ(unwritable.exit_code, 1) << unwritable.out;
+  EXPECT_THAT(unwritable.out, HasSubstr("/nonexistent-dir/sweep.h5"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace salvosim

@@ -20,6 +20,8 @@
 
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
+#include "salvosim/config.hpp"
+#include "salvosim/sweep.hpp"
 
 namespace salvosim {
 namespace {
@@ -223,6 +225,7 @@ void expect_same(const Results& expected, const Results& actual) {
     EXPECT_EQ(x.name, y.name);
     EXPECT_EQ(x.labels, y.labels) << x.name;
     EXPECT_EQ(x.values, y.values) << x.name;
+    EXPECT_EQ(x.numbers, y.numbers) << x.name;
   }
   ASSERT_EQ(expected.arrays.size(), actual.arrays.size());
   for (std::size_t k = 0; k < expected.arrays.size(); ++k) {
@@ -456,6 +459,109 @@ TEST_F(Hdf5IoTest, ReaderRefusesMissingForeignAndNewerFiles) {
   write_results(incomplete, plan, results);
   tamper(incomplete, {}, "/scenario/text");
   expect_error([&] { read_results(incomplete); }, {incomplete, "missing dataset /scenario/text"});
+}
+
+// ---------------------------------------------------------------------------------------
+// Sweep files
+
+// A sweep built in code, as the Python API builds one: the example as its base.
+SweepSpec example_sweep(SweepMode mode) {
+  SweepSpec spec;
+  spec.name = "example-sweep";
+  spec.description = "sweep file test";
+  spec.base_text = to_toml(example_scenario());
+  spec.base_source = "example (built in code)";
+  spec.mode = mode;
+  spec.trials = 400;
+  spec.seed = 5;
+  spec.axes = {{"threat.shahed.count", "drones", {std::int64_t{5}, std::int64_t{20}}, {}},
+               {"layer.upper-tier.engages.ballistic.pk", "", {0.5, 0.75}, {}},
+               {"layer.short-range.interceptors", "magazine", {std::int64_t{10}, std::string("unlimited")}, {}}};
+  spec.source_text = "# (built in code)";
+  spec.source_name = "<code>";
+  return spec;
+}
+
+void expect_same_sweep(const SweepResults& a, const SweepResults& b) {
+  expect_same(a.summary, b.summary);
+  EXPECT_EQ(a.sweep_dims, b.sweep_dims);
+  EXPECT_EQ(a.info.name, b.info.name);
+  EXPECT_EQ(a.info.description, b.info.description);
+  EXPECT_EQ(a.info.mode, b.info.mode);
+  EXPECT_EQ(a.info.points, b.info.points);
+  EXPECT_EQ(a.info.shard.index, b.info.shard.index);
+  EXPECT_EQ(a.info.shard.count, b.info.shard.count);
+  EXPECT_EQ(a.info.id, b.info.id);
+  EXPECT_EQ(a.info.text, b.info.text);
+  EXPECT_EQ(a.info.source_name, b.info.source_name);
+  EXPECT_EQ(a.info.base_text, b.info.base_text);
+  EXPECT_EQ(a.info.base_source, b.info.base_source);
+  EXPECT_EQ(a.info.ranks, b.info.ranks);
+  ASSERT_EQ(a.info.axes.size(), b.info.axes.size());
+  for (std::size_t k = 0; k < a.info.axes.size(); ++k) {
+    EXPECT_EQ(a.info.axes[k].path, b.info.axes[k].path);
+    EXPECT_EQ(a.info.axes[k].name, b.info.axes[k].name);
+  }
+  ASSERT_EQ(a.points.size(), b.points.size());
+  for (std::size_t k = 0; k < a.points.size(); ++k) {
+    EXPECT_EQ(a.points[k].index, b.points[k].index);
+    EXPECT_EQ(a.points[k].seed, b.points[k].seed);
+    EXPECT_EQ(a.points[k].trials, b.points[k].trials);
+    EXPECT_EQ(a.points[k].scenario_text, b.points[k].scenario_text);
+  }
+}
+
+TEST_F(Hdf5IoTest, SweepFileRoundTripsAGrid) {
+  const SweepResults sweep = run_sweep(example_sweep(SweepMode::grid));
+  const std::string path = file("sweep.h5");
+  write_sweep(path, sweep);
+  EXPECT_EQ(files(), std::vector<std::string>{"sweep.h5"});
+  const SweepResults back = read_sweep(path);
+  expect_same_sweep(sweep, back);
+  EXPECT_EQ(back.sweep_dims,
+            (std::vector<std::string>{"drones", "layer.upper-tier.engages.ballistic.pk", "magazine"}));
+  // Axis values come back typed as they were stored: integers, reals, and a mixed axis as text.
+  EXPECT_EQ(back.summary.coordinate("drones").values, (std::vector<std::int64_t>{5, 20}));
+  EXPECT_EQ(back.summary.coordinate("layer.upper-tier.engages.ballistic.pk").numbers, (std::vector<double>{0.5, 0.75}));
+  EXPECT_EQ(back.summary.coordinate("magazine").labels, (std::vector<std::string>{"10", "unlimited"}));
+  EXPECT_EQ(back.info.axes[1].values, (std::vector<SweepValue>{0.5, 0.75}));
+  EXPECT_EQ(back.points[3].values, (std::vector<SweepValue>{std::int64_t{5}, 0.75, std::string("unlimited")}));
+  EXPECT_EQ(back.summary.array("fate_mean").shape, (std::vector<std::int64_t>{2, 2, 2, 5, 5}));
+}
+
+TEST_F(Hdf5IoTest, SweepFileRoundTripsPointsAndShards) {
+  SweepOptions options;
+  options.shard = {2, 3};
+  for (SweepMode mode : {SweepMode::zip, SweepMode::grid}) {
+    SweepSpec spec = example_sweep(mode);
+    const SweepResults sweep = run_sweep(spec, options);
+    const std::string path = file(std::string(to_string(mode)) + ".h5");
+    write_sweep(path, sweep);
+    const SweepResults back = read_sweep(path);
+    expect_same_sweep(sweep, back);
+    EXPECT_EQ(back.sweep_dims, std::vector<std::string>{"point"});
+    EXPECT_EQ(back.info.shard.index, 2);
+    // The axes keep every value, for the merge; the points only those of this shard.
+    EXPECT_EQ(back.info.axes[0].values.size(), 2u);
+    EXPECT_LT(back.points.size(), static_cast<std::size_t>(back.info.points));
+  }
+}
+
+TEST_F(Hdf5IoTest, SweepAndResultsFilesAreNotTakenForOneAnother) {
+  const SweepResults sweep = run_sweep(example_sweep(SweepMode::zip));
+  const std::string sweep_path = file("sweep.h5");
+  write_sweep(sweep_path, sweep);
+  expect_error([&] { read_results(sweep_path); }, {sweep_path, "not a salvosim results file"});
+
+  const Scenario scenario = example_scenario();
+  const Plan plan = compile(scenario);
+  RunOptions options;
+  options.trials = 10;
+  const std::string results_path = file("run.h5");
+  write_results(results_path, plan, summarize(plan, run_trials(plan, options), example_info(scenario, 1, 0)));
+  expect_error([&] { read_sweep(results_path); }, {results_path, "not a salvosim sweep file"});
+  expect_error([&] { read_sweep(file("missing.h5")); }, {"missing.h5", "no such file"});
+  expect_error([&] { write_sweep(file("no/such/dir/sweep.h5"), sweep); }, {"does not exist"});
 }
 
 }  // namespace

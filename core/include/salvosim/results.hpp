@@ -26,13 +26,15 @@ struct RunInfo {
   std::string created;  // ISO 8601, UTC
 };
 
-// A dimension: its labels (selection, fate, layer, ...) or its integer values (count, ...).
+// A dimension: its labels (selection, fate, layer, ...), its integer values (count, ...) or
+// its real values (a sweep axis over pk, ...). One of the three is used.
 struct Coordinate {
   std::string name;
   std::vector<std::string> labels;
   std::vector<std::int64_t> values;
+  std::vector<double> numbers = {};  // = {}: code that names only the first three still compiles quietly
   std::int64_t size() const {
-    return static_cast<std::int64_t>(labels.empty() ? values.size() : labels.size());
+    return static_cast<std::int64_t>(!labels.empty() ? labels.size() : !numbers.empty() ? numbers.size() : values.size());
   }
 };
 

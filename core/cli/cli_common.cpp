@@ -1,0 +1,82 @@
+#include "cli_common.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+#include "salvosim/config.hpp"
+#include "salvosim/simulate.hpp"
+
+namespace salvosim::cli {
+
+std::atomic<bool> interrupted{false};
+
+namespace {
+extern "C" void on_interrupt(int) { interrupted = true; }
+}  // namespace
+
+void watch_for_interrupt() { std::signal(SIGINT, on_interrupt); }
+
+int guarded(const std::function<int()>& body, const std::string& subject, bool speak) {
+  const auto say = [&](const std::string& text) {
+    if (speak) std::cerr << text << "\n";
+  };
+  try {
+    return body();
+  } catch (const ConfigError& e) {
+    say("salvosim: invalid " + subject + ":\n" + e.what());
+    return exit_bad_input;
+  } catch (const RunCancelled&) {
+    say("salvosim: interrupted; no output file was written");
+    return exit_interrupted;
+  } catch (const std::invalid_argument& e) {
+    say(std::string("salvosim: ") + e.what());
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    say(std::string("salvosim: error: ") + e.what());
+    return exit_failure;
+  }
+}
+
+ProgressLine::ProgressLine(double log_every)
+    : terminal_(isatty(STDERR_FILENO) != 0), log_every_(log_every), start_(Clock::now()), last_(start_) {}
+
+ProgressLine::~ProgressLine() {
+  if (shown_ && terminal_) std::fputs("\n", stderr);
+}
+
+double ProgressLine::elapsed() const { return seconds(Clock::now() - start_); }
+
+void ProgressLine::show(const std::string& text, bool last) {
+  const auto now = Clock::now();
+  if (terminal_) {
+    if (seconds(now - start_) < 1.0 || (seconds(now - last_) < 0.2 && !last)) return;
+    std::fprintf(stderr, "\r%s   ", text.c_str());
+  } else {
+    if (log_every_ <= 0.0 || seconds(now - last_) < log_every_) return;
+    std::fprintf(stderr, "%s\n", text.c_str());
+  }
+  std::fflush(stderr);
+  last_ = now;
+  shown_ = true;
+}
+
+std::string format_duration(double seconds) {
+  char text[64];
+  if (!(seconds >= 0.0) || seconds > 1e9) return "?";
+  if (seconds < 100.0) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 6000.0) {
+    const auto s = static_cast<long long>(seconds + 0.5);
+    std::snprintf(text, sizeof text, "%lld min %02lld s", s / 60, s % 60);
+  } else {
+    const auto m = static_cast<long long>(seconds / 60.0 + 0.5);
+    std::snprintf(text, sizeof text, "%lld h %02lld min", m / 60, m % 60);
+  }
+  return text;
+}
+
+}  // namespace salvosim::cli

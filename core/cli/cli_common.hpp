@@ -1,0 +1,60 @@
+// What the commands of the `salvosim` program share: exit codes, Ctrl-C, turning failures
+// into messages and exit codes, and the progress line.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace salvosim::cli {
+
+// Exit codes: 0 success, 2 bad input (config, arguments), 1 any other failure, 130 interrupted.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_bad_input = 2;
+inline constexpr int exit_interrupted = 130;
+
+// One subcommand of the program: added to the app, run when chosen.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Set by Ctrl-C (SIGINT) once watch_for_interrupt() has been called.
+extern std::atomic<bool> interrupted;
+void watch_for_interrupt();
+
+// Runs a command's body and turns what it throws into a message on stderr and an exit code.
+// `subject` is what a ConfigError is about ("scenario", "sweep"); `speak` false keeps it
+// silent (the other processes of an MPI job, which fail alike).
+int guarded(const std::function<int()>& body, const std::string& subject = "scenario", bool speak = true);
+
+// A progress line on stderr. On a terminal it is redrawn in place, at most five times a
+// second, once a run has lasted a second; elsewhere (a batch job's log) a full line is
+// written every `log_every` seconds, or never when that is 0.
+class ProgressLine {
+ public:
+  explicit ProgressLine(double log_every = 0.0);
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  ~ProgressLine();
+
+  double elapsed() const;
+  // Draws `text` if it is time to; `last` forces the final state out on a terminal.
+  void show(const std::string& text, bool last);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+  bool terminal_;
+  double log_every_;
+  bool shown_ = false;
+  Clock::time_point start_, last_;
+};
+
+// "12.3 s", "4 min 05 s", "2 h 03 min": a time left, readable at a glance.
+std::string format_duration(double seconds);
+
+}  // namespace salvosim::cli

@@ -1,0 +1,117 @@
+// `salvosim run`: one scenario, its statistics as a table or JSON, optionally an HDF5 file.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands.hpp"
+#include "default_scenario.hpp"
+#include "salvosim/config.hpp"
+#include "salvosim/hdf5_io.hpp"
+#include "salvosim/parallel.hpp"
+#include "salvosim/plan.hpp"
+#include "salvosim/report.hpp"
+#include "salvosim/results.hpp"
+#include "salvosim/simulate.hpp"
+#include "salvosim/tallies.hpp"
+#include "salvosim/version.hpp"
+
+namespace salvosim::cli {
+namespace {
+
+struct RunArguments {
+  std::string config;
+  std::int64_t trials = 100000;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  std::string out;
+  bool json = false;
+  bool per_trial = false;
+  bool per_threat = false;
+};
+
+Scenario load(const std::string& config) {
+  if (config.empty()) return load_scenario_string(default_scenario_text, default_scenario_name);
+  return load_scenario_file(config);
+}
+
+int run(const RunArguments& args) {
+  const Scenario scenario = load(args.config);
+  const Plan plan = compile(scenario);
+
+  RunOptions options;
+  options.trials = args.trials;
+  options.seed = args.seed;
+  options.threads = args.threads;
+  options.keep_records = args.per_trial;
+  options.keep_outcomes = args.per_threat;
+
+  RunInfo info;
+  info.scenario_name = scenario.name;
+  info.scenario_text = scenario.source_text;
+  info.source_name = scenario.source_name;
+  info.seed = args.seed;
+  info.first_trial = 0;
+  info.threads = worker_count(args.threads);
+  info.salvosim_version = version();
+  info.git_sha1 = git_sha1();
+  info.created = utc_now();
+
+  std::optional<ResultsFileWriter> writer;
+  if (!args.out.empty()) writer.emplace(args.out, plan, info, args.per_trial, args.per_threat);
+  ChunkSink sink;
+  if (writer) sink = [&](const TrialChunk& chunk) { writer->write_chunk(chunk); };
+
+  Tallies tallies = [&] {
+    ProgressLine progress;
+    return run_trials(plan, options, sink, [&](std::int64_t done, std::int64_t total) {
+      if (interrupted) return false;
+      const double rate = static_cast<double>(done) / progress.elapsed();
+      char text[160];
+      std::snprintf(text, sizeof text, "%5.1f%%  %lld/%lld trials  %.0f trials/s  %.1f s left",
+                    100.0 * static_cast<double>(done) / static_cast<double>(total), static_cast<long long>(done),
+                    static_cast<long long>(total), rate, static_cast<double>(total - done) / rate);
+      progress.show(text, done == total);
+      return true;
+    });
+  }();
+  const Results results = summarize(plan, tallies, info);
+  if (writer) writer->finish(results);
+  std::cout << (args.json ? format_json(results) : format_table(results));
+  if (!args.out.empty() && !args.json) std::cout << "\nwrote " << args.out << "\n";
+  return exit_ok;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArguments>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a scenario and print its statistics");
+  cmd->add_option("config", args->config,
+                  "Scenario file (TOML); without one, the built-in default scenario (" +
+                      std::string(default_scenario_name) + ")");
+  cmd->add_option("--trials,-n", args->trials, "Number of trials")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, max_trials_per_tally));
+  cmd->add_option("--seed,-s", args->seed, "Random seed: the same seed gives the same results")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);  // checked on the text: "-3" would otherwise wrap around
+  cmd->add_option("--threads,-t", args->threads, "Worker threads (0: every core)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file");
+  cmd->add_flag("--json", args->json, "Print the summary as one JSON object instead of a table");
+  cmd->add_flag("--per-trial", args->per_trial, "Store every trial's counts in the HDF5 file (needs --out)");
+  cmd->add_flag("--per-threat", args->per_threat, "Store every threat's fate in every trial (needs --out; large)");
+  return {cmd, [args] {
+            if ((args->per_trial || args->per_threat) && args->out.empty()) {
+              std::cerr << "salvosim run: --per-trial and --per-threat need --out FILE\n";
+              return exit_bad_input;
+            }
+            watch_for_interrupt();
+            return guarded([&] { return run(*args); });
+          }};
+}
+
+}  // namespace salvosim::cli

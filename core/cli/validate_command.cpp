@@ -1,0 +1,29 @@
+// `salvosim validate`: check a scenario file without running it.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "salvosim/config.hpp"
+#include "salvosim/plan.hpp"
+
+namespace salvosim::cli {
+
+Command add_validate_command(CLI::App& app) {
+  auto config = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("validate", "Check a scenario file without running it");
+  cmd->add_option("config", *config, "Scenario file (TOML)")->required();
+  return {cmd, [config] {
+            watch_for_interrupt();
+            return guarded([&] {
+              const Scenario scenario = load_scenario_file(*config);
+              const Plan plan = compile(scenario);
+              std::cout << *config << ": valid: scenario \"" << scenario.name << "\", " << plan.group_count()
+                        << " threat groups (" << plan.threat_count() << " threats), " << plan.layer_count()
+                        << " layers\n";
+              return exit_ok;
+            });
+          }};
+}
+
+}  // namespace salvosim::cli
