@@ -1,40 +1,539 @@
+// One trial (docs/model.md §3), written for speed: structure of arrays over threats, random
+// draws generated in batches across threats (rng.hpp draw_blocks), only the draws a trial
+// needs, and a layer's requests served with a linear-time sort, a FIFO and a ring instead of
+// heaps. bench/README.md has the profile that motivated each choice.
+//
+// Where each draw comes from (the stream assignment; CHANGELOG.md records its changes):
+//   Purpose::threat,      block 0: launched, launch time, fails in flight, aimed at a defended area
+//   Purpose::flight_time, block 0: flight-time candidates in words 0-2, failure time in word 3;
+//                         blocks 1, 2, ...: four more candidates each (rarely needed)
+//   Purpose::layer,       block 0 of (threat, layer): coverage, detection, then the kill and the
+//                         kill assessment of the layer's first engagement of the threat
+//   Purpose::engagement,  block k of (threat, layer), k >= 1: kill and assessment of engagement k
+// A block is drawn only when one of its words is used; a counter-based generator makes
+// skipping one free and changes no other draw.
 #include "salvosim/kernel.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <utility>
 
 #include "salvosim/rng.hpp"
+#include "philox_simd.hpp"
+#include "time_sort.hpp"
+
+// The batched draws run on AVX-512 or AVX2 when the CPU has them (philox_simd.hpp says why),
+// chosen once at run time; the default build itself targets any x86-64 and needs neither.
+// The draws are integers, identical on every path. Define SALVOSIM_NO_DISPATCH to build without.
+#if SALVOSIM_HAVE_PHILOX_SIMD && defined(__ELF__) && !defined(SALVOSIM_NO_DISPATCH)
+#define SALVOSIM_DISPATCH 1
+#else
+#define SALVOSIM_DISPATCH 0
+#endif
 
 namespace salvosim {
 namespace {
 
 constexpr double never = -std::numeric_limits<double>::infinity();
+constexpr double not_failing = std::numeric_limits<double>::infinity();
 
-// Bernoulli(p) from one 32-bit draw; p = 1 is always true and p = 0 always false.
-inline bool bernoulli(std::uint32_t u, double p) { return to_unit(u) < p; }
+// ---------------------------------------------------------------------------------------
+// Batched draws.
 
-// Normal(mean, sd) truncated to > 0, by rejection over successive blocks of the threat's
-// flight-time stream (four candidates a block; with mean > 0 each is accepted with
-// probability > 1/2, so the loop ends quickly).
-double draw_flight_time(const PlanGroup& group, std::uint64_t seed, std::uint64_t trial,
-                        std::uint32_t threat) {
-  if (group.flight_sd == 0.0) return group.flight_mean;
-  for (std::uint32_t attempt = 0;; ++attempt) {
-    const PhiloxCounter u = draw_block(seed, trial, threat, 0, Purpose::flight_time, attempt);
-    for (int pair = 0; pair < 2; ++pair) {
-      const auto [z1, z2] = box_muller(to_open_unit(u[2 * pair]), to_open_unit(u[2 * pair + 1]));
-      for (double z : {z1, z2}) {
-        const double value = group.flight_mean + group.flight_sd * z;
-        if (value > 0.0) return value;
-      }
+enum class DrawIsa { portable, avx2, avx512 };
+
+DrawIsa pick_draw_isa() {
+#if SALVOSIM_DISPATCH
+  __builtin_cpu_init();  // this may run before the library's own constructors have
+  if (__builtin_cpu_supports("avx512f")) return DrawIsa::avx512;
+  if (__builtin_cpu_supports("avx2")) return DrawIsa::avx2;
+#endif
+  return DrawIsa::portable;
+}
+const DrawIsa draw_isa = pick_draw_isa();
+
+// Blocks of draw_block(seed, trial, threats[k], layer, purpose, sub) for k < n into s.words.
+void draw_batch(std::uint64_t seed, std::uint64_t trial, const std::uint32_t* threats, std::size_t n,
+                std::uint32_t layer, Purpose purpose, std::uint32_t sub, KernelScratch& s) {
+  const BlockColumns out{{s.words[0].data(), s.words[1].data(), s.words[2].data(), s.words[3].data()}};
+#if SALVOSIM_DISPATCH
+  if (draw_isa == DrawIsa::avx512) return detail::draw_blocks_avx512(seed, trial, threats, n, layer, purpose, sub, out);
+  if (draw_isa == DrawIsa::avx2) return detail::draw_blocks_avx2(seed, trial, threats, n, layer, purpose, sub, out);
+#endif
+  draw_blocks(seed, trial, threats, n, layer, purpose, sub, out);
+}
+
+// A Bernoulli threshold (rng.hpp, in [0, 2^32]) tested with 32-bit integers only, so that a
+// loop of tests vectorizes: u < threshold, for every 32-bit u.
+struct Threshold32 {
+  explicit Threshold32(std::uint64_t threshold)
+      : limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(threshold, 0xffffffffu))),
+        always(threshold > 0xffffffffu) {}
+  bool below(std::uint32_t u) const { return (u < limit) | always; }
+  std::uint32_t limit;
+  bool always;  // threshold 2^32: probability 1
+};
+
+// ---------------------------------------------------------------------------------------
+// 1. Each threat's own draws: launch, timing, reliability, aim (docs/model.md §3.1).
+
+// Block 0 of the flight-time stream: candidates in words 0 to 2, the failure time in word 3
+// (uniform between launch and impact).
+//
+// Normal(mean, sd) truncated to > 0 (§2.2: draws <= 0 are redrawn) takes the first candidate
+// above 0, each by inversion of one uniform. draw_threats tries the first candidate of every
+// threat at once; with mean > 0 it is accepted with probability above 1/2, nearly always.
+// This is the rest of the search: block 0's words 1 and 2, then blocks 1, 2, ...
+double redraw_flight_time(const PlanGroup& group, std::uint64_t seed, std::uint64_t trial, std::uint32_t threat,
+                          std::uint32_t word1, std::uint32_t word2) {
+  for (const std::uint32_t u : {word1, word2}) {
+    const double next = group.flight_mean + group.flight_sd * normal_quantile(to_open_unit(u));
+    if (next > 0.0) return next;
+  }
+  for (std::uint32_t sub = 1;; ++sub) {
+    for (const std::uint32_t u : draw_block(seed, trial, threat, 0, Purpose::flight_time, sub)) {
+      const double next = group.flight_mean + group.flight_sd * normal_quantile(to_open_unit(u));
+      if (next > 0.0) return next;
     }
   }
 }
 
-// Orders the request heap: earliest start first, ties by threat index (docs/model.md §2.6).
-bool request_after(const KernelScratch::Request& a, const KernelScratch::Request& b) {
-  return a.earliest > b.earliest || (a.earliest == b.earliest && a.threat > b.threat);
+// The words u whose to_open_unit(u) falls in normal_quantile's central branch, as the integer
+// range [first, second]: the same test as |to_open_unit(u) - 0.5| <= normal_quantile_split,
+// without converting to double (found once by bisection on that very test). Were it used
+// before it is set, every word would count as a tail: slower, not wrong.
+std::pair<std::uint32_t, std::uint32_t> find_central_words() {
+  auto central = [](std::uint32_t u) { return std::abs(to_open_unit(u) - 0.5) <= normal_quantile_split; };
+  std::uint32_t below = 0, above = 0x80000000u;  // not central, central
+  while (above - below > 1) {
+    const std::uint32_t middle = below + (above - below) / 2;
+    (central(middle) ? above : below) = middle;
+  }
+  std::uint32_t low = 0x80000000u, high = 0xffffffffu;  // central, not central
+  while (high - low > 1) {
+    const std::uint32_t middle = low + (high - low) / 2;
+    (central(middle) ? low : high) = middle;
+  }
+  return {above, low};
+}
+const std::pair<std::uint32_t, std::uint32_t> central_words = find_central_words();
+
+// The first flight-time candidate of a whole batch, normal[k] = normal_quantile(p) with
+// p = to_open_unit(word[k]): the central branch for every k (a loop the compiler vectorizes),
+// then the tail branch (about 15%) for the k listed in `tails`. Every p is at least 2^-33, far
+// from AS 241's third branch (below e^-25). On a CPU with AVX2 the same loops run 4 doubles
+// wide instead of 2, giving the same bits: they use +, -, *, / and sqrt only (the log is
+// rng.hpp's own), each correctly rounded at any vector width, and AVX2 alone has no fused
+// multiply-add for the compiler to contract a * b + c into.
+static_assert(0x1p-33 > normal_quantile_far);
+// The loops, compiled once for any x86-64 (inlined into first_normals_portable) and once for
+// AVX2 (inlined into first_normals_avx2).
+// The tails are worked out into the contiguous `tail_value` and then put in place: a loop that
+// stores to scattered places does not vectorize.
+[[gnu::always_inline]] inline void first_normals_loops(const std::uint32_t* word, std::size_t n,
+                                                       const std::uint32_t* tails, std::size_t n_tails,
+                                                       double* tail_value, double* normal) {
+  for (std::size_t k = 0; k < n; ++k) normal[k] = normal_quantile_central(to_open_unit(word[k]) - 0.5);
+  for (std::size_t t = 0; t < n_tails; ++t) tail_value[t] = normal_quantile_tail(to_open_unit(word[tails[t]]));
+  for (std::size_t t = 0; t < n_tails; ++t) normal[tails[t]] = tail_value[t];
+}
+void first_normals_portable(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails, std::size_t n_tails,
+                            double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
+#if SALVOSIM_DISPATCH
+__attribute__((target("avx2"))) void first_normals_avx2(const std::uint32_t* word, std::size_t n,
+                                                        const std::uint32_t* tails, std::size_t n_tails,
+                                                        double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
+#endif
+void first_normals(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails, std::size_t n_tails,
+                   double* tail_value, double* normal) {
+#if SALVOSIM_DISPATCH
+  if (draw_isa != DrawIsa::portable) return first_normals_avx2(word, n, tails, n_tails, tail_value, normal);
+#endif
+  first_normals_portable(word, n, tails, n_tails, tail_value, normal);
+}
+
+void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {
+  const auto n = static_cast<std::size_t>(plan.threat_count());
+  draw_batch(seed, trial, s.all_threats.data(), n, 0, Purpose::threat, 0, s);
+  const std::uint32_t* const w0 = s.words[0].data();
+  const std::uint32_t* const w1 = s.words[1].data();
+  const std::uint32_t* const w2 = s.words[2].data();
+  const std::uint32_t* const w3 = s.words[3].data();
+  const double* const wave_time = plan.threat_wave_time.data();
+  double* const launch_time = s.launch_time.data();
+  double* const impact_time = s.impact_time.data();
+  double* const failure_time = s.failure_time.data();
+  double* const release_time = s.release_time.data();
+  std::uint8_t* const launched = s.launched.data();
+  std::uint8_t* const fails = s.fails.data();
+  std::uint8_t* const defended = s.defended.data();
+  std::uint8_t* const engaged = s.engaged.data();
+  std::uint8_t* const alive = s.alive.data();
+  std::int16_t* const killer = s.killer.data();
+
+  for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+    const PlanGroup& group = plan.groups[g];
+    const auto first = static_cast<std::size_t>(group.first_threat);
+    const auto end = first + static_cast<std::size_t>(group.count);
+    // Plain loops over arrays, one kind of element each, so that they vectorize. Parameters
+    // are read into locals first throughout the kernel: a store through a byte or double
+    // pointer might alias a field of the plan, so fields read in a loop would be reloaded.
+    const double start = group.launch_start, duration = group.launch_duration;
+    const Threshold32 launch(group.launch_threshold), flight(group.flight_threshold),
+        aim(group.defended_threshold);
+    if (group.launch_by_waves) {
+      std::copy(wave_time + first, wave_time + end, launch_time + first);
+    } else {
+      for (std::size_t i = first; i < end; ++i) launch_time[i] = start + to_unit(w1[i]) * duration;
+    }
+    std::copy(launch_time + first, launch_time + end, release_time + first);
+    for (std::size_t i = first; i < end; ++i) {
+      launched[i] = launch.below(w0[i]);
+      fails[i] = !flight.below(w2[i]);
+      defended[i] = aim.below(w3[i]);
+    }
+    std::copy(launched + first, launched + end, alive + first);  // not killed, not lost in an engagement
+    std::fill(engaged + first, engaged + end, std::uint8_t{0});
+    std::fill(killer + first, killer + end, std::int16_t{-1});
+  }
+
+  // Flight and failure times, from block 0 of each threat's flight-time stream. They are used
+  // only for threats that launched, but drawing them for every threat keeps the loops free of
+  // index lists (so they vectorize) and changes no draw; it costs a few blocks more.
+  draw_batch(seed, trial, s.all_threats.data(), n, 0, Purpose::flight_time, 0, s);
+  double* const normal = s.normals.data();
+  std::uint32_t* const tails = s.tails.data();
+  std::size_t n_tails = 0;
+  const auto [central_first, central_last] = central_words;
+  for (std::size_t i = 0; i < n; ++i) {
+    tails[n_tails] = static_cast<std::uint32_t>(i);
+    n_tails += (w0[i] < central_first) | (w0[i] > central_last);
+  }
+  first_normals(w0, n, tails, n_tails, s.tail_values.data(), normal);
+
+  for (std::size_t g = 0; g < plan.groups.size(); ++g) {
+    const PlanGroup& group = plan.groups[g];
+    const auto first = static_cast<std::size_t>(group.first_threat);
+    const auto end = first + static_cast<std::size_t>(group.count);
+    const double mean = group.flight_mean, sd = group.flight_sd;
+    // The first candidate (for sd = 0, mean + 0 * normal = mean); the failure time is set for a
+    // failing threat, infinity for the others (a select, vectorized).
+    for (std::size_t i = first; i < end; ++i) impact_time[i] = launch_time[i] + (mean + sd * normal[i]);
+    // A first candidate at or below 0 is possible only when mean <= 6.34 sd (|normal| < 6.34
+    // for every word); then the launched threats concerned draw again.
+    if (!(mean - 6.34 * sd > 0.0)) {
+      for (std::size_t i = first; i < end; ++i) {
+        if (launched[i] && !(mean + sd * normal[i] > 0.0)) {
+          impact_time[i] = launch_time[i] + redraw_flight_time(group, seed, trial, static_cast<std::uint32_t>(i), w1[i], w2[i]);
+        }
+      }
+    }
+    for (std::size_t i = first; i < end; ++i) {
+      const double failure = launch_time[i] + to_open_unit(w3[i]) * (impact_time[i] - launch_time[i]);
+      failure_time[i] = fails[i] ? failure : not_failing;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. One layer (§3.3-3.6): who requests an engagement, then serving the requests in order.
+
+struct LayerCounts {
+  std::int64_t engagements = 0, fired = 0, intercepts = 0, missed_window = 0, missed_no_channel = 0,
+               missed_magazine = 0;
+};
+
+// Collects the layer's requests in threat order and sorts them into s.order.
+void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {
+  const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+  const std::uint8_t* const alive = s.alive.data();
+  const std::uint8_t* const defended = s.defended.data();
+
+  // The candidates: threats still flying, of a group this layer engages, and (point defence)
+  // aimed at a defended area. Only they need the layer's draws.
+  std::uint32_t* const candidates = s.batch.data();
+  std::uint32_t* const segment_end = s.segment_end.data();
+  std::size_t n = 0;
+  for (std::size_t e = 0; e < layer.engaged_groups.size(); ++e) {
+    const PlanGroup& group = plan.groups[static_cast<std::size_t>(layer.engaged_groups[e])];
+    const auto first = static_cast<std::size_t>(group.first_threat);
+    const auto end = first + static_cast<std::size_t>(group.count);
+    if (layer.point_defense) {
+      for (std::size_t i = first; i < end; ++i) {
+        candidates[n] = static_cast<std::uint32_t>(i);
+        n += alive[i] & defended[i];
+      }
+    } else {
+      for (std::size_t i = first; i < end; ++i) {
+        candidates[n] = static_cast<std::uint32_t>(i);
+        n += alive[i];
+      }
+    }
+    segment_end[e] = static_cast<std::uint32_t>(n);
+  }
+  draw_batch(seed, trial, candidates, n, static_cast<std::uint32_t>(l), Purpose::layer, 0, s);
+
+  // Covered and detected candidates request an engagement.
+  const std::uint32_t* const w0 = s.words[0].data();
+  const std::uint32_t* const w1 = s.words[1].data();
+  const std::uint32_t* const w2 = s.words[2].data();
+  const std::uint32_t* const w3 = s.words[3].data();
+  const double* const impact_time = s.impact_time.data();
+  const double* const release_time = s.release_time.data();
+  const double* const failure_time = s.failure_time.data();
+  KernelScratch::Request* const requests = s.requests.data();
+  double* const first_time = s.first_time.data();
+  constexpr double forever = std::numeric_limits<double>::infinity();
+  double low = forever, high = -forever;  // of all candidates' times: a range for the sort
+  std::size_t m = 0;
+  std::size_t k = 0;
+  for (std::size_t e = 0; e < layer.engaged_groups.size(); ++e) {
+    const std::int32_t g = layer.engaged_groups[e];
+    const PlanEngagement& how = plan.engagement(l, g);
+    const std::uint64_t kill_threshold = how.kill_threshold[static_cast<std::size_t>(layer.shots)];  // a full salvo
+    const double open = how.open, close = how.close, engagement_time = layer.engagement_time;
+    const std::uint64_t coverage_threshold = layer.coverage_threshold, detect_threshold = how.detect_threshold;
+    // Branch-free: every candidate is written, and kept (m advances) only if eligible; which
+    // ones are is as random as the draws, so a branch would be mispredicted often.
+    for (; k < segment_end[e]; ++k) {
+      const std::uint32_t i = candidates[k];
+      const double earliest = std::max(release_time[i], impact_time[i] - open);
+      const double latest = impact_time[i] - close - engagement_time;
+      requests[m] = {latest, kill_threshold, static_cast<std::int32_t>(i), g, 0, w2[k], w3[k]};
+      first_time[m] = earliest;
+      low = std::min(low, earliest);
+      high = std::max(high, earliest);
+      // A threat that fails in flight before the earliest start is dropped when served, whatever
+      // the channels (§3.4, check 1; the start is never earlier): leave it out now, saving its
+      // place in the sort and a mispredicted branch in serve_requests.
+      m += (w0[k] < coverage_threshold) & (w1[k] < detect_threshold) & !(failure_time[i] < earliest);
+    }
+  }
+  s.requests_count = m;
+  // Places follow the threat index, so ordering by (time, place) breaks ties by threat (§2.6).
+  detail::order_by_time(first_time, m, low, high, s.order.data(), s.sort_items.data(), s.sort_buffer.data());
+  // A sentinel after the last: a request at +infinity, never served (serve_requests).
+  first_time[m] = forever;
+  s.order[m] = static_cast<std::uint32_t>(m);
+}
+
+// Serves the requests of layer l in order of earliest possible start and writes its counters.
+//
+// Requests are served in nondecreasing time (a re-request comes after the intercept that
+// caused it), so starts never decrease and, with one engagement_time per layer, neither do
+// the intercept times that free the channels. The channel that became free earliest is
+// therefore the one whose engagement started longest ago: the channels are a ring of the last
+// intercept times, and a channel never used has been free since `never`. For the same reason
+// re-requests are made in nondecreasing time: they form a FIFO, merged with the sorted first
+// requests. A layer needs no more channels than it has requests, as a threat holds at most
+// one channel at a time. (The results are those of the heaps of docs/model.md's wording; the
+// tests of the engine check them against its closed forms.)
+template <bool shoot_look_shoot>
+void serve_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::uint64_t trial, KernelScratch& s,
+                    std::int64_t* record) {
+  const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+  const std::size_t first_count = s.requests_count;
+  KernelScratch::Request* const requests = s.requests.data();
+  const double* const first_time = s.first_time.data();
+  const std::uint32_t* const order = s.order.data();
+  const double* const failure_time = s.failure_time.data();
+  double* const release_time = s.release_time.data();
+  std::uint8_t* const engaged = s.engaged.data();
+  std::uint8_t* const alive = s.alive.data();
+  std::int16_t* const killer = s.killer.data();
+
+  const std::size_t channels = std::min(static_cast<std::size_t>(layer.channels), first_count);
+  // The layer's parameters in locals (see draw_threats).
+  const double engagement_time = layer.engagement_time, look_time = layer.look_time;
+  const std::int64_t shots = layer.shots, max_engagements = layer.max_engagements;
+  const std::uint64_t assessment_threshold = layer.assessment_threshold;
+  double* const channel_end = s.channel_end.data();
+  std::fill(channel_end, channel_end + channels, never);
+  std::size_t channel = 0;  // the ring slot of the channel free earliest
+  std::int64_t magazine = layer.magazine;  // -1: unlimited
+  LayerCounts counts;
+
+  // Shoot-look-shoot: first requests and re-requests are merged in (time, place) order. The
+  // re-request FIFO, re_requests[next_re, re_end), is followed by a sentinel at +infinity, as
+  // the first requests are; both sentinels next means done.
+  constexpr double forever = std::numeric_limits<double>::infinity();
+  constexpr KernelScratch::Pending sentinel{forever, std::numeric_limits<std::uint32_t>::max()};
+  std::vector<KernelScratch::Pending>& re_requests = s.re_requests;
+  std::size_t next_first = 0, next_re = 0, re_end = 0;
+  double last_time = forever;  // of the last re-request appended
+  re_requests[0] = sentinel;
+
+  while (true) {
+    double time;
+    std::uint32_t place;
+    if constexpr (shoot_look_shoot) {
+      const std::uint32_t first_place = order[next_first];
+      const double first = first_time[first_place];
+      const KernelScratch::Pending re = re_requests[next_re];
+      const bool take_first = first < re.time || (first == re.time && first_place < re.place);
+      time = take_first ? first : re.time;
+      place = take_first ? first_place : re.place;
+      if (time == forever) break;
+      next_first += take_first;
+      next_re += !take_first;
+    } else {
+      if (next_first == first_count) break;
+      place = order[next_first++];
+      time = first_time[place];
+    }
+
+    // What becomes of the request (§3.4). Branches, not selects: the conditions below depend on
+    // the channel ring and the magazine, which each request updates, and selects chain every
+    // request's decision to the one before (a loop-carried dependency that measured 25% slower
+    // than predicted branches, bench/README.md).
+    KernelScratch::Request& request = requests[place];
+    const auto i = static_cast<std::size_t>(request.threat);
+    const double start = std::max(time, channel_end[channel]);
+    // It already fell on its own: nothing to miss. Each layer judges this at its own start
+    // (an inner layer whose window opens earlier may still have engaged it in time).
+    if (failure_time[i] < start) continue;
+    if (magazine == 0) {
+      ++counts.missed_magazine;
+      continue;
+    }
+    if (time > request.latest) {
+      ++counts.missed_window;
+      continue;
+    }
+    if (start > request.latest) {
+      ++counts.missed_no_channel;
+      continue;
+    }
+
+    // Engage on the channel that became free earliest.
+    const double intercept_time = start + engagement_time;
+    channel_end[channel] = intercept_time;
+    if (++channel == channels) channel = 0;
+    const std::int64_t fired = magazine < 0 ? shots : std::min(shots, magazine);
+    if (magazine > 0) magazine -= fired;
+    ++counts.engagements;
+    counts.fired += fired;
+    engaged[i] = 1;
+    // The kill and assessment draws: of the first engagement from the layer block, of the
+    // k-th (k >= 1, shoot-look-shoot only) from engagement block k.
+    std::uint32_t kill_draw = request.kill_draw, assess_draw = request.assess_draw;
+    if constexpr (shoot_look_shoot) {
+      if (const auto k = static_cast<std::uint32_t>(request.engagements++); k > 0) {
+        const PhiloxCounter u = draw_block(seed, trial, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(l),
+                                           Purpose::engagement, k);
+        kill_draw = u[0];
+        assess_draw = u[1];
+      }
+    }
+    // A partial salvo (the magazine's last interceptors) kills less often than a full one.
+    const std::uint64_t kill_threshold =
+        fired == shots ? request.kill_threshold
+                       : plan.engagement(l, request.group).kill_threshold[static_cast<std::size_t>(fired)];
+    // The outcome, without branches (it is as random as the draws, and nothing waits on it):
+    // a threat that fell on its own before the intercept is a flight failure, interceptors
+    // spent (§3.5); else it is killed or survives.
+    const bool fell = failure_time[i] < intercept_time;
+    const bool killed = !fell & (kill_draw < kill_threshold);
+    alive[i] = !(fell | killed);
+    killer[i] = static_cast<std::int16_t>(-1 + killed * (l + 1));  // -1 while not killed
+    counts.intercepts += killed;
+    const double release = intercept_time + look_time;
+    release_time[i] = release;
+
+    if constexpr (shoot_look_shoot) {
+      // Surviving and correctly assessed, it asks again. Appended without a branch (whether it
+      // happens is random): written in any case, kept if `again`. Re-requests at one time come
+      // from starts at one time; the rare ties are put in place order (§2.6).
+      const bool again = !fell & !killed & (request.engagements < max_engagements) &
+                         (assess_draw < assessment_threshold);
+      re_requests[re_end] = {release, place};
+      re_end += again;
+      re_requests[re_end] = sentinel;
+      // Only an appended request with the time of the one before it can be out of order.
+      const bool tie = again & (last_time == release) & (re_end - 1 > next_re);
+      last_time = again ? release : last_time;
+      if (tie) {
+        for (std::size_t q = re_end - 1; q > next_re && re_requests[q - 1].time == re_requests[q].time &&
+                                         re_requests[q - 1].place > re_requests[q].place;
+             --q) {
+          std::swap(re_requests[q], re_requests[q - 1]);
+        }
+      }
+      if (re_end + 1 == re_requests.size()) re_requests.resize(2 * re_requests.size());  // rare: deep re-engagement
+    }
+  }
+
+  const RecordLayout& layout = plan.layout;
+  record[layout.layer_metric(l, LayerMetric::engagements)] = counts.engagements;
+  record[layout.layer_metric(l, LayerMetric::fired)] = counts.fired;
+  record[layout.layer_metric(l, LayerMetric::intercepts)] = counts.intercepts;
+  record[layout.layer_metric(l, LayerMetric::missed_window)] = counts.missed_window;
+  record[layout.layer_metric(l, LayerMetric::missed_no_channel)] = counts.missed_no_channel;
+  record[layout.layer_metric(l, LayerMetric::missed_magazine)] = counts.missed_magazine;
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Fates: exactly one per threat (§3.7).
+
+void record_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record, ThreatOutcome* outcomes) {
+  const RecordLayout& layout = plan.layout;
+  const std::uint8_t* const launched = s.launched.data();
+  const std::uint8_t* const fails = s.fails.data();
+  const std::uint8_t* const defended = s.defended.data();
+  const std::uint8_t* const engaged = s.engaged.data();
+  const std::int16_t* const killer = s.killer.data();
+  for (std::int64_t g = 0; g < plan.group_count(); ++g) {
+    const PlanGroup& group = plan.groups[static_cast<std::size_t>(g)];
+    const auto first = static_cast<std::size_t>(group.first_threat);
+    const auto end = first + static_cast<std::size_t>(group.count);
+    // Counted without branches (fates are random, branches on them mispredicted): launch
+    // failure, else intercepted, else flight failure, else leaked by aim.
+    std::int64_t launch_failures = 0, intercepted = 0, flight_failures = 0, leaked_defended = 0, engaged_count = 0;
+    for (std::size_t i = first; i < end; ++i) {
+      const int up = launched[i], killed = killer[i] >= 0, failed = fails[i], aimed = defended[i];
+      launch_failures += 1 - up;
+      intercepted += up & killed;
+      flight_failures += up & (1 - killed) & failed;
+      leaked_defended += up & (1 - killed) & (1 - failed) & aimed;
+      engaged_count += engaged[i];
+    }
+    record[layout.fate(g, Fate::launch_failure)] = launch_failures;
+    record[layout.fate(g, Fate::intercepted)] = intercepted;
+    record[layout.fate(g, Fate::flight_failure)] = flight_failures;
+    record[layout.fate(g, Fate::leaked_defended)] = leaked_defended;
+    record[layout.fate(g, Fate::leaked_open)] =
+        group.count - launch_failures - intercepted - flight_failures - leaked_defended;
+    record[layout.engaged(g)] = engaged_count;
+    // Intercepts by layer, counted here rather than as they happen: an increment of a group's
+    // counter for every kill would chain the requests of one group through memory.
+    for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
+      if (!plan.engagement(l, g).engages) continue;  // the record is zeroed: 0 intercepts
+      const auto layer = static_cast<std::int16_t>(l);
+      std::int64_t kills = 0;
+      for (std::size_t i = first; i < end; ++i) kills += killer[i] == layer;
+      record[layout.group_intercepts(g, l)] = kills;
+    }
+  }
+  if (!outcomes) return;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(plan.threat_count()); ++i) {
+    Fate fate;
+    if (!launched[i]) {
+      fate = Fate::launch_failure;
+    } else if (killer[i] >= 0) {
+      fate = Fate::intercepted;
+    } else if (fails[i]) {
+      fate = Fate::flight_failure;
+    } else {
+      fate = defended[i] ? Fate::leaked_defended : Fate::leaked_open;
+    }
+    outcomes[i] = {static_cast<std::int8_t>(fate), killer[i]};
+  }
 }
 
 }  // namespace
@@ -43,144 +542,50 @@ KernelScratch::KernelScratch(const Plan& plan) {
   const auto n = static_cast<std::size_t>(plan.threat_count());
   for (auto* v : {&launch_time, &impact_time, &failure_time, &release_time}) v->resize(n);
   for (auto* v : {&launched, &fails, &defended, &engaged, &alive}) v->resize(n);
-  engagements_here.resize(n);
   killer.resize(n);
-  requests.reserve(n);
+  all_threats.resize(n);
+  std::iota(all_threats.begin(), all_threats.end(), 0u);
+  batch.resize(n);
+  for (auto& w : words) w.resize(n);
+  normals.resize(n);
+  tails.resize(n);
+  tail_values.resize(n);
+  segment_end.resize(static_cast<std::size_t>(plan.group_count()));
+  requests.resize(n);
+  first_time.resize(n + 1);  // and a sentinel
+  order.resize(n + 1);
+  sort_items.resize(n);
+  sort_buffer.resize(n);
+  // Re-requests of one layer, and a sentinel: one round for every threat to start with;
+  // deeper shoot-look-shoot chains grow it, on the first trials that need it.
+  re_requests.resize(n + 2);
   std::int64_t most_channels = 0;
   for (const PlanLayer& layer : plan.layers) most_channels = std::max(most_channels, layer.channels);
-  channel_free.reserve(static_cast<std::size_t>(most_channels));
+  channel_end.resize(std::min(n, static_cast<std::size_t>(most_channels)));
 }
 
 void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s,
                     std::int64_t* record, ThreatOutcome* outcomes) {
-  const RecordLayout& layout = plan.layout;
-  std::fill(record, record + layout.size(), 0);
-  const auto threat_count = static_cast<std::uint32_t>(plan.threat_count());
-
-  // 1. Each threat's own draws: launch, timing, reliability, aim.
-  for (std::uint32_t i = 0; i < threat_count; ++i) {
-    const PlanGroup& group = plan.groups[static_cast<std::size_t>(plan.threat_group[i])];
-    const PhiloxCounter u = draw_block(seed, trial, i, 0, Purpose::threat, 0);
-    s.launched[i] = bernoulli(u[0], group.p_launch);
-    s.launch_time[i] = group.launch_by_waves ? plan.threat_wave_time[i]
-                                             : group.launch_start + to_unit(u[1]) * group.launch_duration;
-    s.impact_time[i] = s.launch_time[i] + draw_flight_time(group, seed, trial, i);
-    s.fails[i] = !bernoulli(u[2], group.p_flight);
-    s.defended[i] = bernoulli(u[3], group.defended_fraction);
-    s.failure_time[i] = std::numeric_limits<double>::infinity();
-    if (s.fails[i]) {
-      const PhiloxCounter v = draw_block(seed, trial, i, 0, Purpose::threat, 1);
-      s.failure_time[i] = s.launch_time[i] + to_open_unit(v[0]) * (s.impact_time[i] - s.launch_time[i]);
-    }
-    s.release_time[i] = s.launch_time[i];
-    s.alive[i] = s.launched[i];  // not killed and not gone to a flight failure
-    s.engaged[i] = 0;
-    s.killer[i] = -1;
-  }
-
-  // 2. Layers in order, outer to inner; each sees what the previous ones released.
+  std::fill(record, record + plan.layout.size(), 0);
+  draw_threats(plan, seed, trial, s);
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
-    const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
-    const auto layer_key = static_cast<std::uint32_t>(l);
-    auto metric = [&](LayerMetric m) -> std::int64_t& { return record[layout.layer_metric(l, m)]; };
-
-    s.requests.clear();
-    for (std::uint32_t i = 0; i < threat_count; ++i) {
-      if (!s.alive[i]) continue;
-      const std::int32_t g = plan.threat_group[i];
-      const PlanEngagement& how = plan.engagement(l, g);
-      if (!how.engages) continue;
-      const PhiloxCounter u = draw_block(seed, trial, i, layer_key, Purpose::layer, 0);
-      if (!bernoulli(u[0], layer.coverage) || !bernoulli(u[1], how.detect)) continue;
-      if (layer.point_defense && !s.defended[i]) continue;
-      s.engagements_here[i] = 0;
-      s.requests.push_back({std::max(s.release_time[i], s.impact_time[i] - how.open),
-                            static_cast<std::int32_t>(i)});
-    }
-    std::make_heap(s.requests.begin(), s.requests.end(), request_after);
-
-    s.channel_free.assign(static_cast<std::size_t>(std::min<std::int64_t>(
-                              layer.channels, static_cast<std::int64_t>(s.requests.size()))),
-                          never);
-    std::int64_t magazine = layer.magazine;  // -1: unlimited
-    while (!s.requests.empty()) {
-      std::pop_heap(s.requests.begin(), s.requests.end(), request_after);
-      const KernelScratch::Request request = s.requests.back();
-      s.requests.pop_back();
-      const auto i = static_cast<std::size_t>(request.threat);
-      const std::int32_t g = plan.threat_group[i];
-      const PlanEngagement& how = plan.engagement(l, g);
-      const double latest_start = s.impact_time[i] - how.close - layer.engagement_time;
-      const double start = std::max(request.earliest, s.channel_free.front());
-
-      // It already fell on its own: nothing to miss. Each layer judges this at its own start
-      // (an inner layer whose window opens earlier may still have engaged it in time).
-      if (s.failure_time[i] < start) continue;
-      if (magazine == 0) {
-        ++metric(LayerMetric::missed_magazine);
-        continue;
-      }
-      if (request.earliest > latest_start) {
-        ++metric(LayerMetric::missed_window);
-        continue;
-      }
-      if (start > latest_start) {
-        ++metric(LayerMetric::missed_no_channel);
-        continue;
-      }
-
-      // Engage on the channel that became free earliest.
-      const double intercept_time = start + layer.engagement_time;
-      std::pop_heap(s.channel_free.begin(), s.channel_free.end(), std::greater<>{});
-      s.channel_free.back() = intercept_time;
-      std::push_heap(s.channel_free.begin(), s.channel_free.end(), std::greater<>{});
-
-      const std::int64_t fired = magazine < 0 ? layer.shots : std::min(layer.shots, magazine);
-      if (magazine > 0) magazine -= fired;
-      ++metric(LayerMetric::engagements);
-      metric(LayerMetric::fired) += fired;
-      s.engaged[i] = 1;
-      const auto engagement_number = static_cast<std::uint32_t>(s.engagements_here[i]++);
-      const PhiloxCounter u = draw_block(seed, trial, static_cast<std::uint32_t>(i), layer_key,
-                                         Purpose::engagement, engagement_number);
-
-      if (s.failure_time[i] < intercept_time) {  // it fell on its own first: a flight failure
-        s.alive[i] = 0;
-        continue;
-      }
-      if (bernoulli(u[0], how.kill_probability[static_cast<std::size_t>(fired)])) {
-        s.alive[i] = 0;
-        s.killer[i] = static_cast<std::int16_t>(l);
-        ++metric(LayerMetric::intercepts);
-        ++record[layout.group_intercepts(g, l)];
-        continue;
-      }
-      s.release_time[i] = intercept_time + layer.look_time;
-      if (layer.shoot_look_shoot && s.engagements_here[i] < layer.max_engagements &&
-          bernoulli(u[1], layer.kill_assessment)) {
-        s.requests.push_back({s.release_time[i], request.threat});
-        std::push_heap(s.requests.begin(), s.requests.end(), request_after);
-      }
-    }
-  }
-
-  // 3. Fates: exactly one per threat.
-  for (std::uint32_t i = 0; i < threat_count; ++i) {
-    Fate fate;
-    if (!s.launched[i]) {
-      fate = Fate::launch_failure;
-    } else if (s.killer[i] >= 0) {
-      fate = Fate::intercepted;
-    } else if (s.fails[i]) {
-      fate = Fate::flight_failure;
+    make_requests(plan, l, seed, trial, s);
+    if (plan.layers[static_cast<std::size_t>(l)].shoot_look_shoot) {
+      serve_requests<true>(plan, l, seed, trial, s, record);
     } else {
-      fate = s.defended[i] ? Fate::leaked_defended : Fate::leaked_open;
+      serve_requests<false>(plan, l, seed, trial, s, record);
     }
-    const std::int32_t g = plan.threat_group[i];
-    ++record[layout.fate(g, fate)];
-    record[layout.engaged(g)] += s.engaged[i];
-    if (outcomes) outcomes[i] = {static_cast<std::int8_t>(fate), s.killer[i]};
   }
+  record_fates(plan, s, record, outcomes);
+}
+
+const char* kernel_draw_isa() {
+  switch (draw_isa) {
+    case DrawIsa::avx512: return "avx512";
+    case DrawIsa::avx2: return "avx2";
+    case DrawIsa::portable: break;
+  }
+  return "portable";
 }
 
 }  // namespace salvosim

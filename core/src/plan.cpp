@@ -5,6 +5,7 @@
 #include <map>
 
 #include "salvosim/config.hpp"
+#include "salvosim/rng.hpp"
 
 namespace salvosim {
 namespace {
@@ -24,6 +25,9 @@ PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat) {
   group.launch_start = threat.launch.start;
   group.launch_duration = threat.launch.duration;
   group.cost = threat.cost;
+  group.launch_threshold = bernoulli_threshold(group.p_launch);
+  group.flight_threshold = bernoulli_threshold(group.p_flight);
+  group.defended_threshold = bernoulli_threshold(group.defended_fraction);
   return group;
 }
 
@@ -43,6 +47,8 @@ PlanLayer compile_layer(const Layer& layer) {
   plan.point_defense = layer.point_defense;
   plan.coverage = layer.coverage;
   plan.cost = layer.cost;
+  plan.coverage_threshold = bernoulli_threshold(plan.coverage);
+  plan.assessment_threshold = bernoulli_threshold(plan.kill_assessment);
   return plan;
 }
 
@@ -57,6 +63,8 @@ PlanEngagement compile_engagement(const EngagementSpec& spec, std::int64_t shots
     engagement.kill_probability[static_cast<std::size_t>(n)] =
         1.0 - std::pow(1.0 - spec.pk, static_cast<double>(n));
   }
+  engagement.detect_threshold = bernoulli_threshold(engagement.detect);
+  for (double p : engagement.kill_probability) engagement.kill_threshold.push_back(bernoulli_threshold(p));
   return engagement;
 }
 
@@ -127,10 +135,11 @@ Plan compile(const Scenario& scenario) {
     }
   }
   for (const Layer& layer : scenario.layers) {
-    plan.layers.push_back(compile_layer(layer));
-    for (const ThreatGroup& threat : scenario.threats) {
-      const EngagementSpec* spec = find_engagement(layer, threat);
+    PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(layer));
+    for (std::size_t g = 0; g < scenario.threats.size(); ++g) {
+      const EngagementSpec* spec = find_engagement(layer, scenario.threats[g]);
       plan.engagements.push_back(spec ? compile_engagement(*spec, layer.shots) : PlanEngagement{});
+      if (spec) plan_layer.engaged_groups.push_back(static_cast<std::int32_t>(g));
     }
   }
   plan.selections = make_selections(plan.groups);

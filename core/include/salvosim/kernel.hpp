@@ -21,21 +21,54 @@ struct ThreatOutcome {
 struct KernelScratch {
   explicit KernelScratch(const Plan& plan);
 
+  // One threat's engagement request to the current layer (docs/model.md §3.4).
   struct Request {
-    double earliest;  // earliest possible start
+    double latest;                 // the latest start that still intercepts inside the window
+    std::uint64_t kill_threshold;  // of a full salvo (plan.hpp PlanEngagement)
     std::int32_t threat;
+    std::int32_t group;
+    std::int32_t engagements;  // of this threat by this layer so far
+    std::uint32_t kill_draw;   // the two draws of the first engagement (from the layer block)
+    std::uint32_t assess_draw;
   };
+  // A shoot-look-shoot re-request: its time and its request's place in `requests`.
+  struct Pending {
+    double time;
+    std::uint32_t place;
+  };
+
+  // Per threat, structure of arrays (index = threat index).
   std::vector<double> launch_time, impact_time, failure_time, release_time;
   std::vector<std::uint8_t> launched, fails, defended, engaged, alive;
-  std::vector<std::int32_t> engagements_here;  // of each threat by the current layer
   std::vector<std::int16_t> killer;
-  std::vector<Request> requests;      // min-heap on (earliest, threat)
-  std::vector<double> channel_free;  // min-heap of the times each channel becomes free
+
+  // Batched random draws: the threats of a batch and the four words of each block, by column.
+  std::vector<std::uint32_t> all_threats;  // 0, 1, ..., n - 1
+  std::vector<std::uint32_t> batch;
+  std::vector<std::uint32_t> words[4];
+  std::vector<std::uint32_t> segment_end;  // per group of a batch: where its part of `batch` ends
+  std::vector<double> normals;             // a batch's first flight-time normals
+  std::vector<std::uint32_t> tails;        // which of them need the tail formula
+  std::vector<double> tail_values;         // and their values
+
+  // The current layer: its requests (in threat order), the order to serve them in, the
+  // shoot-look-shoot re-requests and the channel ring (kernel.cpp explains both).
+  std::vector<Request> requests;
+  std::vector<double> first_time;  // of each request: the earliest possible start
+  std::size_t requests_count = 0;
+  std::vector<std::uint32_t> order;  // places of the first requests by (time, place)
+  std::vector<std::uint64_t> sort_items, sort_buffer;
+  std::vector<Pending> re_requests;
+  std::vector<double> channel_end;
 };
 
 // Runs trial `trial` and writes its counts into `record` (plan.layout.size() entries,
 // overwritten). `outcomes`, if not null, receives plan.threat_count() entries.
 void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& scratch,
                     std::int64_t* record, ThreatOutcome* outcomes = nullptr);
+
+// The instruction set the kernel's batched random draws run on, chosen at run time: "avx512",
+// "avx2" or "portable". The numbers are the same on all; benchmarks print it with timings.
+const char* kernel_draw_isa();
 
 }  // namespace salvosim

@@ -51,6 +51,9 @@ struct PlanEngagement {
   double close = 0.0;
   // kill_probability[n] = 1 - (1 - pk)^n for n = 0..shots: a partial salvo fires fewer.
   std::vector<double> kill_probability;
+  // The same as integer Bernoulli thresholds (rng.hpp bernoulli_threshold), for the kernel.
+  std::uint64_t detect_threshold = 0;
+  std::vector<std::uint64_t> kill_threshold;  // [n] for n = 0..shots
 };
 
 struct PlanLayer {
@@ -66,6 +69,11 @@ struct PlanLayer {
   bool point_defense = false;
   double coverage = 1.0;
   double cost = 0.0;
+  // For the kernel: Bernoulli thresholds, and the groups this layer engages (in group order;
+  // a layer only ever looks at their threats).
+  std::uint64_t coverage_threshold = 0;
+  std::uint64_t assessment_threshold = 0;
+  std::vector<std::int32_t> engaged_groups;
 };
 
 struct PlanGroup {
@@ -82,6 +90,10 @@ struct PlanGroup {
   double launch_start = 0.0;
   double launch_duration = 0.0;
   double cost = 0.0;
+  // For the kernel: Bernoulli thresholds of p_launch, p_flight and defended_fraction.
+  std::uint64_t launch_threshold = 0;
+  std::uint64_t flight_threshold = 0;
+  std::uint64_t defended_threshold = 0;
 };
 
 // A set of groups that statistics are reported for: each group, each class, and all.
@@ -110,7 +122,8 @@ struct Plan {
   }
 };
 
-// Validates (throws ConfigError) and compiles.
+// Validates (throws ConfigError) and compiles. The kernel's derived tables (thresholds, each
+// layer's engaged groups) are filled here too: a Plan is made by compile(), never edited after.
 Plan compile(const Scenario& scenario);
 
 }  // namespace salvosim

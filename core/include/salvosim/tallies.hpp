@@ -42,8 +42,18 @@ struct Moments {
 // A histogram of a non-negative integer per trial; it grows to the largest value seen.
 struct Histogram {
   std::vector<std::int64_t> counts;
-  void add(std::int64_t value);
+  // Inline: the tallies add a few dozen values a trial, nearly always into an existing bin.
+  void add(std::int64_t value) {
+    if (static_cast<std::uint64_t>(value) < counts.size()) {  // a negative value wraps to large
+      ++counts[static_cast<std::size_t>(value)];
+    } else {
+      grow_and_add(value);
+    }
+  }
   void merge(const Histogram& other);
+
+ private:
+  void grow_and_add(std::int64_t value);  // throws std::logic_error for a negative value
 };
 
 struct RateTally {
@@ -77,9 +87,18 @@ class Tallies {
   // [selection][rate]
   std::vector<RateTally> rates;
 
+  // One trial's contribution to a RateTally (tallies.cpp).
+  struct RateSample {
+    bool defined = false;  // the denominator was > 0
+    std::int64_t fixed = 0, fixed_squared = 0, bin = 0;
+  };
+
  private:
   const Plan* plan_;
-  std::vector<std::int64_t> selection_counts_;  // scratch: one selection's counts of a trial
+  // Scratch of add(): each selection's counts and rate samples of the trial.
+  std::vector<std::int64_t> selection_counts_;
+  std::vector<RateSample> rate_samples_;
+  std::vector<std::int64_t> duplicate_of_;  // per selection: an earlier one with the same groups, or -1
 };
 
 }  // namespace salvosim

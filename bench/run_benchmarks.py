@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Whole-run benchmarks of salvosim, with the pure-Python reference measured in the same run.
+
+Prints, for the standard scenarios (the default True-Promise-I-like one, saturation, and
+large_raid with 10,000 threats), the trials per second of `salvosim run` at 1 and 2 threads
+and the speed-up from 1 to 2; the trials per second of bench/reference.py on the same
+scenarios and, per thread, how many times faster the C++ kernel is; and the peak memory of
+`salvosim run` at 1e5 and 1e7 trials. The issue-4 floors are checked and reported, not
+asserted: this is a measurement, not a test.
+
+Timing. The machine may be shared, so every measurement is repeated (--repeats) and the best
+is kept, the runs of the variants being interleaved so that a busy spell hurts them alike;
+the load average is printed before and after. A C++ run is timed by the wall clock of the
+whole process (start-up and summary included, ~10 ms, negligible at these trial counts).
+The reference is timed in-process around reference.run(), by CPU time, so that interpreter
+start-up and TOML parsing are not counted against it.
+
+Usage:
+    python3 bench/run_benchmarks.py [--exe build/release/salvosim] [--repeats 3]
+                                    [--skip-memory] [--memory-trials 10000000]
+"""
+
+import argparse
+import importlib.util
+import os
+import pathlib
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+# (label, config, C++ trials per measurement, reference trials per measurement)
+SCENARIOS = [
+    ("default", "configs/true_promise_1_illustrative.toml", 200000, 300),
+    ("saturation", "configs/saturation.toml", 400000, 600),
+    ("large_raid", "configs/large_raid.toml", 2000, 3),
+]
+THREADS = (1, 2)
+SEED = 1
+
+# The floors of issue 4, on the default scenario.
+FLOOR_TRIALS_PER_SECOND_2_THREADS = 50000
+FLOOR_RATIO_PER_THREAD = 100.0
+FLOOR_SPEEDUP_1_TO_2 = 1.8
+FLOOR_MEMORY_SPREAD = 0.10
+
+
+def load_average():
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine():
+    model = platform.processor() or "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
+
+
+def run_cpp(exe, config, trials, threads):
+    """Wall-clock seconds of one `salvosim run`, and its peak resident memory in KiB."""
+    args = [exe, "run", str(ROOT / config), "--trials", str(trials), "--threads", str(threads), "--seed", str(SEED)]
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    error = child.stderr.read().decode()
+    child.stderr.close()
+    if status != 0:
+        sys.exit(f"{' '.join(args)} failed: {error}")
+    return seconds, usage.ru_maxrss  # ru_maxrss is in KiB on Linux
+
+
+def load_reference():
+    spec = importlib.util.spec_from_file_location("salvosim_reference", ROOT / "bench" / "reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def time_reference(reference, scenario, trials, seed):
+    start = time.process_time()
+    reference.run(scenario, trials, seed)
+    return time.process_time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_exe = os.environ.get("SALVOSIM_EXE", str(ROOT / "build" / "release" / "salvosim"))
+    parser.add_argument("--exe", default=default_exe, help="the salvosim program (default: %(default)s)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement; the best counts")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every trial count (e.g. 0.1 to try it)")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the peak-memory runs")
+    parser.add_argument("--memory-trials", type=int, default=10_000_000, help="the large run of the memory check")
+    args = parser.parse_args()
+    if not pathlib.Path(args.exe).is_file():
+        sys.exit(f"no salvosim program at {args.exe}: build it (scripts/build.sh) or pass --exe")
+
+    print(f"machine:  {machine()}")
+    print(f"program:  {args.exe}")
+    print(f"python:   {sys.version.split()[0]} ({sys.executable})")
+    print(f"load average at start: {load_average()}")
+    print(f"best of {args.repeats} runs each, variants interleaved\n")
+
+    reference = load_reference()
+    best_cpp = {}   # (label, threads) -> trials/s
+    best_ref = {}   # label -> trials/s
+    for label, config, cpp_trials, ref_trials in SCENARIOS:
+        cpp_trials = max(1, int(cpp_trials * args.scale))
+        ref_trials = max(1, int(ref_trials * args.scale))
+        scenario = reference.load(str(ROOT / config))
+        for repeat in range(args.repeats):
+            for threads in THREADS:
+                seconds, _ = run_cpp(args.exe, config, cpp_trials, threads)
+                key = (label, threads)
+                best_cpp[key] = max(best_cpp.get(key, 0.0), cpp_trials / seconds)
+            seconds = time_reference(reference, scenario, ref_trials, 20261122 + repeat)
+            best_ref[label] = max(best_ref.get(label, 0.0), ref_trials / seconds)
+
+    header = (f"{'scenario':12s} {'C++ 1 thread':>14s} {'C++ 2 threads':>14s} {'1->2':>6s} "
+              f"{'Python ref':>11s} {'ratio/thread (1 thr)':>21s} {'ratio/thread (2 thr)':>21s}")
+    print("trials per second")
+    print(header)
+    for label, *_ in SCENARIOS:
+        one, two, ref = best_cpp[(label, 1)], best_cpp[(label, 2)], best_ref[label]
+        print(f"{label:12s} {one:14.0f} {two:14.0f} {two / one:6.2f} {ref:11.1f} "
+              f"{one / ref:20.0f}x {two / 2 / ref:20.0f}x")
+    print(f"\nload average after the timings: {load_average()}")
+
+    memory = None
+    if not args.skip_memory:
+        small, large = 100_000, args.memory_trials
+        _, small_kib = run_cpp(args.exe, SCENARIOS[0][1], small, 2)
+        _, large_kib = run_cpp(args.exe, SCENARIOS[0][1], large, 2)
+        memory = (small, small_kib, large, large_kib)
+        print(f"\npeak resident memory, default scenario, 2 threads: {small:.0e} trials {small_kib / 1024:.1f} MiB, "
+              f"{large:.0e} trials {large_kib / 1024:.1f} MiB ({(large_kib - small_kib) / small_kib:+.1%})")
+
+    one, two, ref = best_cpp[("default", 1)], best_cpp[("default", 2)], best_ref["default"]
+    checks = [
+        (f">= {FLOOR_TRIALS_PER_SECOND_2_THREADS} trials/s on 2 threads", two >= FLOOR_TRIALS_PER_SECOND_2_THREADS,
+         f"{two:.0f}"),
+        (f">= {FLOOR_RATIO_PER_THREAD:.0f}x the Python reference per thread",
+         min(one, two / 2) / ref >= FLOOR_RATIO_PER_THREAD, f"{one / ref:.0f}x (1 thread), {two / 2 / ref:.0f}x (2 threads)"),
+        (f">= {FLOOR_SPEEDUP_1_TO_2}x from 1 to 2 threads", two / one >= FLOOR_SPEEDUP_1_TO_2, f"{two / one:.2f}x"),
+    ]
+    if memory:
+        spread = abs(memory[3] - memory[1]) / memory[1]
+        checks.append((f"peak memory within {FLOOR_MEMORY_SPREAD:.0%} from 1e5 to 1e7 trials",
+                       spread <= FLOOR_MEMORY_SPREAD, f"{spread:.1%}"))
+    print("\nissue-4 floors, default scenario:")
+    for what, met, value in checks:
+        print(f"  [{'met' if met else 'NOT met'}] {what}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+// Accumulating one trial's record into the tallies (Tallies::add), which run_trials does once
+// per trial: for small scenarios it is a visible share of the time. Items are trials.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench_common.hpp"
+#include "salvosim/kernel.hpp"
+#include "salvosim/tallies.hpp"
+
+namespace salvosim {
+namespace {
+
+void BM_TalliesAdd(benchmark::State& state) {
+  const std::string file = bench::standard_scenarios[state.range(0)];
+  state.SetLabel(file);
+  const Plan plan = bench::plan_of(file);
+  // 256 real records, replayed.
+  constexpr std::size_t kept = 256;
+  const auto size = static_cast<std::size_t>(plan.layout.size());
+  std::vector<std::int64_t> records(kept * size);
+  KernelScratch scratch(plan);
+  for (std::size_t t = 0; t < kept; ++t) simulate_trial(plan, 1, t, scratch, &records[t * size]);
+  Tallies tallies(plan);
+  std::size_t t = 0;
+  for (auto _ : state) {
+    tallies.add(&records[t * size]);
+    t = (t + 1) % kept;
+  }
+  benchmark::DoNotOptimize(tallies.trials);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TalliesAdd)->DenseRange(0, 3);
+
+}  // namespace
+}  // namespace salvosim
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  salvosim::bench::label_run();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+}

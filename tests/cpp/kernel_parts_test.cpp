@@ -1,0 +1,226 @@
+// The parts the fast kernel is built from (issue 4), each against an independent reference:
+// batched Philox (rng.hpp draw_blocks and its AVX2/AVX-512 versions in core/src/philox_simd.hpp)
+// against draw_block one block at a time; the integer Bernoulli test against the double
+// comparison it replaces; the normal quantile (AS 241) against values from mpmath; and the
+// linear-time request ordering (core/src/time_sort.hpp) against std::stable_sort.
+// The private headers come from core/src (tests/cpp/CMakeLists.txt puts it on the path).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "philox_simd.hpp"
+#include "salvosim/rng.hpp"
+#include "time_sort.hpp"
+
+namespace salvosim {
+namespace {
+
+constexpr std::uint64_t seed = 0x5a17'05e1'd00d'2024ull;
+
+// ---------------------------------------------------------------------------------------
+// Batched Philox.
+
+struct Batch {
+  explicit Batch(std::vector<std::uint32_t> t) : threats(std::move(t)) {
+    for (auto& w : words) w.assign(threats.size(), 0xdeadbeefu);
+  }
+  BlockColumns columns() { return {{words[0].data(), words[1].data(), words[2].data(), words[3].data()}}; }
+  std::vector<std::uint32_t> threats;
+  std::vector<std::uint32_t> words[4];
+};
+
+using BatchFunction = void (*)(std::uint64_t, std::uint64_t, const std::uint32_t*, std::size_t, std::uint32_t,
+                               Purpose, std::uint32_t, BlockColumns);
+
+// Every block of the batch equals draw_block's, for sizes around the vector widths (4, 8) and
+// counter fields at their extremes.
+void expect_same_as_draw_block(BatchFunction draw) {
+  for (std::size_t n : {0u, 1u, 3u, 4u, 5u, 7u, 8u, 9u, 16u, 17u, 320u}) {
+    std::vector<std::uint32_t> threats(n);
+    for (std::size_t k = 0; k < n; ++k) threats[k] = static_cast<std::uint32_t>(k * 2654435761u);  // scattered
+    if (n > 2) threats[1] = 0xffffffffu;
+    for (const auto& [trial, layer, purpose, sub] :
+         {std::tuple{std::uint64_t{0}, 0u, Purpose::threat, 0u},
+          std::tuple{std::uint64_t{0xfedc'ba98'7654'3210ull}, 254u, Purpose::engagement, max_sub_in_stream - 1},
+          std::tuple{std::uint64_t{12345}, 3u, Purpose::layer, 0u}}) {
+      Batch batch(threats);
+      draw(seed, trial, batch.threats.data(), n, layer, purpose, sub, batch.columns());
+      std::size_t wrong = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const PhiloxCounter block = draw_block(seed, trial, threats[k], layer, purpose, sub);
+        for (std::size_t w = 0; w < 4; ++w) wrong += batch.words[w][k] != block[w];
+      }
+      EXPECT_EQ(wrong, 0u) << "n " << n << ", layer " << layer;
+    }
+  }
+}
+
+TEST(DrawBlocks, PortableBatchEqualsDrawBlock) { expect_same_as_draw_block(draw_blocks); }
+
+#if SALVOSIM_HAVE_PHILOX_SIMD
+TEST(DrawBlocks, Avx2BatchEqualsDrawBlock) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  expect_same_as_draw_block(detail::draw_blocks_avx2);
+}
+
+TEST(DrawBlocks, Avx512BatchEqualsDrawBlock) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx512f")) GTEST_SKIP() << "this CPU has no AVX-512";
+  expect_same_as_draw_block(detail::draw_blocks_avx512);
+}
+#endif
+
+// ---------------------------------------------------------------------------------------
+// Bernoulli thresholds: u < bernoulli_threshold(p) exactly when to_unit(u) < p.
+
+TEST(BernoulliThreshold, AgreesWithTheDoubleComparison) {
+  std::vector<double> ps = {0.0, 1.0, 0.5, 0.25, 0.1, 0.9, 0.95, 0.97, 1.0 / 3.0, 0x1p-32, 1.0 - 0x1p-32,
+                            0x1p-33, 1e-300, 0.7 + 0x1p-40};
+  std::vector<std::uint32_t> us = {0u, 1u, 2u, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu};
+  for (double p : ps) {
+    // The words on either side of the threshold are where an error would show.
+    const std::uint64_t t = bernoulli_threshold(p);
+    EXPECT_LE(t, bernoulli_always);
+    for (std::int64_t d = -2; d <= 2; ++d) {
+      const std::int64_t u = static_cast<std::int64_t>(t) + d;
+      if (u >= 0 && u <= 0xffffffff) us.push_back(static_cast<std::uint32_t>(u));
+    }
+  }
+  for (double p : ps) {
+    for (std::uint32_t u : us) {
+      EXPECT_EQ(u < bernoulli_threshold(p), to_unit(u) < p) << "p " << p << ", u " << u;
+    }
+  }
+  EXPECT_EQ(bernoulli_threshold(0.0), 0u);                // never
+  EXPECT_EQ(bernoulli_threshold(1.0), bernoulli_always);  // always
+}
+
+// ---------------------------------------------------------------------------------------
+// The normal quantile, AS 241.
+
+TEST(NormalQuantile, MatchesHighPrecisionValues) {
+  // Reference values from mpmath at 40 digits (sqrt(2) * erfinv(2p - 1)), rounded to doubles.
+  // AS 241 claims about 1e-16 relative accuracy; 4e-16 allows two ulps.
+  struct Case {
+    double p, z;
+  };
+  const Case cases[] = {
+      {0.5, 0.0},
+      {0.975, 1.959963984540054},
+      {0.025, -1.959963984540054},
+      {0.075, -1.439531470938456},     // the edge of the central branch
+      {0.925, 1.4395314709384561},
+      {0.0749999, -1.4395321773759007},  // just into the tail
+      {1e-12, -7.034483825301132},      // the second branch's far end
+      {1e-20, -9.262340089798409},      // the third branch
+      {to_open_unit(0u), -6.3379577545537895},  // the extremes of to_open_unit
+      {to_open_unit(0xffffffffu), 6.3379577545537895},
+      {0.8125000001164153, 0.8871465594513911},
+  };
+  for (const Case& c : cases) {
+    EXPECT_NEAR(normal_quantile(c.p), c.z, 4e-16 * std::max(1.0, std::abs(c.z))) << "p " << c.p;
+  }
+}
+
+TEST(NormalQuantile, IsOddAndIncreasing) {
+  double previous = -INFINITY;
+  for (std::uint64_t word = 0; word <= 0xffffffffu; word += 0x00fff001u) {
+    const auto u = static_cast<std::uint32_t>(word);
+    const double p = to_open_unit(u);
+    const double z = normal_quantile(p);
+    EXPECT_GT(z, previous) << "u " << u;
+    EXPECT_EQ(normal_quantile(1.0 - p), -z) << "u " << u;  // 1 - p is exact here
+    previous = z;
+  }
+}
+
+// rng.hpp's own logarithm (fdlibm's method), which the tail branches use so that the quantile is
+// the same with every C library: within 1 ulp of std::log (glibc's, itself within 1 ulp of
+// the exact value) over normal and subnormal numbers alike.
+TEST(NormalQuantile, OwnLogarithmIsWithinOneUlpOfStdLog) {
+  std::mt19937_64 random(11);
+  double worst = 0.0;
+  for (int k = 0; k < 200000; ++k) {
+    const double x = std::ldexp(1.0 + static_cast<double>(random() >> 11) * 0x1p-53, static_cast<int>(random() % 2098) - 1074);
+    if (!(x > 0.0) || !std::isfinite(x)) continue;
+    const double expected = std::log(x), got = detail::log_positive(x);
+    const double ulp = std::nextafter(std::abs(expected), INFINITY) - std::abs(expected);
+    worst = std::max(worst, std::abs(got - expected) / ulp);
+  }
+  EXPECT_LE(worst, 1.0);
+  EXPECT_EQ(detail::log_positive(1.0), 0.0);
+  EXPECT_EQ(detail::log_positive(2.0), std::log(2.0));
+}
+
+// The central and tail branches alone, as the kernel evaluates them for a whole batch.
+TEST(NormalQuantile, BranchesAreTheSameFunction) {
+  for (double p : {0.0751, 0.2, 0.5, 0.77, 0.9249}) {
+    EXPECT_EQ(normal_quantile_central(p - 0.5), normal_quantile(p)) << "p " << p;
+  }
+  for (double p : {1e-10, 0.01, 0.0749, 0.9251, 0.999}) {
+    EXPECT_EQ(normal_quantile_tail(p), normal_quantile(p)) << "p " << p;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Ordering requests by (time, index): detail::order_by_time against std::stable_sort.
+
+std::vector<std::uint32_t> reference_order(const std::vector<double>& time) {
+  std::vector<std::uint32_t> order(time.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return time[a] < time[b]; });
+  return order;
+}
+
+std::vector<std::uint32_t> fast_order(const std::vector<double>& time) {
+  const std::size_t n = time.size();
+  std::vector<std::uint32_t> order(n + 1);
+  std::vector<std::uint64_t> items(n), buffer(n);
+  double low = INFINITY, high = -INFINITY;
+  for (double t : time) {
+    low = std::min(low, t);
+    high = std::max(high, t);
+  }
+  detail::order_by_time(time.data(), n, low, high, order.data(), items.data(), buffer.data());
+  order.resize(n);
+  return order;
+}
+
+TEST(OrderByTime, MatchesStableSortOnManyShapes) {
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (std::size_t n : {0u, 1u, 2u, 5u, 15u, 16u, 17u, 40u, 63u, 64u, 65u, 150u, 1000u, 5000u}) {
+    std::vector<std::vector<double>> shapes;
+    std::vector<double> t(n);
+    for (double& x : t) x = 1000.0 + 30000.0 * uniform(random);  // spread out
+    shapes.push_back(t);
+    for (double& x : t) x = (uniform(random) < 0.5 ? 28800.0 : 29400.0) + 30.0 * normal(random);  // two waves
+    shapes.push_back(t);
+    for (double& x : t) x = std::floor(10.0 * uniform(random));  // many exact ties
+    shapes.push_back(t);
+    for (double& x : t) x = 5000.0 + 1e-9 * normal(random);  // bunched within a grid step...
+    if (n > 0) t[0] = -1e6;                                  // ...by one far outlier
+    shapes.push_back(t);
+    for (std::size_t k = 0; k < n; ++k) t[k] = -static_cast<double>(k);  // reversed, negative
+    shapes.push_back(t);
+    for (std::size_t k = 0; k < n; ++k) t[k] = k % 2 == 0 ? 0.0 : -0.0;  // signed zeros tie
+    shapes.push_back(t);
+    std::fill(t.begin(), t.end(), 42.0);  // all equal
+    shapes.push_back(t);
+    for (std::size_t s = 0; s < shapes.size(); ++s) {
+      EXPECT_EQ(fast_order(shapes[s]), reference_order(shapes[s])) << "n " << n << ", shape " << s;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace salvosim
