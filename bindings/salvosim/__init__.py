@@ -20,10 +20,12 @@ from ._core import version as _core_version
 from ._errors import ConfigError
 from ._api import from_dict, load, run, to_dict
 from ._results import RateEstimate, Results, read
+from ._sweep import Axis, SweepResults, read_sweep, sweep
 
 __version__: str = _core_version()
 
 __all__ = [
+    "Axis",
     "ConfigError",
     "EngagementSpec",
     "Layer",
@@ -31,11 +33,14 @@ __all__ = [
     "Results",
     "RunCancelled",
     "Scenario",
+    "SweepResults",
     "ThreatGroup",
     "__version__",
     "from_dict",
     "load",
     "read",
+    "read_sweep",
     "run",
+    "sweep",
     "to_dict",
 ]

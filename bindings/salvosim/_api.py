@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 from . import _core
 from ._core import Scenario
@@ -79,18 +79,35 @@ def _check_int(name: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def _tqdm_callback(trials: int) -> tuple[ProgressCallback, Callable[[], None]]:
+def _tqdm_callback(total: int, unit: str = "trial") -> tuple[ProgressCallback, Callable[[], None]]:
+    """A tqdm bar as a progress callback(done, total), and what closes it. The total may be
+    unknown (0) until the first call."""
     try:
         from tqdm.auto import tqdm
     except ImportError:
         raise ImportError("progress=True needs tqdm: pip install tqdm (or pass a callable)") from None
-    bar = tqdm(total=trials, unit="trial", unit_scale=True)
+    bar = tqdm(total=total or None, unit=unit, unit_scale=unit == "trial")
 
     def update(done: int, total: int) -> bool:
+        if bar.total != total:
+            bar.total = total
         bar.update(done - bar.n)
         return True
 
     return update, bar.close
+
+
+def _progress_callback(progress: Union[None, bool, ProgressCallback], total: int,
+                       unit: str) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
+    """What a `progress` argument means: None or False nothing, True a tqdm bar, a callable
+    itself; and what to call when the work is over."""
+    if progress is True:
+        return _tqdm_callback(total, unit)
+    if progress is None or progress is False:
+        return None, lambda: None
+    if callable(progress):
+        return progress, lambda: None
+    raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
 
 
 def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], trials: int = 100_000,
@@ -117,16 +134,7 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
             raise TypeError(f"{name} must be True or False, got {flag!r}")
 
     plan = _core.compile(scenario)
-    close: Callable[[], None] = lambda: None
-    callback: Union[None, ProgressCallback]
-    if progress is True:
-        callback, close = _tqdm_callback(trials)
-    elif progress is None or progress is False:
-        callback = None
-    elif callable(progress):
-        callback = progress
-    else:
-        raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
+    callback, close = _progress_callback(progress, trials, "trial")
     try:
         core_results, records, fates, layers = _core.run(
             plan, trials, seed, threads, first_trial, per_trial, per_threat, callback,

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Results', 'RunCancelled', 'Scenario', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'read_results', 'run', 'version', 'worker_count', 'write_results']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Results', 'RunCancelled', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class LaunchSpec:
@@ -321,6 +321,40 @@ class Results:
     @property
     def info(self) -> dict:
         ...
+class SweepSpec:
+    """
+    A sweep, loaded from a file or built from Python
+    """
+    @property
+    def axis_count(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def seed(self) -> int:
+        ...
+    @property
+    def trials(self) -> int:
+        ...
+class SweepResults:
+    """
+    Statistics of every point of a sweep
+    """
+    @property
+    def info(self) -> dict:
+        ...
+    @property
+    def points(self) -> list:
+        """
+        Each point held: index, values, trials, seed, scenario
+        """
+    @property
+    def summary(self) -> Results:
+        ...
+    @property
+    def sweep_dims(self) -> list[str]:
+        ...
 def compile(scenario: Scenario) -> Plan:
     """
     Validate (raising ConfigError) and compile a scenario
@@ -329,13 +363,29 @@ def git_sha1() -> str:
     """
     The git commit the compiled core was built from
     """
+def load_sweep_file(path: str) -> SweepSpec:
+    """
+    Read and check a sweep file (raising ConfigError)
+    """
+def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> SweepSpec:
+    """
+    A sweep of a base scenario along axes [(path, name, values)]
+    """
 def read_results(path: str) -> Results:
     """
     Read the summary and provenance of a results file
     """
+def read_sweep(path: str) -> SweepResults:
+    """
+    Read a sweep file written by `salvosim sweep`, `salvosim merge` or write_sweep
+    """
 def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: typing.SupportsInt | typing.SupportsIndex, per_trial: bool, per_threat: bool, progress: typing.Any, scenario_name: str, scenario_text: str, source_name: str) -> tuple:
     """
     Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)
+    """
+def run_sweep(spec: SweepSpec, threads: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any) -> SweepResults:
+    """
+    Run every point in this process; progress(points_done, points_total) may return False to stop
     """
 def version() -> str:
     """
@@ -348,4 +398,8 @@ def worker_count(threads: typing.SupportsInt | typing.SupportsIndex) -> int:
 def write_results(path: str, plan: Plan, results: Results, records: typing.Any, fates: typing.Any, intercept_layers: typing.Any) -> None:
     """
     Write a results file (with per-trial rows if given)
+    """
+def write_sweep(path: str, sweep: SweepResults) -> None:
+    """
+    Write a sweep file (docs/sweeps.md); it appears only when complete
     """

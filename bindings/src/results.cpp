@@ -91,8 +91,9 @@ void init_results(py::module_& m) {
                              [](const Results& r) {
                                py::dict coords;
                                for (const Coordinate& c : r.coordinates) {
-                                 if (c.labels.empty()) coords[py::str(c.name)] = py::array_t<std::int64_t>(c.values.size(), c.values.data());
-                                 else coords[py::str(c.name)] = c.labels;
+                                 if (!c.labels.empty()) coords[py::str(c.name)] = c.labels;
+                                 else if (!c.numbers.empty()) coords[py::str(c.name)] = py::array_t<double>(c.numbers.size(), c.numbers.data());
+                                 else coords[py::str(c.name)] = py::array_t<std::int64_t>(c.values.size(), c.values.data());
                                }
                                return coords;
                              })

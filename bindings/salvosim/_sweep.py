@@ -1,0 +1,189 @@
+"""Sweeps from Python: run a scenario over axes of values in this process, or read a sweep
+file, and get every statistic as labelled arrays over the sweep's dimensions (docs/sweeps.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+import numpy as np
+import xarray as xr
+
+from . import _core
+from ._api import ProgressCallback, _check_int, _MAX_SEED, _MAX_TRIALS, _progress_callback, _provenance_text, load
+from ._core import Scenario
+from ._results import Results
+
+PathLike = Union[str, "os.PathLike[str]"]
+Scalar = Union[int, float, str, bool]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a sweep: a key path into the scenario (`threat.mrbm.count`,
+    `layer.upper-tier.engages.ballistic.pk`, `scenario.<key>`, or `trials` / `seed`), its
+    values, and the name of its dimension in the results (the path if empty)."""
+
+    path: str
+    values: Iterable[Any]
+    name: str = ""
+
+
+def _scalar(value: Any, path: str) -> Scalar:
+    """A plain Python scalar: NumPy's become int, float, bool or str."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"axis {path}: a value must be an int, float, str or bool, got {type(value).__name__} {value!r}")
+
+
+def _core_axes(axes: Union[Mapping[str, Iterable[Any]], Iterable[Axis]]) -> list[tuple[str, str, list[Scalar]]]:
+    if isinstance(axes, Mapping):
+        axes = [Axis(path, values) for path, values in axes.items()]
+    out: list[tuple[str, str, list[Scalar]]] = []
+    for axis in axes:
+        if not isinstance(axis, Axis):
+            raise TypeError(f"axes must be a dict {{path: values}} or a list of salvosim.Axis, got an item {axis!r}")
+        if not isinstance(axis.path, str) or not isinstance(axis.name, str):
+            raise TypeError(f"an axis path and name must be strings, got {axis.path!r} and {axis.name!r}")
+        if isinstance(axis.values, (str, bytes)) or not isinstance(axis.values, Iterable):
+            raise TypeError(f"axis {axis.path}: values must be a list, range or array, got {axis.values!r}")
+        values = np.asarray(axis.values).ravel().tolist() if isinstance(axis.values, np.ndarray) else axis.values
+        out.append((axis.path, axis.name, [_scalar(v, axis.path) for v in values]))
+    if not out:
+        raise ValueError("a sweep needs at least one axis")
+    return out
+
+
+class SweepResults:
+    """The statistics of every point of a sweep. Each array of a results file's summary is an
+    xarray.DataArray over the sweep's dimensions first, then its own (`s.fate_mean`,
+    `s["rate_mean"]`, all together `s.to_xarray()`): a grid has one dimension per axis,
+    labelled with the axis's values; a zip, a Latin hypercube or a shard has one dimension
+    `point`, with each axis's values as a coordinate over it."""
+
+    def __init__(self, core: _core.SweepResults) -> None:
+        self._core = core
+        self._summary = Results(core.summary)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """What the sweep is: name, mode, axes [(path, dimension, values)], points, shard,
+        sweep_id, the sweep's and the base scenario's text, ranks."""
+        return dict(self._core.info)
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        """The sweep's dimensions, which lead every array."""
+        return tuple(self._core.sweep_dims)
+
+    @property
+    def names(self) -> list[str]:
+        return self._summary.names
+
+    @property
+    def points(self) -> xr.Dataset:
+        """One row per point: its seed, trials, full scenario (TOML) and each axis's value."""
+        points = self._core.points
+        data: dict[str, Any] = {
+            "seed": ("point", np.array([p["seed"] for p in points], dtype=np.uint64)),
+            "trials": ("point", np.array([p["trials"] for p in points], dtype=np.int64)),
+            "scenario": ("point", np.array([p["scenario"] for p in points], dtype=object)),
+        }
+        for k, (path, dim, _) in enumerate(self.info["axes"]):
+            if path not in ("seed", "trials"):
+                data[dim] = ("point", [p["values"][k] for p in points])
+        return xr.Dataset(data, coords={"point": np.array([p["index"] for p in points], dtype=np.int64)})
+
+    def scenario(self, point: int) -> Scenario:
+        """The scenario that ran at a point (its index in `points`)."""
+        for p in self._core.points:
+            if p["index"] == point:
+                return Scenario.from_toml_string(p["scenario"], f"<sweep point {point}>")
+        raise KeyError(f"no point {point} in this sweep; there are {len(self._core.points)}")
+
+    def __getitem__(self, name: str) -> xr.DataArray:
+        array = self._summary[name]
+        if self.dims == ("point",):  # each axis's values over `point`, as the file has them
+            points = self.points
+            extra = {dim: points[dim] for _, dim, _ in self.info["axes"] if dim in points}
+            array = array.assign_coords(extra)
+        return array
+
+    def __getattr__(self, name: str) -> xr.DataArray:
+        if name.startswith("_") or name not in self._core.summary.array_names:
+            raise AttributeError(f"SweepResults has no attribute or array {name!r}")
+        return self[name]
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.names))
+
+    def to_xarray(self) -> xr.Dataset:
+        """Every array in one Dataset, with the sweep's provenance as attributes."""
+        info = self.info
+        attrs = {k: info[k] for k in ("name", "description", "mode", "points", "sweep_id", "ranks")}
+        attrs["shard"] = list(info["shard"])
+        return xr.Dataset({name: self[name] for name in self.names}, attrs=attrs)
+
+    def to_hdf5(self, path: PathLike) -> None:
+        """Write the sweep file `salvosim sweep --out` writes (docs/sweeps.md); it appears only
+        when complete."""
+        _core.write_sweep(os.fspath(path), self._core)
+
+    def __repr__(self) -> str:
+        info = self.info
+        shape = " x ".join(f"{d} {self._summary.coords[d].__len__()}" for d in self.dims)
+        return f"<salvosim.SweepResults {info['name']!r}, {info['mode']}: {shape}>"
+
+
+def sweep(base: Union[Scenario, PathLike, Mapping[str, Any]],
+          axes: Union[None, Mapping[str, Iterable[Any]], Iterable[Axis]] = None, *,
+          trials: Optional[int] = None, seed: Optional[int] = None, mode: Optional[str] = None,
+          threads: int = 0, progress: Union[None, bool, ProgressCallback] = None) -> SweepResults:
+    """Run a sweep in this process and return its statistics as labelled arrays.
+
+    Either a base scenario (a Scenario, a scenario file or a dict) and its axes, a dict
+    {path: values} or a list of Axis (to name the dimensions), combined by `mode` "grid"
+    (every combination, the default) or "zip" (the i-th values together), with `trials`
+    per point (default 10,000) and one `seed` for every point (default 1); or the path of a
+    sweep file alone (docs/sweeps.md: ranges, linspaces, random samples, Latin hypercubes),
+    which says all of that itself. Every point is checked by the rules of a scenario before
+    anything runs (ConfigError names the axis and the point). The results equal those of
+    `salvosim sweep` on the same sweep, byte for byte, whatever `threads` is (0: every
+    core). `progress` is True for a tqdm bar, or a callable(points_done, points_total) that
+    may return False to stop (RunCancelled); Ctrl-C stops with KeyboardInterrupt.
+    """
+    if axes is None:
+        if not isinstance(base, (str, os.PathLike)):
+            raise TypeError("sweep() takes a base scenario and axes, or the path of a sweep file alone")
+        given = [name for name, value in (("trials", trials), ("seed", seed), ("mode", mode)) if value is not None]
+        if given:
+            raise TypeError(f"a sweep file sets {', '.join(given)} itself: edit the file, or pass a base and axes")
+        spec = _core.load_sweep_file(os.fspath(base))
+    else:
+        scenario = base if isinstance(base, Scenario) else load(base)
+        trials = _check_int("trials", 10_000 if trials is None else trials, 1, _MAX_TRIALS)
+        seed = _check_int("seed", 1 if seed is None else seed, 0, _MAX_SEED)
+        mode = "grid" if mode is None else mode
+        if mode not in ("grid", "zip"):
+            raise ValueError(f"mode must be \"grid\" or \"zip\" (a Latin hypercube is described in a sweep file), got {mode!r}")
+        spec = _core.make_sweep(_provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes),
+                                mode, trials, seed)
+    threads = _check_int("threads", threads, 0, 4096)
+
+    callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made
+    try:
+        return SweepResults(_core.run_sweep(spec, threads, callback))
+    finally:
+        close()
+
+
+def read_sweep(path: PathLike) -> SweepResults:
+    """Read a sweep file written by `salvosim sweep`, `salvosim merge` or SweepResults.to_hdf5."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    return SweepResults(_core.read_sweep(path))
