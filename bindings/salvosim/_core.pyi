@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Results', 'RunCancelled', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class LaunchSpec:
@@ -220,6 +220,77 @@ class Layers:
         ...
     def __repr__(self) -> str:
         ...
+class PublishedObservable:
+    """
+    One [[published.observable]] entry (docs/model.md §8)
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def definition(self) -> str:
+        ...
+    @property
+    def fates(self) -> list[str]:
+        """
+        The config key `fate`, as a list
+        """
+    @property
+    def high(self) -> float:
+        """
+        range = [low, high]
+        """
+    @property
+    def layers(self) -> list[str]:
+        """
+        The config key `layer`, as a list
+        """
+    @property
+    def low(self) -> float:
+        """
+        range = [low, high]
+        """
+    @property
+    def metric(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def note(self) -> str:
+        ...
+    @property
+    def rate(self) -> str:
+        ...
+    @property
+    def selection(self) -> str:
+        """
+        A group, "class:<name>" or "all"; empty if the statistic takes none
+        """
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def statistic(self) -> str:
+        ...
+    @property
+    def value(self) -> float | None:
+        """
+        The headline figure, or None
+        """
+class Published:
+    """
+    The [published] table: the figures a scenario is meant to reproduce
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def observables(self) -> list[PublishedObservable]:
+        """
+        In config order
+        """
 class Scenario:
     description: str
     name: str
@@ -259,6 +330,9 @@ class Scenario:
         """
     @property
     def layers(self) -> Layers:
+        ...
+    @property
+    def published(self) -> Published:
         ...
     @property
     def source_name(self) -> str:

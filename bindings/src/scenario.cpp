@@ -155,6 +155,30 @@ void bind_layers(py::module_& m) {
   bind_sequence<Layer>(m, "Layers");
 }
 
+// Read-only: the published figures are the scenario's reference, not a parameter.
+void bind_published(py::module_& m) {
+  py::class_<PublishedObservable>(m, "PublishedObservable", "One [[published.observable]] entry (docs/model.md §8)")
+      .def_readonly("name", &PublishedObservable::name)
+      .def_readonly("statistic", &PublishedObservable::statistic)
+      .def_readonly("selection", &PublishedObservable::selection, "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
+      .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
+      .def_readonly("rate", &PublishedObservable::rate)
+      .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
+      .def_readonly("metric", &PublishedObservable::metric)
+      .def_readonly("value", &PublishedObservable::value, "The headline figure, or None")
+      .def_readonly("low", &PublishedObservable::low, "range = [low, high]")
+      .def_readonly("high", &PublishedObservable::high, "range = [low, high]")
+      .def_readonly("definition", &PublishedObservable::definition)
+      .def_readonly("source", &PublishedObservable::source)
+      .def_readonly("note", &PublishedObservable::note)
+      .def("__repr__", [](const PublishedObservable& o) { return "<PublishedObservable \"" + o.name + "\": " + o.statistic + ">"; });
+
+  py::class_<Published>(m, "Published", "The [published] table: the figures a scenario is meant to reproduce")
+      .def_readonly("description", &Published::description)
+      .def_readonly("observables", &Published::observables, "In config order")
+      .def("__repr__", [](const Published& p) { return "<Published: " + std::to_string(p.observables.size()) + " observables>"; });
+}
+
 void bind_scenario(py::module_& m) {
   py::class_<Scenario>(m, "Scenario")
       .def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
@@ -166,6 +190,7 @@ void bind_scenario(py::module_& m) {
           "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
       .def_property_readonly(
           "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; }, py::return_value_policy::reference_internal)
+      .def_readonly("published", &Scenario::published)
       .def_readonly("source_text", &Scenario::source_text)
       .def_readonly("source_name", &Scenario::source_name)
       .def(
@@ -198,6 +223,7 @@ void bind_scenario(py::module_& m) {
 void init_scenario(py::module_& m) {
   bind_threats(m);
   bind_layers(m);
+  bind_published(m);
   bind_scenario(m);
 }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "config_detail.hpp"
+#include "config_published.hpp"
 #include "toml_reader.hpp"
 
 namespace salvosim {
@@ -99,9 +100,9 @@ const Fields<Window> window_fields = {
     {"close", &Window::close, required},
 };
 
-// The top-level tables. Adding one (issue 6: [[salvo]], [published]) means a key here and a
-// reader in read_root.
-const std::vector<std::string> top_level_keys = {"scenario", "threat", "layer"};
+// The top-level tables. Adding one (issue 6: [[salvo]]) means a key here and a reader in
+// read_root.
+const std::vector<std::string> top_level_keys = {"scenario", "threat", "layer", "published"};
 
 // `{ start, duration }` or `{ waves = [[time, count], ...] }`.
 void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
@@ -268,6 +269,7 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   for (const toml::table* table : entries(reader, "layer")) {
     scenario.layers.push_back(read_layer(loader, *table, index++));
   }
+  read_published(loader, reader, scenario.published);
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& source_name, const std::string& default_name) {

@@ -102,4 +102,9 @@ inline std::string only_for_shoot_look_shoot() {
 std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
                                              const std::set<std::string>& unreadable);
 
+// The rules of docs/model.md §8 on scenario.published (config_published.cpp), added to
+// `problems`; values in `unreadable` are skipped as validate_scenario skips them.
+void check_published(const Scenario& scenario, const std::set<std::string>& unreadable,
+                     std::vector<ConfigProblem>& problems);
+
 }  // namespace salvosim::detail

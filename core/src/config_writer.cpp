@@ -96,6 +96,41 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
   }
 }
 
+// `key = "value"`, unless the value is empty (a key left out).
+void write_string(std::ostringstream& out, const char* key, const std::string& value) {
+  if (!value.empty()) out << key << " = " << toml_string(value) << "\n";
+}
+
+// `key = "name"` for one name, `key = ["a", "b"]` for several, nothing for none.
+void write_names(std::ostringstream& out, const char* key, const std::vector<std::string>& names) {
+  if (names.size() == 1) write_string(out, key, names[0]);
+  if (names.size() < 2) return;
+  out << key << " = [";
+  for (std::size_t i = 0; i < names.size(); ++i) out << (i ? ", " : "") << toml_string(names[i]);
+  out << "]\n";
+}
+
+void write_published(std::ostringstream& out, const Published& published) {
+  if (published.description.empty() && published.observables.empty()) return;
+  out << "\n[published]\n";
+  write_string(out, "description", published.description);
+  for (const PublishedObservable& observable : published.observables) {
+    out << "\n[[published.observable]]\n"
+        << "name = " << toml_string(observable.name) << "\n"
+        << "statistic = " << toml_string(observable.statistic) << "\n";
+    write_string(out, "selection", observable.selection);
+    write_names(out, "fate", observable.fates);
+    write_string(out, "rate", observable.rate);
+    write_names(out, "layer", observable.layers);
+    write_string(out, "metric", observable.metric);
+    if (observable.value) out << "value = " << toml_float(*observable.value) << "\n";
+    out << "range = [" << toml_float(observable.low) << ", " << toml_float(observable.high) << "]\n"
+        << "definition = " << toml_string(observable.definition) << "\n"
+        << "source = " << toml_string(observable.source) << "\n";
+    write_string(out, "note", observable.note);
+  }
+}
+
 }  // namespace
 
 std::string to_toml(const Scenario& scenario) {
@@ -105,6 +140,7 @@ std::string to_toml(const Scenario& scenario) {
   if (!scenario.description.empty()) out << "description = " << toml_string(scenario.description) << "\n";
   for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat);
   for (const Layer& layer : scenario.layers) write_layer(out, layer);
+  write_published(out, scenario.published);
   return out.str();
 }
 

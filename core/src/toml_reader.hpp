@@ -221,7 +221,7 @@ inline std::vector<const toml::table*> entries(TableReader& root, std::string_vi
   if (array == nullptr || !array->is_array_of_tables()) {
     if (array == nullptr || !array->empty()) {
       root.problem(key, *node,
-                   "must be an array of tables (write [[" + std::string(key) + "]]), got " + describe(*node));
+                   "must be an array of tables (write [[" + root.path(key) + "]]), got " + describe(*node));
     }
     return {};
   }

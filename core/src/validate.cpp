@@ -348,7 +348,9 @@ std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
   check.not_empty("scenario.name", scenario.name);
   check_threats(check, scenario);
   check_layers(check, scenario);
-  return check.take();
+  std::vector<ConfigProblem> problems = check.take();
+  check_published(scenario, unreadable, problems);
+  return problems;
 }
 
 }  // namespace detail

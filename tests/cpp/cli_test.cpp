@@ -135,6 +135,15 @@ TEST(Cli, ValidateAcceptsAGoodConfig) {
   EXPECT_THAT(outcome.out, HasSubstr("valid"));
 }
 
+// The sourced scenarios carry a [published] table, which the loader reads and checks.
+TEST(Cli, ValidateAcceptsTheSourcedConfigs) {
+  for (const char* name : {"true_promise_1.toml", "true_promise_2.toml"}) {
+    const Outcome outcome = salvosim(std::string("validate ") + config(name));
+    EXPECT_EQ(outcome.exit_code, 0) << name << "\n" << outcome.out;
+    EXPECT_THAT(outcome.out, HasSubstr("valid"));
+  }
+}
+
 TEST(Cli, BadConfigsExitWithTwoAndSayWhereAndWhat) {
   const Outcome missing = salvosim("validate /nonexistent/scenario.toml");
   EXPECT_EQ(missing.exit_code, 2);

@@ -38,7 +38,7 @@ class ConfigError : public std::runtime_error {
 Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_string(std::string_view toml_text, const std::string& source_name = "<string>");
 
-// Every rule of docs/model.md §1 on an in-memory scenario (after loading, or after editing
+// Every rule of docs/model.md §1 and §8 (`[published]`) on an in-memory scenario (after loading, or after editing
 // from Python). Positions are taken from scenario.positions where the key path is known.
 std::vector<ConfigProblem> validate(const Scenario& scenario);
 

@@ -85,11 +85,38 @@ struct Layer {
   std::vector<EngagementSpec> engages;  // in the order the config lists them
 };
 
+// One published figure the scenario is meant to reproduce (docs/model.md §8): which simulated
+// statistic it corresponds to, and the published value and range. A key that the statistic
+// does not take is left empty.
+struct PublishedObservable {
+  std::string name;
+  std::string statistic;            // "fate", "rate", "intercepts", "layer" or "cost"
+  std::string selection;            // a group, "class:<name>" or "all" (fate, rate, intercepts)
+  std::vector<std::string> fates;   // the config key `fate`: one fate or several, added
+  std::string rate;                 // "launched", "engaged" or "threatening"
+  std::vector<std::string> layers;  // the config key `layer`: one layer or several, added
+  std::string metric;               // a per-layer counter (statistic "layer")
+  std::optional<double> value;      // the headline figure; none for a qualitative claim
+  double low = 0.0;                 // the config key `range` = [low, high]
+  double high = 0.0;
+  std::string definition;           // "engaged", "impacts", "neutralized" or "count"
+  std::string source;
+  std::string note;
+};
+
+// The `[published]` table: kept with the scenario for notebooks, tests and calibration to
+// compare against; the kernel ignores it.
+struct Published {
+  std::string description;
+  std::vector<PublishedObservable> observables;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
   std::vector<ThreatGroup> threats;
   std::vector<Layer> layers;
+  Published published;
 
   // Provenance: the text the scenario was loaded from (empty when built in code) and the
   // file name it came from; both are stored in every output file.
