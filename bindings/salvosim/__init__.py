@@ -13,6 +13,7 @@ from ._core import (
     EngagementSpec,
     Layer,
     RunCancelled,
+    Salvo,
     Scenario,
     ThreatGroup,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "RateEstimate",
     "Results",
     "RunCancelled",
+    "Salvo",
     "Scenario",
     "ThreatGroup",
     "__version__",
