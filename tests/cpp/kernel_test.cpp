@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <ostream>
 #include <optional>
@@ -29,6 +28,7 @@
 #include "salvosim/results.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/tallies.hpp"
+#include "same_results.hpp"
 
 namespace salvosim {
 namespace {
@@ -1009,29 +1009,6 @@ TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) 
   return data;
 }
 
-// Every array and coordinate equal, bit for bit (NaN equal to NaN).
-void expect_same_results(const Results& a, const Results& b) {
-  ASSERT_EQ(a.coordinates.size(), b.coordinates.size());
-  for (std::size_t c = 0; c < a.coordinates.size(); ++c) {
-    EXPECT_EQ(a.coordinates[c].name, b.coordinates[c].name);
-    EXPECT_EQ(a.coordinates[c].labels, b.coordinates[c].labels);
-    EXPECT_EQ(a.coordinates[c].values, b.coordinates[c].values);
-  }
-  ASSERT_EQ(a.arrays.size(), b.arrays.size());
-  for (std::size_t k = 0; k < a.arrays.size(); ++k) {
-    const DataArray& x = a.arrays[k];
-    const DataArray& y = b.arrays[k];
-    EXPECT_EQ(x.name, y.name);
-    EXPECT_EQ(x.dims, y.dims) << x.name;
-    EXPECT_EQ(x.shape, y.shape) << x.name;
-    EXPECT_EQ(x.units, y.units) << x.name;
-    EXPECT_EQ(x.description, y.description) << x.name;
-    EXPECT_EQ(x.integers, y.integers) << x.name;
-    ASSERT_EQ(x.values.size(), y.values.size()) << x.name;
-    EXPECT_EQ(std::memcmp(x.values.data(), y.values.data(), x.values.size() * sizeof(double)), 0) << x.name;
-  }
-}
-
 // A campaign of one salvo is the plain scenario: the same draws, records, outcomes and
 // statistics, byte for byte, whether the salvo is built in code or read from its TOML.
 TEST(Campaign, OneSalvoEqualsThePlainScenario) {
@@ -1055,7 +1032,7 @@ TEST(Campaign, OneSalvoEqualsThePlainScenario) {
       EXPECT_TRUE(got.records == expected.records);
       EXPECT_TRUE(got.fates == expected.fates);
       EXPECT_TRUE(got.killers == expected.killers);
-      expect_same_results(run(plan, trials, 5), expected_results);
+      test_support::expect_same_arrays(run(plan, trials, 5), expected_results);
     }
   }
 }
