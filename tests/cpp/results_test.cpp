@@ -96,8 +96,8 @@ TEST(DataArray, RowMajorOffsetWithBoundsChecks) {
 
 // Group "a" (class drone, 3 threats, cost 10 each) and group "b" (no class, 1 threat); two
 // layers costing 2 and 3 per interceptor. Selections: a, b, class:drone, all.
-Plan test_plan() {
-  return compile(load_scenario_string(R"([scenario]
+Scenario test_scenario() {
+  return load_scenario_string(R"([scenario]
 name = "results-test"
 
 [[threat]]
@@ -132,8 +132,9 @@ interceptors = "unlimited"
 cost = 3.0
 engages.b = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
 )",
-                                      "results_test"));
+                              "results_test");
 }
+Plan test_plan() { return compile(test_scenario()); }
 
 // One trial: x of a's 3 threats intercepted (by the outer layer), the rest leaked at defended
 // areas; b leaked at an open area, never engaged; the layers fired (f0, f1).
@@ -335,48 +336,14 @@ TEST(Summarize, RunInfoIsKept) {
   EXPECT_EQ(r.info.trials, 4);
 }
 
-// The test scenario as a campaign: salvo "s1" with group a, then "s2" with b; the outer layer
+// The test scenario as a campaign: salvo "s1" with group a, then "s2" (at 600 s) with b; the outer layer
 // holds 10 interceptors, resupplied by 2.
 Plan campaign_plan() {
-  Scenario scenario = load_scenario_string(R"([scenario]
-name = "results-test"
-[[salvo]]
-name = "s1"
-start = 0.0
-[[salvo.threat]]
-name = "a"
-class = "drone"
-count = 3
-launch = { start = 0.0, duration = 10.0 }
-flight_time = { mean = 500.0 }
-cost = 10.0
-[[salvo]]
-name = "s2"
-start = 600.0
-[[salvo.threat]]
-name = "b"
-count = 1
-launch = { start = 0.0, duration = 10.0 }
-flight_time = { mean = 500.0 }
-[[layer]]
-name = "outer"
-fire_units = 1
-channels = 1
-engagement_time = 10.0
-interceptors = 10
-resupply = 2
-cost = 2.0
-engages.drone = { pk = 0.5, window = { open = 300.0, close = 0.0 } }
-[[layer]]
-name = "inner"
-fire_units = 1
-channels = 1
-engagement_time = 10.0
-interceptors = "unlimited"
-cost = 3.0
-engages.b = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
-)",
-                                           "results_test");
+  Scenario scenario = test_scenario();
+  scenario.salvos = {{"s1", 0.0, {scenario.threats[0]}}, {"s2", 600.0, {scenario.threats[1]}}};
+  scenario.threats.clear();
+  scenario.layers[0].interceptors = 10;
+  scenario.layers[0].resupply = 2;
   return compile(scenario);
 }
 
