@@ -13,6 +13,7 @@ from ._core import (
     EngagementSpec,
     Layer,
     RunCancelled,
+    Salvo,
     Scenario,
     ThreatGroup,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "RateEstimate",
     "Results",
     "RunCancelled",
+    "Salvo",
     "Scenario",
     "SweepResults",
     "ThreatGroup",

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class LaunchSpec:
@@ -97,6 +97,28 @@ class ThreatGroups:
         ...
     def __repr__(self) -> str:
         ...
+class Salvo:
+    name: str
+    def __repr__(self) -> str:
+        ...
+    @property
+    def start(self) -> float:
+        ...
+    @start.setter
+    def start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def threats(self) -> ThreatGroups:
+        ...
+class Salvos:
+    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Salvo:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[Salvo]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
 class Window:
     @property
     def close(self) -> float:
@@ -146,6 +168,14 @@ class Layer:
         """
         The `engages.<target>` entry
         """
+    @property
+    def capacity(self) -> int | None:
+        """
+        The most the magazine holds after a resupply (None: interceptors)
+        """
+    @capacity.setter
+    def capacity(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
     @property
     def channels(self) -> int:
         ...
@@ -204,6 +234,14 @@ class Layer:
         ...
     @max_engagements.setter
     def max_engagements(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
+        ...
+    @property
+    def resupply(self) -> int:
+        """
+        Interceptors added at the start of each salvo after the first
+        """
+    @resupply.setter
+    def resupply(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def shots(self) -> int:
@@ -318,8 +356,12 @@ class Scenario:
         """
         Every broken rule, as text (empty when valid)
         """
-    def threat(self, name: str) -> ThreatGroup:
+    def salvo(self, name: str) -> Salvo:
         ...
+    def threat(self, name: str) -> ThreatGroup:
+        """
+        The threat group of this name, in any salvo
+        """
     def to_toml(self) -> str:
         """
         The scenario as TOML that loads back to an equal scenario
@@ -334,6 +376,11 @@ class Scenario:
     @property
     def published(self) -> Published:
         ...
+    @property
+    def salvos(self) -> list[Salvo]:
+        """
+        The salvos of a campaign (empty for a plain scenario, whose groups are `threats`)
+        """
     @property
     def source_name(self) -> str:
         ...
@@ -355,6 +402,9 @@ class Plan:
         ...
     @property
     def record_size(self) -> int:
+        ...
+    @property
+    def salvo_names(self) -> list[str]:
         ...
     @property
     def threat_count(self) -> int:

@@ -62,6 +62,13 @@ class Results:
         return list(self._core.array_names)
 
     @property
+    def salvos(self) -> list[str]:
+        """The salvos of a campaign of two salvos or more, in order (the labels of the `salvo`
+        dimension of the salvo_* arrays; their threats are the selections "salvo:<name>");
+        empty for a plain scenario or a campaign of one, whose arrays are the salvo's."""
+        return list(self._core.coordinates.get("salvo", []))
+
+    @property
     def coords(self) -> dict[str, Union[list[str], np.ndarray]]:
         """Each dimension's labels (selection, group, layer, fate, ...) or values (count, ...)."""
         return dict(self._core.coordinates)
@@ -149,15 +156,25 @@ class Results:
         groups, layers = len(coords["group"]), len(coords["layer"])
         records = self._records
         n = records.shape[0]
-        g5, g6, g6l = groups * _FATES, groups * (_FATES + 1), groups * (_FATES + 1 + layers)
+        salvos = len(self.salvos)
+        # The blocks of a record (docs/hdf5-format.md, /per_trial), in order.
+        blocks: list[tuple[str, tuple[str, ...], tuple[int, ...]]] = [
+            ("fates", ("group", "fate"), (groups, _FATES)), ("engaged", ("group",), (groups,)),
+            ("intercepts", ("group", "layer"), (groups, layers)),
+            ("layer_metrics", ("layer", "layer_metric"), (layers, _LAYER_METRICS))]
+        if salvos:
+            blocks += [("salvo_layer_metrics", ("salvo", "layer", "layer_metric"), (salvos, layers, _LAYER_METRICS)),
+                       ("salvo_magazine", ("salvo", "layer"), (salvos, layers))]
+        data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+        start = 0
+        for name, dims, shape in blocks:
+            size = int(np.prod(shape))
+            data[name] = (("trial",) + dims, records[:, start:start + size].reshape((n,) + shape))
+            start += size
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
-        return xr.Dataset(
-            {"fates": (("trial", "group", "fate"), records[:, :g5].reshape(n, groups, _FATES)),
-             "engaged": (("trial", "group"), records[:, g5:g6]),
-             "intercepts": (("trial", "group", "layer"), records[:, g6:g6l].reshape(n, groups, layers)),
-             "layer_metrics": (("trial", "layer", "layer_metric"), records[:, g6l:].reshape(n, layers, _LAYER_METRICS))},
-            coords={"trial": trial, "group": coords["group"], "fate": coords["fate"], "layer": coords["layer"],
-                    "layer_metric": coords["layer_metric"]})
+        names: dict[str, Any] = {"trial": trial}
+        names.update({d: coords[d] for d in ("group", "fate", "layer", "layer_metric", "salvo") if d in coords})
+        return xr.Dataset(data, coords=names)
 
     @property
     def per_threat(self) -> Optional[xr.Dataset]:
@@ -201,9 +218,8 @@ def read(path: Union[str, os.PathLike[str]]) -> Results:
         if "per_trial" in f:
             g = f["per_trial"]
             n = g["fates"].shape[0]
-            records = np.concatenate([g["fates"][()].reshape(n, -1), g["engaged"][()].reshape(n, -1),
-                                      g["intercepts"][()].reshape(n, -1), g["layer_metrics"][()].reshape(n, -1)],
-                                     axis=1).astype(np.int64)
+            blocks = ["fates", "engaged", "intercepts", "layer_metrics", "salvo_layer_metrics", "salvo_magazine"]
+            records = np.concatenate([g[b][()].reshape(n, -1) for b in blocks if b in g], axis=1).astype(np.int64)
         if "per_threat" in f:
             fates = f["per_threat/fate"][()].astype(np.int8)
             layers = f["per_threat/intercept_layer"][()].astype(np.int16)

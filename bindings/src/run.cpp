@@ -113,6 +113,12 @@ void init_run(py::module_& m) {
                                return names;
                              })
       .def_property_readonly("threat_group", &threat_groups, "The group index of each threat")
+      .def_property_readonly("salvo_names",
+                             [](const Plan& p) {
+                               std::vector<std::string> names;
+                               for (const PlanSalvo& s : p.salvos) names.push_back(s.name);
+                               return names;
+                             })
       .def_property_readonly("record_size", [](const Plan& p) { return p.layout.size(); });
 
   m.def("compile", &compile, py::arg("scenario"), "Validate (raising ConfigError) and compile a scenario");

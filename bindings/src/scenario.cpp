@@ -100,6 +100,16 @@ void bind_threats(py::module_& m) {
       .def_readwrite("cost", &ThreatGroup::cost)
       .def("__repr__", [](const ThreatGroup& t) { return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">"; });
   bind_sequence<ThreatGroup>(m, "ThreatGroups");
+
+  py::class_<Salvo>(m, "Salvo")
+      .def_readwrite("name", &Salvo::name)
+      .def_readwrite("start", &Salvo::start)
+      .def_property_readonly(
+          "threats", [](Salvo& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
+      .def("__repr__", [](const Salvo& s) {
+        return "<Salvo \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups>";
+      });
+  bind_sequence<Salvo>(m, "Salvos");
 }
 
 void bind_layers(py::module_& m) {
@@ -124,6 +134,8 @@ void bind_layers(py::module_& m) {
           "interceptors", [](const Layer& l) { return to_python(l.interceptors); },
           [](Layer& l, const CountOrUnlimited& v) { l.interceptors = from_python(v, "interceptors"); },
           "The magazine: an integer, or \"unlimited\"")
+      .def_readwrite("resupply", &Layer::resupply, "Interceptors added at the start of each salvo after the first")
+      .def_readwrite("capacity", &Layer::capacity, "The most the magazine holds after a resupply (None: interceptors)")
       .def_readwrite("shots", &Layer::shots)
       .def_property(
           "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
@@ -189,12 +201,26 @@ void bind_scenario(py::module_& m) {
       .def_property_readonly(
           "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
       .def_property_readonly(
+          "salvos", [](Scenario& s) -> std::vector<Salvo>& { return s.salvos; }, py::return_value_policy::reference_internal,
+          "The salvos of a campaign (empty for a plain scenario, whose groups are `threats`)")
+      .def_property_readonly(
           "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; }, py::return_value_policy::reference_internal)
       .def_readonly("published", &Scenario::published)
       .def_readonly("source_text", &Scenario::source_text)
       .def_readonly("source_name", &Scenario::source_name)
       .def(
-          "threat", [](Scenario& s, const std::string& name) -> ThreatGroup& { return find_named(s.threats, name, "threat group"); },
+          "threat",
+          [](Scenario& s, const std::string& name) -> ThreatGroup& {
+            for (Salvo& salvo : s.salvos) {  // a campaign's groups, found in any salvo
+              for (ThreatGroup& group : salvo.threats) {
+                if (group.name == name) return group;
+              }
+            }
+            return find_named(s.threats, name, "threat group");
+          },
+          py::arg("name"), py::return_value_policy::reference_internal, "The threat group of this name, in any salvo")
+      .def(
+          "salvo", [](Scenario& s, const std::string& name) -> Salvo& { return find_named(s.salvos, name, "salvo"); },
           py::arg("name"), py::return_value_policy::reference_internal)
       .def(
           "layer", [](Scenario& s, const std::string& name) -> Layer& { return find_named(s.layers, name, "layer"); },
@@ -213,7 +239,10 @@ void bind_scenario(py::module_& m) {
       .def("__copy__", [](const Scenario& s) { return s; })
       .def("__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
       .def("__repr__", [](const Scenario& s) {
-        return "<Scenario \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups, " +
+        std::size_t groups = s.threats.size();
+        for (const Salvo& salvo : s.salvos) groups += salvo.threats.size();
+        const std::string salvos = s.salvos.empty() ? "" : std::to_string(s.salvos.size()) + " salvos, ";
+        return "<Scenario \"" + s.name + "\": " + salvos + std::to_string(groups) + " threat groups, " +
                std::to_string(s.layers.size()) + " layers>";
       });
 }

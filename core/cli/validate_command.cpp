@@ -18,7 +18,9 @@ Command add_validate_command(CLI::App& app) {
             return guarded([&] {
               const Scenario scenario = load_scenario_file(*config);
               const Plan plan = compile(scenario);
-              std::cout << *config << ": valid: scenario \"" << scenario.name << "\", " << plan.group_count()
+              std::cout << *config << ": valid: scenario \"" << scenario.name << "\", ";
+              if (plan.salvo_count() > 1) std::cout << "a campaign of " << plan.salvo_count() << " salvos, ";
+              std::cout << plan.group_count()
                         << " threat groups (" << plan.threat_count() << " threats), " << plan.layer_count()
                         << " layers\n";
               return exit_ok;

@@ -90,6 +90,7 @@ const Fields<Layer> layer_fields = {
     {"point_defense", &Layer::point_defense, optional},
     {"coverage", &Layer::coverage, optional},
     {"cost", &Layer::cost, optional},
+    {"resupply", &Layer::resupply, optional},
 };
 const Fields<EngagementSpec> engagement_fields = {
     {"pk", &EngagementSpec::pk, required},
@@ -100,9 +101,8 @@ const Fields<Window> window_fields = {
     {"close", &Window::close, required},
 };
 
-// The top-level tables. Adding one (issue 6: [[salvo]]) means a key here and a reader in
-// read_root.
-const std::vector<std::string> top_level_keys = {"scenario", "threat", "layer", "published"};
+// The top-level tables. Adding one means a key here and a reader in read_root.
+const std::vector<std::string> top_level_keys = {"scenario", "threat", "salvo", "layer", "published"};
 
 // `{ start, duration }` or `{ waves = [[time, count], ...] }`.
 void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
@@ -147,10 +147,12 @@ void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
   }
 }
 
-ThreatGroup read_threat(Loader& loader, const toml::table& table, std::int64_t index) {
+// Group `index` of salvo `salvo` (named `salvo_name`; -1 for a plain scenario's groups).
+ThreatGroup read_threat(Loader& loader, const toml::table& table, std::int64_t salvo, std::string_view salvo_name,
+                        std::int64_t index) {
   ThreatGroup threat;
   const auto* name = table.get_as<std::string>("name");
-  const std::string path = detail::threat_path(index, name != nullptr ? name->get() : "");
+  const std::string path = detail::group_path(salvo, salvo_name, index, name != nullptr ? name->get() : "");
   loader.record(path, table);
   TableReader reader(loader, table, path, keys_of(threat_fields, {"name", "launch", "flight_time"}));
   reader.read("name", threat.name, required);
@@ -235,10 +237,12 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   const std::string path = detail::layer_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
   TableReader reader(loader, table, path,
-                     keys_of(layer_fields, {"name", "interceptors", "doctrine", "max_engagements", "engages"}));
+                     keys_of(layer_fields, {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
   reader.read("name", layer.name, required);
   read_fields(reader, layer, layer_fields);
   read_count_or_unlimited(reader, "interceptors", layer.interceptors, required, 0);
+  std::int64_t capacity = 0;
+  if (reader.read("capacity", capacity, optional)) layer.capacity = capacity;
   const bool doctrine_known = read_doctrine(reader, layer.doctrine);
   read_count_or_unlimited(reader, "max_engagements", layer.max_engagements, optional, 1);
   // Written under salvo, these would be silently ignored: say so, even when they hold the
@@ -254,6 +258,22 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   return layer;
 }
 
+// `[[salvo]]`: name, start, and its own `[[salvo.threat]]` groups.
+Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index) {
+  Salvo salvo;
+  const auto* name = table.get_as<std::string>("name");
+  const std::string path = detail::salvo_path(index, name != nullptr ? name->get() : "");
+  loader.record(path, table);
+  TableReader reader(loader, table, path, {"name", "start", "threat"});
+  reader.read("name", salvo.name, required);
+  reader.read("start", salvo.start, required);
+  std::int64_t g = 0;
+  for (const toml::table* group : entries(reader, "threat")) {
+    salvo.threats.push_back(read_threat(loader, *group, index, name != nullptr ? name->get() : "", g++));
+  }
+  return salvo;
+}
+
 void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   TableReader reader(loader, root, "", top_level_keys);
   if (const toml::table* table = reader.table("scenario", optional, "[scenario] of name and description")) {
@@ -263,7 +283,11 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   }
   std::int64_t index = 0;
   for (const toml::table* table : entries(reader, "threat")) {
-    scenario.threats.push_back(read_threat(loader, *table, index++));
+    scenario.threats.push_back(read_threat(loader, *table, -1, "", index++));
+  }
+  index = 0;
+  for (const toml::table* table : entries(reader, "salvo")) {
+    scenario.salvos.push_back(read_salvo(loader, *table, index++));
   }
   index = 0;
   for (const toml::table* table : entries(reader, "layer")) {

@@ -30,6 +30,16 @@ inline std::string threat_path(std::int64_t index, std::string_view name) {
 inline std::string layer_path(std::int64_t index, std::string_view name) {
   return entry_path("layer", index, name);
 }
+inline std::string salvo_path(std::int64_t index, std::string_view name) {
+  return entry_path("salvo", index, name);
+}
+// The key path of a salvo's group: `threat[1] "mrbm"` in a plain scenario (`salvo` < 0),
+// `salvo[0] "night-1".threat[1] "mrbm"` in a campaign.
+inline std::string group_path(std::int64_t salvo, std::string_view salvo_name, std::int64_t index,
+                              std::string_view name) {
+  const std::string group = threat_path(index, name);
+  return salvo < 0 ? group : salvo_path(salvo, salvo_name) + "." + group;
+}
 
 // The shortest text that reads back as the same double (1.3, 30, 35000, 1e+300, inf, nan),
 // so a message shows the value as the user wrote it rather than 1.3000000000000000444; plain

@@ -48,8 +48,9 @@ std::string count_or_unlimited(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : "\"unlimited\"";
 }
 
-void write_threat(std::ostringstream& out, const ThreatGroup& threat) {
-  out << "\n[[threat]]\n"
+// `header` is "threat" in a plain scenario, "salvo.threat" in a campaign.
+void write_threat(std::ostringstream& out, const ThreatGroup& threat, const char* header) {
+  out << "\n[[" << header << "]]\n"
       << "name = " << toml_string(threat.name) << "\n";
   if (!threat.threat_class.empty()) out << "class = " << toml_string(threat.threat_class) << "\n";
   out << "count = " << threat.count << "\n";
@@ -78,8 +79,11 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
       << "fire_units = " << layer.fire_units << "\n"
       << "channels = " << layer.channels << "\n"
       << "engagement_time = " << toml_float(layer.engagement_time) << "\n"
-      << "interceptors = " << count_or_unlimited(layer.interceptors) << "\n"
-      << "shots = " << layer.shots << "\n"
+      << "interceptors = " << count_or_unlimited(layer.interceptors) << "\n";
+  // Campaign keys only when set, so that the text of a scenario without them is unchanged.
+  if (layer.resupply != 0) out << "resupply = " << layer.resupply << "\n";
+  if (layer.capacity) out << "capacity = " << *layer.capacity << "\n";
+  out << "shots = " << layer.shots << "\n"
       << "doctrine = " << toml_string(to_string(layer.doctrine)) << "\n";
   if (layer.doctrine == Doctrine::shoot_look_shoot) {  // the loader refuses these under salvo
     out << "look_time = " << toml_float(layer.look_time) << "\n"
@@ -138,7 +142,13 @@ std::string to_toml(const Scenario& scenario) {
   out << "[scenario]\n"
       << "name = " << toml_string(scenario.name) << "\n";
   if (!scenario.description.empty()) out << "description = " << toml_string(scenario.description) << "\n";
-  for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat);
+  for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat, "threat");
+  for (const Salvo& salvo : scenario.salvos) {
+    out << "\n[[salvo]]\n"
+        << "name = " << toml_string(salvo.name) << "\n"
+        << "start = " << toml_float(salvo.start) << "\n";
+    for (const ThreatGroup& threat : salvo.threats) write_threat(out, threat, "salvo.threat");
+  }
   for (const Layer& layer : scenario.layers) write_layer(out, layer);
   write_published(out, scenario.published);
   return out.str();

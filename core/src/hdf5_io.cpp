@@ -140,7 +140,7 @@ struct ResultsFileWriter::Impl {
   void open_per_threat(const Plan& plan);
   void write_chunk(const TrialChunk& chunk);
   void finish(const Results& results);
-  void write_provenance(const RunInfo& run);
+  void write_provenance(const RunInfo& run, int version_minor);
   void write_summary(const Results& results);
 
   Context ctx;
@@ -174,10 +174,15 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
   PerTrial& t = trials.emplace();
   t.group = create_group(ctx, file.root(), "per_trial");
   t.trial = create_trial_scale(ctx, t.group, t.scales);
-  const std::vector<Coordinate> coordinates{
+  std::vector<Coordinate> coordinates{
       group_coordinate(plan), layer_coordinate(plan),
       {"fate", std::vector<std::string>(fate_names, fate_names + fate_count), {}},
       {"layer_metric", std::vector<std::string>(layer_metric_names, layer_metric_names + layer_metric_count), {}}};
+  const RecordLayout& layout = plan.layout;
+  if (layout.per_salvo()) {
+    Coordinate& salvos = coordinates.emplace_back(Coordinate{"salvo", {}, {}});
+    for (const PlanSalvo& salvo : plan.salvos) salvos.labels.push_back(salvo.name);
+  }
   for (const Coordinate& c : coordinates) write_coordinate(ctx, t.group, c, t.scales);
   const auto extent = [&](const std::string& dim) {
     for (const Coordinate& c : coordinates) {
@@ -193,8 +198,7 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
     std::int64_t offset;
     Meta meta;
   };
-  const RecordLayout& layout = plan.layout;
-  const std::vector<BlockSpec> specs{
+  std::vector<BlockSpec> specs{
       {"fates", {"group", "fate"}, layout.fate(0, Fate::launch_failure),
        {"threats", "threats of each group with each fate"}},
       {"engaged", {"group"}, layout.engaged(0), {"threats", "threats of each group engaged at least once"}},
@@ -203,6 +207,14 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
       {"layer_metrics", {"layer", "layer_metric"}, layout.layer_metric(0, LayerMetric::engagements),
        {"1", "counters of each layer (engagements, interceptors fired, ...)"}},
   };
+  if (layout.per_salvo()) {
+    specs.push_back({"salvo_layer_metrics", {"salvo", "layer", "layer_metric"},
+                     layout.salvo_layer_metric(0, 0, LayerMetric::engagements),
+                     {"1", "counters of each layer in each salvo of the campaign"}});
+    specs.push_back({"salvo_magazine", {"salvo", "layer"}, layout.salvo_magazine(0, 0),
+                     {"interceptors", "interceptors in each layer's magazine at the salvo's start, after its "
+                                      "resupply; -1: unlimited"}});
+  }
   for (const BlockSpec& spec : specs) {
     std::vector<hsize_t> row_shape;
     std::int64_t size = 1;
@@ -298,11 +310,11 @@ void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
   rows += count;
 }
 
-void ResultsFileWriter::Impl::write_provenance(const RunInfo& run) {
+void ResultsFileWriter::Impl::write_provenance(const RunInfo& run, int version_minor) {
   const Context& c = ctx;
   const hid_t r = file.root().id();
   write_attribute(c, r, "/", "filetype", std::string(filetype));
-  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, results_format_minor});
+  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, version_minor});
   write_made_by(c, r, run);
   write_attribute(c, r, "/", "scenario_name", run.scenario_name);
   write_attribute(c, r, "/", "seed", run.seed);
@@ -333,7 +345,10 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
                std::to_string(seed) + ", trials " + std::to_string(first_trial) + " + " + std::to_string(rows) + ")");
     }
   }
-  write_provenance(results.info);
+  // A file without a campaign's datasets is exactly a 1.0 file, and says so.
+  const bool campaign = std::any_of(results.coordinates.begin(), results.coordinates.end(),
+                                    [](const Coordinate& c) { return c.name == "salvo"; });
+  write_provenance(results.info, campaign ? results_format_minor : 0);
   write_summary(results);
 
   outcomes.reset();

@@ -249,9 +249,15 @@ struct LayerCounts {
                missed_magazine = 0;
 };
 
-// Collects the layer's requests in threat order and sorts them into s.order.
-void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {
+// Collects the layer's requests from the threats of salvo `salvo`, in threat order, and sorts
+// them into s.order.
+void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
+                   KernelScratch& s) {
   const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+  // The salvo's part of the layer's engaged groups (groups are numbered salvo after salvo).
+  const auto engaged_end = static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo)]);
+  const auto engaged_begin =
+      salvo == 0 ? std::size_t{0} : static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo - 1)]);
   const std::uint8_t* const alive = s.alive.data();
   const std::uint8_t* const defended = s.defended.data();
 
@@ -260,7 +266,7 @@ void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::ui
   std::uint32_t* const candidates = s.batch.data();
   std::uint32_t* const segment_end = s.segment_end.data();
   std::size_t n = 0;
-  for (std::size_t e = 0; e < layer.engaged_groups.size(); ++e) {
+  for (std::size_t e = engaged_begin; e < engaged_end; ++e) {
     const PlanGroup& group = plan.groups[static_cast<std::size_t>(layer.engaged_groups[e])];
     const auto first = static_cast<std::size_t>(group.first_threat);
     const auto end = first + static_cast<std::size_t>(group.count);
@@ -293,7 +299,7 @@ void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::ui
   double low = forever, high = -forever;  // of all candidates' times: a range for the sort
   std::size_t m = 0;
   std::size_t k = 0;
-  for (std::size_t e = 0; e < layer.engaged_groups.size(); ++e) {
+  for (std::size_t e = engaged_begin; e < engaged_end; ++e) {
     const std::int32_t g = layer.engaged_groups[e];
     const PlanEngagement& how = plan.engagement(l, g);
     const std::uint64_t kill_threshold = how.kill_threshold[static_cast<std::size_t>(layer.shots)];  // a full salvo
@@ -323,7 +329,8 @@ void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::ui
   s.order[m] = static_cast<std::uint32_t>(m);
 }
 
-// Serves the requests of layer l in order of earliest possible start and writes its counters.
+// Serves the requests of layer l in salvo `salvo` in order of earliest possible start, draws
+// on the magazine that salvo after salvo share (s.magazine), and adds its counters.
 //
 // Requests are served in nondecreasing time (a re-request comes after the intercept that
 // caused it), so starts never decrease and, with one engagement_time per layer, neither do
@@ -335,8 +342,8 @@ void make_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::ui
 // one channel at a time. (The results are those of the heaps of docs/model.md's wording; the
 // tests of the engine check them against its closed forms.)
 template <bool shoot_look_shoot>
-void serve_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::uint64_t trial, KernelScratch& s,
-                    std::int64_t* record) {
+void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
+                    KernelScratch& s, std::int64_t* record) {
   const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
   const std::size_t first_count = s.requests_count;
   KernelScratch::Request* const requests = s.requests.data();
@@ -356,7 +363,7 @@ void serve_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::u
   double* const channel_end = s.channel_end.data();
   std::fill(channel_end, channel_end + channels, never);
   std::size_t channel = 0;  // the ring slot of the channel free earliest
-  std::int64_t magazine = layer.magazine;  // -1: unlimited
+  std::int64_t magazine = s.magazine[static_cast<std::size_t>(l)];  // -1: unlimited
   LayerCounts counts;
 
   // Shoot-look-shoot: first requests and re-requests are merged in (time, place) order. The
@@ -469,13 +476,15 @@ void serve_requests(const Plan& plan, std::int64_t l, std::uint64_t seed, std::u
     }
   }
 
+  s.magazine[static_cast<std::size_t>(l)] = magazine;  // what is left for the next salvo
+  const std::int64_t values[layer_metric_count] = {counts.engagements,   counts.fired,
+                                                   counts.intercepts,    counts.missed_window,
+                                                   counts.missed_no_channel, counts.missed_magazine};
   const RecordLayout& layout = plan.layout;
-  record[layout.layer_metric(l, LayerMetric::engagements)] = counts.engagements;
-  record[layout.layer_metric(l, LayerMetric::fired)] = counts.fired;
-  record[layout.layer_metric(l, LayerMetric::intercepts)] = counts.intercepts;
-  record[layout.layer_metric(l, LayerMetric::missed_window)] = counts.missed_window;
-  record[layout.layer_metric(l, LayerMetric::missed_no_channel)] = counts.missed_no_channel;
-  record[layout.layer_metric(l, LayerMetric::missed_magazine)] = counts.missed_magazine;
+  for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+    record[layout.layer_metric(l, LayerMetric(m))] += values[m];  // the campaign's
+    if (layout.per_salvo()) record[layout.salvo_layer_metric(salvo, l, LayerMetric(m))] = values[m];
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -559,6 +568,7 @@ KernelScratch::KernelScratch(const Plan& plan) {
   // Re-requests of one layer, and a sentinel: one round for every threat to start with;
   // deeper shoot-look-shoot chains grow it, on the first trials that need it.
   re_requests.resize(n + 2);
+  magazine.resize(static_cast<std::size_t>(plan.layer_count()));
   std::int64_t most_channels = 0;
   for (const PlanLayer& layer : plan.layers) most_channels = std::max(most_channels, layer.channels);
   channel_end.resize(std::min(n, static_cast<std::size_t>(most_channels)));
@@ -567,13 +577,26 @@ KernelScratch::KernelScratch(const Plan& plan) {
 void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s,
                     std::int64_t* record, ThreatOutcome* outcomes) {
   std::fill(record, record + plan.layout.size(), 0);
+  // Every threat of every salvo at once: its draws are keyed by its index in the campaign.
   draw_threats(plan, seed, trial, s);
-  for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
-    make_requests(plan, l, seed, trial, s);
-    if (plan.layers[static_cast<std::size_t>(l)].shoot_look_shoot) {
-      serve_requests<true>(plan, l, seed, trial, s, record);
-    } else {
-      serve_requests<false>(plan, l, seed, trial, s, record);
+  const RecordLayout& layout = plan.layout;
+  for (std::int64_t l = 0; l < plan.layer_count(); ++l) s.magazine[static_cast<std::size_t>(l)] = plan.layers[static_cast<std::size_t>(l)].magazine;
+  // Salvo after salvo (docs/model.md §5): the magazines carry over, resupplied at each salvo's
+  // start after the first up to capacity; the channels are free at each salvo's start.
+  for (std::int64_t salvo = 0; salvo < plan.salvo_count(); ++salvo) {
+    for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
+      const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+      std::int64_t& magazine = s.magazine[static_cast<std::size_t>(l)];
+      if (salvo > 0 && magazine >= 0) magazine += std::min(layer.resupply, layer.capacity - magazine);
+      if (layout.per_salvo()) record[layout.salvo_magazine(salvo, l)] = magazine;
+    }
+    for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
+      make_requests(plan, salvo, l, seed, trial, s);
+      if (plan.layers[static_cast<std::size_t>(l)].shoot_look_shoot) {
+        serve_requests<true>(plan, salvo, l, seed, trial, s, record);
+      } else {
+        serve_requests<false>(plan, salvo, l, seed, trial, s, record);
+      }
     }
   }
   record_fates(plan, s, record, outcomes);

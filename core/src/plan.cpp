@@ -4,13 +4,14 @@
 #include <limits>
 #include <map>
 
+#include "config_detail.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/rng.hpp"
 
 namespace salvosim {
 namespace {
 
-PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat) {
+PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat, double salvo_start) {
   PlanGroup group;
   group.name = threat.name;
   group.threat_class = threat.threat_class;
@@ -22,7 +23,8 @@ PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat) {
   group.flight_mean = threat.flight_time.mean;
   group.flight_sd = threat.flight_time.sd;
   group.launch_by_waves = threat.launch.kind == LaunchSpec::Kind::waves;
-  group.launch_start = threat.launch.start;
+  // Launch times are relative to the salvo's start (left as they are at 0, the plain scenario).
+  group.launch_start = salvo_start != 0.0 ? salvo_start + threat.launch.start : threat.launch.start;
   group.launch_duration = threat.launch.duration;
   group.cost = threat.cost;
   group.launch_threshold = bernoulli_threshold(group.p_launch);
@@ -37,6 +39,8 @@ PlanLayer compile_layer(const Layer& layer) {
   plan.channels = layer.fire_units * layer.channels;
   plan.engagement_time = layer.engagement_time;
   plan.magazine = layer.interceptors.value_or(-1);
+  plan.resupply = layer.interceptors ? layer.resupply : 0;
+  plan.capacity = layer.capacity.value_or(plan.magazine);
   plan.shots = layer.shots;
   plan.shoot_look_shoot = layer.doctrine == Doctrine::shoot_look_shoot;
   plan.look_time = plan.shoot_look_shoot ? layer.look_time : 0.0;
@@ -78,7 +82,7 @@ const EngagementSpec* find_engagement(const Layer& layer, const ThreatGroup& gro
   return by_class;
 }
 
-std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups) {
+std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, const std::vector<PlanSalvo>& salvos) {
   std::vector<Selection> selections;
   Selection all{"all", Selection::Kind::all, {}};
   std::map<std::string, std::vector<std::int64_t>> classes;  // sorted: a stable order
@@ -90,6 +94,12 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups) {
   for (auto& [name, members] : classes) {
     selections.push_back({"class:" + name, Selection::Kind::threat_class, std::move(members)});
   }
+  if (salvos.size() > 1) {  // a campaign of one salvo: the salvo is "all"
+    for (const PlanSalvo& salvo : salvos) {
+      Selection& selection = selections.emplace_back(Selection{"salvo:" + salvo.name, Selection::Kind::salvo, {}});
+      for (std::int64_t g = 0; g < salvo.group_count; ++g) selection.groups.push_back(salvo.first_group + g);
+    }
+  }
   selections.push_back(std::move(all));
   return selections;
 }
@@ -97,15 +107,17 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups) {
 // Selection labels share one namespace with group names: refuse names that would collide.
 void check_reserved_names(const Scenario& scenario) {
   std::vector<ConfigProblem> problems;
-  for (std::size_t g = 0; g < scenario.threats.size(); ++g) {
-    const std::string& name = scenario.threats[g].name;
-    if (name == "all" || name.rfind("class:", 0) == 0) {
-      std::string path = "threat[" + std::to_string(g) + "] \"" + name + "\".name";
-      SourcePosition where;
-      if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
-      problems.push_back({where.file, where.line, where.column, path,
-                          "the name \"all\" and names starting with \"class:\" are reserved for "
-                          "the statistics over all threats and over a class"});
+  for (const SalvoView& salvo : campaign_salvos(scenario)) {
+    for (std::size_t g = 0; g < salvo.threats->size(); ++g) {
+      const std::string& name = (*salvo.threats)[g].name;
+      if (name == "all" || name.rfind("class:", 0) == 0 || name.rfind("salvo:", 0) == 0) {
+        std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
+        SourcePosition where;
+        if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+        problems.push_back({where.file, where.line, where.column, path,
+                            "the name \"all\" and names starting with \"class:\" or \"salvo:\" are reserved for "
+                            "the statistics over all threats, over a class and over a salvo"});
+      }
     }
   }
   if (!problems.empty()) throw ConfigError(std::move(problems));
@@ -118,32 +130,48 @@ Plan compile(const Scenario& scenario) {
   check_reserved_names(scenario);
 
   Plan plan;
-  for (const ThreatGroup& threat : scenario.threats) {
-    const std::int64_t group_index = plan.group_count();
-    plan.groups.push_back(compile_group(threat, plan.threat_count()));
-    plan.threat_cost += threat.cost * static_cast<double>(threat.count);
-    for (std::int64_t i = 0; i < threat.count; ++i) {
-      plan.threat_group.push_back(static_cast<std::int32_t>(group_index));
-      plan.threat_wave_time.push_back(0.0);
-    }
-    if (threat.launch.kind == LaunchSpec::Kind::waves) {
-      // Threats are assigned to waves in index order.
-      std::size_t next = static_cast<std::size_t>(plan.groups.back().first_threat);
-      for (const Wave& wave : threat.launch.waves) {
-        for (std::int64_t i = 0; i < wave.count; ++i) plan.threat_wave_time[next++] = wave.time;
+  for (const SalvoView& view : campaign_salvos(scenario)) {
+    PlanSalvo& salvo = plan.salvos.emplace_back();
+    salvo.name = view.name;
+    salvo.start = view.start;
+    salvo.first_group = plan.group_count();
+    salvo.first_threat = plan.threat_count();
+    for (const ThreatGroup& threat : *view.threats) {
+      const std::int64_t group_index = plan.group_count();
+      plan.groups.push_back(compile_group(threat, plan.threat_count(), view.start));
+      salvo.threat_cost += threat.cost * static_cast<double>(threat.count);
+      for (std::int64_t i = 0; i < threat.count; ++i) {
+        plan.threat_group.push_back(static_cast<std::int32_t>(group_index));
+        plan.threat_wave_time.push_back(0.0);
+      }
+      if (threat.launch.kind == LaunchSpec::Kind::waves) {
+        // Threats are assigned to waves in index order.
+        std::size_t next = static_cast<std::size_t>(plan.groups.back().first_threat);
+        for (const Wave& wave : threat.launch.waves) {
+          const double time = view.start != 0.0 ? view.start + wave.time : wave.time;
+          for (std::int64_t i = 0; i < wave.count; ++i) plan.threat_wave_time[next++] = time;
+        }
       }
     }
+    salvo.group_count = plan.group_count() - salvo.first_group;
+    salvo.threat_count = plan.threat_count() - salvo.first_threat;
+    plan.threat_cost += salvo.threat_cost;
   }
   for (const Layer& layer : scenario.layers) {
     PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(layer));
-    for (std::size_t g = 0; g < scenario.threats.size(); ++g) {
-      const EngagementSpec* spec = find_engagement(layer, scenario.threats[g]);
-      plan.engagements.push_back(spec ? compile_engagement(*spec, layer.shots) : PlanEngagement{});
-      if (spec) plan_layer.engaged_groups.push_back(static_cast<std::int32_t>(g));
+    std::int32_t g = 0;
+    for (const SalvoView& view : campaign_salvos(scenario)) {
+      for (const ThreatGroup& threat : *view.threats) {
+        const EngagementSpec* spec = find_engagement(layer, threat);
+        plan.engagements.push_back(spec ? compile_engagement(*spec, layer.shots) : PlanEngagement{});
+        if (spec) plan_layer.engaged_groups.push_back(g);
+        ++g;
+      }
+      plan_layer.salvo_engaged_end.push_back(static_cast<std::int32_t>(plan_layer.engaged_groups.size()));
     }
   }
-  plan.selections = make_selections(plan.groups);
-  plan.layout = RecordLayout{plan.group_count(), plan.layer_count()};
+  plan.selections = make_selections(plan.groups, plan.salvos);
+  plan.layout = RecordLayout{plan.group_count(), plan.layer_count(), plan.salvo_count()};
   return plan;
 }
 

@@ -131,12 +131,85 @@ std::string json_rates(const Results& r, std::int64_t sel) {
   return json_object(rates);
 }
 
+bool is_campaign(const Results& r) {
+  for (const Coordinate& c : r.coordinates) {
+    if (c.name == "salvo") return true;
+  }
+  return false;
+}
+
+// A layer's counters as JSON: the campaign's (`prefix` "", index {l}) or a salvo's
+// (`prefix` "salvo_", index {s, l}, with the magazine at the salvo's start).
+std::string json_layer(const Results& r, const std::string& prefix, std::int64_t salvo, std::int64_t l) {
+  const bool per_salvo = !prefix.empty();
+  std::vector<std::pair<std::string, std::string>> metrics;
+  auto value = [&](const std::string& name, std::int64_t m) {
+    return per_salvo ? r.value(prefix + name, {salvo, l, m}) : r.value(prefix + name, {l, m});
+  };
+  auto layer_value = [&](const std::string& name) {
+    return per_salvo ? r.value(prefix + name, {salvo, l}) : r.value(prefix + name, {l});
+  };
+  for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+    metrics.emplace_back(layer_metric_names[m], json_mean_se(value("layer_mean", m), value("layer_se", m)));
+  }
+  metrics.emplace_back("cost", json_mean_se(layer_value("interceptor_cost_mean"), layer_value("interceptor_cost_se")));
+  if (per_salvo) {
+    metrics.emplace_back("magazine", json_mean_se(layer_value("magazine_mean"), layer_value("magazine_se")));
+  }
+  return json_object(metrics);
+}
+
+// Each salvo of a campaign: its threats' fates and rates, its layers and costs.
+std::string json_salvos(const Results& r) {
+  const Coordinate& salvos = r.coordinate("salvo");
+  const Coordinate& layers = r.coordinate("layer");
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (std::int64_t s = 0; s < salvos.size(); ++s) {
+    const std::int64_t sel = r.index("selection", "salvo:" + salvos.labels[s]);
+    std::vector<std::pair<std::string, std::string>> layer_entries;
+    for (std::int64_t l = 0; l < layers.size(); ++l) layer_entries.emplace_back(layers.labels[l], json_layer(r, "salvo_", s, l));
+    entries.emplace_back(salvos.labels[s],
+                         json_object({{"start", json_number(r.value("salvo_start", {s}))},
+                                      {"total", json_fates(r, sel)},
+                                      {"layers", json_object(layer_entries)},
+                                      {"interceptor_cost", json_mean_se(r.value("salvo_total_interceptor_cost_mean", {s}),
+                                                                        r.value("salvo_total_interceptor_cost_se", {s}))},
+                                      {"threat_cost", json_number(r.value("salvo_threat_cost", {s}))},
+                                      {"rates", json_rates(r, sel)}}));
+  }
+  return json_object(entries);
+}
+
+// The table of each salvo's layers: magazine at the salvo's start, then the counters.
+std::string salvo_layer_table(const Results& r) {
+  const Coordinate& salvos = r.coordinate("salvo");
+  const Coordinate& layers = r.coordinate("layer");
+  TextTable table;
+  std::vector<std::string> head{"salvo", "layer", "magazine at start"};
+  for (const char* name : layer_metric_names) head.emplace_back(name);
+  head.emplace_back("interceptor cost");
+  table.row(head);
+  for (std::int64_t s = 0; s < salvos.size(); ++s) {
+    for (std::int64_t l = 0; l < layers.size(); ++l) {
+      std::vector<std::string> row{l == 0 ? salvos.labels[s] : "", layers.labels[l],
+                                   mean_pm_se(r.value("salvo_magazine_mean", {s, l}), r.value("salvo_magazine_se", {s, l}), 2)};
+      for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+        row.push_back(mean_pm_se(r.value("salvo_layer_mean", {s, l, m}), r.value("salvo_layer_se", {s, l, m}), 2));
+      }
+      row.push_back(mean_pm_se(r.value("salvo_interceptor_cost_mean", {s, l}), r.value("salvo_interceptor_cost_se", {s, l}), 0));
+      table.row(row);
+    }
+  }
+  return "Layers per trial in each salvo: mean ± standard error (magazine \"-\": unlimited)\n" + table.str();
+}
+
 }  // namespace
 
 std::string format_table(const Results& r) {
   const Coordinate& selections = r.coordinate("selection");
   const Coordinate& layers = r.coordinate("layer");
   const auto n_layers = layers.size();
+  const bool campaign = is_campaign(r);
   std::ostringstream out;
   out << "salvosim " << r.info.salvosim_version << ": scenario \"" << r.info.scenario_name << "\", "
       << r.info.trials << " trials, seed " << r.info.seed << "\n\n";
@@ -189,7 +262,9 @@ std::string format_table(const Results& r) {
     out << table.str();
     out << "total interceptor cost per trial: "
         << mean_pm_se(r.value("total_interceptor_cost_mean", {}), r.value("total_interceptor_cost_se", {}), 0)
-        << "; threat cost of the salvo: " << fixed(r.value("threat_cost", {}), 0) << "\n\n";
+        << "; threat cost of the " << (campaign ? "campaign" : "salvo") << ": "
+        << fixed(r.value("threat_cost", {}), 0) << "\n\n";
+    if (campaign) out << salvo_layer_table(r) << "\n";
   }
 
   out << "Interception rates: mean ± standard error (95% confidence interval of the mean)\n"
@@ -223,38 +298,34 @@ std::string format_json(const Results& r) {
       total_rates = json_rates(r, s);
     } else if (label.rfind("class:", 0) == 0) {
       classes.emplace_back(label.substr(6), json_fates(r, s));
+    } else if (label.rfind("salvo:", 0) == 0) {
+      continue;  // under "salvos"
     } else {
       groups.emplace_back(label, json_fates(r, s));
       group_rates.emplace_back(label, json_rates(r, s));
     }
   }
-  for (std::int64_t l = 0; l < layers.size(); ++l) {
-    std::vector<std::pair<std::string, std::string>> metrics;
-    for (std::int64_t m = 0; m < layer_metric_count; ++m) {
-      metrics.emplace_back(layer_metric_names[m], json_mean_se(r.value("layer_mean", {l, m}), r.value("layer_se", {l, m})));
-    }
-    metrics.emplace_back("cost", json_mean_se(r.value("interceptor_cost_mean", {l}), r.value("interceptor_cost_se", {l})));
-    layer_entries.emplace_back(layers.labels[l], json_object(metrics));
-  }
-  return json_object({
-             {"salvosim_version", json_string(r.info.salvosim_version)},
-             {"git_sha1", json_string(r.info.git_sha1)},
-             {"scenario", json_string(r.info.scenario_name)},
-             {"source", json_string(r.info.source_name)},
-             {"trials", std::to_string(r.info.trials)},
-             {"first_trial", std::to_string(r.info.first_trial)},
-             {"seed", std::to_string(r.info.seed)},
-             {"groups", json_object(groups)},
-             {"classes", json_object(classes)},
-             {"total", total_fates},
-             {"layers", json_object(layer_entries)},
-             {"interceptor_cost", json_mean_se(r.value("total_interceptor_cost_mean", {}),
-                                               r.value("total_interceptor_cost_se", {}))},
-             {"threat_cost", json_number(r.value("threat_cost", {}))},
-             {"rates", total_rates},
-             {"group_rates", json_object(group_rates)},
-         }) +
-         "\n";
+  for (std::int64_t l = 0; l < layers.size(); ++l) layer_entries.emplace_back(layers.labels[l], json_layer(r, "", 0, l));
+  std::vector<std::pair<std::string, std::string>> members{
+      {"salvosim_version", json_string(r.info.salvosim_version)},
+      {"git_sha1", json_string(r.info.git_sha1)},
+      {"scenario", json_string(r.info.scenario_name)},
+      {"source", json_string(r.info.source_name)},
+      {"trials", std::to_string(r.info.trials)},
+      {"first_trial", std::to_string(r.info.first_trial)},
+      {"seed", std::to_string(r.info.seed)},
+      {"groups", json_object(groups)},
+      {"classes", json_object(classes)},
+      {"total", total_fates},
+      {"layers", json_object(layer_entries)},
+      {"interceptor_cost", json_mean_se(r.value("total_interceptor_cost_mean", {}),
+                                        r.value("total_interceptor_cost_se", {}))},
+      {"threat_cost", json_number(r.value("threat_cost", {}))},
+      {"rates", total_rates},
+      {"group_rates", json_object(group_rates)},
+  };
+  if (is_campaign(r)) members.emplace_back("salvos", json_salvos(r));
+  return json_object(members) + "\n";
 }
 
 }  // namespace salvosim

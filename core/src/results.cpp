@@ -78,8 +78,8 @@ class ArrayBuilder {
 };
 
 struct MeanSeArrays {
-  const DataArray& mean;
-  const DataArray& se;
+  DataArray& mean;
+  DataArray& se;
 };
 
 // <prefix>_mean and <prefix>_se per trial, and the exact <prefix>_sum and _sum_squares over
@@ -138,6 +138,11 @@ void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies)
   c.push_back({"count", {}, iota(static_cast<std::int64_t>(widest(tallies.fate_histograms)))});
   c.push_back({"fired", {}, iota(static_cast<std::int64_t>(widest(tallies.fired_histograms)))});
   c.push_back({"rate_bin", {}, iota(rate_bins + 1)});
+  if (plan.layout.per_salvo()) {
+    std::vector<std::string> salvos;
+    for (const PlanSalvo& s : plan.salvos) salvos.push_back(s.name);
+    c.push_back({"salvo", salvos, {}});
+  }
 }
 
 void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
@@ -162,6 +167,48 @@ void add_engaged_and_intercepts(ArrayBuilder& build, const Tallies& t) {
               t.trials);
 }
 
+// <prefix>interceptor_cost_{mean,se} over `dims` + layer and <prefix>total_interceptor_cost_{mean,se}
+// over `dims`, for `blocks` blocks of layer counters (1 when `dims` is empty). Cost per layer is
+// fired x unit cost; the total needs the covariances of fired between layers, which the exact
+// cross sums (`cross`, [block][layer][layer]) give.
+void add_costs(ArrayBuilder& build, const std::string& prefix, const std::vector<std::string>& dims, const Plan& plan,
+               const DataArray& mean, const DataArray& se, std::int64_t blocks, const std::vector<Moments>& metrics,
+               const std::int64_t* cross, std::int64_t trials) {
+  const std::int64_t layers = plan.layer_count();
+  std::vector<std::string> layer_dims = dims;
+  layer_dims.emplace_back("layer");
+  auto& cost_mean = build.real(prefix + "interceptor_cost_mean", layer_dims, "currency per trial", "mean cost of interceptors fired");
+  auto& cost_se = build.real(prefix + "interceptor_cost_se", layer_dims, "currency per trial",
+                             "standard error of " + prefix + "interceptor_cost_mean");
+  auto& total_mean = build.real(prefix + "total_interceptor_cost_mean", dims, "currency per trial", "mean cost of all interceptors fired");
+  auto& total_se = build.real(prefix + "total_interceptor_cost_se", dims, "currency per trial",
+                              "standard error of " + prefix + "total_interceptor_cost_mean");
+  const auto fired = static_cast<std::int64_t>(LayerMetric::fired);
+  const double n = static_cast<double>(trials);
+  for (std::int64_t b = 0; b < std::max<std::int64_t>(blocks, 1); ++b) {
+    const std::int64_t first = b * layers;  // of the block's layers in the per-layer arrays
+    for (std::int64_t l = 0; l < layers; ++l) {
+      const double c = plan.layers[l].cost;
+      cost_mean.values[first + l] = mean.values[(first + l) * layer_metric_count + fired] * c;
+      cost_se.values[first + l] = se.values[(first + l) * layer_metric_count + fired] * c;
+    }
+    if (trials <= 0) continue;
+    double total = 0.0, variance = 0.0;
+    for (std::int64_t l = 0; l < layers; ++l) {
+      total += cost_mean.values[first + l];
+      for (std::int64_t m = 0; m < layers; ++m) {
+        const double sum_l = static_cast<double>(metrics[(first + l) * layer_metric_count + fired].sum);
+        const double sum_m = static_cast<double>(metrics[(first + m) * layer_metric_count + fired].sum);
+        const double cross_lm = static_cast<double>(cross[(first + l) * layers + m]);
+        const double covariance = trials > 1 ? (cross_lm - sum_l * sum_m / n) / (n - 1.0) : 0.0;
+        variance += plan.layers[l].cost * plan.layers[m].cost * covariance;
+      }
+    }
+    total_mean.values[b] = total;
+    total_se.values[b] = trials > 1 ? std::sqrt(std::max(0.0, variance) / n) : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
 void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
   const std::int64_t layers = plan.layer_count();
   const auto [mean, se] = add_moments(build, "layer", {"layer", "layer_metric"}, "events",
@@ -174,36 +221,37 @@ void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
     std::copy(counts.begin(), counts.end(), histogram.integers.begin() + l * histogram.shape[1]);
   }
 
-  // Cost per layer is fired x unit cost; the total needs the covariances of fired between
-  // layers, which the exact cross sums give.
-  auto& cost_mean = build.real("interceptor_cost_mean", {"layer"}, "currency per trial", "mean cost of interceptors fired");
-  auto& cost_se = build.real("interceptor_cost_se", {"layer"}, "currency per trial", "standard error of interceptor_cost_mean");
-  const auto fired = static_cast<std::int64_t>(LayerMetric::fired);
-  for (std::int64_t l = 0; l < layers; ++l) {
-    const double c = plan.layers[l].cost;
-    cost_mean.values[l] = mean.values[l * layer_metric_count + fired] * c;
-    cost_se.values[l] = se.values[l * layer_metric_count + fired] * c;
-  }
-  auto& total_mean = build.real("total_interceptor_cost_mean", {}, "currency per trial", "mean cost of all interceptors fired");
-  auto& total_se = build.real("total_interceptor_cost_se", {}, "currency per trial", "standard error of total_interceptor_cost_mean");
+  add_costs(build, "", {}, plan, mean, se, 0, t.layer_metrics, t.fired_cross.data(), t.trials);
+  // (Of the whole campaign; the description predates campaigns and is kept as files have it.)
   auto& threat_cost = build.real("threat_cost", {}, "currency per trial", "cost of the salvo's threats, launched or not");
   threat_cost.values[0] = plan.threat_cost;
-  const double n = static_cast<double>(t.trials);
-  if (t.trials > 0) {
-    double total = 0.0, variance = 0.0;
-    for (std::int64_t l = 0; l < layers; ++l) {
-      total += cost_mean.values[l];
-      for (std::int64_t m = 0; m < layers; ++m) {
-        const double sum_l = static_cast<double>(t.layer_metrics[l * layer_metric_count + fired].sum);
-        const double sum_m = static_cast<double>(t.layer_metrics[m * layer_metric_count + fired].sum);
-        const double cross = static_cast<double>(t.fired_cross[l * layers + m]);
-        const double covariance = t.trials > 1 ? (cross - sum_l * sum_m / n) / (n - 1.0) : 0.0;
-        variance += plan.layers[l].cost * plan.layers[m].cost * covariance;
-      }
-    }
-    total_mean.values[0] = total;
-    total_se.values[0] = t.trials > 1 ? std::sqrt(std::max(0.0, variance) / n) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// Per salvo of a campaign of two salvos or more: the salvo's layer counters, magazines and costs.
+void add_salvos(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
+  const std::int64_t layers = plan.layer_count();
+  auto& start = build.real("salvo_start", {"salvo"}, "s", "start of the salvo on the campaign's clock");
+  auto& threat_cost = build.real("salvo_threat_cost", {"salvo"}, "currency per trial", "cost of the salvo's threats, launched or not");
+  for (std::int64_t s = 0; s < plan.salvo_count(); ++s) {
+    start.values[s] = plan.salvos[s].start;
+    threat_cost.values[s] = plan.salvos[s].threat_cost;
   }
+  const auto [mean, se] = add_moments(build, "salvo_layer", {"salvo", "layer", "layer_metric"}, "events",
+                                      "engagements, interceptors fired, intercepts or missed requests in the salvo",
+                                      t.salvo_layer_metrics, t.trials);
+  const auto [magazine_mean, magazine_se] =
+      add_moments(build, "salvo_magazine", {"salvo", "layer"}, "interceptors",
+                  "interceptors in the magazine at the salvo's start, after its resupply (-1 a trial when unlimited)",
+                  t.salvo_magazines, t.trials);
+  for (std::int64_t s = 0; s < plan.salvo_count(); ++s) {
+    for (std::int64_t l = 0; l < layers; ++l) {
+      if (plan.layers[l].magazine >= 0) continue;
+      magazine_mean.values[s * layers + l] = std::numeric_limits<double>::quiet_NaN();
+      magazine_se.values[s * layers + l] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  add_costs(build, "salvo_", {"salvo"}, plan, mean, se, plan.salvo_count(), t.salvo_layer_metrics,
+            t.salvo_fired_cross.data(), t.trials);
 }
 
 void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
@@ -323,6 +371,7 @@ Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info) {
   add_engaged_and_intercepts(build, tallies);
   add_layers(build, plan, tallies);
   add_rates(build, tallies, selections);
+  if (plan.layout.per_salvo()) add_salvos(build, plan, tallies);
   return results;
 }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -60,6 +61,12 @@ const toml::node* find_node(const toml::table& root, const std::string& key_path
       if (index >= array->size()) return node;
       node = array->get(index);
       k = close + 1;
+      // An entry's name after its index (`salvo[0] "night-1".threat[2] "mrbm"`).
+      if (key_path.compare(k, 2, " \"") == 0) {
+        const std::size_t quote = key_path.find('"', k + 2);
+        if (quote == std::string::npos) return node;
+        k = quote + 1;
+      }
       continue;
     }
     if (!first && key_path[k] != '.') return node;
@@ -74,6 +81,38 @@ const toml::node* find_node(const toml::table& root, const std::string& key_path
     k = end == std::string::npos ? key_path.size() : end;
   }
   return node;
+}
+
+// The entries a `threat.<group>` or `layer.<layer>` axis may name in a scenario's TOML tree,
+// each with its key path: the [[layer]] tables, or the [[threat]] groups and then every
+// [[salvo.threat]] group of a campaign. `Table` is toml::table, const or not.
+template <class Table>
+using TableOf = std::conditional_t<std::is_const_v<Table>, const toml::table, toml::table>;
+template <class Table>
+std::vector<std::pair<TableOf<Table>*, std::string>> named_entries(Table& tree, AxisPath::Kind kind) {
+  std::vector<std::pair<TableOf<Table>*, std::string>> out;
+  // The named tables of the array `key` of `parent`, their key paths under `prefix`.
+  const auto add = [&](Table& parent, const char* key, const std::string& prefix) {
+    auto* array = parent.template get_as<toml::array>(key);
+    for (std::size_t e = 0; array != nullptr && e < array->size(); ++e) {
+      auto* entry = array->get(e)->as_table();
+      const auto* name = entry ? entry->template get_as<std::string>("name") : nullptr;
+      if (name != nullptr) out.emplace_back(entry, prefix + entry_path(key, static_cast<std::int64_t>(e), name->get()));
+    }
+  };
+  if (kind == AxisPath::Kind::layer) {
+    add(tree, "layer", "");
+    return out;
+  }
+  add(tree, "threat", "");
+  auto* salvos = tree.template get_as<toml::array>("salvo");
+  for (std::size_t s = 0; salvos != nullptr && s < salvos->size(); ++s) {
+    auto* salvo = salvos->get(s)->as_table();
+    if (salvo == nullptr) continue;
+    const auto* name = salvo->template get_as<std::string>("name");
+    add(*salvo, "threat", salvo_path(static_cast<std::int64_t>(s), name ? name->get() : "") + ".");
+  }
+  return out;
 }
 
 SourcePosition position_of(const toml::node& node, const std::string& file) {
@@ -233,19 +272,15 @@ class Expander {
       std::string owner = "[scenario]";
       resolved.key_path = "scenario";
       if (path.kind == AxisPath::Kind::threat || path.kind == AxisPath::Kind::layer) {
-        const char* array_name = path.kind == AxisPath::Kind::threat ? "threat" : "layer";
         const char* noun = path.kind == AxisPath::Kind::threat ? "threat group" : "layer";
-        const toml::array* entries = base_.get_as<toml::array>(array_name);
         std::vector<std::string> names;
         table = nullptr;
-        for (std::size_t e = 0; entries != nullptr && e < entries->size(); ++e) {
-          const toml::table* entry = entries->get(e)->as_table();
-          const auto* name = entry ? entry->get_as<std::string>("name") : nullptr;
-          if (name == nullptr) continue;
-          names.push_back(name->get());
-          if (name->get() == path.entry) {
+        for (const auto& [entry, key_path] : named_entries(base_, path.kind)) {
+          const std::string& name = entry->get_as<std::string>("name")->get();
+          names.push_back(name);
+          if (name == path.entry) {
             table = entry;
-            resolved.key_path = entry_path(array_name, static_cast<std::int64_t>(e), path.entry);
+            resolved.key_path = key_path;
           }
         }
         if (table == nullptr) {
@@ -318,10 +353,8 @@ class Expander {
   toml::table& parent_table(toml::table& tree, const AxisPath& path) {
     toml::table* table = tree.get_as<toml::table>("scenario");
     if (path.kind == AxisPath::Kind::threat || path.kind == AxisPath::Kind::layer) {
-      toml::array& entries = *tree.get_as<toml::array>(path.kind == AxisPath::Kind::threat ? "threat" : "layer");
-      for (toml::node& entry : entries) {
-        const auto* name = entry.as_table()->get_as<std::string>("name");
-        if (name != nullptr && name->get() == path.entry) table = entry.as_table();
+      for (const auto& [entry, key_path] : named_entries(tree, path.kind)) {
+        if (entry->get_as<std::string>("name")->get() == path.entry) table = entry;
       }
     }
     for (std::size_t k = 0; k + 1 < path.keys.size(); ++k) table = table->get_as<toml::table>(path.keys[k]);

@@ -37,15 +37,17 @@ double point_cost(const Scenario& scenario, std::int64_t trials) {
   // A trial's work grows with its threats and with the layers that engage each: every threat
   // makes its own draws, and each layer that may engage it serves its requests.
   double per_trial = 1.0;
-  for (const ThreatGroup& group : scenario.threats) {
-    std::int64_t layers = 0;
-    for (const Layer& layer : scenario.layers) {
-      const bool engages = std::any_of(layer.engages.begin(), layer.engages.end(), [&](const EngagementSpec& e) {
-        return e.target == group.name || (!group.threat_class.empty() && e.target == group.threat_class);
-      });
-      layers += engages ? 1 : 0;
+  for (const SalvoView& salvo : campaign_salvos(scenario)) {
+    for (const ThreatGroup& group : *salvo.threats) {
+      std::int64_t layers = 0;
+      for (const Layer& layer : scenario.layers) {
+        const bool engages = std::any_of(layer.engages.begin(), layer.engages.end(), [&](const EngagementSpec& e) {
+          return e.target == group.name || (!group.threat_class.empty() && e.target == group.threat_class);
+        });
+        layers += engages ? 1 : 0;
+      }
+      per_trial += static_cast<double>(group.count) * static_cast<double>(1 + layers);
     }
-    per_trial += static_cast<double>(group.count) * static_cast<double>(1 + layers);
   }
   return per_trial * static_cast<double>(trials);
 }

@@ -24,6 +24,10 @@ void visit_members(Tallies& tallies, Visitor&& visit) {
     visit.scalar(rate.fixed.sum_squares);
     visit.histogram(rate.bins);
   }
+  // Campaigns of two salvos or more only (empty otherwise: nothing packed).
+  visit.moments(tallies.salvo_layer_metrics);
+  visit.moments(tallies.salvo_magazines);
+  for (std::int64_t& value : tallies.salvo_fired_cross) visit.scalar(value);
 }
 
 struct Packer {

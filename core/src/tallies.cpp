@@ -66,6 +66,12 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
   fired_histograms.resize(layers);
   fired_cross.resize(layers * layers);
   rates.resize(selections * rate_count);
+  if (plan.layout.per_salvo()) {
+    const auto salvos = static_cast<std::size_t>(plan.salvo_count());
+    salvo_layer_metrics.resize(salvos * layers * layer_metric_count);
+    salvo_magazines.resize(salvos * layers);
+    salvo_fired_cross.resize(salvos * layers * layers);
+  }
   const std::size_t width = fate_count + 1 + layers;
   selection_counts_.resize(selections * width);
   rate_samples_.resize(selections * rate_count);
@@ -128,6 +134,20 @@ void Tallies::add(const std::int64_t* record) {
       fired_cross[l * layers + m] += fired * record[layout.layer_metric(m, LayerMetric::fired)];
     }
   }
+  if (!layout.per_salvo()) return;
+  for (std::int64_t s = 0; s < plan.salvo_count(); ++s) {
+    for (std::int64_t l = 0; l < layers; ++l) {
+      for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+        salvo_layer_metrics[(s * layers + l) * layer_metric_count + m].add(
+            record[layout.salvo_layer_metric(s, l, LayerMetric(m))]);
+      }
+      salvo_magazines[s * layers + l].add(record[layout.salvo_magazine(s, l)]);
+      const std::int64_t fired = record[layout.salvo_layer_metric(s, l, LayerMetric::fired)];
+      for (std::int64_t m = 0; m < layers; ++m) {
+        salvo_fired_cross[(s * layers + l) * layers + m] += fired * record[layout.salvo_layer_metric(s, m, LayerMetric::fired)];
+      }
+    }
+  }
 }
 
 void Tallies::merge(const Tallies& other) {
@@ -139,6 +159,9 @@ void Tallies::merge(const Tallies& other) {
   merge_all(layer_metrics, other.layer_metrics);
   merge_all(fired_histograms, other.fired_histograms);
   for (std::size_t k = 0; k < fired_cross.size(); ++k) fired_cross[k] += other.fired_cross[k];
+  merge_all(salvo_layer_metrics, other.salvo_layer_metrics);
+  merge_all(salvo_magazines, other.salvo_magazines);
+  for (std::size_t k = 0; k < salvo_fired_cross.size(); ++k) salvo_fired_cross[k] += other.salvo_fired_cross[k];
   for (std::size_t k = 0; k < rates.size(); ++k) {
     rates[k].defined += other.rates[k].defined;
     rates[k].fixed.merge(other.rates[k].fixed);

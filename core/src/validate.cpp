@@ -113,6 +113,19 @@ class Checker {
     return "first is " + entry;
   }
 
+  // A name, not empty and unique among the entries seen so far (`seen`: name -> key path of
+  // its first `name`): "duplicate <noun> name ... (first at line 12)".
+  void unique_name(std::map<std::string, std::string>& seen, const std::string& name_path, const std::string& name,
+                   const char* noun) {
+    not_empty(name_path, name);
+    if (name.empty() || !readable(name_path)) return;
+    auto [first, inserted] = seen.emplace(name, name_path);
+    if (!inserted) {
+      report(name_path, std::string("duplicate ") + noun + " name \"" + name + "\" (" +
+                            first_at(first->second, parent_path(first->second)) + ")");
+    }
+  }
+
   std::vector<ConfigProblem> take() { return std::move(problems_); }
 
  private:
@@ -160,42 +173,68 @@ void check_launch(Checker& check, const std::string& group, const ThreatGroup& t
   }
 }
 
+// Threat groups: of the plain scenario, or of every salvo of a campaign. Names are unique
+// across the whole campaign, and threat indices are numbered across all its groups.
 void check_threats(Checker& check, const Scenario& scenario) {
-  if (scenario.threats.empty()) {
+  if (scenario.salvos.empty() && scenario.threats.empty()) {
     if (check.readable("threat")) check.report("threat", "no [[threat]] groups: a scenario needs at least one");
     return;
+  }
+  if (!scenario.salvos.empty() && !scenario.threats.empty() && check.readable("threat")) {
+    check.report("threat", "a campaign ([[salvo]] tables) takes its threat groups inside its salvos, as "
+                           "[[salvo.threat]]: move these [[threat]] groups into a salvo");
   }
   std::map<std::string, std::string> first_name_path;  // name -> key path of its first `name`
   std::int64_t threats_so_far = 0;  // threat indices are numbered across groups
   bool too_many_reported = false;
-  std::int64_t i = 0;
-  for (const ThreatGroup& threat : scenario.threats) {
-    const std::string group = detail::threat_path(i++, threat.name);
-    const std::string name_path = group + ".name";
-    check.not_empty(name_path, threat.name);
-    if (!threat.name.empty() && check.readable(name_path)) {
-      auto [first, inserted] = first_name_path.emplace(threat.name, name_path);
-      if (!inserted) {
-        check.report(name_path, "duplicate threat name \"" + threat.name + "\" (" +
-                                    check.first_at(first->second, parent_path(first->second)) + ")");
+  for (const SalvoView& salvo : campaign_salvos(scenario)) {
+    std::int64_t i = 0;
+    for (const ThreatGroup& threat : *salvo.threats) {
+      const std::string group = detail::group_path(salvo.index, salvo.name, i++, threat.name);
+      check.unique_name(first_name_path, group + ".name", threat.name, "threat");
+      check.integer_at_least(group + ".count", threat.count, 0);
+      if (threat.count > 0 && !too_many_reported) {
+        if (threat.count > max_threats - threats_so_far) {
+          check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
+                                         "the most the random stream can number");
+          too_many_reported = true;
+        }
+        threats_so_far += threat.count;
       }
+      check_launch(check, group, threat);
+      check.positive(group + ".flight_time.mean", threat.flight_time.mean);
+      check.non_negative(group + ".flight_time.sd", threat.flight_time.sd);
+      check.probability(group + ".p_launch", threat.p_launch);
+      check.probability(group + ".p_flight", threat.p_flight);
+      check.probability(group + ".defended_fraction", threat.defended_fraction);
+      check.non_negative(group + ".cost", threat.cost);
     }
-    check.integer_at_least(group + ".count", threat.count, 0);
-    if (threat.count > 0 && !too_many_reported) {
-      if (threat.count > max_threats - threats_so_far) {
-        check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
-                                       "the most the random stream can number");
-        too_many_reported = true;
+  }
+}
+
+// The salvos of a campaign: named uniquely, in strictly increasing order of start, each with
+// at least one group.
+void check_salvos(Checker& check, const Scenario& scenario) {
+  std::map<std::string, std::string> first_name_path;
+  const Salvo* previous = nullptr;  // the last salvo with a readable start
+  std::int64_t previous_index = 0;
+  for (std::int64_t s = 0; s < static_cast<std::int64_t>(scenario.salvos.size()); ++s) {
+    const Salvo& salvo = scenario.salvos[static_cast<std::size_t>(s)];
+    const std::string key = detail::salvo_path(s, salvo.name);
+    check.unique_name(first_name_path, key + ".name", salvo.name, "salvo");
+    if (check.finite(key + ".start", salvo.start)) {
+      if (previous != nullptr && !(salvo.start > previous->start)) {
+        check.report(key + ".start", "salvos must start in strictly increasing order: " +
+                                         detail::format_number(salvo.start) + " is not after the start of " +
+                                         detail::salvo_path(previous_index, previous->name) + " (" +
+                                         detail::format_number(previous->start) + ")");
       }
-      threats_so_far += threat.count;
+      previous = &salvo;
+      previous_index = s;
     }
-    check_launch(check, group, threat);
-    check.positive(group + ".flight_time.mean", threat.flight_time.mean);
-    check.non_negative(group + ".flight_time.sd", threat.flight_time.sd);
-    check.probability(group + ".p_launch", threat.p_launch);
-    check.probability(group + ".p_flight", threat.p_flight);
-    check.probability(group + ".defended_fraction", threat.defended_fraction);
-    check.non_negative(group + ".cost", threat.cost);
+    if (salvo.threats.empty() && check.readable(key + ".threat")) {
+      check.report(key + ".threat", "no [[salvo.threat]] groups: a salvo needs at least one");
+    }
   }
 }
 
@@ -203,12 +242,17 @@ void check_threats(Checker& check, const Scenario& scenario) {
 std::vector<std::string> engageable_names(const Scenario& scenario) {
   std::vector<std::string> names;
   std::set<std::string> seen;
-  for (const ThreatGroup& threat : scenario.threats) {
-    if (!threat.name.empty() && seen.insert(threat.name).second) names.push_back(threat.name);
+  const std::vector<SalvoView> salvos = campaign_salvos(scenario);
+  for (const SalvoView& salvo : salvos) {
+    for (const ThreatGroup& threat : *salvo.threats) {
+      if (!threat.name.empty() && seen.insert(threat.name).second) names.push_back(threat.name);
+    }
   }
-  for (const ThreatGroup& threat : scenario.threats) {
-    if (!threat.threat_class.empty() && seen.insert(threat.threat_class).second) {
-      names.push_back(threat.threat_class);
+  for (const SalvoView& salvo : salvos) {
+    for (const ThreatGroup& threat : *salvo.threats) {
+      if (!threat.threat_class.empty() && seen.insert(threat.threat_class).second) {
+        names.push_back(threat.threat_class);
+      }
     }
   }
   return names;
@@ -229,7 +273,7 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
     if (!check.readable(entry)) continue;
     // Without any name to refer to (no groups, or unreadable ones: reported already), every
     // target would look unknown.
-    if (check.readable("threat") && !targets.empty() &&
+    if (check.readable("threat") && check.readable("salvo") && !targets.empty() &&
         std::find(targets.begin(), targets.end(), spec.target) == targets.end()) {
       check.report(entry, "engages \"" + spec.target + "\": no threat group or class of that name" +
                               detail::did_you_mean(spec.target, targets));
@@ -253,6 +297,26 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
                                           ") must be greater than window.close (" +
                                           detail::format_number(spec.window.close) + ")");
     }
+  }
+}
+
+// A campaign's magazine: resupply >= 0 interceptors a salvo, up to capacity >= interceptors;
+// both need a finite magazine.
+void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer) {
+  const std::string resupply = layer_key + ".resupply", capacity = layer_key + ".capacity";
+  if (!layer.interceptors) {
+    if (!check.readable(layer_key + ".interceptors")) return;
+    for (const auto& [path, set] : {std::pair(resupply, layer.resupply != 0), std::pair(capacity, layer.capacity.has_value())}) {
+      if (set && check.readable(path)) {
+        check.report(path, "applies only to a finite magazine, but this layer's interceptors are \"unlimited\"");
+      }
+    }
+    return;
+  }
+  check.integer_at_least(resupply, layer.resupply, 0);
+  if (layer.capacity && *layer.capacity < *layer.interceptors && check.readable(capacity, layer_key + ".interceptors")) {
+    check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
+                               "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
   }
 }
 
@@ -297,15 +361,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
   for (std::int64_t j = 0; j < layer_count; ++j) {
     const Layer& layer = scenario.layers[static_cast<std::size_t>(j)];
     const std::string key = detail::layer_path(j, layer.name);
-    const std::string name_path = key + ".name";
-    check.not_empty(name_path, layer.name);
-    if (!layer.name.empty() && check.readable(name_path)) {
-      auto [first, inserted] = first_name_path.emplace(layer.name, name_path);
-      if (!inserted) {
-        check.report(name_path, "duplicate layer name \"" + layer.name + "\" (" +
-                                    check.first_at(first->second, parent_path(first->second)) + ")");
-      }
-    }
+    check.unique_name(first_name_path, key + ".name", layer.name, "layer");
     check.integer_at_least(key + ".fire_units", layer.fire_units, 1);
     check.integer_at_least(key + ".channels", layer.channels, 1);
     check.positive(key + ".engagement_time", layer.engagement_time);
@@ -313,6 +369,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
       check.report(key + ".interceptors", "must be an integer >= 0 or \"unlimited\", got " +
                                               std::to_string(*layer.interceptors));
     }
+    check_resupply(check, key, layer);
     check.integer_at_least(key + ".shots", layer.shots, 1);
     const bool doctrine_known = check.readable(key + ".doctrine");
     if (layer.doctrine == Doctrine::shoot_look_shoot) {
@@ -346,6 +403,7 @@ std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
                                              const std::set<std::string>& unreadable) {
   Checker check(scenario, unreadable);
   check.not_empty("scenario.name", scenario.name);
+  check_salvos(check, scenario);
   check_threats(check, scenario);
   check_layers(check, scenario);
   std::vector<ConfigProblem> problems = check.take();

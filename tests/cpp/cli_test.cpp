@@ -129,6 +129,23 @@ TEST(Cli, SameSeedSameFileContentsWhateverTheThreads) {
   fs::remove_all(dir);
 }
 
+// A campaign: the documented keys and "salvos" in JSON, the same output whatever the threads,
+// and validate says how many salvos.
+TEST(Cli, CampaignRunsAndValidates) {
+  const std::string run = "run " + config("campaign_example.toml") + " --trials 500 --seed 5 --json --threads ";
+  const Outcome one = salvosim(run + "1");
+  ASSERT_EQ(one.exit_code, 0) << one.out;
+  for (const char* key : {"\"groups\"", "\"classes\"", "\"total\"", "\"layers\"", "\"rates\"", "\"group_rates\"",
+                          "\"salvos\": {\"night-1\": {\"start\": 0, ", "\"night-3\": {\"start\": 172800, ",
+                          "\"magazine\": {\"mean\": 48, \"se\": 0}"}) {
+    EXPECT_THAT(one.out, HasSubstr(key));
+  }
+  EXPECT_EQ(one.out, salvosim(run + "2").out);
+  const Outcome valid = salvosim("validate " + config("campaign_example.toml"));
+  EXPECT_EQ(valid.exit_code, 0) << valid.out;
+  EXPECT_THAT(valid.out, HasSubstr("a campaign of 3 salvos, 5 threat groups (190 threats)"));
+}
+
 TEST(Cli, ValidateAcceptsAGoodConfig) {
   const Outcome outcome = salvosim("validate " + config("example.toml"));
   EXPECT_EQ(outcome.exit_code, 0) << outcome.out;

@@ -22,6 +22,7 @@
 #include "salvosim/simulate.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/sweep.hpp"
+#include "same_results.hpp"
 
 namespace salvosim {
 namespace {
@@ -218,32 +219,7 @@ void expect_same(const Results& expected, const Results& actual) {
   EXPECT_EQ(a.git_sha1, b.git_sha1);
   EXPECT_EQ(a.created, b.created);
 
-  ASSERT_EQ(expected.coordinates.size(), actual.coordinates.size());
-  for (std::size_t k = 0; k < expected.coordinates.size(); ++k) {
-    const Coordinate& x = expected.coordinates[k];
-    const Coordinate& y = actual.coordinates[k];
-    EXPECT_EQ(x.name, y.name);
-    EXPECT_EQ(x.labels, y.labels) << x.name;
-    EXPECT_EQ(x.values, y.values) << x.name;
-    EXPECT_EQ(x.numbers, y.numbers) << x.name;
-  }
-  ASSERT_EQ(expected.arrays.size(), actual.arrays.size());
-  for (std::size_t k = 0; k < expected.arrays.size(); ++k) {
-    const DataArray& x = expected.arrays[k];
-    const DataArray& y = actual.arrays[k];
-    EXPECT_EQ(x.name, y.name);
-    EXPECT_EQ(x.units, y.units) << x.name;
-    EXPECT_EQ(x.description, y.description) << x.name;
-    EXPECT_EQ(x.dims, y.dims) << x.name;
-    EXPECT_EQ(x.shape, y.shape) << x.name;
-    EXPECT_EQ(x.integer, y.integer) << x.name;
-    EXPECT_EQ(x.integers, y.integers) << x.name;
-    // Bit for bit, NaN included: float64 is stored as float64.
-    ASSERT_EQ(x.values.size(), y.values.size()) << x.name;
-    if (!x.values.empty()) {
-      EXPECT_EQ(0, std::memcmp(x.values.data(), y.values.data(), x.values.size() * sizeof(double))) << x.name;
-    }
-  }
+  test_support::expect_same_arrays(expected, actual);
 }
 
 TEST_F(Hdf5IoTest, RoundTripsEveryArrayCoordinateAndRunInfo) {
@@ -336,6 +312,81 @@ TEST_F(Hdf5IoTest, PerTrialRowsAddUpToTheSummarysExactSums) {
   }
   EXPECT_EQ(fate_counts, fates.values);
   EXPECT_EQ(kill_counts, intercepts.values);
+}
+
+// The example as a campaign of two salvos (MODEL.md §5): the drones, then the missiles.
+Scenario example_campaign() {
+  Scenario s = example_scenario();
+  s.salvos = {{"drones", 0.0, {s.threats[0]}}, {"missiles", 50000.0, {s.threats[1]}}};
+  s.threats.clear();
+  s.layers[0].resupply = 6;
+  return s;
+}
+
+std::vector<int> version_of(const std::string& path) {
+  std::vector<int> version(2, -1);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_GE(file, 0);
+  const hid_t attribute = H5Aopen(file, "version", H5P_DEFAULT);
+  EXPECT_GE(H5Aread(attribute, H5T_NATIVE_INT, version.data()), 0);
+  H5Aclose(attribute);
+  H5Fclose(file);
+  return version;
+}
+
+TEST_F(Hdf5IoTest, CampaignRoundTripsWithItsSalvoDimensionAsVersion11) {
+  const Scenario scenario = example_campaign();
+  const Plan plan = compile(scenario);
+  const std::string path = file("campaign.h5");
+  const Results written = run_to_file(path, plan, example_info(scenario, seed, first_trial));
+  expect_same(written, read_results(path));
+  EXPECT_EQ(read_results(path).coordinate("salvo").labels, (std::vector<std::string>{"drones", "missiles"}));
+  EXPECT_EQ(version_of(path), (std::vector<int>{1, 1}));
+
+  // Per trial: each salvo's counters add up to the campaign's, row by row, and to the
+  // summary's exact per-salvo sums; the magazine rows are those of the summary.
+  const auto n = static_cast<hsize_t>(trials);
+  const std::int64_t layers = plan.layer_count();
+  const Raw campaign = read_raw(path, "/per_trial/layer_metrics");
+  const Raw salvos = read_raw(path, "/per_trial/salvo_layer_metrics");
+  const Raw magazines = read_raw(path, "/per_trial/salvo_magazine");
+  ASSERT_EQ(salvos.shape, (std::vector<hsize_t>{n, 2, 2, static_cast<hsize_t>(layer_metric_count)}));
+  ASSERT_EQ(magazines.shape, (std::vector<hsize_t>{n, 2, 2}));
+  const std::int64_t block = layers * layer_metric_count;
+  std::vector<std::int64_t> sums(static_cast<std::size_t>(2 * block), 0), magazine_sums(4, 0);
+  for (std::int64_t t = 0; t < trials; ++t) {
+    for (std::int64_t k = 0; k < block; ++k) {
+      const std::int64_t first = salvos.values[(t * 2 + 0) * block + k];
+      const std::int64_t second = salvos.values[(t * 2 + 1) * block + k];
+      ASSERT_EQ(campaign.values[t * block + k], first + second) << "trial " << t;
+      sums[k] += first;
+      sums[block + k] += second;
+    }
+    for (std::int64_t k = 0; k < 4; ++k) magazine_sums[k] += magazines.values[t * 4 + k];
+  }
+  EXPECT_EQ(sums, written.array("salvo_layer_sum").integers);
+  EXPECT_EQ(magazine_sums, written.array("salvo_magazine_sum").integers);
+  EXPECT_EQ(magazine_sums[0], 48 * trials);  // the upper tier starts full
+  EXPECT_EQ(magazine_sums[1], -1 * trials);  // the short range is unlimited
+  EXPECT_TRUE(std::isnan(written.value("salvo_magazine_mean", {1, 1})));
+}
+
+// A campaign of one salvo writes the plain scenario's summary, byte for byte, as version 1.0.
+TEST_F(Hdf5IoTest, OneSalvoCampaignWritesThePlainScenariosFile) {
+  const Scenario plain = example_scenario();
+  Scenario one = plain;
+  one.salvos = {{"only", 0.0, plain.threats}};
+  one.threats.clear();
+  const RunInfo info = example_info(plain, seed, first_trial);
+  run_to_file(file("plain.h5"), compile(plain), info);
+  run_to_file(file("one.h5"), compile(one), info);
+  expect_same(read_results(file("plain.h5")), read_results(file("one.h5")));
+  EXPECT_EQ(version_of(file("plain.h5")), (std::vector<int>{1, 0}));
+  EXPECT_EQ(version_of(file("one.h5")), (std::vector<int>{1, 0}));
+  for (const char* dataset : {"/per_trial/fates", "/per_trial/engaged", "/per_trial/intercepts",
+                              "/per_trial/layer_metrics", "/per_threat/fate", "/per_threat/intercept_layer"}) {
+    EXPECT_EQ(read_raw(file("plain.h5"), dataset).values, read_raw(file("one.h5"), dataset).values) << dataset;
+  }
 }
 
 TEST_F(Hdf5IoTest, SummaryOnlyFileHasNoPerTrialGroups) {

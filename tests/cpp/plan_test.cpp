@@ -255,7 +255,7 @@ TEST(Compile, RecordLayoutIsAPermutation) {
 
 // Selection labels share one namespace with group names: "all" and "class:..." are reserved.
 TEST(Compile, ReservedGroupNamesRejected) {
-  for (const std::string name : {"all", "class:drone", "class:"}) {
+  for (const std::string name : {"all", "class:drone", "class:", "salvo:x"}) {
     SCOPED_TRACE(name);
     std::string text = scenario_text;
     text.replace(text.find("name = \"loner\""), 14, "name = \"" + name + "\"");
@@ -270,13 +270,99 @@ TEST(Compile, ReservedGroupNamesRejected) {
     }
   }
   // Look-alikes are ordinary names.
-  for (const std::string name : {"All", "all-weather", "class", "classic", "my class:x"}) {
+  for (const std::string name : {"All", "all-weather", "class", "classic", "my class:x", "salvo", "salvos:"}) {
     SCOPED_TRACE(name);
     Scenario scenario = load_scenario_string(scenario_text, "plan_test");
     scenario.threats[3].name = name;
     scenario.layers[2].engages[0].target = name;
     EXPECT_NO_THROW(compile(scenario));
   }
+}
+
+// The test scenario as a campaign: salvo "first" with shahed and spare, salvo "second" (at
+// 1000 s) with iskander and loner; the upper layer resupplied.
+Plan campaign_plan() {
+  Scenario scenario = load_scenario_string(scenario_text, "plan_test");
+  scenario.salvos = {{"first", 0.0, {scenario.threats[0], scenario.threats[1]}},
+                     {"second", 1000.0, {scenario.threats[2], scenario.threats[3]}}};
+  scenario.threats.clear();
+  scenario.layers[0].resupply = 3;
+  scenario.layers[0].capacity = 15;
+  return compile(scenario);
+}
+
+TEST(CompileCampaign, SalvosNumberGroupsAndThreatsInOrder) {
+  const Plan plan = campaign_plan();
+  ASSERT_EQ(plan.salvo_count(), 2);
+  const PlanSalvo& first = plan.salvos[0];
+  const PlanSalvo& second = plan.salvos[1];
+  EXPECT_EQ(first.name, "first");
+  EXPECT_EQ(second.start, 1000.0);
+  EXPECT_EQ(first.first_group, 0);
+  EXPECT_EQ(first.group_count, 2);
+  EXPECT_EQ(first.first_threat, 0);
+  EXPECT_EQ(first.threat_count, 3);
+  EXPECT_EQ(second.first_group, 2);
+  EXPECT_EQ(second.group_count, 2);
+  EXPECT_EQ(second.first_threat, 3);
+  EXPECT_EQ(second.threat_count, 6);
+  EXPECT_EQ(first.threat_cost, 3 * 20.0);
+  EXPECT_EQ(second.threat_cost, 5 * 1000.0);
+  EXPECT_EQ(plan.threat_cost, 3 * 20.0 + 5 * 1000.0);
+  // Launch times count from the salvo's start.
+  EXPECT_EQ(plan.groups[0].launch_start, 100.0);
+  EXPECT_EQ(plan.groups[3].launch_start, 1000.0);
+  const std::vector<double> waves(plan.threat_wave_time.begin() + 3, plan.threat_wave_time.begin() + 8);
+  EXPECT_EQ(waves, (std::vector<double>{1010.0, 1010.0, 1020.0, 1005.0, 1005.0}));
+}
+
+TEST(CompileCampaign, EachLayersEngagedGroupsSplitBySalvo) {
+  const Plan plan = campaign_plan();
+  EXPECT_EQ(plan.layers[0].engaged_groups, (std::vector<std::int32_t>{2}));
+  EXPECT_EQ(plan.layers[0].salvo_engaged_end, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(plan.layers[1].engaged_groups, (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(plan.layers[1].salvo_engaged_end, (std::vector<std::int32_t>{2, 2}));
+  EXPECT_EQ(plan.layers[2].salvo_engaged_end, (std::vector<std::int32_t>{0, 1}));
+  // Magazines: resupply and capacity for a finite magazine, none for an unlimited one.
+  EXPECT_EQ(plan.layers[0].magazine, 12);
+  EXPECT_EQ(plan.layers[0].resupply, 3);
+  EXPECT_EQ(plan.layers[0].capacity, 15);
+  EXPECT_EQ(plan.layers[1].resupply, 0);
+  EXPECT_EQ(plan.layers[1].capacity, -1);
+  EXPECT_EQ(test_plan().layers[0].capacity, 12);  // by default, the initial magazine
+}
+
+TEST(CompileCampaign, SelectionsOfEachSalvoBeforeAll) {
+  const Plan plan = campaign_plan();
+  std::vector<std::string> labels;
+  for (const Selection& s : plan.selections) labels.push_back(s.label);
+  EXPECT_EQ(labels, (std::vector<std::string>{"shahed", "spare", "iskander", "loner", "class:ballistic", "class:drone",
+                                              "salvo:first", "salvo:second", "all"}));
+  EXPECT_EQ(plan.selections[6].kind, Selection::Kind::salvo);
+  EXPECT_EQ(plan.selections[6].groups, (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(plan.selections[7].groups, (std::vector<std::int64_t>{2, 3}));
+  // A campaign of one salvo has no salvo selection: its salvo is "all".
+  for (const Selection& s : test_plan().selections) EXPECT_NE(s.kind, Selection::Kind::salvo) << s.label;
+  EXPECT_EQ(test_plan().salvo_count(), 1);
+}
+
+TEST(CompileCampaign, RecordLayoutIsAPermutation) {
+  const Plan plan = campaign_plan();
+  const RecordLayout& layout = plan.layout;
+  EXPECT_EQ(layout.salvos, 2);
+  EXPECT_EQ(layout.campaign_size(), test_plan().layout.size());
+  EXPECT_EQ(layout.size(), layout.campaign_size() + 2 * 3 * (layer_metric_count + 1));
+  std::vector<int> used(static_cast<std::size_t>(layout.size()), 0);
+  for (std::int64_t k = 0; k < layout.campaign_size(); ++k) ++used[static_cast<std::size_t>(k)];
+  for (std::int64_t s = 0; s < 2; ++s) {
+    for (std::int64_t l = 0; l < 3; ++l) {
+      for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+        ++used.at(static_cast<std::size_t>(layout.salvo_layer_metric(s, l, LayerMetric(m))));
+      }
+      ++used.at(static_cast<std::size_t>(layout.salvo_magazine(s, l)));
+    }
+  }
+  for (std::size_t k = 0; k < used.size(); ++k) EXPECT_EQ(used[k], 1) << "slot " << k;
 }
 
 TEST(Compile, InvalidScenarioThrowsConfigError) {

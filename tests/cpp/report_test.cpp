@@ -72,24 +72,68 @@ TEST(Report, JsonEscapesStringsAndWritesNullForUndefinedStatistics) {
   EXPECT_THAT(json, HasSubstr(R"("duds": {"launch_failure": {"mean": 5, "se": 0})"));
 }
 
-TEST(Report, JsonBracesBalance) {
-  const std::string json = format_json(run_small());
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t k = 0; k < json.size(); ++k) {
-    const char ch = json[k];
-    if (in_string) {
-      if (ch == '\\') ++k;
-      else if (ch == '"') in_string = false;
-      continue;
-    }
-    if (ch == '"') in_string = true;
-    if (ch == '{' || ch == '[') ++depth;
-    if (ch == '}' || ch == ']') --depth;
-    ASSERT_GE(depth, 0);
+// The small scenario as a campaign: the drones, then the duds; the guns' magazine of 30 is
+// resupplied by 5 before the second salvo.
+Results run_campaign() {
+  Scenario scenario = load_scenario_string(scenario_text);
+  scenario.salvos = {{"night 1", 0.0, {scenario.threats[0]}}, {"night 2", 86400.0, {scenario.threats[1]}}};
+  scenario.threats.clear();
+  scenario.layers[0].resupply = 5;
+  const Plan plan = compile(scenario);
+  RunOptions options;
+  options.trials = 500;
+  options.seed = 5;
+  RunInfo info;
+  info.scenario_name = "campaign";
+  info.salvosim_version = "test";
+  return summarize(plan, run_trials(plan, options), info);
+}
+
+TEST(Report, CampaignTableShowsEachSalvo) {
+  const std::string table = format_table(run_campaign());
+  for (const char* text : {"salvo:night 1", "salvo:night 2", "magazine at start", "Layers per trial in each salvo",
+                           "threat cost of the campaign"}) {
+    EXPECT_THAT(table, HasSubstr(text));
   }
-  EXPECT_EQ(depth, 0);
-  EXPECT_FALSE(in_string);
+  EXPECT_THAT(format_table(run_small()), Not(HasSubstr("magazine at start")));
+  EXPECT_THAT(format_table(run_small()), HasSubstr("threat cost of the salvo"));
+}
+
+TEST(Report, CampaignJsonAddsSalvosAndKeepsEveryKey) {
+  const std::string json = format_json(run_campaign());
+  for (const char* key : {"\"groups\": ", "\"classes\": ", "\"total\": ", "\"layers\": ", "\"rates\": ",
+                          "\"group_rates\": ", "\"interceptor_cost\": ", "\"threat_cost\": "}) {
+    EXPECT_THAT(json, HasSubstr(key));
+  }
+  EXPECT_THAT(json, HasSubstr(R"("salvos": {"night 1": {"start": 0, "total": {)"));
+  EXPECT_THAT(json, HasSubstr(R"("night 2": {"start": 86400, )"));
+  // The guns start full in every trial: 30 interceptors, no spread.
+  EXPECT_THAT(json, HasSubstr(R"("magazine": {"mean": 30, "se": 0})"));
+  // Salvo selections are not groups.
+  EXPECT_THAT(json, Not(HasSubstr(R"("salvo:)")));
+  EXPECT_THAT(format_json(run_small()), Not(HasSubstr("\"salvos\"")));
+}
+
+TEST(Report, JsonBracesBalance) {
+  for (const Results& results : {run_small(), run_campaign()}) {
+    const std::string json = format_json(results);
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t k = 0; k < json.size(); ++k) {
+      const char ch = json[k];
+      if (in_string) {
+        if (ch == '\\') ++k;
+        else if (ch == '"') in_string = false;
+        continue;
+      }
+      if (ch == '"') in_string = true;
+      if (ch == '{' || ch == '[') ++depth;
+      if (ch == '}' || ch == ']') --depth;
+      ASSERT_GE(depth, 0);
+    }
+    EXPECT_EQ(depth, 0);
+    EXPECT_FALSE(in_string);
+  }
 }
 
 }  // namespace

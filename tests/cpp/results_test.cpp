@@ -96,8 +96,8 @@ TEST(DataArray, RowMajorOffsetWithBoundsChecks) {
 
 // Group "a" (class drone, 3 threats, cost 10 each) and group "b" (no class, 1 threat); two
 // layers costing 2 and 3 per interceptor. Selections: a, b, class:drone, all.
-Plan test_plan() {
-  return compile(load_scenario_string(R"([scenario]
+Scenario test_scenario() {
+  return load_scenario_string(R"([scenario]
 name = "results-test"
 
 [[threat]]
@@ -132,8 +132,9 @@ interceptors = "unlimited"
 cost = 3.0
 engages.b = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
 )",
-                                      "results_test"));
+                              "results_test");
 }
+Plan test_plan() { return compile(test_scenario()); }
 
 // One trial: x of a's 3 threats intercepted (by the outer layer), the rest leaked at defended
 // areas; b leaked at an open area, never engaged; the layers fired (f0, f1).
@@ -333,6 +334,71 @@ TEST(Summarize, RunInfoIsKept) {
   EXPECT_EQ(r.info.seed, 42u);
   EXPECT_EQ(r.info.first_trial, 7u);
   EXPECT_EQ(r.info.trials, 4);
+}
+
+// The test scenario as a campaign: salvo "s1" with group a, then "s2" (at 600 s) with b; the outer layer
+// holds 10 interceptors, resupplied by 2.
+Plan campaign_plan() {
+  Scenario scenario = test_scenario();
+  scenario.salvos = {{"s1", 0.0, {scenario.threats[0]}}, {"s2", 600.0, {scenario.threats[1]}}};
+  scenario.threats.clear();
+  scenario.layers[0].interceptors = 10;
+  scenario.layers[0].resupply = 2;
+  return compile(scenario);
+}
+
+// Per-salvo arrays by hand: three trials whose layers fire (outer, inner) = fired[t][s] in
+// salvo s, with the outer magazine at 10, then 10 - fired + 2.
+TEST(Summarize, CampaignPerSalvoArraysByHand) {
+  const Plan plan = campaign_plan();
+  const RecordLayout& layout = plan.layout;
+  const std::int64_t fired[3][2][2] = {{{1, 0}, {2, 1}}, {{3, 2}, {0, 4}}, {{0, 0}, {5, 1}}};
+  Tallies tallies(plan);
+  for (const auto& trial : fired) {
+    std::vector<std::int64_t> r(static_cast<std::size_t>(layout.size()), 0);
+    for (std::int64_t s = 0; s < 2; ++s) {
+      for (std::int64_t l = 0; l < 2; ++l) {
+        r[layout.salvo_layer_metric(s, l, LayerMetric::fired)] = trial[s][l];
+        r[layout.layer_metric(l, LayerMetric::fired)] += trial[s][l];
+      }
+      r[layout.salvo_magazine(s, 0)] = s == 0 ? 10 : 10 - trial[0][0] + 2;
+      r[layout.salvo_magazine(s, 1)] = -1;
+    }
+    r[layout.fate(0, Fate::leaked_defended)] = 3;
+    r[layout.fate(1, Fate::leaked_defended)] = 1;
+    tallies.add(r.data());
+  }
+  const Results r = summarize(plan, tallies, RunInfo{});
+  EXPECT_EQ(r.coordinates.back().name, "salvo");
+  EXPECT_EQ(r.coordinate("salvo").labels, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(r.coordinate("selection").labels,
+            (std::vector<std::string>{"a", "b", "class:drone", "salvo:s1", "salvo:s2", "all"}));
+  EXPECT_EQ(r.value("salvo_start", {1}), 600.0);
+  EXPECT_EQ(r.value("salvo_threat_cost", {0}), 30.0);
+  EXPECT_EQ(r.value("salvo_threat_cost", {1}), 0.0);
+  EXPECT_EQ(r.value("threat_cost", {}), 30.0);
+  const auto f = static_cast<std::int64_t>(LayerMetric::fired);
+  EXPECT_DOUBLE_EQ(r.value("salvo_layer_mean", {0, 0, f}), 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.value("salvo_layer_mean", {1, 1, f}), 2.0);
+  EXPECT_DOUBLE_EQ(r.value("layer_mean", {0, f}), (3.0 + 3.0 + 5.0) / 3.0);
+  // The magazine at s2: 11, 9, 12; NaN for the unlimited inner layer.
+  EXPECT_DOUBLE_EQ(r.value("salvo_magazine_mean", {0, 0}), 10.0);
+  EXPECT_DOUBLE_EQ(r.value("salvo_magazine_se", {0, 0}), 0.0);
+  EXPECT_DOUBLE_EQ(r.value("salvo_magazine_mean", {1, 0}), 32.0 / 3.0);
+  EXPECT_TRUE(std::isnan(r.value("salvo_magazine_mean", {1, 1})));
+  // Costs of salvo 2: per layer, and the total 2 x outer + 3 x inner per trial: 7, 12, 13,
+  // whose standard error is worked out here from the totals themselves.
+  EXPECT_DOUBLE_EQ(r.value("salvo_interceptor_cost_mean", {1, 1}), 3.0 * 2.0);
+  const double totals[3] = {7.0, 12.0, 13.0};
+  const double mean = (totals[0] + totals[1] + totals[2]) / 3.0;
+  double squares = 0.0;
+  for (double t : totals) squares += (t - mean) * (t - mean);
+  EXPECT_DOUBLE_EQ(r.value("salvo_total_interceptor_cost_mean", {1}), mean);
+  EXPECT_NEAR(r.value("salvo_total_interceptor_cost_se", {1}), std::sqrt(squares / 2.0 / 3.0), 1e-12);
+  // A plain scenario has none of it.
+  const Results plain = summarize(test_plan(), four_trials(test_plan()), RunInfo{});
+  for (const DataArray& a : plain.arrays) EXPECT_NE(a.name.rfind("salvo_", 0), 0u) << a.name;
+  EXPECT_THROW(plain.coordinate("salvo"), std::out_of_range);
 }
 
 }  // namespace

@@ -536,6 +536,66 @@ TEST(SweepPoints, PathsMustExistInTheBase) {
             0.5);
 }
 
+// A campaign as a base: `threat.<group>` finds a group in any salvo, a layer's resupply is an
+// axis like any other, and a problem inside a salvo is reported at its line.
+TEST(SweepPoints, CampaignGroupsAndResupply) {
+  const std::string base = R"(
+[base.scenario]
+name = "campaign"
+[[base.salvo]]
+name = "one"
+start = 0.0
+[[base.salvo.threat]]
+name = "a"
+count = 4
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+[[base.salvo]]
+name = "two"
+start = 100.0
+[[base.salvo.threat]]
+name = "b"
+count = 3
+launch = { start = 0.0, duration = 5.0 }
+flight_time = { mean = 500.0 }
+[[base.salvo.threat]]
+name = "c"
+count = 2
+launch = { waves = [[0.0, 2]] }
+flight_time = { mean = 500.0 }
+[[base.layer]]
+name = "l"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = 5
+engages.a = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+engages.b = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+)";
+  const std::string head = "[sweep]\nname = \"t\"\ntrials = 100\nseed = 7\n";
+  const ExpandedSweep sweep = expand_sweep(load_sweep_string(head + base + R"(
+[[axis]]
+path = "threat.b.count"
+values = [3, 6]
+[[axis]]
+path = "layer.l.resupply"
+values = [0, 2]
+)", "sweep.toml"));
+  ASSERT_EQ(sweep.points.size(), 4u);
+  EXPECT_EQ(sweep.scenarios[3].salvos[1].threats[0].count, 6);
+  EXPECT_EQ(sweep.scenarios[3].layers[0].resupply, 2);
+  EXPECT_EQ(sweep.scenarios[0].salvos[0].threats[0].count, 4);
+  // Count 6 against waves of 2: reported inside its salvo, at the base's line.
+  const std::string text = head + base + "[[axis]]\npath = \"threat.c.count\"\nvalues = [6]\n";
+  const std::string what = problems_of([&] { expand_sweep(load_sweep_string(text, "sweep.toml")); });
+  EXPECT_THAT(what, HasSubstr("sweep.toml:" + std::to_string(line_of(text, "launch = { waves")) + ":"));
+  EXPECT_THAT(what, HasSubstr("salvo[1] \"two\".threat[1] \"c\".launch.waves: at point 0"));
+  EXPECT_THAT(problems_of([&] {
+                expand_sweep(load_sweep_string(head + base + "[[axis]]\npath = \"threat.d.count\"\nvalues = [1]\n"));
+              }),
+              HasSubstr("the base scenario has no threat group named \"d\""));
+}
+
 TEST(SweepPoints, ABaseThatBreaksARuleIsReportedAtItsLine) {
   const std::string text = sweep_text("", two_axes);
   const std::string bad = text.substr(0, text.find("p_launch = 0.95")) + "p_launch = 1.95" +

@@ -14,9 +14,10 @@
 namespace salvosim {
 
 // The layout's version, stored as the root attribute `version`. A change that old readers
-// would misread bumps the major; adding datasets or attributes bumps the minor.
+// would misread bumps the major; adding datasets or attributes bumps the minor. Minor 1 added
+// the datasets of campaigns of two salvos or more; a file without them is written as 1.0.
 inline constexpr int results_format_major = 1;
-inline constexpr int results_format_minor = 0;
+inline constexpr int results_format_minor = 1;
 
 // Writes one results file. It is written under a temporary name beside `path`
 // (`<path>.<pid>.partial`) and renamed to `path` only by finish(): destroyed unfinished (an

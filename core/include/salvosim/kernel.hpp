@@ -60,6 +60,8 @@ struct KernelScratch {
   std::vector<std::uint64_t> sort_items, sort_buffer;
   std::vector<Pending> re_requests;
   std::vector<double> channel_end;
+  // Per layer: the interceptors left, carried from salvo to salvo of a campaign; -1: unlimited.
+  std::vector<std::int64_t> magazine;
 };
 
 // Runs trial `trial` and writes its counts into `record` (plan.layout.size() entries,

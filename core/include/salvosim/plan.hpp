@@ -24,9 +24,13 @@ inline constexpr const char* layer_metric_names[layer_metric_count] = {
     "engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine"};
 
 // Where each count of one trial sits in its flat record of int64 (one record per trial).
+// The layer counters are those of the whole campaign; a campaign of two salvos or more adds
+// each salvo's layer counters and each layer's magazine at each salvo's start (a campaign of
+// one has neither: its record is that of a plain scenario).
 struct RecordLayout {
   std::int64_t groups = 0;
   std::int64_t layers = 0;
+  std::int64_t salvos = 1;
 
   std::int64_t fate(std::int64_t group, Fate fate) const {
     return group * fate_count + static_cast<std::int64_t>(fate);
@@ -39,7 +43,18 @@ struct RecordLayout {
     return groups * (fate_count + 1 + layers) + layer * layer_metric_count +
            static_cast<std::int64_t>(metric);
   }
-  std::int64_t size() const { return groups * (fate_count + 1 + layers) + layers * layer_metric_count; }
+  std::int64_t campaign_size() const { return groups * (fate_count + 1 + layers) + layers * layer_metric_count; }
+  bool per_salvo() const { return salvos > 1; }
+  std::int64_t salvo_layer_metric(std::int64_t salvo, std::int64_t layer, LayerMetric metric) const {
+    return campaign_size() + (salvo * layers + layer) * layer_metric_count + static_cast<std::int64_t>(metric);
+  }
+  // Interceptors in the magazine at the salvo's start, after its resupply; -1: unlimited.
+  std::int64_t salvo_magazine(std::int64_t salvo, std::int64_t layer) const {
+    return campaign_size() + salvos * layers * layer_metric_count + salvo * layers + layer;
+  }
+  std::int64_t size() const {
+    return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0);
+  }
 };
 
 // How layer l treats threats of group g (the `engages` entry for the group's name, else for
@@ -60,7 +75,9 @@ struct PlanLayer {
   std::string name;
   std::int64_t channels = 1;  // fire_units x channels
   double engagement_time = 0.0;
-  std::int64_t magazine = -1;  // -1: unlimited
+  std::int64_t magazine = -1;  // at the campaign's start; -1: unlimited
+  std::int64_t resupply = 0;   // added at the start of each salvo after the first
+  std::int64_t capacity = -1;  // the most the magazine holds after a resupply; -1: unlimited
   std::int64_t shots = 1;
   bool shoot_look_shoot = false;
   double look_time = 0.0;
@@ -74,6 +91,9 @@ struct PlanLayer {
   std::uint64_t coverage_threshold = 0;
   std::uint64_t assessment_threshold = 0;
   std::vector<std::int32_t> engaged_groups;
+  // [salvo]: where the salvo's groups end in engaged_groups (they begin where the previous
+  // salvo's end): groups are numbered salvo after salvo.
+  std::vector<std::int32_t> salvo_engaged_end;
 };
 
 struct PlanGroup {
@@ -96,15 +116,29 @@ struct PlanGroup {
   std::uint64_t defended_threshold = 0;
 };
 
-// A set of groups that statistics are reported for: each group, each class, and all.
+// One salvo of the campaign: its groups are [first_group, first_group + group_count), their
+// threats [first_threat, first_threat + threat_count).
+struct PlanSalvo {
+  std::string name;
+  double start = 0.0;  // added to its groups' launch times
+  std::int64_t first_group = 0;
+  std::int64_t group_count = 0;
+  std::int64_t first_threat = 0;
+  std::int64_t threat_count = 0;
+  double threat_cost = 0.0;
+};
+
+// A set of groups that statistics are reported for: each group, each class, each salvo of a
+// campaign of two salvos or more, and all.
 struct Selection {
-  enum class Kind { group, threat_class, all };
-  std::string label;  // the group name, "class:<class>", or "all"
+  enum class Kind { group, threat_class, salvo, all };
+  std::string label;  // the group name, "class:<class>", "salvo:<salvo>", or "all"
   Kind kind = Kind::group;
   std::vector<std::int64_t> groups;
 };
 
 struct Plan {
+  std::vector<PlanSalvo> salvos;  // one for a plain scenario
   std::vector<PlanGroup> groups;
   std::vector<PlanLayer> layers;
   std::vector<PlanEngagement> engagements;  // [layer * groups.size() + group]
@@ -112,11 +146,12 @@ struct Plan {
   std::vector<double> threat_wave_time;     // [threat]; used when its group launches by waves
   std::vector<Selection> selections;
   RecordLayout layout;
-  double threat_cost = 0.0;  // of the whole salvo: every threat counts, launched or not
+  double threat_cost = 0.0;  // of the whole campaign: every threat counts, launched or not
 
   std::int64_t threat_count() const { return static_cast<std::int64_t>(threat_group.size()); }
   std::int64_t group_count() const { return static_cast<std::int64_t>(groups.size()); }
   std::int64_t layer_count() const { return static_cast<std::int64_t>(layers.size()); }
+  std::int64_t salvo_count() const { return static_cast<std::int64_t>(salvos.size()); }
   const PlanEngagement& engagement(std::int64_t layer, std::int64_t group) const {
     return engagements[static_cast<std::size_t>(layer * group_count() + group)];
   }

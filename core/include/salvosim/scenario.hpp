@@ -73,7 +73,11 @@ struct Layer {
   std::int64_t fire_units = 1;
   std::int64_t channels = 1;
   double engagement_time = 0.0;
-  std::optional<std::int64_t> interceptors;     // nullopt: "unlimited"
+  std::optional<std::int64_t> interceptors;     // nullopt: "unlimited"; the magazine at the campaign's start
+  // Campaigns (docs/model.md §5): interceptors added to the magazine at the start of each
+  // salvo after the first, up to `capacity` (nullopt: capacity = interceptors).
+  std::int64_t resupply = 0;
+  std::optional<std::int64_t> capacity;
   std::int64_t shots = 1;
   Doctrine doctrine = Doctrine::salvo;
   double look_time = 0.0;
@@ -83,6 +87,14 @@ struct Layer {
   double coverage = 1.0;
   double cost = 0.0;
   std::vector<EngagementSpec> engages;  // in the order the config lists them
+};
+
+// One salvo of a campaign (`[[salvo]]`): its own threat groups, launched at times relative
+// to `start` (seconds on the campaign's clock).
+struct Salvo {
+  std::string name;
+  double start = 0.0;
+  std::vector<ThreatGroup> threats;
 };
 
 // One published figure the scenario is meant to reproduce (docs/model.md §8): which simulated
@@ -114,7 +126,10 @@ struct Published {
 struct Scenario {
   std::string name;
   std::string description;
+  // A plain scenario lists its groups in `threats` (a campaign of one salvo); a campaign
+  // lists its salvos in `salvos`, each with its own groups, and leaves `threats` empty.
   std::vector<ThreatGroup> threats;
+  std::vector<Salvo> salvos;
   std::vector<Layer> layers;
   Published published;
 
@@ -127,6 +142,24 @@ struct Scenario {
   // by a value is reported at the value's line. Filled by the TOML loader only.
   std::map<std::string, SourcePosition> positions;
 };
+
+// The salvos a scenario is fought as: its [[salvo]] tables, or for a plain scenario one
+// salvo (named "salvo", starting at 0) of its top-level groups. Pointers into `scenario`.
+struct SalvoView {
+  std::string name;
+  double start = 0.0;
+  const std::vector<ThreatGroup>* threats = nullptr;
+  std::int64_t index = -1;  // in scenario.salvos, -1 for a plain scenario's implicit salvo
+};
+inline std::vector<SalvoView> campaign_salvos(const Scenario& scenario) {
+  if (scenario.salvos.empty()) return {{"salvo", 0.0, &scenario.threats, -1}};
+  std::vector<SalvoView> views;
+  for (std::size_t s = 0; s < scenario.salvos.size(); ++s) {
+    const Salvo& salvo = scenario.salvos[s];
+    views.push_back({salvo.name, salvo.start, &salvo.threats, static_cast<std::int64_t>(s)});
+  }
+  return views;
+}
 
 // The five fates of MODEL.md §2.7, in the order every array of fates uses.
 enum class Fate : std::int8_t {

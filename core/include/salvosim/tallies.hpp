@@ -86,6 +86,13 @@ class Tallies {
   std::vector<std::int64_t> fired_cross;
   // [selection][rate]
   std::vector<RateTally> rates;
+  // Campaigns of two salvos or more (plan.layout.per_salvo()), else empty:
+  // [salvo][layer][metric], the layer counters of each salvo;
+  std::vector<Moments> salvo_layer_metrics;
+  // [salvo][layer], the interceptors in the magazine at the salvo's start (-1: unlimited);
+  std::vector<Moments> salvo_magazines;
+  // [salvo][layer][layer], as fired_cross within each salvo.
+  std::vector<std::int64_t> salvo_fired_cross;
 
   // One trial's contribution to a RateTally (tallies.cpp).
   struct RateSample {
