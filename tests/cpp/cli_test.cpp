@@ -152,9 +152,10 @@ TEST(Cli, ValidateAcceptsAGoodConfig) {
   EXPECT_THAT(outcome.out, HasSubstr("valid"));
 }
 
-// The sourced scenarios carry a [published] table, which the loader reads and checks.
+// The sourced scenarios carry a [published] table, which the loader reads and checks; the
+// June 2025 prediction is a campaign of 12 salvos.
 TEST(Cli, ValidateAcceptsTheSourcedConfigs) {
-  for (const char* name : {"true_promise_1.toml", "true_promise_2.toml"}) {
+  for (const char* name : {"true_promise_1.toml", "true_promise_2.toml", "june_2025.toml"}) {
     const Outcome outcome = salvosim(std::string("validate ") + config(name));
     EXPECT_EQ(outcome.exit_code, 0) << name << "\n" << outcome.out;
     EXPECT_THAT(outcome.out, HasSubstr("valid"));

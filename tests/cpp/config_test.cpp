@@ -942,7 +942,7 @@ void expect_same_scenario(const Scenario& a, const Scenario& b) {
 
 TEST(ToToml, ShippedScenariosRoundTrip) {
   for (const char* name : {"example.toml", "true_promise_1_illustrative.toml", "saturation.toml", "true_promise_1.toml",
-                           "true_promise_2.toml", "campaign_example.toml"}) {
+                           "true_promise_2.toml", "campaign_example.toml", "june_2025.toml"}) {
     SCOPED_TRACE(name);
     const Scenario original = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/" + name);
     const std::string text = to_toml(original);

@@ -25,6 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs"
 CALIBRATED = ["true_promise_1.toml", "true_promise_2.toml"]
 SOURCED = CALIBRATED
+PREDICTION = "june_2025.toml"  # built from published inputs and the calibration, not fitted to outcomes
 POSTERIOR = CONFIGS / "calibration" / "true_promise.posterior.json"
 
 # The trials and seed the calibration chose its point with (calibrate.representative_point).
@@ -85,7 +86,7 @@ def test_validate_accepts_it_and_a_results_file_keeps_the_table(name: str, salvo
     assert published.observables(stored) == published.observables(salvosim.load(CONFIGS / name))
 
 
-@pytest.mark.parametrize("name", SOURCED)
+@pytest.mark.parametrize("name", SOURCED + [PREDICTION])
 def test_every_number_says_where_it_comes_from(name: str) -> None:
     """Each line of the scenario (above [published], whose entries name their source) that
     sets a number carries a comment citing the published figures (PF:), an assumption, or
@@ -131,3 +132,34 @@ def test_stored_calibration_is_readable_and_summarised() -> None:
         low, high = row["interval"]
         assert row["prior"][0] <= low <= row["median"] <= high <= row["prior"][1]
     assert min(_abc.effective_sample_size(c.weights) for c in result.components) > 100
+
+
+def test_june_2025_is_built_from_the_published_inputs() -> None:
+    """The salvos add up to the published inputs: ~550 ballistic missiles over 12 days, ~370 of
+    them by 16 June (the fourth day), ~1,000 drones; one salvo a day; the THAAD magazine of two
+    batteries of 6 launchers x 8."""
+    june = salvosim.load(CONFIGS / PREDICTION)
+    assert [s.name for s in june.salvos] == [f"day-{d:02d}" for d in range(1, 13)]
+    assert [s.start for s in june.salvos] == [86400.0 * d for d in range(12)]
+
+    def count(threat_class: str, salvos: list[salvosim.Salvo]) -> int:
+        return sum(t.count for s in salvos for t in s.threats if t.threat_class == threat_class)
+
+    salvos = list(june.salvos)
+    assert (count("ballistic", salvos), count("ballistic", salvos[:4]), count("drone", salvos)) == (550, 370, 1000)
+    assert june.layer("thaad").interceptors == 96 and june.layer("thaad").resupply == 0
+
+
+def test_june_2025_carries_the_calibrated_parameters() -> None:
+    """Its calibrated numbers are the calibration's point (October's where the nights differ),
+    so that a new calibration cannot leave the prediction behind unnoticed."""
+    point = calibrate.CalibrationResult.load(POSTERIOR).point
+    june = salvosim.load(CONFIGS / PREDICTION)
+    for layer in ("arrow-3", "thaad", "arrow-2", "davids-sling"):
+        assert june.layer(layer).engagement("ballistic").pk == pytest.approx(point["pk_bm"], abs=6e-5)
+    for salvo in june.salvos:
+        for threat in salvo.threats:
+            if threat.threat_class == "ballistic":
+                assert threat.p_launch * threat.p_flight == pytest.approx(point["reliability_tp2"], abs=2e-4)
+    assert june.layer("ship-upper-tier").coverage == pytest.approx(point["ship_coverage_tp2"], abs=6e-5)
+    assert june.layer("coalition-aircraft").engagement("drone").pk == pytest.approx(point["air_pk"], abs=6e-5)
