@@ -80,10 +80,3 @@ BENCHMARK(BM_RunTrialsOneThread)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace salvosim
-
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  salvosim::bench::label_run();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-}

@@ -124,10 +124,3 @@ BENCHMARK(BM_NormalInversion);
 
 }  // namespace
 }  // namespace salvosim
-
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  salvosim::bench::label_run();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-}

@@ -36,10 +36,3 @@ BENCHMARK(BM_TalliesAdd)->DenseRange(0, 3);
 
 }  // namespace
 }  // namespace salvosim
-
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  salvosim::bench::label_run();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-}
