@@ -38,10 +38,6 @@ const std::map<std::string, std::string> shapes = {
     {"random", "{ distribution = ..., low = ..., high = ..., samples = ..., seed = ... }"},
 };
 
-// Dimension names the statistics already use, and the members of a sweep file's /points.
-const std::vector<std::string> reserved_names = {"point",  "scenario", "selection", "group", "layer", "fate",
-                                                 "layer_metric", "rate", "quantile", "count", "fired", "rate_bin"};
-
 // What an axis says before its values are made: generators need the whole sweep (the Latin
 // hypercube draws every axis at once).
 struct AxisDraft {
@@ -399,12 +395,8 @@ class SweepReader {
         report(name_node, draft.where + ".name",
                "\"" + name + "\" names an earlier axis too: give each axis its own name");
       }
-      if (name.find_first_of("/ \t\n") != std::string::npos) {
-        report(name_node, draft.where + ".name", "\"" + name + "\" must not hold '/' or spaces (it names a dimension)");
-      } else if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
-                 ((name == trials_path || name == seed_path) && name != draft.axis.path)) {
-        report(name_node, draft.where + ".name",
-               "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name");
+      if (const std::string problem = axis_name_problem(draft.axis); !problem.empty()) {
+        report(name_node, draft.where + ".name", problem);
       }
       check_special_values(draft);
       const auto size = static_cast<std::int64_t>(draft.axis.values.size());

@@ -1,6 +1,9 @@
 #include "sweep_path.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "config_detail.hpp"
 #include "salvosim/sweep.hpp"
@@ -68,6 +71,23 @@ AxisPath parse_axis_path(const std::string& path) {
                                 ": every point of a sweep has the same groups, classes and layers");
   }
   return out;
+}
+
+// Dimension names the statistics already use, and the members of a sweep file's /points.
+const std::vector<std::string> reserved_names = {"point", "scenario", "selection", "group", "layer", "fate",
+                                                 "layer_metric", "rate", "quantile", "count", "fired",
+                                                 "rate_bin", "salvo"};
+
+std::string axis_name_problem(const SweepAxis& axis) {
+  const std::string& name = axis.dimension();
+  if (name.find_first_of("/ \t\n") != std::string::npos) {
+    return "\"" + name + "\" must not hold '/' or spaces (it names a dimension)";
+  }
+  if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
+      ((name == trials_path || name == seed_path) && name != axis.path)) {
+    return "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name";
+  }
+  return "";
 }
 
 }  // namespace salvosim::detail

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "salvosim/sweep.hpp"
+
 namespace salvosim::detail {
 
 struct AxisPath {
@@ -16,5 +18,10 @@ struct AxisPath {
 
 // Throws std::invalid_argument saying what is wrong with the path.
 AxisPath parse_axis_path(const std::string& path);
+
+// What is wrong with an axis's dimension name (SweepAxis::dimension()), or "" if nothing: it
+// names a dimension of the sweep's arrays, so it may hold no '/' or spaces and may not be a
+// name the statistics or a sweep file already use (`selection`, `salvo`, `point`, ...).
+std::string axis_name_problem(const SweepAxis& axis);
 
 }  // namespace salvosim::detail

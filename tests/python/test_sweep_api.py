@@ -172,3 +172,38 @@ def test_a_results_file_is_not_a_sweep_file(example, tmp_path):
     salvosim.run(example, trials=100).to_hdf5(path)
     with pytest.raises(RuntimeError, match="sweep"):
         salvosim.read_sweep(path)
+
+
+@pytest.mark.parametrize("axes, message", [
+    ([salvosim.Axis("threat.shahed.count", [10, 20], name="selection")], "name of a dimension"),
+    ([salvosim.Axis("threat.shahed.count", [10, 20], name="salvo")], "name of a dimension"),
+    ([salvosim.Axis("threat.shahed.count", [10, 20], name="a/b")], "must not hold"),
+    ([salvosim.Axis("threat.shahed.count", [10, 20]), salvosim.Axis("threat.shahed.count", [30], name="x")],
+     "varied by an earlier axis"),
+    ([salvosim.Axis("threat.shahed.count", [10, 20], name="n"), salvosim.Axis("threat.mrbm.cost", [1.0], name="n")],
+     "names an earlier axis"),
+    ([salvosim.Axis("threat.shahed.count", [10, 10])], "twice"),
+])
+def test_axes_built_in_python_get_the_checks_of_a_sweep_file(example, axes, message):
+    """A dimension name that the statistics use would corrupt the arrays; two axes on one path
+    would label points with values that never ran: refused, as the sweep-file loader does."""
+    with pytest.raises(salvosim.ConfigError, match=message):
+        salvosim.sweep(example, axes, trials=10)
+
+
+def test_a_sweep_file_may_not_name_an_axis_salvo(salvosim_exe, configs_dir, tmp_path):
+    sweep_file = tmp_path / "named.toml"
+    sweep_file.write_text(f"""
+[sweep]
+base = "{configs_dir / 'campaign_example.toml'}"
+trials = 10
+
+[[axis]]
+path = "layer.upper-tier.resupply"
+name = "salvo"
+values = [1, 2]
+""")
+    run = subprocess.run([salvosim_exe, "sweep", str(sweep_file), "--out", str(tmp_path / "n.h5")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "name of a dimension" in run.stderr + run.stdout
