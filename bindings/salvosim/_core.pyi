@@ -377,7 +377,7 @@ class Scenario:
     def published(self) -> Published:
         ...
     @property
-    def salvos(self) -> list[Salvo]:
+    def salvos(self) -> Salvos:
         """
         The salvos of a campaign (empty for a plain scenario, whose groups are `threats`)
         """

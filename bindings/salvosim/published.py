@@ -95,11 +95,15 @@ def load_with_observables(path: Union[str, "os.PathLike[str]"]) -> tuple[Scenari
     return scenario, observables(scenario)
 
 
-def _selection_groups(selection: str, groups: Sequence[str], classes: Sequence[str]) -> list[int]:
+def _selection_groups(selection: str, groups: Sequence[str], classes: Sequence[str], scenario: Scenario) -> list[int]:
+    """The indices of the groups a selection ("all", a group, "class:<name>", "salvo:<name>") holds."""
     if selection == "all":
         return list(range(len(groups)))
     if selection.startswith("class:"):
         return [g for g, c in enumerate(classes) if c == selection[len("class:"):]]
+    if selection.startswith("salvo:"):
+        members = {threat.name for threat in scenario.salvo(selection[len("salvo:"):]).threats}
+        return [g for g, name in enumerate(groups) if name in members]
     return [groups.index(selection)]
 
 
@@ -135,7 +139,7 @@ def per_trial(observable: Observable, results: Results, scenario: Scenario) -> n
     classes = [scenario.threat(g).threat_class for g in groups]
     chosen = _layer_indices(observable, layers)
     if observable.statistic in ("fate", "rate", "intercepts"):
-        members = _selection_groups(observable.selection, groups, classes)
+        members = _selection_groups(observable.selection, groups, classes, scenario)
         fates = data["fates"].values[:, members, :].sum(axis=1)  # (trial, fate)
     if observable.statistic == "fate":
         return fates[:, [FATES.index(f) for f in observable.fates]].sum(axis=1).astype(float)

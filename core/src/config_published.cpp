@@ -254,7 +254,8 @@ class Checker {
         report(entry, key.key, does_not_take(statistic, key.key));
       }
     }
-    if (takes(statistic, "selection") && scenario_readable("threat") && !scenario_.threats.empty()) {
+    if (takes(statistic, "selection") && scenario_readable("threat") && scenario_readable("salvo") &&
+        !(scenario_.threats.empty() && scenario_.salvos.empty())) {
       one_of(entry, "selection", observable.selection, selections());
     }
     if (takes(statistic, "fate")) names_of(entry, "fate", observable.fates, strings(fate_names), "fate", true);
@@ -270,15 +271,24 @@ class Checker {
   // Without readable groups or layers (reported already), every name would look unknown.
   bool scenario_readable(const std::string& key) const { return unreadable_.count(key) == 0; }
 
-  // "all", every group, and "class:<class>" for every class.
+  // "all", every group (of every salvo of a campaign), "class:<class>" for every class, and
+  // "salvo:<name>" for every salvo of a campaign of two or more: the selections of the results.
   std::vector<std::string> selections() const {
+    const std::vector<SalvoView> salvos = campaign_salvos(scenario_);
     std::vector<std::string> out = {"all"};
-    for (const ThreatGroup& threat : scenario_.threats) out.push_back(threat.name);
-    for (const ThreatGroup& threat : scenario_.threats) {
-      const std::string selection = "class:" + threat.threat_class;
-      if (!threat.threat_class.empty() && std::find(out.begin(), out.end(), selection) == out.end()) {
-        out.push_back(selection);
+    for (const SalvoView& salvo : salvos) {
+      for (const ThreatGroup& threat : *salvo.threats) out.push_back(threat.name);
+    }
+    for (const SalvoView& salvo : salvos) {
+      for (const ThreatGroup& threat : *salvo.threats) {
+        const std::string selection = "class:" + threat.threat_class;
+        if (!threat.threat_class.empty() && std::find(out.begin(), out.end(), selection) == out.end()) {
+          out.push_back(selection);
+        }
       }
+    }
+    if (salvos.size() > 1) {
+      for (const SalvoView& salvo : salvos) out.push_back("salvo:" + salvo.name);
     }
     return out;
   }

@@ -1133,6 +1133,29 @@ TEST(PublishedRules, SelectionIsAGroupAClassOrAll) {
   }
 }
 
+// A campaign's selections are its groups in every salvo, their classes, and each salvo.
+TEST(PublishedRules, CampaignSelectionsAreItsGroupsClassesAndSalvos) {
+  const std::string observable = R"(
+[[published.observable]]
+name = "impacts"
+statistic = "fate"
+selection = "SELECTION"
+fate = "leaked_defended"
+range = [0.0, 5.0]
+definition = "impacts"
+source = "a test"
+)";
+  for (const char* selection : {"srbm", "mrbm", "class:ballistic", "salvo:second", "all"}) {
+    const std::string text = campaign + edit(observable, "SELECTION", selection);
+    EXPECT_TRUE(problems_of(text).empty()) << selection << "\n" << listing(problems_of(text));
+  }
+  const auto problems = problems_of(campaign + edit(observable, "SELECTION", "salvo:third"));
+  ASSERT_EQ(problems.size(), 1u) << listing(problems);
+  EXPECT_EQ(problems[0].key_path, "published.observable[0] \"impacts\".selection");
+  EXPECT_TRUE(contains(problems[0].message, "\"salvo:first\", \"salvo:second\", got \"salvo:third\""))
+      << problems[0].message;
+}
+
 TEST(PublishedRules, LayersExist) {
   expect_only(edit(published, "layer = [\"upper\"]", "layer = [\"upper\", \"uper\"]"), fired + ".layer", 32,
               "no layer \"uper\" (there are: \"upper\") (did you mean \"upper\"?)");

@@ -43,6 +43,16 @@ def test_salvos_are_read_and_edited_in_place(campaign: salvosim.Scenario) -> Non
     assert "3 salvos" in repr(campaign)
 
 
+def test_salvos_is_a_view_on_the_scenario(campaign: salvosim.Scenario) -> None:
+    """Like threats and layers: a fixed-length view, not a copy whose edits would be lost."""
+    salvos = campaign.salvos
+    assert not isinstance(salvos, list) and len(salvos) == 3
+    salvos[-1].start = 200000.0
+    assert campaign.salvo("night-3").start == 200000.0
+    with pytest.raises(IndexError):
+        salvos[3]
+
+
 def test_dict_errors_name_the_salvo(campaign: salvosim.Scenario) -> None:
     data = salvosim.to_dict(campaign)
     data["salvo"][1]["start"] = 0.0
