@@ -3,6 +3,7 @@
 // callback can cancel; the chunk sink sees every trial once, in order.
 #include "salvosim/simulate.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +20,8 @@
 
 namespace salvosim {
 namespace {
+
+using ::testing::HasSubstr;
 
 // Small but with every source of randomness and every counter in play: uniform and wave
 // launches, flight-time spread, launch and flight failures, coverage, detection, point
@@ -175,6 +178,32 @@ TEST(RunTrials, InvalidOptionsThrow) {
   EXPECT_THROW(run_trials(plan, options_of(10, 7, 1, UINT64_MAX - 5)), std::invalid_argument);
   // The last trial index that fits is fine.
   EXPECT_EQ(run_trials(plan, options_of(5, 7, 1, UINT64_MAX - 5)).trials, 5);
+}
+
+// Exact sums of squares are 64-bit integers: a run whose counts could overflow them is refused
+// before it starts, with what would fit (a huge magazine standing in for "no cap", say).
+TEST(RunTrials, CountsWhoseSumsOfSquaresCannotFitAreRefused) {
+  const auto with_magazine = [](const std::string& magazine) {
+    std::string text = scenario_text;
+    const std::string stock = "interceptors = 10\n";  // the first layer's
+    text.replace(text.find(stock), stock.size(), "interceptors = " + magazine + "\n");
+    return compile(load_scenario_string(text, "simulate_test"));
+  };
+  const Plan huge = with_magazine("4000000000");  // its square alone exceeds 2^63
+  try {
+    run_trials(huge, options_of(1, 7, 1));
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_THAT(error.what(), HasSubstr("reach 4000000000 per trial, whose square does not fit"));
+  }
+  const Plan large = with_magazine("3000000");  // 9e12 a trial: about a million trials fit
+  EXPECT_EQ(run_trials(large, options_of(10, 7, 1)).trials, 10);
+  try {
+    run_trials(large, options_of(2'000'000, 7, 1));
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_THAT(error.what(), HasSubstr("at most 1024819 trials fit in one run"));
+  }
 }
 
 TEST(RunTrials, ZeroTrialsIsEmpty) {
