@@ -7,6 +7,8 @@ import tomllib
 from collections.abc import Callable, Mapping
 from typing import Any, Optional, Union
 
+import numpy as np
+
 from . import _core
 from ._core import Scenario
 from ._errors import ConfigError
@@ -106,7 +108,17 @@ def _progress_callback(progress: Union[None, bool, ProgressCallback], total: int
     if progress is None or progress is False:
         return None, lambda: None
     if callable(progress):
-        return progress, lambda: None
+        user = progress
+
+        def checked(done: int, total: int) -> bool:
+            answer = user(done, total)
+            if answer is None:
+                return True
+            if isinstance(answer, (bool, np.bool_)):
+                return bool(answer)
+            raise TypeError(f"a progress callback returns None, True (go on) or False (stop), got {answer!r}")
+
+        return checked, lambda: None
     raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
 
 

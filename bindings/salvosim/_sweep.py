@@ -35,6 +35,8 @@ def _scalar(value: Any, path: str) -> Scalar:
     """A plain Python scalar: NumPy's become int, float, bool or str."""
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        raise ValueError(f"axis {path}: the integer {value} does not fit in 64 bits")
     if isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"axis {path}: a value must be an int, float, str or bool, got {type(value).__name__} {value!r}")
@@ -51,7 +53,9 @@ def _core_axes(axes: Union[Mapping[str, Iterable[Any]], Iterable[Axis]]) -> list
             raise TypeError(f"an axis path and name must be strings, got {axis.path!r} and {axis.name!r}")
         if isinstance(axis.values, (str, bytes)) or not isinstance(axis.values, Iterable):
             raise TypeError(f"axis {axis.path}: values must be a list, range or array, got {axis.values!r}")
-        values = np.asarray(axis.values).ravel().tolist() if isinstance(axis.values, np.ndarray) else axis.values
+        if isinstance(axis.values, np.ndarray) and axis.values.ndim != 1:
+            raise TypeError(f"axis {axis.path}: values must be one-dimensional, got an array of shape {axis.values.shape}")
+        values = axis.values.tolist() if isinstance(axis.values, np.ndarray) else axis.values
         out.append((axis.path, axis.name, [_scalar(v, axis.path) for v in values]))
     if not out:
         raise ValueError("a sweep needs at least one axis")

@@ -161,6 +161,13 @@ def test_bad_axes_name_the_axis_and_the_point(example):
     (lambda sc: salvosim.sweep(sc), TypeError, "sweep file"),
     (lambda sc: salvosim.sweep("configs/sweeps/salvo_vs_magazine.toml", trials=5), TypeError, "trials"),
     (lambda sc: salvosim.read_sweep("no/such/file.h5"), FileNotFoundError, "no such file"),
+    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [2**70]}), ValueError, "does not fit in 64 bits"),
+    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": np.array([[10, 20]])}), TypeError, "one-dimensional"),
+    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [10]}, trials=10,
+                               progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
+     TypeError, "progress callback returns"),
+    (lambda sc: salvosim.run(sc, trials=10, progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
+     TypeError, "progress callback returns"),
 ])
 def test_bad_arguments_raise_clear_exceptions(example, call, error, message):
     with pytest.raises(error, match=message):
