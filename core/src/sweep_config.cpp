@@ -10,7 +10,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -378,26 +377,27 @@ class SweepReader {
 
   // Rules across axes: names, special axes' values, zip lengths, grid labels and size.
   void check_axes() {
-    std::set<std::string> names, paths;
+    // The rules on the axes as a set, reported at the key they concern.
+    std::vector<const AxisDraft*> checked;
+    std::vector<const SweepAxis*> axes;
+    for (const AxisDraft& draft : drafts_) {
+      if (!draft.ok || draft.axis.path.empty()) continue;
+      checked.push_back(&draft);
+      axes.push_back(&draft.axis);
+    }
+    for (const AxisProblem& problem : axes_problems(axes, spec_.mode)) {
+      const AxisDraft& draft = *checked[problem.axis];
+      const toml::table& table = *draft.table;
+      const toml::node* node = problem.key.empty() ? nullptr : table.get(problem.key);
+      report(node ? *node : table, draft.where + (problem.key.empty() ? "" : "." + problem.key), problem.message);
+    }
+
     std::int64_t points = 1;
     bool too_many = false;
     for (std::size_t a = 0; a < drafts_.size(); ++a) {
       AxisDraft& draft = drafts_[a];
       if (!draft.ok || draft.axis.path.empty()) continue;
       const toml::table& table = *draft.table;
-      const std::string& name = draft.axis.dimension();
-      const toml::node& name_node = table.get("name") ? *table.get("name") : table;
-      if (!paths.insert(draft.axis.path).second) {
-        report(*table.get("path"), draft.where + ".path",
-               "\"" + draft.axis.path + "\" is varied by an earlier axis too");
-      }
-      if (!names.insert(name).second) {
-        report(name_node, draft.where + ".name",
-               "\"" + name + "\" names an earlier axis too: give each axis its own name");
-      }
-      if (const std::string problem = axis_name_problem(draft.axis); !problem.empty()) {
-        report(name_node, draft.where + ".name", problem);
-      }
       check_special_values(draft);
       const auto size = static_cast<std::int64_t>(draft.axis.values.size());
       if (spec_.mode == SweepMode::zip && a > 0 && drafts_[0].ok) {
@@ -410,15 +410,6 @@ class SweepReader {
         }
       }
       if (spec_.mode == SweepMode::grid) {
-        std::set<std::string> labels;
-        for (const SweepValue& value : draft.axis.values) {
-          if (!labels.insert(to_label(value)).second) {
-            loader_.report(table.source(), draft.where,
-                           "has the value " + to_toml_text(value) + " twice: a grid's axis values label its points",
-                           "");
-            break;
-          }
-        }
         if (size > 0 && points > max_sweep_points / size) too_many = true;
         points *= std::max<std::int64_t>(size, 1);
       }

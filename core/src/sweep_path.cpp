@@ -1,6 +1,7 @@
 #include "sweep_path.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -78,16 +79,37 @@ const std::vector<std::string> reserved_names = {"point", "scenario", "selection
                                                  "layer_metric", "rate", "quantile", "count", "fired",
                                                  "rate_bin", "salvo"};
 
-std::string axis_name_problem(const SweepAxis& axis) {
-  const std::string& name = axis.dimension();
-  if (name.find_first_of("/ \t\n") != std::string::npos) {
-    return "\"" + name + "\" must not hold '/' or spaces (it names a dimension)";
+std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes, SweepMode mode) {
+  std::vector<AxisProblem> problems;
+  std::set<std::string> paths, names;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const SweepAxis& axis = *axes[a];
+    const std::string& name = axis.dimension();
+    if (!paths.insert(axis.path).second) {
+      problems.push_back({a, "path", "\"" + axis.path + "\" is varied by an earlier axis too"});
+    }
+    if (!names.insert(name).second) {
+      problems.push_back({a, "name", "\"" + name + "\" names an earlier axis too: give each axis its own name"});
+    }
+    if (name.find_first_of("/ \t\n") != std::string::npos) {
+      problems.push_back({a, "name", "\"" + name + "\" must not hold '/' or spaces (it names a dimension)"});
+    } else if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
+               ((name == trials_path || name == seed_path) && name != axis.path)) {
+      problems.push_back(
+          {a, "name", "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name"});
+    }
+    if (mode == SweepMode::grid) {
+      std::set<std::string> labels;
+      for (const SweepValue& value : axis.values) {
+        if (!labels.insert(to_label(value)).second) {
+          problems.push_back(
+              {a, "", "has the value " + to_toml_text(value) + " twice: a grid's axis values label its points"});
+          break;
+        }
+      }
+    }
   }
-  if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
-      ((name == trials_path || name == seed_path) && name != axis.path)) {
-    return "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name";
-  }
-  return "";
+  return problems;
 }
 
 }  // namespace salvosim::detail

@@ -19,9 +19,17 @@ struct AxisPath {
 // Throws std::invalid_argument saying what is wrong with the path.
 AxisPath parse_axis_path(const std::string& path);
 
-// What is wrong with an axis's dimension name (SweepAxis::dimension()), or "" if nothing: it
-// names a dimension of the sweep's arrays, so it may hold no '/' or spaces and may not be a
-// name the statistics or a sweep file already use (`selection`, `salvo`, `point`, ...).
-std::string axis_name_problem(const SweepAxis& axis);
+// A problem of one axis found by axes_problems: `key` is "path", "name" or "" (its values).
+struct AxisProblem {
+  std::size_t axis = 0;  // its index in the list given
+  std::string key;
+  std::string message;
+};
+
+// The rules on axes as a set, for a sweep file (sweep_config.cpp) and a sweep built in code
+// (sweep_points.cpp) alike, in axis order: no path varied twice, no dimension name given twice;
+// a name holds no '/' or spaces and is not one the statistics or a sweep file already use
+// (`selection`, `salvo`, `point`, ...); and a grid axis holds no value twice (values label points).
+std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes, SweepMode mode);
 
 }  // namespace salvosim::detail

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -251,7 +250,11 @@ class Expander {
 
   // Each axis path checked against the base: its entry and tables must exist there.
   void resolve_axes() {
-    std::set<std::string> paths, dimensions;
+    // The sweep loader checks these for a sweep file; a spec built in code (Python) comes here
+    // directly, and an axis named like a dimension of the statistics would corrupt the arrays.
+    std::vector<const SweepAxis*> axes;
+    for (const SweepAxis& axis : spec_.axes) axes.push_back(&axis);
+    const std::vector<AxisProblem> set_problems = axes_problems(axes, spec_.mode);
     for (std::size_t a = 0; a < spec_.axes.size(); ++a) {
       const SweepAxis& axis = spec_.axes[a];
       ResolvedAxis& resolved = axes_.emplace_back();
@@ -262,23 +265,8 @@ class Expander {
         };
       };
       const auto problem = problem_at(".path");
-      // The sweep loader checks these for a sweep file; a spec built in code (Python) comes here
-      // directly, and an axis named like a dimension of the statistics would corrupt the arrays.
-      if (!paths.insert(axis.path).second) problem("\"" + axis.path + "\" is varied by an earlier axis too");
-      if (!dimensions.insert(axis.dimension()).second) {
-        problem_at(".name")("\"" + axis.dimension() + "\" names an earlier axis too: give each axis its own name");
-      }
-      if (const std::string name_problem = axis_name_problem(axis); !name_problem.empty()) {
-        problem_at(".name")(name_problem);
-      }
-      if (spec_.mode == SweepMode::grid) {
-        std::set<std::string> labels;
-        for (const SweepValue& value : axis.values) {
-          if (!labels.insert(to_label(value)).second) {
-            problem_at("")("has the value " + to_toml_text(value) + " twice: a grid's axis values label its points");
-            break;
-          }
-        }
+      for (const AxisProblem& set_problem : set_problems) {
+        if (set_problem.axis == a) problem_at(set_problem.key.empty() ? "" : "." + set_problem.key)(set_problem.message);
       }
       try {
         resolved.path = parse_axis_path(axis.path);
