@@ -65,17 +65,10 @@ def _provenance_text(scenario: Scenario) -> str:
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, np.integer):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            import numpy as np
-
-            if isinstance(value, np.integer):
-                value = int(value)
-            else:
-                raise TypeError
-        except TypeError:
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}") from None
-    assert isinstance(value, int)
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     if not low <= value <= high:
         raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
     return value
