@@ -123,13 +123,13 @@ const std::pair<std::uint32_t, std::uint32_t> central_words = find_central_words
 // The first flight-time candidate of a whole batch, normal[k] = normal_quantile(p) with
 // p = to_open_unit(word[k]): the central branch for every k (a loop the compiler vectorizes),
 // then the tail branch (about 15%) for the k listed in `tails`. Every p is at least 2^-33, far
-// from AS 241's third branch (below e^-25). On a CPU with AVX2 the same loops run 4 doubles
-// wide instead of 2, giving the same bits: they use +, -, *, / and sqrt only (the log is
-// rng.hpp's own), each correctly rounded at any vector width, and AVX2 alone has no fused
-// multiply-add for the compiler to contract a * b + c into.
+// from AS 241's third branch (below e^-25). On a CPU with AVX2 or AVX-512 the same loops run
+// 4 or 8 doubles wide instead of 2, giving the same bits: they use +, -, *, / and sqrt only
+// (the log is rng.hpp's own), each correctly rounded at any vector width, and the library is
+// built with -ffp-contract=off, so no a * b + c becomes a fused multiply-add.
 static_assert(0x1p-33 > normal_quantile_far);
-// The loops, compiled once for any x86-64 (inlined into first_normals_portable) and once for
-// AVX2 (inlined into first_normals_avx2).
+// The loops, compiled once for any x86-64 (inlined into first_normals_portable), once for AVX2
+// and once for AVX-512.
 // The tails are worked out into the contiguous `tail_value` and then put in place: a loop that
 // stores to scattered places does not vectorize.
 [[gnu::always_inline]] inline void first_normals_loops(const std::uint32_t* word, std::size_t n,
@@ -149,11 +149,17 @@ __attribute__((target("avx2"))) void first_normals_avx2(const std::uint32_t* wor
                                                         double* tail_value, double* normal) {
   first_normals_loops(word, n, tails, n_tails, tail_value, normal);
 }
+__attribute__((target("avx512f"))) void first_normals_avx512(const std::uint32_t* word, std::size_t n,
+                                                             const std::uint32_t* tails, std::size_t n_tails,
+                                                             double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
 #endif
 void first_normals(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails, std::size_t n_tails,
                    double* tail_value, double* normal) {
 #if SALVOSIM_DISPATCH
-  if (draw_isa != DrawIsa::portable) return first_normals_avx2(word, n, tails, n_tails, tail_value, normal);
+  if (draw_isa == DrawIsa::avx512) return first_normals_avx512(word, n, tails, n_tails, tail_value, normal);
+  if (draw_isa == DrawIsa::avx2) return first_normals_avx2(word, n, tails, n_tails, tail_value, normal);
 #endif
   first_normals_portable(word, n, tails, n_tails, tail_value, normal);
 }
