@@ -47,6 +47,8 @@ struct KernelScratch {
   std::vector<std::uint32_t> batch;
   std::vector<std::uint32_t> words[4];
   std::vector<std::uint32_t> segment_end;  // per group of a batch: where its part of `batch` ends
+  std::vector<std::uint32_t> detected;     // places in the batch of the candidates covered and detected
+  std::vector<std::uint32_t> detected_end; // per group: where its part of `detected` ends
   std::vector<double> normals;             // a batch's first flight-time normals
   std::vector<std::uint32_t> tails;        // which of them need the tail formula
   std::vector<double> tail_values;         // and their values
@@ -57,7 +59,7 @@ struct KernelScratch {
   std::vector<double> first_time;  // of each request: the earliest possible start
   std::size_t requests_count = 0;
   std::vector<std::uint32_t> order;  // places of the first requests by (time, place)
-  std::vector<std::uint64_t> sort_items, sort_buffer;
+  std::vector<std::uint32_t> sort_keys, sort_counts;  // the sort's scratch (time_sort.hpp)
   std::vector<Pending> re_requests;
   std::vector<double> channel_end;
   // Per layer: the interceptors left, carried from salvo to salvo of a campaign; -1: unlimited.
