@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "salvosim/rng.hpp"
+#include "index_lists.hpp"
 #include "philox_simd.hpp"
 #include "time_sort.hpp"
 
@@ -74,6 +75,14 @@ inline double select_double(bool condition, double a, double b) {
   const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(condition);
   return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) | (std::bit_cast<std::uint64_t>(b) & ~mask));
 }
+
+// The index lists of index_lists.hpp, on AVX-512 where the CPU has it.
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_INDEX_LISTS_AVX512
+#define SALVOSIM_LIST(name, ...) \
+  (draw_isa == DrawIsa::avx512 ? detail::name##_avx512(__VA_ARGS__) : detail::name##_portable(__VA_ARGS__))
+#else
+#define SALVOSIM_LIST(name, ...) detail::name##_portable(__VA_ARGS__)
+#endif
 
 // A Bernoulli threshold (rng.hpp, in [0, 2^32]) tested with 32-bit integers only, so that a
 // loop of tests vectorizes: u < threshold, for every 32-bit u.
@@ -209,11 +218,11 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
       for (std::size_t i = first; i < end; ++i) launch_time[i] = start + to_unit(w1[i]) * duration;
     }
     std::copy(launch_time + first, launch_time + end, release_time + first);
-    for (std::size_t i = first; i < end; ++i) {
-      launched[i] = launch.below(w0[i]);
-      fails[i] = !flight.below(w2[i]);
-      defended[i] = aim.below(w3[i]);
-    }
+    // One loop an array: a byte store may alias anything, and one loop of three would need
+    // more run-time alias checks than GCC makes before it vectorizes.
+    for (std::size_t i = first; i < end; ++i) launched[i] = launch.below(w0[i]);
+    for (std::size_t i = first; i < end; ++i) fails[i] = !flight.below(w2[i]);
+    for (std::size_t i = first; i < end; ++i) defended[i] = aim.below(w3[i]);
     std::copy(launched + first, launched + end, alive + first);  // not killed, not lost in an engagement
     std::fill(engaged + first, engaged + end, std::uint8_t{0});
     std::fill(killer + first, killer + end, std::int16_t{-1});
@@ -225,12 +234,8 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
   draw_batch(seed, trial, s.all_threats.data(), n, 0, Purpose::flight_time, 0, s);
   double* const normal = s.normals.data();
   std::uint32_t* const tails = s.tails.data();
-  std::size_t n_tails = 0;
   const auto [central_first, central_last] = central_words;
-  for (std::size_t i = 0; i < n; ++i) {
-    tails[n_tails] = static_cast<std::uint32_t>(i);
-    n_tails += (w0[i] < central_first) | (w0[i] > central_last);
-  }
+  const std::size_t n_tails = SALVOSIM_LIST(list_outside, w0, central_first, central_last, n, tails);
   first_normals(w0, n, tails, n_tails, s.tail_values.data(), normal);
 
   for (std::size_t g = 0; g < plan.groups.size(); ++g) {
@@ -286,17 +291,7 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
     const PlanGroup& group = plan.groups[static_cast<std::size_t>(layer.engaged_groups[e])];
     const auto first = static_cast<std::size_t>(group.first_threat);
     const auto end = first + static_cast<std::size_t>(group.count);
-    if (layer.point_defense) {
-      for (std::size_t i = first; i < end; ++i) {
-        candidates[n] = static_cast<std::uint32_t>(i);
-        n += alive[i] & defended[i];
-      }
-    } else {
-      for (std::size_t i = first; i < end; ++i) {
-        candidates[n] = static_cast<std::uint32_t>(i);
-        n += alive[i];
-      }
-    }
+    n = SALVOSIM_LIST(list_alive, alive, layer.point_defense ? defended : nullptr, first, end, candidates, n);
     segment_end[e] = static_cast<std::uint32_t>(n);
   }
   draw_batch(seed, trial, candidates, n, static_cast<std::uint32_t>(l), Purpose::layer, 0, s);
@@ -315,12 +310,9 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   for (std::size_t e = engaged_begin; e < engaged_end; ++e) {
     const Threshold32 coverage(layer.coverage_threshold),
         detection(plan.engagement(l, layer.engaged_groups[e]).detect_threshold);
-    // Branch-free: every place is written, and kept (d advances) only if it passes; which ones
-    // do is as random as the draws, so a branch would be mispredicted often.
-    for (; k < segment_end[e]; ++k) {
-      detected[d] = static_cast<std::uint32_t>(k);
-      d += coverage.below(w0[k]) & detection.below(w1[k]);
-    }
+    d = SALVOSIM_LIST(list_below, w0, coverage.limit, coverage.always, w1, detection.limit, detection.always, k,
+                      segment_end[e], detected, d);
+    k = segment_end[e];
     detected_end[e] = static_cast<std::uint32_t>(d);
   }
 
@@ -557,6 +549,11 @@ void record_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record
     // counter for every kill would chain the requests of one group through memory.
     for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
       if (!plan.engagement(l, g).engages) continue;  // the record is zeroed: 0 intercepts
+      if (plan.layers[static_cast<std::size_t>(l)].engaged_groups.size() == 1) {
+        // A layer that engages this group alone: all its intercepts are of this group.
+        record[layout.group_intercepts(g, l)] = record[layout.layer_metric(l, LayerMetric::intercepts)];
+        continue;
+      }
       const auto layer = static_cast<std::int16_t>(l);
       std::int64_t kills = 0;
       for (std::size_t i = first; i < end; ++i) kills += killer[i] == layer;

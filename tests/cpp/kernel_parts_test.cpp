@@ -2,7 +2,8 @@
 // batched Philox (rng.hpp draw_blocks and its AVX2/AVX-512 versions in core/src/philox_simd.hpp)
 // against draw_block one block at a time; the integer Bernoulli test against the double
 // comparison it replaces; the normal quantile (AS 241) against values from mpmath; and the
-// linear-time request ordering (core/src/time_sort.hpp) against std::stable_sort.
+// linear-time request ordering (core/src/time_sort.hpp) against std::stable_sort; the index
+// lists (core/src/index_lists.hpp), portable and AVX-512, against a plain filter.
 // The private headers come from core/src (tests/cpp/CMakeLists.txt puts it on the path).
 #include <gtest/gtest.h>
 
@@ -15,6 +16,7 @@
 #include <tuple>
 #include <vector>
 
+#include "index_lists.hpp"
 #include "philox_simd.hpp"
 #include "salvosim/rng.hpp"
 #include "time_sort.hpp"
@@ -221,6 +223,95 @@ TEST(OrderByTime, MatchesStableSortOnManyShapes) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Index lists: the portable loops and their AVX-512 versions against a plain filter, for
+// lengths around the 16-lane groups, from offsets, with rare, common and certain passes.
+
+struct IndexListCase {
+  std::size_t first, end;
+  std::uint32_t limit;  // of the threshold tests; also the low end of list_outside's range
+};
+
+std::vector<IndexListCase> index_list_cases() {
+  std::vector<IndexListCase> cases;
+  for (std::size_t first : {0u, 3u, 16u}) {
+    for (std::size_t length : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 1000u}) {
+      for (std::uint32_t limit : {0u, 0x08000000u, 0x80000000u, 0xffffffffu}) cases.push_back({first, first + length, limit});
+    }
+  }
+  return cases;
+}
+
+template <typename Lister>
+void expect_index_lists(Lister lister) {
+  std::mt19937 random(11);
+  for (const IndexListCase& c : index_list_cases()) {
+    std::vector<std::uint8_t> alive(c.end), defended(c.end);
+    std::vector<std::uint32_t> a(c.end), b(c.end);
+    for (std::size_t i = 0; i < c.end; ++i) {
+      alive[i] = random() % 4 != 0;
+      defended[i] = random() % 2;
+      a[i] = static_cast<std::uint32_t>(random());
+      b[i] = static_cast<std::uint32_t>(random());
+    }
+    // Each list is appended after two entries already there.
+    auto expect = [&](auto keep, auto run, const char* what) {
+      std::vector<std::uint32_t> wanted = {7, 9};
+      for (std::size_t i = c.first; i < c.end; ++i) {
+        if (keep(i)) wanted.push_back(static_cast<std::uint32_t>(i));
+      }
+      std::vector<std::uint32_t> list(2 + c.end, 0xdeadbeefu);
+      list[0] = 7;
+      list[1] = 9;
+      const std::size_t count = run(list.data());
+      list.resize(count);
+      EXPECT_EQ(list, wanted) << what << ": first " << c.first << ", end " << c.end << ", limit " << c.limit;
+    };
+    expect([&](std::size_t i) { return alive[i] != 0; },
+           [&](std::uint32_t* list) { return lister.alive(alive.data(), nullptr, c.first, c.end, list, 2); }, "alive");
+    expect([&](std::size_t i) { return alive[i] && defended[i]; },
+           [&](std::uint32_t* list) { return lister.alive(alive.data(), defended.data(), c.first, c.end, list, 2); },
+           "alive and defended");
+    for (const bool always : {false, true}) {
+      expect([&](std::size_t k) { return (a[k] < c.limit || always) && b[k] < 0x60000000u; },
+             [&](std::uint32_t* list) {
+               return lister.below(a.data(), c.limit, always, b.data(), 0x60000000u, false, c.first, c.end, list, 2);
+             },
+             always ? "below, a always" : "below");
+    }
+    // list_outside starts at 0 and at the start of the list.
+    const std::uint32_t high = c.limit / 2 + 0x40000000u;
+    std::vector<std::uint32_t> wanted;
+    for (std::size_t k = 0; k < c.end; ++k) {
+      if (a[k] < c.limit / 2 || a[k] > high) wanted.push_back(static_cast<std::uint32_t>(k));
+    }
+    std::vector<std::uint32_t> list(c.end);
+    list.resize(lister.outside(a.data(), c.limit / 2, high, c.end, list.data()));
+    EXPECT_EQ(list, wanted) << "outside: end " << c.end << ", limit " << c.limit;
+  }
+}
+
+struct PortableLists {
+  static auto alive(auto... x) { return detail::list_alive_portable(x...); }
+  static auto below(auto... x) { return detail::list_below_portable(x...); }
+  static auto outside(auto... x) { return detail::list_outside_portable(x...); }
+};
+
+TEST(IndexLists, PortableMatchesFilter) { expect_index_lists(PortableLists{}); }
+
+#if SALVOSIM_HAVE_INDEX_LISTS_AVX512
+struct Avx512Lists {
+  static auto alive(auto... x) { return detail::list_alive_avx512(x...); }
+  static auto below(auto... x) { return detail::list_below_avx512(x...); }
+  static auto outside(auto... x) { return detail::list_outside_avx512(x...); }
+};
+
+TEST(IndexLists, Avx512MatchesFilter) {
+  if (!__builtin_cpu_supports("avx512f")) GTEST_SKIP() << "this CPU has no AVX-512";
+  expect_index_lists(Avx512Lists{});
+}
+#endif
 
 }  // namespace
 }  // namespace salvosim
