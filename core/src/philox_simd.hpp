@@ -83,35 +83,58 @@ __attribute__((target("avx2"))) inline void draw_blocks_avx2(std::uint64_t seed,
   draw_blocks_rest(seed, trial, threats, k, n, layer, purpose, sub, out);
 }
 
+// Eight blocks of the batch: Philox's ten rounds on counters (trial, threats, word3), each word
+// in the low half of a 64-bit lane (see the top of this file).
+struct PhiloxLanes512 {
+  __m512i x0, x1, x2, x3;
+};
+__attribute__((target("avx512f"))) inline PhiloxLanes512 philox_lanes_avx512(const PhiloxBatchConstants& c,
+                                                                            __m256i threats) noexcept {
+  const __m512i m0 = _mm512_set1_epi64(philox_m0), m1 = _mm512_set1_epi64(philox_m1);
+  // The zero-masked forms (mask `all`) compute the same as the plain intrinsics; GCC 12 warns
+  // (-Wmaybe-uninitialized, its bug 105593) about the plain ones' undefined pass-through value.
+  constexpr __mmask8 all = 0xff;
+  __m512i x0 = _mm512_set1_epi64(c.trial_lo), x1 = _mm512_set1_epi64(c.trial_hi);
+  __m512i x2 = _mm512_maskz_cvtepu32_epi64(all, threats);
+  __m512i x3 = _mm512_set1_epi64(c.word3);
+  for (int r = 0; r < 10; ++r) {
+    const __m512i p0 = _mm512_maskz_mul_epu32(all, x0, m0);
+    const __m512i p1 = _mm512_maskz_mul_epu32(all, x2, m1);
+    // 0x96: the three-way XOR a ^ b ^ c in one instruction.
+    x0 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p1, 32), x1, _mm512_set1_epi64(c.key0[r]), 0x96);
+    x2 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p0, 32), x3, _mm512_set1_epi64(c.key1[r]), 0x96);
+    x1 = p1;
+    x3 = p0;
+  }
+  return {x0, x1, x2, x3};
+}
+
 __attribute__((target("avx512f"))) inline void draw_blocks_avx512(std::uint64_t seed, std::uint64_t trial,
                                                                   const std::uint32_t* threats, std::size_t n,
                                                                   std::uint32_t layer, Purpose purpose,
                                                                   std::uint32_t sub, BlockColumns out) noexcept {
   const PhiloxBatchConstants c(seed, trial, layer, purpose, sub);
-  const __m512i m0 = _mm512_set1_epi64(philox_m0), m1 = _mm512_set1_epi64(philox_m1);
-  // The zero-masked forms (mask `all`) compute the same as the plain intrinsics; GCC 12 warns
-  // (-Wmaybe-uninitialized, its bug 105593) about the plain ones' undefined pass-through value.
-  constexpr __mmask8 all = 0xff;
   std::size_t k = 0;
   for (; k + 8 <= n; k += 8) {
-    __m512i x0 = _mm512_set1_epi64(c.trial_lo), x1 = _mm512_set1_epi64(c.trial_hi);
-    __m512i x2 = _mm512_maskz_cvtepu32_epi64(all, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(threats + k)));
-    __m512i x3 = _mm512_set1_epi64(c.word3);
-    for (int r = 0; r < 10; ++r) {
-      const __m512i p0 = _mm512_maskz_mul_epu32(all, x0, m0);
-      const __m512i p1 = _mm512_maskz_mul_epu32(all, x2, m1);
-      // 0x96: the three-way XOR a ^ b ^ c in one instruction.
-      x0 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p1, 32), x1, _mm512_set1_epi64(c.key0[r]), 0x96);
-      x2 = _mm512_ternarylogic_epi64(_mm512_maskz_srli_epi64(all, p0, 32), x3, _mm512_set1_epi64(c.key1[r]), 0x96);
-      x1 = p1;
-      x3 = p0;
-    }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[0] + k), _mm512_maskz_cvtepi64_epi32(all, x0));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[1] + k), _mm512_maskz_cvtepi64_epi32(all, x1));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[2] + k), _mm512_maskz_cvtepi64_epi32(all, x2));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[3] + k), _mm512_maskz_cvtepi64_epi32(all, x3));
+    const PhiloxLanes512 x = philox_lanes_avx512(c, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(threats + k)));
+    constexpr __mmask8 all = 0xff;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[0] + k), _mm512_maskz_cvtepi64_epi32(all, x.x0));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[1] + k), _mm512_maskz_cvtepi64_epi32(all, x.x1));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[2] + k), _mm512_maskz_cvtepi64_epi32(all, x.x2));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.word[3] + k), _mm512_maskz_cvtepi64_epi32(all, x.x3));
   }
-  draw_blocks_rest(seed, trial, threats, k, n, layer, purpose, sub, out);
+  // The last 1 to 7 blocks in one more vector, stored under a mask (a batch is often short: a
+  // layer's few dozen candidates, so one at a time was a tenth of the drawing).
+  if (k < n) {
+    std::uint32_t rest[8] = {};
+    for (std::size_t j = k; j < n; ++j) rest[j - k] = threats[j];
+    const PhiloxLanes512 x = philox_lanes_avx512(c, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rest)));
+    const auto keep = static_cast<__mmask8>((1u << (n - k)) - 1);
+    _mm512_mask_cvtepi64_storeu_epi32(out.word[0] + k, keep, x.x0);
+    _mm512_mask_cvtepi64_storeu_epi32(out.word[1] + k, keep, x.x1);
+    _mm512_mask_cvtepi64_storeu_epi32(out.word[2] + k, keep, x.x2);
+    _mm512_mask_cvtepi64_storeu_epi32(out.word[3] + k, keep, x.x3);
+  }
 }
 
 }  // namespace salvosim::detail

@@ -31,9 +31,10 @@ constexpr std::uint64_t seed = 0x5a17'05e1'd00d'2024ull;
 
 struct Batch {
   explicit Batch(std::vector<std::uint32_t> t) : threats(std::move(t)) {
-    for (auto& w : words) w.assign(threats.size(), 0xdeadbeefu);
+    for (auto& w : words) w.assign(threats.size() + guard, 0xdeadbeefu);  // and guard entries after
   }
   BlockColumns columns() { return {{words[0].data(), words[1].data(), words[2].data(), words[3].data()}}; }
+  static constexpr std::size_t guard = 8;  // a vector's width of entries that must stay untouched
   std::vector<std::uint32_t> threats;
   std::vector<std::uint32_t> words[4];
 };
@@ -60,6 +61,11 @@ void expect_same_as_draw_block(BatchFunction draw) {
         for (std::size_t w = 0; w < 4; ++w) wrong += batch.words[w][k] != block[w];
       }
       EXPECT_EQ(wrong, 0u) << "n " << n << ", layer " << layer;
+      for (std::size_t w = 0; w < 4; ++w) {
+        EXPECT_EQ(std::count(batch.words[w].begin() + static_cast<std::ptrdiff_t>(n), batch.words[w].end(), 0xdeadbeefu),
+                  static_cast<std::ptrdiff_t>(Batch::guard))
+            << "written past the batch: n " << n << ", word " << w;
+      }
     }
   }
 }
