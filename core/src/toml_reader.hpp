@@ -212,6 +212,25 @@ std::vector<std::string> keys_of(const Fields<Entity>& fields, std::initializer_
   return keys;
 }
 
+// The TOML header of the table at key path `path`, without the entries' indices and names:
+// `salvo[1] "second".threat` -> `salvo.threat`. (A name sits between ` "` and the `".` that
+// closes it, or runs to the end.)
+inline std::string toml_header(std::string_view path) {
+  std::string header;
+  for (std::size_t k = 0; k < path.size();) {
+    if (path[k] == '[') {
+      const std::size_t close = path.find(']', k);
+      k = close == std::string_view::npos ? path.size() : close + 1;
+    } else if (path.substr(k, 2) == " \"") {
+      const std::size_t close = path.find("\".", k + 2);
+      k = close == std::string_view::npos ? path.size() : close + 1;
+    } else {
+      header += path[k++];
+    }
+  }
+  return header;
+}
+
 // The entries of `[[key]]`. Anything else there (a single [key] table, an array of numbers)
 // is reported, and the whole array left unread rather than read with shifted indices.
 inline std::vector<const toml::table*> entries(TableReader& root, std::string_view key) {
@@ -221,7 +240,7 @@ inline std::vector<const toml::table*> entries(TableReader& root, std::string_vi
   if (array == nullptr || !array->is_array_of_tables()) {
     if (array == nullptr || !array->empty()) {
       root.problem(key, *node,
-                   "must be an array of tables (write [[" + root.path(key) + "]]), got " + describe(*node));
+                   "must be an array of tables (write [[" + toml_header(root.path(key)) + "]]), got " + describe(*node));
     }
     return {};
   }

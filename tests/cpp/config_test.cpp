@@ -723,6 +723,11 @@ TEST(ConfigCampaign, TopLevelThreatsBesideSalvosAreAnError) {
                                             "salvos, as [[salvo.threat]]"));
 }
 
+TEST(ConfigCampaign, ASalvosGroupsMustBeAnArrayOfTables) {
+  expect_only(edit(campaign, "[[salvo.threat]]", "[salvo.threat]"), salvo0 + ".threat", 4,
+              "must be an array of tables (write [[salvo.threat]]), got table");
+}
+
 TEST(ConfigCampaign, UnknownKeysInASalvo) {
   expect_only(edit(campaign, "start = 3600.0", "start = 3600.0\nstrat = 1.0"), salvo1 + ".strat", 13,
               "unknown key \"strat\" (did you mean \"start\"?)");
