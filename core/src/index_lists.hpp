@@ -12,6 +12,7 @@
 // needs more room than the indices it could hold.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -22,7 +23,18 @@
 
 namespace salvosim::detail {
 
-// Each function appends to list[0, ...) and returns the new length.
+// A Bernoulli threshold (rng.hpp, in [0, 2^32]) tested with 32-bit integers only, so that a
+// loop of tests vectorizes: u < threshold, for every 32-bit u.
+struct Threshold32 {
+  explicit Threshold32(std::uint64_t threshold)
+      : limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(threshold, 0xffffffffu))),
+        always(threshold > 0xffffffffu) {}
+  bool below(std::uint32_t u) const { return (u < limit) | always; }
+  std::uint32_t limit;
+  bool always;  // threshold 2^32: probability 1
+};
+
+// Each function appends to list[count, ...) and returns the new length.
 
 // i in [first, end) with alive[i] (and defended[i], when `defended` is not null).
 inline std::size_t list_alive_portable(const std::uint8_t* alive, const std::uint8_t* defended, std::size_t first,
@@ -41,23 +53,22 @@ inline std::size_t list_alive_portable(const std::uint8_t* alive, const std::uin
   return count;
 }
 
-// k in [first, end) with a[k] < a_limit (or a_always) and b[k] < b_limit (or b_always): the
-// 32-bit Bernoulli tests of kernel.cpp's Threshold32.
-inline std::size_t list_below_portable(const std::uint32_t* a, std::uint32_t a_limit, bool a_always,
-                                       const std::uint32_t* b, std::uint32_t b_limit, bool b_always,
-                                       std::size_t first, std::size_t end, std::uint32_t* list, std::size_t count) {
+// k in [first, end) with a[k] below a_threshold and b[k] below b_threshold.
+inline std::size_t list_below_portable(const std::uint32_t* a, Threshold32 a_threshold, const std::uint32_t* b,
+                                       Threshold32 b_threshold, std::size_t first, std::size_t end,
+                                       std::uint32_t* list, std::size_t count) {
   for (std::size_t k = first; k < end; ++k) {
     list[count] = static_cast<std::uint32_t>(k);
-    count += ((a[k] < a_limit) | a_always) & ((b[k] < b_limit) | b_always);
+    count += a_threshold.below(a[k]) & b_threshold.below(b[k]);
   }
   return count;
 }
 
-// k in [0, n) with word[k] outside [low, high].
+// k in [first, end) with word[k] outside [low, high].
 inline std::size_t list_outside_portable(const std::uint32_t* word, std::uint32_t low, std::uint32_t high,
-                                         std::size_t n, std::uint32_t* list) {
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < n; ++k) {
+                                         std::size_t first, std::size_t end, std::uint32_t* list,
+                                         std::size_t count) {
+  for (std::size_t k = first; k < end; ++k) {
     list[count] = static_cast<std::uint32_t>(k);
     count += (word[k] < low) | (word[k] > high);
   }
@@ -92,37 +103,36 @@ __attribute__((target("avx512f"))) inline std::size_t list_alive_avx512(const st
   return list_alive_portable(alive, defended, i, end, list, count);
 }
 
-__attribute__((target("avx512f"))) inline std::size_t list_below_avx512(const std::uint32_t* a, std::uint32_t a_limit,
-                                                                        bool a_always, const std::uint32_t* b,
-                                                                        std::uint32_t b_limit, bool b_always,
-                                                                        std::size_t first, std::size_t end,
-                                                                        std::uint32_t* list, std::size_t count) {
-  const __m512i a_limits = _mm512_set1_epi32(static_cast<int>(a_limit)), b_limits = _mm512_set1_epi32(static_cast<int>(b_limit));
-  const __mmask16 a_all = a_always ? 0xffff : 0, b_all = b_always ? 0xffff : 0;
+__attribute__((target("avx512f"))) inline std::size_t list_below_avx512(const std::uint32_t* a,
+                                                                        Threshold32 a_threshold,
+                                                                        const std::uint32_t* b,
+                                                                        Threshold32 b_threshold, std::size_t first,
+                                                                        std::size_t end, std::uint32_t* list,
+                                                                        std::size_t count) {
+  const __m512i a_limits = _mm512_set1_epi32(static_cast<int>(a_threshold.limit));
+  const __m512i b_limits = _mm512_set1_epi32(static_cast<int>(b_threshold.limit));
+  const __mmask16 a_all = a_threshold.always ? 0xffff : 0, b_all = b_threshold.always ? 0xffff : 0;
   std::size_t k = first;
   for (; k + 16 <= end; k += 16) {
     const __mmask16 a_pass = _mm512_cmplt_epu32_mask(_mm512_loadu_si512(a + k), a_limits) | a_all;
     const __mmask16 b_pass = _mm512_cmplt_epu32_mask(_mm512_loadu_si512(b + k), b_limits) | b_all;
     count = append_passing(a_pass & b_pass, first_indices(k), list, count);
   }
-  return list_below_portable(a, a_limit, a_always, b, b_limit, b_always, k, end, list, count);
+  return list_below_portable(a, a_threshold, b, b_threshold, k, end, list, count);
 }
 
 __attribute__((target("avx512f"))) inline std::size_t list_outside_avx512(const std::uint32_t* word, std::uint32_t low,
-                                                                          std::uint32_t high, std::size_t n,
-                                                                          std::uint32_t* list) {
+                                                                          std::uint32_t high, std::size_t first,
+                                                                          std::size_t end, std::uint32_t* list,
+                                                                          std::size_t count) {
   const __m512i lows = _mm512_set1_epi32(static_cast<int>(low)), highs = _mm512_set1_epi32(static_cast<int>(high));
-  std::size_t count = 0, k = 0;
-  for (; k + 16 <= n; k += 16) {
+  std::size_t k = first;
+  for (; k + 16 <= end; k += 16) {
     const __m512i w = _mm512_loadu_si512(word + k);
     const __mmask16 outside = _mm512_cmplt_epu32_mask(w, lows) | _mm512_cmpgt_epu32_mask(w, highs);
     count = append_passing(outside, first_indices(k), list, count);
   }
-  for (; k < n; ++k) {
-    list[count] = static_cast<std::uint32_t>(k);
-    count += (word[k] < low) | (word[k] > high);
-  }
-  return count;
+  return list_outside_portable(word, low, high, k, end, list, count);
 }
 
 #endif

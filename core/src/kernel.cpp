@@ -84,17 +84,6 @@ inline double select_double(bool condition, double a, double b) {
 #define SALVOSIM_LIST(name, ...) detail::name##_portable(__VA_ARGS__)
 #endif
 
-// A Bernoulli threshold (rng.hpp, in [0, 2^32]) tested with 32-bit integers only, so that a
-// loop of tests vectorizes: u < threshold, for every 32-bit u.
-struct Threshold32 {
-  explicit Threshold32(std::uint64_t threshold)
-      : limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(threshold, 0xffffffffu))),
-        always(threshold > 0xffffffffu) {}
-  bool below(std::uint32_t u) const { return (u < limit) | always; }
-  std::uint32_t limit;
-  bool always;  // threshold 2^32: probability 1
-};
-
 // ---------------------------------------------------------------------------------------
 // 1. Each threat's own draws: launch, timing, reliability, aim (docs/model.md §3.1).
 
@@ -210,7 +199,7 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
     // are read into locals first throughout the kernel: a store through a byte or double
     // pointer might alias a field of the plan, so fields read in a loop would be reloaded.
     const double start = group.launch_start, duration = group.launch_duration;
-    const Threshold32 launch(group.launch_threshold), flight(group.flight_threshold),
+    const detail::Threshold32 launch(group.launch_threshold), flight(group.flight_threshold),
         aim(group.defended_threshold);
     if (group.launch_by_waves) {
       std::copy(wave_time + first, wave_time + end, launch_time + first);
@@ -235,7 +224,7 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
   double* const normal = s.normals.data();
   std::uint32_t* const tails = s.tails.data();
   const auto [central_first, central_last] = central_words;
-  const std::size_t n_tails = SALVOSIM_LIST(list_outside, w0, central_first, central_last, n, tails);
+  const std::size_t n_tails = SALVOSIM_LIST(list_outside, w0, central_first, central_last, 0, n, tails, 0);
   first_normals(w0, n, tails, n_tails, s.tail_values.data(), normal);
 
   for (std::size_t g = 0; g < plan.groups.size(); ++g) {
@@ -308,10 +297,9 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   std::size_t d = 0;
   std::size_t k = 0;
   for (std::size_t e = engaged_begin; e < engaged_end; ++e) {
-    const Threshold32 coverage(layer.coverage_threshold),
+    const detail::Threshold32 coverage(layer.coverage_threshold),
         detection(plan.engagement(l, layer.engaged_groups[e]).detect_threshold);
-    d = SALVOSIM_LIST(list_below, w0, coverage.limit, coverage.always, w1, detection.limit, detection.always, k,
-                      segment_end[e], detected, d);
+    d = SALVOSIM_LIST(list_below, w0, coverage, w1, detection, k, segment_end[e], detected, d);
     k = segment_end[e];
     detected_end[e] = static_cast<std::uint32_t>(d);
   }
@@ -323,7 +311,7 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   KernelScratch::Request* const requests = s.requests.data();
   double* const first_time = s.first_time.data();
   constexpr double forever = std::numeric_limits<double>::infinity();
-  double low = forever, high = -forever;  // of the requests' times: a range for the sort
+  double low = forever, high = -forever;  // of the detected candidates' times: a range for the sort
   std::size_t m = 0;
   std::size_t q = 0;
   for (std::size_t e = engaged_begin; e < engaged_end; ++e) {
@@ -340,8 +328,8 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       first_time[m] = earliest;
       // A threat that fails in flight before the earliest start is dropped when served, whatever
       // the channels (§3.4, check 1; the start is never earlier): leave it out now, saving its
-      // place in the sort and a mispredicted branch in serve_requests. Kept without a branch,
-      // as above.
+      // place in the sort and a mispredicted branch in serve_requests. Kept without a branch:
+      // every request is written, and m advances past the kept ones.
       low = std::min(low, earliest);
       high = std::max(high, earliest);
       m += !(failure_time[i] < earliest);

@@ -61,9 +61,9 @@ inline void order_by_time(const double* time, std::size_t n, double low, double 
       order[j] = index;
     }
   };
-  if (n < 2 || !(low < high) || n < insertion_sort_below) {
+  if (n < insertion_sort_below || !(low < high)) {
     for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<std::uint32_t>(k);
-    if (n >= 2 && low < high) insertion_sort(n);  // else one item, or all equal: in order
+    if (low < high) insertion_sort(n);  // else no item, one, or all equal: in order
     return;
   }
 
