@@ -7,6 +7,8 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The independent pure-Python model: the cross-check's reference and the benchmarks' baseline.
+REFERENCE_MODEL = ROOT / "tests" / "reference_model" / "reference.py"
 
 
 def load_module(path, name):
