@@ -4,7 +4,7 @@
 Prints, for the standard scenarios (the default, sourced True Promise I; its illustrative
 predecessor; saturation; and large_raid with 10,000 threats), the trials per second of
 `salvosim run` at 1 and 2 threads and the speed-up from 1 to 2; the trials per second of
-bench/reference.py on the same scenarios and, per thread, how many times faster the C++
+tests/reference_model/reference.py on the same scenarios and, per thread, how many times faster the C++
 kernel is; and the peak memory of `salvosim run` at 1e5 and 1e7 trials. The issue-4 floors
 are checked and reported, not asserted: this is a measurement, not a test.
 
@@ -33,6 +33,8 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+# The pure-Python model, also the tests' independent cross-check.
+REFERENCE_MODEL = ROOT / "tests" / "reference_model" / "reference.py"
 
 # (label, config, C++ trials per measurement, reference trials per measurement)
 SCENARIOS = [
@@ -86,7 +88,7 @@ def run_cpp(exe, config, trials, threads):
 
 
 def load_reference():
-    spec = importlib.util.spec_from_file_location("salvosim_reference", ROOT / "bench" / "reference.py")
+    spec = importlib.util.spec_from_file_location("salvosim_reference", REFERENCE_MODEL)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

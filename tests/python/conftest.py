@@ -1,11 +1,22 @@
 """Shared fixtures: where the salvosim program and the project's files are."""
 
+import importlib.util
 import os
 import pathlib
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The independent pure-Python model: the cross-check's reference and the benchmarks' baseline.
+REFERENCE_MODEL = ROOT / "tests" / "reference_model" / "reference.py"
+
+
+def load_module(path, name):
+    """A Python file of the project that is not part of an installed package, imported by path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The C++ kernel against the independent pure-Python reference (bench/reference.py).
+"""The C++ kernel against the independent pure-Python reference (tests/reference_model/).
 
 The two share the model (docs/model.md) but nothing else: not the random numbers, not the
 code. On each standard scenario every per-group fate mean and every per-layer counter mean
@@ -12,14 +12,13 @@ comparisons here; a real difference in the model (e.g. a changed miss rule) show
 tens of standard errors. Seeds are fixed, so the outcome is deterministic.
 """
 
-import importlib.util
 import json
 import math
 import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import REFERENCE_MODEL, load_module
 
 K_SE = 4.5
 FATES = ["launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open"]
@@ -27,10 +26,7 @@ LAYER_METRICS = ["engagements", "fired", "intercepts", "missed_window", "missed_
 
 
 def _reference():
-    spec = importlib.util.spec_from_file_location("salvosim_reference", ROOT / "bench" / "reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REFERENCE_MODEL, "salvosim_reference")
 
 
 def run_cpp(exe, config, trials, seed):

@@ -1,4 +1,4 @@
-"""Self-checks of bench/reference.py against MODEL.md section 4's closed forms.
+"""Self-checks of tests/reference_model/reference.py against MODEL.md section 4's closed forms.
 
 Every check uses a fixed seed, so it is deterministic, and a tolerance in standard
 errors, so it can fail. Tolerances: K_SE standard errors for each statistical check
@@ -6,10 +6,8 @@ errors, so it can fail. Tolerances: K_SE standard errors for each statistical ch
 The saturation count is exact.
 """
 
-import importlib.util
 import json
 import math
-import pathlib
 import random
 import subprocess
 import sys
@@ -17,20 +15,12 @@ import textwrap
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-REFERENCE_PATH = ROOT / "bench" / "reference.py"
+from conftest import REFERENCE_MODEL, load_module
 
 K_SE = 4.0
 
 
-def _import_reference():
-    spec = importlib.util.spec_from_file_location("salvosim_reference", REFERENCE_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _import_reference()
+ref = load_module(REFERENCE_MODEL, "salvosim_reference")
 
 
 def write_toml(tmp_path, text, name="scenario.toml"):
@@ -165,7 +155,7 @@ def test_example_launch_failures_and_reproducibility(tmp_path):
 def test_cli_json_shape(tmp_path):
     path = write_toml(tmp_path, EXAMPLE_TOML)
     out = subprocess.run(
-        [sys.executable, str(REFERENCE_PATH), str(path), "--trials", "20", "--seed", "3", "--json"],
+        [sys.executable, str(REFERENCE_MODEL), str(path), "--trials", "20", "--seed", "3", "--json"],
         check=True, capture_output=True, text=True).stdout
     summary = json.loads(out)
     assert summary["scenario"] == "example" and summary["trials"] == 20 and summary["seed"] == 3

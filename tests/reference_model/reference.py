@@ -12,9 +12,9 @@ Because independence is the point, it uses Python's own ``random.Random(seed)``
 and never the C++ generator. Only the standard library is used.
 
 Usage:
-    python3 bench/reference.py CONFIG --trials N --seed S [--json]
+    python3 tests/reference_model/reference.py CONFIG --trials N --seed S [--json]
 
-Importable API (used by tests/python):
+Importable API (used by tests/python and bench/run_benchmarks.py):
     load(path) -> scenario dict
     simulate_trial(scenario, rng) -> dict of per-trial counts
     run(scenario, trials, seed) -> summary dict (means and standard errors)
