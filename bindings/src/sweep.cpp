@@ -4,8 +4,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
-#include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 
 namespace py = pybind11;
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 
 namespace salvosim::cli {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "commands.hpp"
-#include "salvosim/hdf5_io.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 #include "salvosim/team.hpp"
 
 namespace salvosim::cli {

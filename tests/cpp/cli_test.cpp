@@ -13,6 +13,7 @@
 #include <string>
 
 #include "salvosim/hdf5_io.hpp"
+#include "salvosim/sweep_file.hpp"
 
 namespace salvosim {
 namespace {

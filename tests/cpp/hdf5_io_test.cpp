@@ -22,6 +22,7 @@
 #include "salvosim/simulate.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 #include "same_results.hpp"
 
 namespace salvosim {

@@ -1,4 +1,4 @@
-// Results files in HDF5, laid out as docs/hdf5-format.md describes: self-describing, with
+// Results files in HDF5, laid out as docs/hdf5-format.md describes (sweep files: salvosim/sweep_file.hpp): self-describing, with
 // provenance, units and named dimensions, readable by h5py and by xarray (h5netcdf) without
 // help. The HDF5 library stays behind this header: callers never see an hid_t.
 #pragma once
@@ -9,7 +9,6 @@
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/simulate.hpp"
-#include "salvosim/sweep.hpp"
 
 namespace salvosim {
 
@@ -60,19 +59,5 @@ void write_results(const std::string& path, const Plan& plan, const Results& res
 // std::runtime_error for a missing file, a file that is not HDF5 or not a salvosim results
 // file, a file of another major format version, or a missing dataset.
 Results read_results(const std::string& path);
-
-// Sweep files (docs/sweeps.md#the-sweep-file): the statistics of every point as arrays over
-// the sweep's dimensions, each point's scenario, seed and trials, and the sweep's own text.
-// Their own layout and version, stored as the root attributes filetype = "salvosim-sweep"
-// and version.
-inline constexpr int sweep_format_major = 1;
-inline constexpr int sweep_format_minor = 0;
-
-// Written under a temporary name and renamed when complete, like a results file.
-void write_sweep(const std::string& path, const SweepResults& sweep);
-
-// Throws std::runtime_error for a missing file, a file that is not a salvosim sweep file or
-// is of another major format version, or a missing dataset.
-SweepResults read_sweep(const std::string& path);
 
 }  // namespace salvosim

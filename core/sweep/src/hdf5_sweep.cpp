@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "hdf5_support.hpp"
-#include "salvosim/hdf5_io.hpp"
+#include "salvosim/sweep_file.hpp"
 #include "sweep_assembly.hpp"
 
 namespace salvosim {
