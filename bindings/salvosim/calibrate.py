@@ -43,7 +43,7 @@ import numpy as np
 
 from . import _abc
 from ._api import run
-from ._core import Scenario, git_sha1, version
+from ._core import Scenario, git_sha1, parse_key_path, version
 from .published import Observable, load_with_observables, per_trial
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -181,13 +181,13 @@ class CalibrationSpec:
 def set_path(scenario: Scenario, path: str, value: float) -> None:
     """Set the value at a key path: `threat.<group>.<key>`, `layer.<layer>.<key>`,
     `layer.<layer>.engages.<target>.<key>`, with dots for nested keys (`flight_time.mean`).
-    A name holding dots is written in double quotes."""
-    parts = _split_path(path)
-    if len(parts) < 3 or parts[0] not in ("threat", "layer"):
+    A name holding dots is written in double quotes. The path is read by the parser of sweep
+    axes (salvosim._core.parse_key_path), so a target path means what an axis path means."""
+    kind, entry, keys = parse_key_path(path)
+    if kind not in ("threat", "layer"):
         raise ValueError(f"{path}: a target path must be threat.<name>.<key> or layer.<name>.<key>")
-    obj: Any = scenario.threat(parts[1]) if parts[0] == "threat" else scenario.layer(parts[1])
-    keys = parts[2:]
-    if parts[0] == "layer" and keys[0] == "engages":
+    obj: Any = scenario.threat(entry) if kind == "threat" else scenario.layer(entry)
+    if kind == "layer" and keys[0] == "engages":
         if len(keys) != 3:
             raise ValueError(f"{path}: an engages path is layer.<name>.engages.<target>.<key>")
         obj, keys = obj.engagement(keys[1]), keys[2:]
@@ -197,20 +197,6 @@ def set_path(scenario: Scenario, path: str, value: float) -> None:
     if isinstance(current, bool) or not isinstance(current, (int, float)):
         raise ValueError(f"{path}: {keys[-1]} is not a number and cannot be calibrated")
     setattr(obj, keys[-1], int(round(value)) if isinstance(current, int) else float(value))
-
-
-def _split_path(path: str) -> list[str]:
-    parts: list[str] = []
-    rest = path
-    while rest:
-        if rest.startswith('"'):
-            end = rest.index('"', 1)
-            parts.append(rest[1:end])
-            rest = rest[end + 1:].removeprefix(".")
-        else:
-            head, _, rest = rest.partition(".")
-            parts.append(head)
-    return parts
 
 
 # --- cases, blocks and components ----------------------------------------------------------

@@ -212,6 +212,19 @@ def test_set_path_edits_threats_layers_and_engagements() -> None:
         cal.set_path(scenario, "layer.outer.doctrine", 1.0)
 
 
+def test_set_path_reads_key_paths_as_sweeps_do() -> None:
+    """The parser of sweep axes (C++) reads a target path: quoted names with dots, and a clear
+    error for a path it cannot read."""
+    assert salvosim._core.parse_key_path('layer."s.r.".engages.ballistic.pk') == (
+        "layer", "s.r.", ["engages", "ballistic", "pk"])
+    assert salvosim._core.parse_key_path("threat.mrbm.flight_time.mean") == ("threat", "mrbm", ["flight_time", "mean"])
+    scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
+    with pytest.raises(ValueError, match='key path "layer.outer..pk" has an empty segment'):
+        cal.set_path(scenario, "layer.outer..pk", 0.5)
+    with pytest.raises(ValueError, match='key path "layer.\\"outer.pk" has a quote that is not closed'):
+        cal.set_path(scenario, 'layer."outer.pk', 0.5)
+
+
 def test_spec_rejects_what_it_cannot_use(tmp_path: pathlib.Path) -> None:
     def spec(text: str) -> cal.CalibrationSpec:
         return cal.CalibrationSpec.from_dict(tomllib.loads(textwrap.dedent(text)), base=str(tmp_path))
