@@ -33,6 +33,7 @@ weighted points say), `storage` (the result file), `report` (as text) and `cli` 
 command line). The statistics compared with the published figures are evaluated in C++
 (`salvosim.published`).
 """
+
 from .cli import main
 from .components import ComponentPlan, LoadedCase, components, load_case
 from .driver import ProgressCallback, calibrate, evaluate, representative_point
