@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'parse_key_path', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class LaunchSpec:
@@ -262,6 +262,8 @@ class PublishedObservable:
     """
     One [[published.observable]] entry (docs/model.md §8)
     """
+    def __init__(self, *, name: str, statistic: str, selection: str = '', fates: collections.abc.Sequence[str] = [], rate: str = '', layers: collections.abc.Sequence[str] = [], metric: str = '', value: typing.SupportsFloat | typing.SupportsIndex | None = None, low: typing.SupportsFloat | typing.SupportsIndex = 0.0, high: typing.SupportsFloat | typing.SupportsIndex = 0.0, definition: str = '', source: str = '', note: str = '') -> None:
+        ...
     def __repr__(self) -> str:
         ...
     @property
@@ -494,6 +496,18 @@ def load_sweep_file(path: str) -> SweepSpec:
 def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> SweepSpec:
     """
     A sweep of a base scenario along axes [(path, name, values)]
+    """
+def parse_key_path(path: str) -> tuple:
+    """
+    Split a key path (`layer."s.r.".engages.ballistic.pk`) as sweeps read it: (kind, entry, keys)
+    """
+def published_mean(observable: PublishedObservable, results: Results) -> float:
+    """
+    The mean over trials of the observable's statistic, from the summary arrays
+    """
+def published_trial_values(observable: PublishedObservable, plan: Plan, records: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    The observable's statistic in every trial of per-trial records (trials x plan.record_size); a rate is NaN where its denominator is 0
     """
 def read_results(path: str) -> Results:
     """

@@ -9,26 +9,24 @@ over trials (`per_trial`), and a calibrated scenario reproduces a figure when th
 trials lies within the published range (`mean`).
 
 The scenario loader reads and checks the table (docs/model.md §8 gives its rules):
-`observables(scenario)` takes the observables from `scenario.published`.
+`observables(scenario)` takes the observables from `scenario.published`. The statistics are
+evaluated in C++ (core/include/salvosim/published.hpp), from the same selections, per-trial
+records and rate definitions as the kernel's own tallies.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import numpy as np
 
+from . import _core
 from ._api import load
 from ._core import Scenario
 from ._results import Results
-
-#: The order of the fates, rates and layer counters in the results' arrays.
-FATES = ("launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open")
-RATES = ("launched", "engaged", "threatening")
-LAYER_METRICS = ("engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine")
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,13 @@ class Observable:
             return f"{self.metric} by {layers}"
         return f"interceptor cost of {layers}"
 
+    def _to_core(self) -> _core.PublishedObservable:
+        """The observable as the C++ evaluator takes it."""
+        return _core.PublishedObservable(name=self.name, statistic=self.statistic, selection=self.selection,
+                                         fates=list(self.fates), rate=self.rate, layers=list(self.layers),
+                                         metric=self.metric, value=self.value, low=self.low, high=self.high,
+                                         definition=self.definition, source=self.source, note=self.note)
+
 
 def observables(scenario: Scenario) -> list[Observable]:
     """The published observables of a scenario (its `[published]` table), in config order."""
@@ -95,71 +100,21 @@ def load_with_observables(path: Union[str, "os.PathLike[str]"]) -> tuple[Scenari
     return scenario, observables(scenario)
 
 
-def _selection_groups(selection: str, groups: Sequence[str], classes: Sequence[str], scenario: Scenario) -> list[int]:
-    """The indices of the groups a selection ("all", a group, "class:<name>", "salvo:<name>") holds."""
-    if selection == "all":
-        return list(range(len(groups)))
-    if selection.startswith("class:"):
-        return [g for g, c in enumerate(classes) if c == selection[len("class:"):]]
-    if selection.startswith("salvo:"):
-        members = {threat.name for threat in scenario.salvo(selection[len("salvo:"):]).threats}
-        return [g for g, name in enumerate(groups) if name in members]
-    return [groups.index(selection)]
-
-
-def _layer_indices(observable: Observable, layers: Sequence[str]) -> list[int]:
-    return [layers.index(name) for name in observable.layers] if observable.layers else list(range(len(layers)))
-
-
 def mean(observable: Observable, results: Results) -> float:
-    """The mean over trials of the statistic the observable corresponds to."""
-    coords = results.coords
-    selections, layers = list(coords["selection"]), list(coords["layer"])
-    chosen = _layer_indices(observable, layers)
-    if observable.statistic == "fate":
-        row = results.array("fate_mean")[selections.index(observable.selection)]
-        return float(sum(row[FATES.index(f)] for f in observable.fates))
-    if observable.statistic == "rate":
-        return float(results.array("rate_mean")[selections.index(observable.selection), RATES.index(observable.rate)])
-    if observable.statistic == "intercepts":
-        return float(results.array("intercepts_mean")[selections.index(observable.selection), chosen].sum())
-    if observable.statistic == "layer":
-        return float(results.array("layer_mean")[chosen, LAYER_METRICS.index(observable.metric)].sum())
-    return float(results.array("interceptor_cost_mean")[chosen].sum())
+    """The mean over trials of the statistic the observable corresponds to (a rate: over the
+    trials that define it), from the results' summary arrays."""
+    return float(_core.published_mean(observable._to_core(), results._core))
 
 
 def per_trial(observable: Observable, results: Results, scenario: Scenario) -> np.ndarray:
     """The statistic in every trial (the run must keep per-trial counts: per_trial=True).
-    A rate is NaN in a trial where its denominator is zero."""
-    data = results.per_trial
-    if data is None:
+    A rate is NaN in a trial where its denominator is zero. `scenario` is the one run; it is
+    compiled again only for results read from a file."""
+    records = results._records
+    if records is None:
         raise ValueError("per_trial() needs the counts of every trial: run with per_trial=True")
-    groups = [str(g) for g in data["group"].values]
-    layers = [str(layer) for layer in data["layer"].values]
-    classes = [scenario.threat(g).threat_class for g in groups]
-    chosen = _layer_indices(observable, layers)
-    if observable.statistic in ("fate", "rate", "intercepts"):
-        members = _selection_groups(observable.selection, groups, classes, scenario)
-        fates = data["fates"].values[:, members, :].sum(axis=1)  # (trial, fate)
-    if observable.statistic == "fate":
-        return fates[:, [FATES.index(f) for f in observable.fates]].sum(axis=1).astype(float)
-    if observable.statistic == "rate":
-        intercepted = fates[:, FATES.index("intercepted")].astype(float)
-        if observable.rate == "launched":
-            denominator = fates.sum(axis=1) - fates[:, FATES.index("launch_failure")]
-        elif observable.rate == "engaged":
-            denominator = data["engaged"].values[:, members].sum(axis=1)
-        else:
-            denominator = fates[:, FATES.index("intercepted")] + fates[:, FATES.index("leaked_defended")]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(denominator > 0, intercepted / np.maximum(denominator, 1), np.nan)
-    if observable.statistic == "intercepts":
-        return data["intercepts"].values[:, members][:, :, chosen].sum(axis=(1, 2)).astype(float)
-    metrics = data["layer_metrics"].values[:, chosen, :]
-    if observable.statistic == "layer":
-        return metrics[:, :, LAYER_METRICS.index(observable.metric)].sum(axis=1).astype(float)
-    costs = np.array([scenario.layer(layers[k]).cost for k in chosen])
-    return (metrics[:, :, LAYER_METRICS.index("fired")] * costs).sum(axis=1).astype(float)
+    plan = results._plan if results._plan is not None else _core.compile(scenario)
+    return _core.published_trial_values(observable._to_core(), plan, records)
 
 
 def interval(values: np.ndarray, coverage: float = 0.9) -> tuple[float, float]:

@@ -20,6 +20,7 @@ void init_errors(pybind11::module_& m);
 void init_scenario(pybind11::module_& m);
 void init_run(pybind11::module_& m);
 void init_results(pybind11::module_& m);
+void init_published(pybind11::module_& m);
 void init_sweep(pybind11::module_& m);
 
 }  // namespace salvosim::python

@@ -9,5 +9,6 @@ PYBIND11_MODULE(_core, m) {
   salvosim::python::init_scenario(m);
   salvosim::python::init_run(m);
   salvosim::python::init_results(m);
+  salvosim::python::init_published(m);
   salvosim::python::init_sweep(m);
 }

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <variant>
 
 #include "bindings.hpp"
@@ -167,9 +168,24 @@ void bind_layers(py::module_& m) {
   bind_sequence<Layer>(m, "Layers");
 }
 
-// Read-only: the published figures are the scenario's reference, not a parameter.
+// Read-only: the published figures are the scenario's reference, not a parameter. One can be
+// built (to evaluate a statistic the scenario does not publish); the evaluator checks its names.
 void bind_published(py::module_& m) {
   py::class_<PublishedObservable>(m, "PublishedObservable", "One [[published.observable]] entry (docs/model.md §8)")
+      .def(py::init([](std::string name, std::string statistic, std::string selection, std::vector<std::string> fates,
+                       std::string rate, std::vector<std::string> layers, std::string metric, std::optional<double> value,
+                       double low, double high, std::string definition, std::string source, std::string note) {
+             return PublishedObservable{std::move(name),   std::move(statistic),  std::move(selection),
+                                        std::move(fates),  std::move(rate),       std::move(layers),
+                                        std::move(metric), value,                 low,
+                                        high,              std::move(definition), std::move(source),
+                                        std::move(note)};
+           }),
+           py::kw_only(), py::arg("name"), py::arg("statistic"), py::arg("selection") = "",
+           py::arg("fates") = std::vector<std::string>{}, py::arg("rate") = "",
+           py::arg("layers") = std::vector<std::string>{}, py::arg("metric") = "", py::arg("value") = py::none(),
+           py::arg("low") = 0.0, py::arg("high") = 0.0, py::arg("definition") = "", py::arg("source") = "",
+           py::arg("note") = "")
       .def_readonly("name", &PublishedObservable::name)
       .def_readonly("statistic", &PublishedObservable::statistic)
       .def_readonly("selection", &PublishedObservable::selection, "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")

@@ -20,6 +20,7 @@
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/plan.hpp"
+#include "salvosim/published.hpp"
 #include "salvosim/scenario.hpp"
 #include "salvosim/tallies.hpp"
 
@@ -41,12 +42,16 @@ const std::vector<StatisticKey> statistic_keys = {
 // The keys each statistic takes; all are required, except `layer` of `cost` (left out: every
 // layer).
 struct Statistic {
-  std::string_view name;
+  PublishedStatistic kind;
   std::vector<std::string_view> keys;
+  std::string_view name() const { return published_statistic_names[static_cast<std::int64_t>(kind)]; }
 };
 const std::vector<Statistic> statistics = {
-    {"fate", {"selection", "fate"}},     {"rate", {"selection", "rate"}}, {"intercepts", {"selection", "layer"}},
-    {"layer", {"layer", "metric"}},      {"cost", {"layer"}},
+    {PublishedStatistic::fate, {"selection", "fate"}},
+    {PublishedStatistic::rate, {"selection", "rate"}},
+    {PublishedStatistic::intercepts, {"selection", "layer"}},
+    {PublishedStatistic::layer, {"layer", "metric"}},
+    {PublishedStatistic::cost, {"layer"}},
 };
 
 const std::vector<std::string> definitions = {"engaged", "impacts", "neutralized", "count"};
@@ -60,7 +65,7 @@ std::vector<std::string> strings(const Names& names) {
 }
 
 const Statistic* find_statistic(std::string_view name) {
-  const auto it = std::find_if(statistics.begin(), statistics.end(), [&](const Statistic& s) { return s.name == name; });
+  const auto it = std::find_if(statistics.begin(), statistics.end(), [&](const Statistic& s) { return s.name() == name; });
   return it == statistics.end() ? nullptr : &*it;
 }
 
@@ -69,7 +74,7 @@ bool takes(const Statistic& statistic, std::string_view key) {
 }
 
 Presence presence_of(const Statistic& statistic) {
-  return statistic.name == "cost" ? Presence::optional : Presence::required;
+  return statistic.kind == PublishedStatistic::cost ? Presence::optional : Presence::required;
 }
 
 std::string does_not_take(const Statistic& statistic, std::string_view key) {
@@ -77,7 +82,7 @@ std::string does_not_take(const Statistic& statistic, std::string_view key) {
   for (std::size_t k = 0; k < statistic.keys.size(); ++k) {
     keys += std::string(k == 0 ? "" : k + 1 == statistic.keys.size() ? " and " : ", ") + std::string(statistic.keys[k]);
   }
-  return "statistic \"" + std::string(statistic.name) + "\" does not take \"" + std::string(key) + "\" (it takes " +
+  return "statistic \"" + std::string(statistic.name()) + "\" does not take \"" + std::string(key) + "\" (it takes " +
          keys + ")";
 }
 
@@ -241,7 +246,7 @@ class Checker {
  private:
   static std::vector<std::string> statistic_names() {
     std::vector<std::string> names;
-    for (const Statistic& statistic : statistics) names.emplace_back(statistic.name);
+    for (const Statistic& statistic : statistics) names.emplace_back(statistic.name());
     return names;
   }
 

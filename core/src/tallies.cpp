@@ -72,7 +72,7 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
     salvo_magazines.resize(salvos * layers);
     salvo_fired_cross.resize(salvos * layers * layers);
   }
-  const std::size_t width = fate_count + 1 + layers;
+  const auto width = static_cast<std::size_t>(selection_counts_size(plan.layer_count()));
   selection_counts_.resize(selections * width);
   rate_samples_.resize(selections * rate_count);
   // A selection with the same groups as an earlier one (a class of one group) has the same
@@ -93,35 +93,25 @@ void Tallies::add(const std::int64_t* record) {
   const RecordLayout& layout = plan.layout;
   const std::int64_t layers = plan.layer_count();
   ++trials;
-  const std::size_t width = fate_count + 1 + static_cast<std::size_t>(layers);
+  const auto width = static_cast<std::size_t>(selection_counts_size(layers));
   for (std::size_t sel = 0; sel < plan.selections.size(); ++sel) {
     const std::int64_t same = duplicate_of_[sel];
     const std::size_t source = same < 0 ? sel : static_cast<std::size_t>(same);
     std::int64_t* counts = &selection_counts_[source * width];
     RateSample* samples = &rate_samples_[source * rate_count];
     if (same < 0) {
-      // Sum the selection's groups: fates, then engaged, then intercepts by layer.
-      std::fill(counts, counts + width, 0);
-      for (std::int64_t g : plan.selections[sel].groups) {
-        for (std::int64_t f = 0; f < fate_count; ++f) counts[f] += record[layout.fate(g, Fate(f))];
-        counts[fate_count] += record[layout.engaged(g)];
-        for (std::int64_t l = 0; l < layers; ++l) counts[fate_count + 1 + l] += record[layout.group_intercepts(g, l)];
+      sum_selection_counts(plan.selections[sel], layout, record, counts);
+      const std::array<RateFraction, rate_count> fractions = rate_fractions(counts);
+      for (std::int64_t r = 0; r < rate_count; ++r) {
+        samples[r] = rate_sample(fractions[r].numerator, fractions[r].denominator);
       }
-      const std::int64_t intercepted = counts[static_cast<std::int64_t>(Fate::intercepted)];
-      std::int64_t attempted = 0;
-      for (std::int64_t f = 0; f < fate_count; ++f) attempted += counts[f];
-      const std::int64_t launched = attempted - counts[static_cast<std::int64_t>(Fate::launch_failure)];
-      const std::int64_t threatening = intercepted + counts[static_cast<std::int64_t>(Fate::leaked_defended)];
-      samples[0] = rate_sample(intercepted, launched);
-      samples[1] = rate_sample(intercepted, counts[fate_count]);
-      samples[2] = rate_sample(intercepted, threatening);
     }
     for (std::int64_t f = 0; f < fate_count; ++f) {
       fates[sel * fate_count + f].add(counts[f]);
       fate_histograms[sel * fate_count + f].add(counts[f]);
     }
-    engaged[sel].add(counts[fate_count]);
-    for (std::int64_t l = 0; l < layers; ++l) intercepts[sel * layers + l].add(counts[fate_count + 1 + l]);
+    engaged[sel].add(counts[selection_engaged]);
+    for (std::int64_t l = 0; l < layers; ++l) intercepts[sel * layers + l].add(counts[selection_intercepts + l]);
     for (std::int64_t r = 0; r < rate_count; ++r) add_rate(rates[sel * rate_count + r], samples[r]);
   }
   for (std::int64_t l = 0; l < layers; ++l) {

@@ -4,6 +4,8 @@ recovery of known parameters from synthetic published figures."""
 from __future__ import annotations
 
 import pathlib
+import subprocess
+import sys
 import textwrap
 import tomllib
 
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 
 import salvosim
-from salvosim import _abc
+from salvosim.calibrate import sampler
 from salvosim import calibrate as cal
 from salvosim import published
 
@@ -212,6 +214,19 @@ def test_set_path_edits_threats_layers_and_engagements() -> None:
         cal.set_path(scenario, "layer.outer.doctrine", 1.0)
 
 
+def test_set_path_reads_key_paths_as_sweeps_do() -> None:
+    """The parser of sweep axes (C++) reads a target path: quoted names with dots, and a clear
+    error for a path it cannot read."""
+    assert salvosim._core.parse_key_path('layer."s.r.".engages.ballistic.pk') == (
+        "layer", "s.r.", ["engages", "ballistic", "pk"])
+    assert salvosim._core.parse_key_path("threat.mrbm.flight_time.mean") == ("threat", "mrbm", ["flight_time", "mean"])
+    scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
+    with pytest.raises(ValueError, match='key path "layer.outer..pk" has an empty segment'):
+        cal.set_path(scenario, "layer.outer..pk", 0.5)
+    with pytest.raises(ValueError, match='key path "layer.\\"outer.pk" has a quote that is not closed'):
+        cal.set_path(scenario, 'layer."outer.pk', 0.5)
+
+
 def test_spec_rejects_what_it_cannot_use(tmp_path: pathlib.Path) -> None:
     def spec(text: str) -> cal.CalibrationSpec:
         return cal.CalibrationSpec.from_dict(tomllib.loads(textwrap.dedent(text)), base=str(tmp_path))
@@ -229,20 +244,20 @@ def test_spec_rejects_what_it_cannot_use(tmp_path: pathlib.Path) -> None:
 
 def test_importance_sampling_pieces() -> None:
     rng = np.random.default_rng(1)
-    points = _abc.latin_hypercube(50, 3, rng)
+    points = sampler.latin_hypercube(50, 3, rng)
     # One point in each of 50 equal slices of every coordinate.
     for k in range(3):
         assert sorted(np.floor(points[:, k] * 50).astype(int)) == list(range(50))
     weights = np.exp(-((points - 0.3) ** 2).sum(axis=1) / 0.02)
-    proposal = _abc.Proposal.fit(points, weights, rng, kernels=40)
+    proposal = sampler.Proposal.fit(points, weights, rng, kernels=40)
     draws = proposal.sample(4000, rng)
     assert np.all((draws >= 0) & (draws <= 1))
     # The density integrates to one over the cube (checked by Monte Carlo on uniform points).
     uniform = rng.random((200_000, 3))
     assert proposal.density(uniform).mean() == pytest.approx(1.0, abs=0.02)
     values = np.array([1.0, 2.0, 3.0, 4.0])
-    assert _abc.weighted_quantile(values, np.ones(4), 0.5) == pytest.approx(2.5)
-    assert _abc.effective_sample_size(np.array([1.0, 1.0, 0.0, 0.0])) == pytest.approx(2.0)
+    assert sampler.weighted_quantile(values, np.ones(4), 0.5) == pytest.approx(2.5)
+    assert sampler.effective_sample_size(np.array([1.0, 1.0, 0.0, 0.0])) == pytest.approx(2.0)
 
 
 def test_command_line_writes_a_result(synthetic: pathlib.Path, tmp_path: pathlib.Path,
@@ -254,3 +269,19 @@ def test_command_line_writes_a_result(synthetic: pathlib.Path, tmp_path: pathlib
     back = cal.CalibrationResult.load(out)
     assert [len(c.points) for c in back.components] == [45, 45]
     assert set(back.point) >= set(TRUTH)
+
+
+def test_python_dash_m_salvosim_calibrate_runs_the_command_line(synthetic: pathlib.Path,
+                                                                 tmp_path: pathlib.Path) -> None:
+    """`python -m salvosim.calibrate` as docs/calibration.md writes it: a report on stdout and
+    the result file, which reads back."""
+    out = tmp_path / "quick.json"
+    done = subprocess.run([sys.executable, "-m", "salvosim.calibrate", str(synthetic / "spec.toml"), "--rounds", "30",
+                           "15", "--trials", "50", "--candidates", "0", "--out", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "calibration 'synthetic', 2 independent components" in done.stdout
+    assert [c.parameters for c in cal.CalibrationResult.load(out).components] == [["pk", "reliability"], ["air"]]
+    bad = subprocess.run([sys.executable, "-m", "salvosim.calibrate", str(tmp_path / "missing.toml")],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "missing.toml" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr

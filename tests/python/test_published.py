@@ -173,3 +173,90 @@ def test_table_compares_mean_and_interval_with_the_range(run: tuple[salvosim.Sce
     low, high = rows[0]["interval"]
     assert low <= rows[0]["simulated"] <= high
     assert rows[0]["statistic"] == "intercepted of all"
+
+
+# --- the C++ evaluator (salvosim/published.hpp) against the per-trial counts ------------------
+
+def _by_hand(o: published.Observable, res: salvosim.Results, scenario: salvosim.Scenario) -> np.ndarray:
+    """The statistic in every trial from the per-trial Dataset with NumPy, written from
+    docs/model.md §3 and §8 independently of the C++ evaluator."""
+    data = res.per_trial
+    assert data is not None
+    groups, layers = [str(g) for g in data["group"].values], [str(x) for x in data["layer"].values]
+    chosen = [layers.index(x) for x in o.layers] if o.layers else list(range(len(layers)))
+    if o.selection == "all":
+        members = list(range(len(groups)))
+    elif o.selection.startswith("class:"):
+        members = [k for k, g in enumerate(groups) if scenario.threat(g).threat_class == o.selection[6:]]
+    elif o.selection.startswith("salvo:"):
+        names = {t.name for t in scenario.salvo(o.selection[6:]).threats}
+        members = [k for k, g in enumerate(groups) if g in names]
+    else:
+        members = [groups.index(o.selection)] if o.selection else []
+    fate = {name: k for k, name in enumerate(data["fate"].values)}
+    counts = data["fates"].values[:, members, :].sum(axis=1)
+    if o.statistic == "fate":
+        return counts[:, [fate[f] for f in o.fates]].sum(axis=1).astype(float)
+    if o.statistic == "rate":
+        intercepted = counts[:, fate["intercepted"]]
+        denominator = {"launched": counts.sum(axis=1) - counts[:, fate["launch_failure"]],
+                       "engaged": data["engaged"].values[:, members].sum(axis=1),
+                       "threatening": intercepted + counts[:, fate["leaked_defended"]]}[o.rate]
+        return np.where(denominator > 0, intercepted / np.maximum(denominator, 1), np.nan)
+    if o.statistic == "intercepts":
+        return data["intercepts"].values[:, members][:, :, chosen].sum(axis=(1, 2)).astype(float)
+    metric = list(data["layer_metric"].values).index(o.metric or "fired")
+    metrics = data["layer_metrics"].values[:, chosen, metric]
+    if o.statistic == "layer":
+        return metrics.sum(axis=1).astype(float)
+    return (metrics * np.array([scenario.layer(layers[k]).cost for k in chosen])).sum(axis=1)
+
+
+def _every_statistic(res: salvosim.Results) -> list[published.Observable]:
+    """Every statistic of every selection, and of every layer and of all layers together."""
+    layers = tuple(str(x) for x in res.coords["layer"])
+    out = []
+    for s in res.coords["selection"]:
+        out.append(published.Observable("f", "fate", 0, 1, "count", "s", selection=s,
+                                        fates=("intercepted", "leaked_defended")))
+        out += [published.Observable("r", "rate", 0, 1, "count", "s", selection=s, rate=r)
+                for r in ("launched", "engaged", "threatening")]
+        out.append(published.Observable("i", "intercepts", 0, 1, "count", "s", selection=s, layers=layers))
+    out += [published.Observable("l", "layer", 0, 1, "count", "s", layers=(layer,), metric="missed_no_channel")
+            for layer in layers]
+    out += [published.Observable("c", "cost", 0, 1, "count", "s"),
+            published.Observable("c", "cost", 0, 1, "count", "s", layers=layers[:1])]
+    return out
+
+
+@pytest.mark.parametrize("config", ["example.toml", "campaign_example.toml", "true_promise_1.toml"])
+def test_the_cpp_evaluator_agrees_with_the_per_trial_counts_bit_for_bit(config: str) -> None:
+    scenario = salvosim.load(ROOT / "configs" / config)
+    res = salvosim.run(scenario, trials=500, seed=3, per_trial=True)
+    items = _every_statistic(res) + published.observables(scenario)
+    assert any(o.selection.startswith("salvo:") for o in items) == (config == "campaign_example.toml")
+    for o in items:
+        got, expected = published.per_trial(o, res, scenario), _by_hand(o, res, scenario)
+        assert got.dtype == np.float64 and got.tobytes() == expected.tobytes(), o
+
+
+def test_results_read_from_a_file_give_the_same_values(run: tuple[salvosim.Scenario, salvosim.Results],
+                                                       tmp_path: pathlib.Path) -> None:
+    scenario, res = run
+    res.to_hdf5(tmp_path / "run.h5")
+    back = salvosim.read(tmp_path / "run.h5")
+    for o in _every_statistic(res):
+        np.testing.assert_array_equal(published.per_trial(o, back, scenario), published.per_trial(o, res, scenario))
+        assert published.mean(o, back) == published.mean(o, res)
+
+
+def test_an_observable_naming_what_the_results_lack_is_a_value_error(
+        run: tuple[salvosim.Scenario, salvosim.Results]) -> None:
+    scenario, res = run
+    o = published.Observable("x", "fate", 0, 1, "count", "s", selection="class:cruise", fates=("intercepted",))
+    with pytest.raises(ValueError, match='published observable "x": selection "class:cruise" is not one of "shahed", "mrbm"'):
+        published.per_trial(o, res, scenario)
+    with pytest.raises(ValueError, match='selection "class:cruise"'):
+        published.mean(o, res)
+    with pytest.raises(ValueError, match='layer "nowhere"'):
+        published.mean(published.Observable("y", "cost", 0, 1, "count", "s", layers=("nowhere",)), res)

@@ -19,7 +19,8 @@ import h5py
 import pytest
 
 import salvosim
-from salvosim import _abc, calibrate, published
+from salvosim import calibrate, published
+from salvosim.calibrate import sampler
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs"
@@ -131,7 +132,7 @@ def test_stored_calibration_is_readable_and_summarised() -> None:
     for row in result.summary():
         low, high = row["interval"]
         assert row["prior"][0] <= low <= row["median"] <= high <= row["prior"][1]
-    assert min(_abc.effective_sample_size(c.weights) for c in result.components) > 100
+    assert min(sampler.effective_sample_size(c.weights) for c in result.components) > 100
 
 
 def test_june_2025_is_built_from_the_published_inputs() -> None:

@@ -3,6 +3,8 @@
 // of threads, processes or shards that produced them.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -14,6 +16,43 @@ namespace salvosim {
 enum class Rate : std::int64_t { launched = 0, engaged = 1, threatening = 2 };
 inline constexpr std::int64_t rate_count = 3;
 inline constexpr const char* rate_names[rate_count] = {"launched", "engaged", "threatening"};
+
+// A selection's counts in one trial, summed over its groups from the trial's record: the
+// threats of each fate ([0, fate_count)), the threats engaged at least once
+// ([selection_engaged]), then the intercepts of each layer ([selection_intercepts + layer]).
+// The tallies and the published observables (published.hpp) both read a trial this way.
+inline constexpr std::int64_t selection_engaged = fate_count;
+inline constexpr std::int64_t selection_intercepts = fate_count + 1;
+inline constexpr std::int64_t selection_counts_size(std::int64_t layers) { return selection_intercepts + layers; }
+inline void sum_selection_counts(const Selection& selection, const RecordLayout& layout, const std::int64_t* record,
+                                 std::int64_t* counts) {
+  const std::int64_t layers = layout.layers;  // a local: the stores to counts could alias the member
+  std::fill(counts, counts + selection_counts_size(layers), 0);
+  for (std::int64_t g : selection.groups) {
+    for (std::int64_t f = 0; f < fate_count; ++f) counts[f] += record[layout.fate(g, Fate(f))];
+    counts[selection_engaged] += record[layout.engaged(g)];
+    for (std::int64_t l = 0; l < layers; ++l) {
+      counts[selection_intercepts + l] += record[layout.group_intercepts(g, l)];
+    }
+  }
+}
+
+// The three interception rates of one trial (docs/model.md §3), from a selection's counts:
+// the threats intercepted over those launched (every fate but launch_failure), over those
+// engaged, and over those threatening a defended area (intercepted or leaked_defended). A
+// rate is undefined in a trial whose denominator is 0.
+struct RateFraction {
+  std::int64_t numerator = 0;
+  std::int64_t denominator = 0;
+};
+inline std::array<RateFraction, rate_count> rate_fractions(const std::int64_t* counts) {
+  const std::int64_t intercepted = counts[static_cast<std::int64_t>(Fate::intercepted)];
+  std::int64_t attempted = 0;
+  for (std::int64_t f = 0; f < fate_count; ++f) attempted += counts[f];
+  const std::int64_t launched = attempted - counts[static_cast<std::int64_t>(Fate::launch_failure)];
+  const std::int64_t threatening = intercepted + counts[static_cast<std::int64_t>(Fate::leaked_defended)];
+  return {{{intercepted, launched}, {intercepted, counts[selection_engaged]}, {intercepted, threatening}}};
+}
 
 // Per-trial rates are ratios; they are summed in fixed point (2^32 = a rate of 1), exact to
 // 2^-32 per trial, and histogrammed in bins of 1/rate_bins.

@@ -1,0 +1,124 @@
+"""The result of a calibration: each component's weighted points, and what they say about
+each parameter (median, credible interval, effective sample size, the constraint matrix,
+draws for a prediction)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+
+from . import sampler
+from .spec import CalibrationSpec, PathLike
+
+
+@dataclass
+class Component:
+    """The weighted points of one component's ABC run."""
+
+    parameters: list[str]
+    observables: list[str]             # "<case>/<observable>"
+    points: np.ndarray                 # (n, d) in the unit cube
+    rounds: np.ndarray                 # (n,) the round each point was drawn in
+    likelihood: np.ndarray             # (n,) the ABC likelihood
+    observable_likelihood: np.ndarray  # (n, observables): each observable on its own
+    proposal_density: np.ndarray       # (n,) under the mixture of the rounds' proposals
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Importance weights of the posterior (uniform prior over the cube), summing to 1."""
+        w = self.likelihood / self.proposal_density
+        if w.sum() <= 0:
+            raise ValueError(f"no point reproduced every published range of {self.observables}")
+        return w / w.sum()
+
+
+@dataclass
+class CalibrationResult:
+    """What an ABC run says about each parameter, component by component."""
+
+    spec: CalibrationSpec
+    components: list[Component]
+    info: dict[str, Any] = field(default_factory=dict)
+    point: dict[str, float] = field(default_factory=dict)  # see representative_point()
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return self.spec.parameter_names
+
+    @property
+    def observable_names(self) -> list[str]:
+        return [name for c in self.components for name in c.observables]
+
+    def _values(self, component: Component) -> np.ndarray:
+        """(n, d) parameter values of a component's points."""
+        params = [next(p for p in self.spec.parameters if p.name == name) for name in component.parameters]
+        lows, highs = np.array([p.low for p in params]), np.array([p.high for p in params])
+        return lows + component.points * (highs - lows)
+
+    def effective_sample_size(self) -> dict[str, float]:
+        """Per component (named by its first parameter): how many equally weighted points
+        its weighted points are worth."""
+        return {c.parameters[0]: sampler.effective_sample_size(c.weights) for c in self.components}
+
+    def summary(self, coverage: Optional[float] = None) -> list[dict[str, Any]]:
+        """Per parameter: prior range, posterior median and central credible interval."""
+        coverage = self.spec.coverage if coverage is None else coverage
+        tail = (1.0 - coverage) / 2.0
+        rows = {}
+        for c in self.components:
+            values, w = self._values(c), c.weights
+            for k, name in enumerate(c.parameters):
+                rows[name] = {"median": sampler.weighted_quantile(values[:, k], w, 0.5),
+                              "interval": (sampler.weighted_quantile(values[:, k], w, tail),
+                                           sampler.weighted_quantile(values[:, k], w, 1.0 - tail))}
+        return [{"parameter": p.name, "prior": (p.low, p.high), **rows[p.name], "coverage": coverage,
+                 "description": p.description} for p in self.spec.parameters]
+
+    def median(self) -> dict[str, float]:
+        return {row["parameter"]: row["median"] for row in self.summary()}
+
+    def constraints(self) -> np.ndarray:
+        """(observables, parameters): how much each observable on its own narrows each
+        parameter, 1 − (posterior sd given that observable alone) / (prior sd). 0: not at
+        all (always 0 across components); near 1: pinned down."""
+        prior_sd = 1.0 / math.sqrt(12.0)  # uniform on the unit cube
+        names = self.parameter_names
+        rows = []
+        for c in self.components:
+            for j in range(len(c.observables)):
+                row = np.zeros(len(names))
+                w = c.observable_likelihood[:, j] / c.proposal_density
+                if w.sum() > 0:
+                    for k, name in enumerate(c.parameters):
+                        row[names.index(name)] = 1.0 - sampler.weighted_sd(c.points[:, k], w) / prior_sd
+                rows.append(row)
+        return np.array(rows)
+
+    def draws(self, n: int, seed: int = 1) -> list[dict[str, float]]:
+        """n parameter sets drawn from the posterior (each component's points resampled by
+        weight, independently), for carrying the calibration's uncertainty into a prediction."""
+        rng = np.random.default_rng(seed)
+        out: list[dict[str, float]] = [{} for _ in range(n)]
+        for c in self.components:
+            values = self._values(c)
+            for draw, i in zip(out, rng.choice(len(c.weights), size=n, p=c.weights)):
+                draw.update(zip(c.parameters, map(float, values[i])))
+        return out
+
+    # --- files (storage.py) ---
+    def save(self, path: PathLike) -> None:
+        """Write JSON; the file appears only when complete."""
+        from .storage import save  # storage imports this module
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: PathLike) -> CalibrationResult:
+        """A saved result; its spec is rebuilt from the stored text, with config paths relative
+        to where the spec was when it ran if that still exists, else to the result file."""
+        from .storage import load  # storage imports this module
+
+        return load(path)

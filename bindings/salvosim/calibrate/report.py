@@ -1,0 +1,33 @@
+"""The calibration's result as text: the fitted ranges, the representative point and the
+constraint matrix."""
+
+from __future__ import annotations
+
+from . import sampler
+from .posterior import CalibrationResult
+
+
+def report(result: CalibrationResult) -> str:
+    """The fitted ranges and the constraint matrix as text."""
+    sizes = ", ".join(f"{len(c.points)} points ({'+'.join(c.parameters)}): effective sample size "
+                      f"{sampler.effective_sample_size(c.weights):.0f}" for c in result.components)
+    lines = [f"calibration {result.spec.name!r}, {len(result.components)} independent components", sizes, ""]
+    coverage = int(round(result.spec.coverage * 100))
+    lines.append(f"{'parameter':<22}{'prior':>16}{'median':>9}{f'{coverage}% interval':>20}"
+                 + (f"{'point':>9}" if result.point else ""))
+    for row in result.summary():
+        low, high = row["interval"]
+        point = f"{result.point[row['parameter']]:>9.3f}" if result.point else ""
+        lines.append(f"{row['parameter']:<22}{'[%.3g, %.3g]' % row['prior']:>16}{row['median']:>9.3f}"
+                     f"{'[%.3f, %.3f]' % (low, high):>20}{point}")
+    if result.point:
+        miss = result.point["worst_miss"]
+        lines += ["", "point: inside the credible intervals, with means that reproduce the published ranges: "
+                  + ("every mean within its range" if miss == 0 else f"worst mean outside its range by {miss:.2f} widths")]
+    lines += ["", "constraint of each parameter by each observable alone (1 - posterior sd / prior sd):", ""]
+    names = result.parameter_names
+    width = max(len(n) for n in result.observable_names) + 2
+    lines.append(" " * width + "".join(f"{n[:12]:>13}" for n in names))
+    for name, row in zip(result.observable_names, result.constraints()):
+        lines.append(f"{name:<{width}}" + "".join(f"{x:>13.2f}" for x in row))
+    return "\n".join(lines)
