@@ -21,14 +21,13 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
+from . import _core
 from ._api import load
 from ._core import Scenario
 from ._results import Results
 
 #: The order of the fates, rates and layer counters in the results' arrays.
-FATES = ("launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open")
-RATES = ("launched", "engaged", "threatening")
-LAYER_METRICS = ("engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine")
+FATES, RATES, LAYER_METRICS = _core.FATE_NAMES, _core.RATE_NAMES, _core.LAYER_METRIC_NAMES  # names.hpp
 
 
 @dataclass(frozen=True)
@@ -97,12 +96,12 @@ def load_with_observables(path: Union[str, "os.PathLike[str]"]) -> tuple[Scenari
 
 def _selection_groups(selection: str, groups: Sequence[str], classes: Sequence[str], scenario: Scenario) -> list[int]:
     """The indices of the groups a selection ("all", a group, "class:<name>", "salvo:<name>") holds."""
-    if selection == "all":
+    if selection == _core.SELECTION_ALL:
         return list(range(len(groups)))
-    if selection.startswith("class:"):
-        return [g for g, c in enumerate(classes) if c == selection[len("class:"):]]
-    if selection.startswith("salvo:"):
-        members = {threat.name for threat in scenario.salvo(selection[len("salvo:"):]).threats}
+    if selection.startswith(_core.SELECTION_CLASS_PREFIX):
+        return [g for g, c in enumerate(classes) if c == selection[len(_core.SELECTION_CLASS_PREFIX):]]
+    if selection.startswith(_core.SELECTION_SALVO_PREFIX):
+        members = {threat.name for threat in scenario.salvo(selection[len(_core.SELECTION_SALVO_PREFIX):]).threats}
         return [g for g, name in enumerate(groups) if name in members]
     return [groups.index(selection)]
 

@@ -10,11 +10,6 @@
 
 namespace salvosim {
 
-// The three interception rates of docs/model.md §3.
-enum class Rate : std::int64_t { launched = 0, engaged = 1, threatening = 2 };
-inline constexpr std::int64_t rate_count = 3;
-inline constexpr const char* rate_names[rate_count] = {"launched", "engaged", "threatening"};
-
 // Per-trial rates are ratios; they are summed in fixed point (2^32 = a rate of 1), exact to
 // 2^-32 per trial, and histogrammed in bins of 1/rate_bins.
 inline constexpr std::int64_t rate_fixed_one = std::int64_t{1} << 32;
