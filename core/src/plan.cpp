@@ -115,8 +115,10 @@ void check_reserved_names(const Scenario& scenario) {
       if (name == selection_all || name.rfind(selection_class_prefix, 0) == 0 ||
           name.rfind(selection_salvo_prefix, 0) == 0) {
         std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
-        SourcePosition where;
-        if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+        SourcePosition where;  // the file's, unless the scenario was edited since (validate() does the same)
+        if (auto it = scenario.positions.find(path); it != scenario.positions.end() && source_text_describes(scenario)) {
+          where = it->second;
+        }
         problems.push_back({where.file, where.line, where.column, path,
                             "the name \"all\" and names starting with \"class:\" or \"salvo:\" are reserved for "
                             "the statistics over all threats, over a class and over a salvo"});

@@ -50,25 +50,14 @@ TEST(ValueRules, CountsNamesAndUnlimited) {
 
 // validate() reports a field's own rule with the same words as check_value, at the field.
 TEST(ValueRules, ValidateUsesTheFieldRules) {
-  Scenario scenario;
-  scenario.name = "rules";
-  ThreatGroup group;
-  group.name = "g";
-  group.count = 1;
-  group.flight_time.mean = 100.0;
-  group.p_flight = 1.5;
-  scenario.threats.push_back(group);
-  Layer layer;
-  layer.name = "l";
-  layer.engagement_time = 1.0;
-  layer.interceptors = -3;
-  layer.engages.push_back({"g", 0.5, 1.0, {50.0, 10.0}});
-  scenario.layers.push_back(layer);
+  Scenario scenario = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/example.toml");
+  scenario.threats[1].p_flight = 1.5;
+  scenario.layers[0].interceptors = -3;
   std::vector<std::string> found;
   for (const ConfigProblem& p : validate(scenario)) found.push_back(p.key_path + ": " + p.message);
   EXPECT_THAT(found, ::testing::UnorderedElementsAre(
-                         "threat[0] \"g\".p_flight: " + check_value(field_rule::threat::p_flight, 1.5),
-                         "layer[0] \"l\".interceptors: " +
+                         "threat[1] \"mrbm\".p_flight: " + check_value(field_rule::threat::p_flight, 1.5),
+                         "layer[0] \"upper-tier\".interceptors: " +
                              check_value(field_rule::layer::interceptors, std::optional<std::int64_t>{-3})));
 }
 

@@ -95,6 +95,7 @@ def test_per_trial_blocks_are_the_layout_of_the_core(config: pathlib.Path, tmp_p
     blocks = plan.record_blocks
     assert sum(b["size"] for b in blocks) == plan.record_size
     data = res.per_trial
+    assert data is not None
     assert list(data.data_vars) == [b["name"] for b in blocks]
     for block in blocks:
         assert data[block["name"]].dims == ("trial",) + block["dims"]
@@ -102,5 +103,6 @@ def test_per_trial_blocks_are_the_layout_of_the_core(config: pathlib.Path, tmp_p
     path = tmp_path / "run.h5"
     res.to_hdf5(path)
     again = salvosim.read(path).per_trial
+    assert again is not None
     for block in blocks:
         np.testing.assert_array_equal(again[block["name"]].values, data[block["name"]].values)
