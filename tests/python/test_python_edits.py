@@ -109,13 +109,13 @@ def test_the_assignment_rule_is_the_file_rule(tmp_path: pathlib.Path) -> None:
      'layer[0] "upper-tier".engages.ballistic.window'),
     (lambda sc: setattr(sc.layer("upper-tier"), "capacity", 10), 'layer[0] "upper-tier".capacity'),
     (lambda sc: setattr(sc.layer("short-range"), "name", "upper-tier"), 'layer[1] "upper-tier".name'),
-    (lambda sc: setattr(sc.threat("mrbm"), "name", "all"), 'threat[1] "all".name'),
+    (lambda sc: setattr(sc.threat("shahed"), "name", "all"), 'threat[0] "all".name'),
 ])
 def test_rules_between_fields_are_checked_at_run_without_file_lines(
         scenario: salvosim.Scenario, edit: Callable[[salvosim.Scenario], None], key_path: str) -> None:
     edit(scenario)  # each value is fine alone; together with another they break a rule
     attempts: list[Callable[[], object]] = [lambda: salvosim.run(scenario, trials=10)]
-    if scenario.threats[1].name != "all":  # reserved names are refused by compile(), not validate()
+    if scenario.threats[0].name != "all":  # reserved names are refused by compile(), not validate()
         attempts.append(scenario.validate)
     for attempt in attempts:
         with pytest.raises(salvosim.ConfigError) as caught:
