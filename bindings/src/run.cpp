@@ -5,6 +5,8 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include "bindings.hpp"
 #include "salvosim/parallel.hpp"
@@ -23,6 +25,15 @@ py::array_t<std::int32_t> threat_groups(const Plan& plan) {
   return out;
 }
 
+// `rows` (trials x width, row-major) as a NumPy array that owns them.
+template <class T>
+py::object rows_array(std::unique_ptr<std::vector<T>> rows, std::int64_t trials, std::int64_t width) {
+  rows->resize(static_cast<std::size_t>(trials * width));
+  std::vector<T>* owned = rows.release();
+  const py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({trials, width}, owned->data(), owner);
+}
+
 // Runs through the front door (run.hpp) and returns (Results, records or None, fates or None,
 // intercept layers or None).
 py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, const py::int_& seed, int threads,
@@ -35,38 +46,27 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
   options.first_trial = unsigned_64(first_trial, "first_trial");
   options.keep_records = per_trial;
   options.keep_outcomes = per_threat;
-  check_run(plan, options);  // before the arrays below are allocated for `trials` rows
 
-  // Per-trial output goes straight into NumPy arrays allocated up front (opt-in, large).
+  // Per-trial output goes into buffers sized at the first chunk (the request has passed the
+  // front door's checks by then) and is handed to NumPy without a copy (opt-in, large).
   const std::int64_t record_size = plan.layout.size();
   const std::int64_t threats = plan.threat_count();
-  py::object records = py::none(), fates = py::none(), layers = py::none();
-  std::int64_t* record_data = nullptr;
-  std::int8_t* fate_data = nullptr;
-  std::int16_t* layer_data = nullptr;
-  if (per_trial && trials > 0) {
-    py::array_t<std::int64_t> array({trials, record_size});
-    record_data = array.mutable_data();
-    records = array;
-  }
-  if (per_threat && trials > 0) {
-    py::array_t<std::int8_t> fate_array({trials, threats});
-    py::array_t<std::int16_t> layer_array({trials, threats});
-    fate_data = fate_array.mutable_data();
-    layer_data = layer_array.mutable_data();
-    fates = fate_array;
-    layers = layer_array;
-  }
+  auto records = std::make_unique<std::vector<std::int64_t>>();
+  auto fates = std::make_unique<std::vector<std::int8_t>>();
+  auto layers = std::make_unique<std::vector<std::int16_t>>();
   request.sink = [&](const TrialChunk& chunk) {
     const auto row = static_cast<std::int64_t>(chunk.first_trial - options.first_trial);
     if (chunk.records) {
-      std::memcpy(record_data + row * record_size, chunk.records,
+      records->resize(static_cast<std::size_t>(trials * record_size));
+      std::memcpy(records->data() + row * record_size, chunk.records,
                   static_cast<std::size_t>(chunk.trials * record_size) * sizeof(std::int64_t));
     }
     if (chunk.outcomes) {
+      fates->resize(static_cast<std::size_t>(trials * threats));
+      layers->resize(static_cast<std::size_t>(trials * threats));
       for (std::int64_t k = 0; k < chunk.trials * threats; ++k) {
-        fate_data[row * threats + k] = chunk.outcomes[k].fate;
-        layer_data[row * threats + k] = chunk.outcomes[k].intercept_layer;
+        (*fates)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].fate;
+        (*layers)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].intercept_layer;
       }
     }
   };
@@ -82,7 +82,9 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
     py::gil_scoped_release release;
     return run_scenario(plan, scenario, request);
   }();
-  return py::make_tuple(std::move(results), records, fates, layers);
+  return py::make_tuple(std::move(results), per_trial ? rows_array(std::move(records), trials, record_size) : py::none(),
+                        per_threat ? rows_array(std::move(fates), trials, threats) : py::none(),
+                        per_threat ? rows_array(std::move(layers), trials, threats) : py::none());
 }
 
 }  // namespace
