@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import salvosim
-from salvosim import _core, published
+from salvosim import _core
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "configs" / "example.toml"
@@ -84,8 +84,6 @@ def test_names_come_from_the_core_and_match_the_documentation(scenario: salvosim
     assert res.coords["layer_metric"] == list(_core.LAYER_METRIC_NAMES)
     assert _core.SELECTION_ALL in res.coords["selection"]
     assert any(s.startswith(_core.SELECTION_CLASS_PREFIX) for s in res.coords["selection"])
-    assert (published.FATES, published.RATES, published.LAYER_METRICS) == (
-        _core.FATE_NAMES, _core.RATE_NAMES, _core.LAYER_METRIC_NAMES)
 
 
 @pytest.mark.parametrize("config", [EXAMPLE, CAMPAIGN], ids=["plain", "campaign"])
