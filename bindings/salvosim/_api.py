@@ -17,10 +17,6 @@ from ._toml_text import dumps
 
 ProgressCallback = Callable[[int, int], Union[bool, None]]
 
-_MAX_SEED = 2**64 - 1
-_MAX_TRIALS = 2**31 - 1
-
-
 def load(source: Union[str, os.PathLike[str], Mapping[str, Any]]) -> Scenario:
     """A validated scenario from a TOML file path, or from a dict shaped like the TOML.
 
@@ -52,25 +48,13 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
     return tomllib.loads(scenario.to_toml())
 
 
-def _provenance_text(scenario: Scenario) -> str:
-    """The config text to store with results: the original file (with its comments and
-    sources) when the scenario is still what it says, else the scenario as it is now."""
-    if scenario.source_text:
-        try:
-            if Scenario.from_toml_string(scenario.source_text).to_toml() == scenario.to_toml():
-                return scenario.source_text
-        except ConfigError:
-            pass
-    return scenario.to_toml()
-
-
-def _check_int(name: str, value: object, low: int, high: int) -> int:
+def _integer(name: str, value: object) -> int:
+    """`value` as a Python int (NumPy integers too; not bool). Its range is checked by the
+    front door in C++ (run.hpp), which raises ValueError."""
     if isinstance(value, np.integer):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
     return value
 
 
@@ -130,10 +114,8 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    trials = _check_int("trials", trials, 1, _MAX_TRIALS)
-    seed = _check_int("seed", seed, 0, _MAX_SEED)
-    threads = _check_int("threads", threads, 0, 4096)
-    first_trial = _check_int("first_trial", first_trial, 0, _MAX_SEED - trials)
+    trials, seed = _integer("trials", trials), _integer("seed", seed)
+    threads, first_trial = _integer("threads", threads), _integer("first_trial", first_trial)
     for name, flag in (("per_trial", per_trial), ("per_threat", per_threat)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
@@ -141,9 +123,8 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
     plan = _core.compile(scenario)
     callback, close = _progress_callback(progress, trials, "trial")
     try:
-        core_results, records, fates, layers = _core.run(
-            plan, trials, seed, threads, first_trial, per_trial, per_threat, callback,
-            scenario.name, _provenance_text(scenario), scenario.source_name)
+        core_results, records, fates, layers = _core.run(plan, scenario, trials, seed, threads, first_trial, per_trial,
+                                                         per_threat, callback)
     finally:
         close()
     return Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)

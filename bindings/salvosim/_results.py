@@ -12,9 +12,6 @@ import xarray as xr
 
 from . import _core
 
-_FATES = 5
-_LAYER_METRICS = 6
-
 
 @dataclass(frozen=True)
 class RateEstimate:
@@ -153,24 +150,14 @@ class Results:
         if self._records is None:
             return None
         coords = self._core.coordinates
-        groups, layers = len(coords["group"]), len(coords["layer"])
         records = self._records
         n = records.shape[0]
-        salvos = len(self.salvos)
-        # The blocks of a record (docs/hdf5-format.md, /per_trial), in order.
-        blocks: list[tuple[str, tuple[str, ...], tuple[int, ...]]] = [
-            ("fates", ("group", "fate"), (groups, _FATES)), ("engaged", ("group",), (groups,)),
-            ("intercepts", ("group", "layer"), (groups, layers)),
-            ("layer_metrics", ("layer", "layer_metric"), (layers, _LAYER_METRICS))]
-        if salvos:
-            blocks += [("salvo_layer_metrics", ("salvo", "layer", "layer_metric"), (salvos, layers, _LAYER_METRICS)),
-                       ("salvo_magazine", ("salvo", "layer"), (salvos, layers))]
+        # The blocks of a record as the C++ layout describes them (plan.hpp, /per_trial).
         data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
-        start = 0
-        for name, dims, shape in blocks:
-            size = int(np.prod(shape))
-            data[name] = (("trial",) + dims, records[:, start:start + size].reshape((n,) + shape))
-            start += size
+        for block in self._plan_or_compile().record_blocks:
+            start = block["offset"]
+            data[block["name"]] = (("trial",) + block["dims"],
+                                   records[:, start:start + block["size"]].reshape((n,) + block["shape"]))
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
         names: dict[str, Any] = {"trial": trial}
         names.update({d: coords[d] for d in ("group", "fate", "layer", "layer_metric", "salvo") if d in coords})
@@ -211,16 +198,18 @@ def read(path: Union[str, os.PathLike[str]]) -> Results:
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
     core = _core.read_results(path)
+    plan = None
     records = fates = layers = None
     import h5py
 
     with h5py.File(path, "r") as f:
         if "per_trial" in f:
             g = f["per_trial"]
-            n = g["fates"].shape[0]
-            blocks = ["fates", "engaged", "intercepts", "layer_metrics", "salvo_layer_metrics", "salvo_magazine"]
-            records = np.concatenate([g[b][()].reshape(n, -1) for b in blocks if b in g], axis=1).astype(np.int64)
+            plan = Results(core)._plan_or_compile()
+            blocks = plan.record_blocks
+            n = g[blocks[0]["name"]].shape[0]
+            records = np.concatenate([g[b["name"]][()].reshape(n, -1) for b in blocks], axis=1).astype(np.int64)
         if "per_threat" in f:
             fates = f["per_threat/fate"][()].astype(np.int8)
             layers = f["per_threat/intercept_layer"][()].astype(np.int16)
-    return Results(core, records=records, fates=fates, intercept_layers=layers)
+    return Results(core, plan, records=records, fates=fates, intercept_layers=layers)

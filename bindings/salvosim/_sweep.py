@@ -12,7 +12,7 @@ import numpy as np
 import xarray as xr
 
 from . import _core
-from ._api import ProgressCallback, _check_int, _MAX_SEED, _MAX_TRIALS, _progress_callback, _provenance_text, load
+from ._api import ProgressCallback, _integer, _progress_callback, load
 from ._core import Scenario
 from ._results import Results
 
@@ -169,14 +169,14 @@ def sweep(base: Union[Scenario, PathLike, Mapping[str, Any]],
         spec = _core.load_sweep_file(os.fspath(base))
     else:
         scenario = base if isinstance(base, Scenario) else load(base)
-        trials = _check_int("trials", 10_000 if trials is None else trials, 1, _MAX_TRIALS)
-        seed = _check_int("seed", 1 if seed is None else seed, 0, _MAX_SEED)
+        trials = _integer("trials", 10_000 if trials is None else trials)
+        seed = _integer("seed", 1 if seed is None else seed)
         mode = "grid" if mode is None else mode
         if mode not in ("grid", "zip"):
             raise ValueError(f"mode must be \"grid\" or \"zip\" (a Latin hypercube is described in a sweep file), got {mode!r}")
-        spec = _core.make_sweep(_provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes),
+        spec = _core.make_sweep(_core.provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes),
                                 mode, trials, seed)
-    threads = _check_int("threads", threads, 0, 4096)
+    threads = _integer("threads", threads)
 
     callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made
     try:

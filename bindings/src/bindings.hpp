@@ -5,6 +5,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "salvosim/scenario.hpp"
@@ -16,7 +17,12 @@ PYBIND11_MAKE_OPAQUE(std::vector<salvosim::EngagementSpec>)
 
 namespace salvosim::python {
 
+// A Python int as a uint64 (a seed, a trial index): a negative or too large value is a
+// ValueError naming the argument, not pybind11's TypeError about the signature.
+std::uint64_t unsigned_64(const pybind11::int_& value, const char* name);
+
 void init_errors(pybind11::module_& m);
+void init_names(pybind11::module_& m);
 void init_scenario(pybind11::module_& m);
 void init_run(pybind11::module_& m);
 void init_results(pybind11::module_& m);

@@ -70,7 +70,7 @@ void write_file(const std::string& path, const Plan& plan, const Results& result
     for (py::ssize_t k = 0; k < expected; ++k) outcomes[k] = {fate_array.data()[k], layer_array.data()[k]};
   }
   py::gil_scoped_release release;
-  ResultsFileWriter writer(path, plan, results.info, per_trial, per_threat);
+  ResultsFileWriter writer(path, plan, per_trial, per_threat);
   writer.write_chunk(TrialChunk{results.info.first_trial, trials, per_trial ? record_array.data() : nullptr,
                                 per_threat ? outcomes.data() : nullptr});
   writer.finish(results);

@@ -5,13 +5,14 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include "bindings.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "salvosim/simulate.hpp"
-#include "salvosim/version.hpp"
+#include "salvosim/run.hpp"
 
 namespace py = pybind11;
 
@@ -24,63 +25,52 @@ py::array_t<std::int32_t> threat_groups(const Plan& plan) {
   return out;
 }
 
-// Runs and returns (Results, records or None, fates or None, intercept layers or None).
-py::tuple run(const Plan& plan, std::int64_t trials, std::uint64_t seed, int threads, std::uint64_t first_trial,
-              bool per_trial, bool per_threat, const py::object& progress, const std::string& scenario_name,
-              const std::string& scenario_text, const std::string& source_name) {
-  RunOptions options;
+// `rows` (trials x width, row-major) as a NumPy array that owns them.
+template <class T>
+py::object rows_array(std::unique_ptr<std::vector<T>> rows, std::int64_t trials, std::int64_t width) {
+  rows->resize(static_cast<std::size_t>(trials * width));
+  std::vector<T>* owned = rows.release();
+  const py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({trials, width}, owned->data(), owner);
+}
+
+// Runs through the front door (run.hpp) and returns (Results, records or None, fates or None,
+// intercept layers or None).
+py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, const py::int_& seed, int threads,
+              const py::int_& first_trial, bool per_trial, bool per_threat, const py::object& progress) {
+  RunRequest request;
+  RunOptions& options = request.options;
   options.trials = trials;
-  options.seed = seed;
+  options.seed = unsigned_64(seed, "seed");
   options.threads = threads;
-  options.first_trial = first_trial;
+  options.first_trial = unsigned_64(first_trial, "first_trial");
   options.keep_records = per_trial;
   options.keep_outcomes = per_threat;
 
-  RunInfo info;
-  info.scenario_name = scenario_name;
-  info.scenario_text = scenario_text;
-  info.source_name = source_name;
-  info.seed = seed;
-  info.first_trial = first_trial;
-  info.threads = worker_count(threads);
-  info.salvosim_version = version();
-  info.git_sha1 = git_sha1();
-  info.created = utc_now();
-
-  // Per-trial output goes straight into NumPy arrays allocated up front (opt-in, large).
+  // Per-trial output goes into buffers sized at the first chunk (the request has passed the
+  // front door's checks by then) and is handed to NumPy without a copy (opt-in, large).
   const std::int64_t record_size = plan.layout.size();
   const std::int64_t threats = plan.threat_count();
-  py::object records = py::none(), fates = py::none(), layers = py::none();
-  std::int64_t* record_data = nullptr;
-  std::int8_t* fate_data = nullptr;
-  std::int16_t* layer_data = nullptr;
-  if (per_trial && trials > 0) {
-    py::array_t<std::int64_t> array({trials, record_size});
-    record_data = array.mutable_data();
-    records = array;
-  }
-  if (per_threat && trials > 0) {
-    py::array_t<std::int8_t> fate_array({trials, threats});
-    py::array_t<std::int16_t> layer_array({trials, threats});
-    fate_data = fate_array.mutable_data();
-    layer_data = layer_array.mutable_data();
-    fates = fate_array;
-    layers = layer_array;
-  }
-  ChunkSink sink = [&](const TrialChunk& chunk) {
-    const auto row = static_cast<std::int64_t>(chunk.first_trial - first_trial);
+  auto records = std::make_unique<std::vector<std::int64_t>>();
+  auto fates = std::make_unique<std::vector<std::int8_t>>();
+  auto layers = std::make_unique<std::vector<std::int16_t>>();
+  request.sink = [&](const TrialChunk& chunk) {
+    const auto row = static_cast<std::int64_t>(chunk.first_trial - options.first_trial);
     if (chunk.records) {
-      std::memcpy(record_data + row * record_size, chunk.records,
+      records->resize(static_cast<std::size_t>(trials * record_size));
+      std::memcpy(records->data() + row * record_size, chunk.records,
                   static_cast<std::size_t>(chunk.trials * record_size) * sizeof(std::int64_t));
     }
     if (chunk.outcomes) {
+      fates->resize(static_cast<std::size_t>(trials * threats));
+      layers->resize(static_cast<std::size_t>(trials * threats));
       for (std::int64_t k = 0; k < chunk.trials * threats; ++k) {
-        fate_data[row * threats + k] = chunk.outcomes[k].fate;
-        layer_data[row * threats + k] = chunk.outcomes[k].intercept_layer;
+        (*fates)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].fate;
+        (*layers)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].intercept_layer;
       }
     }
   };
-  ProgressCallback on_progress = [&](std::int64_t done, std::int64_t total) {
+  request.progress = [&](std::int64_t done, std::int64_t total) {
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C: KeyboardInterrupt
     if (progress.is_none()) return true;
@@ -88,14 +78,26 @@ py::tuple run(const Plan& plan, std::int64_t trials, std::uint64_t seed, int thr
     return answer.is_none() || answer.cast<bool>();
   };
 
-  Tallies tallies = [&] {
+  Results results = [&] {
     py::gil_scoped_release release;
-    return run_trials(plan, options, sink, on_progress);
+    return run_scenario(plan, scenario, request);
   }();
-  return py::make_tuple(summarize(plan, tallies, info), records, fates, layers);
+  return py::make_tuple(std::move(results), per_trial ? rows_array(std::move(records), trials, record_size) : py::none(),
+                        per_threat ? rows_array(std::move(fates), trials, threats) : py::none(),
+                        per_threat ? rows_array(std::move(layers), trials, threats) : py::none());
 }
 
 }  // namespace
+
+std::uint64_t unsigned_64(const py::int_& value, const char* name) {
+  const unsigned long long converted = PyLong_AsUnsignedLongLong(value.ptr());
+  if (converted == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+    PyErr_Clear();
+    throw py::value_error(std::string(name) + " must be an integer in [0, 2^64 - 1], got " +
+                          py::str(value).cast<std::string>());
+  }
+  return converted;
+}
 
 void init_run(py::module_& m) {
   py::class_<Plan>(m, "Plan", "A validated scenario compiled for the kernel")
@@ -119,14 +121,34 @@ void init_run(py::module_& m) {
                                for (const PlanSalvo& s : p.salvos) names.push_back(s.name);
                                return names;
                              })
-      .def_property_readonly("record_size", [](const Plan& p) { return p.layout.size(); });
+      .def_property_readonly("record_size", [](const Plan& p) { return p.layout.size(); })
+      .def_property_readonly(
+          "record_blocks",
+          [](const Plan& p) {
+            py::list blocks;
+            for (const RecordBlock& b : p.layout.blocks()) {
+              py::dict block;
+              block["name"] = b.name;
+              block["dims"] = py::tuple(py::cast(b.dims));
+              block["shape"] = py::tuple(py::cast(b.shape));
+              block["offset"] = b.offset;
+              block["size"] = b.size;
+              block["units"] = b.units;
+              block["description"] = b.description;
+              blocks.append(block);
+            }
+            return blocks;
+          },
+          "The blocks of a per-trial record, in order: dicts of name, dims, shape, offset, size, units, description");
 
   m.def("compile", &compile, py::arg("scenario"), "Validate (raising ConfigError) and compile a scenario");
+  m.def("provenance_text", &provenance_text, py::arg("scenario"),
+        "The scenario text kept with results: its file's text while still true to it, else to_toml()");
   m.def("worker_count", &worker_count, py::arg("threads"), "How many workers `threads` means (0: every core)");
-  m.def("run", &run, py::arg("plan"), py::arg("trials"), py::arg("seed"), py::arg("threads"), py::arg("first_trial"),
-        py::arg("per_trial"), py::arg("per_threat"), py::arg("progress"), py::arg("scenario_name"),
-        py::arg("scenario_text"), py::arg("source_name"),
-        "Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)");
+  m.def("run", &run, py::arg("plan"), py::arg("scenario"), py::arg("trials"), py::arg("seed"), py::arg("threads"),
+        py::arg("first_trial"), py::arg("per_trial"), py::arg("per_threat"), py::arg("progress"),
+        "Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there: "
+        "ValueError); returns (Results, records, fates, intercept_layers)");
 }
 
 }  // namespace salvosim::python

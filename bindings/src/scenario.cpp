@@ -1,4 +1,7 @@
-// The scenario structs of scenario.hpp, readable and editable from Python in place.
+// The scenario structs of scenario.hpp, readable and editable from Python in place. An
+// assignment is checked at once by the field's own rule (config.hpp field_rule, the rule the
+// validator applies): a bad value raises ConfigError naming the attribute and the value, and
+// is not stored. Rules between fields are checked when the scenario is validated or run.
 // Groups, layers and `engages` entries are fixed-length sequences: their elements can be
 // edited, but not added or removed (that would move them in memory under references Python
 // holds); to add or remove, edit `Scenario.to_dict()` and build a new Scenario.
@@ -28,6 +31,54 @@ std::optional<std::int64_t> from_python(const CountOrUnlimited& value, const cha
   if (std::get<std::string>(value) == "unlimited") return std::nullopt;
   throw py::value_error(std::string(what) + " must be an integer or \"unlimited\", got \"" +
                         std::get<std::string>(value) + "\"");
+}
+
+// How Python reaches an object, for the attribute path of an error: `layer["upper-tier"]`.
+std::string python_path(const Scenario&) { return "scenario"; }
+std::string python_path(const ThreatGroup& t) { return "threat[\"" + t.name + "\"]"; }
+std::string python_path(const Salvo& s) { return "salvo[\"" + s.name + "\"]"; }
+std::string python_path(const Layer& l) { return "layer[\"" + l.name + "\"]"; }
+std::string python_path(const EngagementSpec& e) { return "engagement[\"" + e.target + "\"]"; }
+std::string python_path(const LaunchSpec&) { return "launch"; }
+std::string python_path(const FlightTime&) { return "flight_time"; }
+std::string python_path(const Window&) { return "window"; }
+
+// Raises ConfigError (a ValueError) if `value` breaks `rule`: one problem, at the attribute's
+// Python path, with no file or line (the value comes from Python, not from a file).
+template <class Class, class T>
+void check_assignment(const Class& object, const char* attribute, ValueRule rule, const T& value) {
+  std::string problem = check_value(rule, value);
+  if (problem.empty()) return;
+  ConfigProblem p;
+  p.key_path = python_path(object) + "." + attribute;
+  p.message = std::move(problem);
+  throw ConfigError({std::move(p)});
+}
+
+// A read-write attribute whose assignment is checked by the field's rule.
+template <class Class, class T>
+void def_checked(py::class_<Class>& cls, const char* name, T Class::*member, ValueRule rule, const char* doc = "") {
+  cls.def_property(
+      name, [member](const Class& object) { return object.*member; },
+      [member, name, rule](Class& object, const T& value) {
+        check_assignment(object, name, rule, value);
+        object.*member = value;
+      },
+      doc);
+}
+
+// The same for a count that may be "unlimited" (std::nullopt in C++).
+template <class Class>
+void def_checked_count(py::class_<Class>& cls, const char* name, std::optional<std::int64_t> Class::*member,
+                       ValueRule rule, const char* doc = "") {
+  cls.def_property(
+      name, [member](const Class& object) { return to_python(object.*member); },
+      [member, name, rule](Class& object, const CountOrUnlimited& value) {
+        const std::optional<std::int64_t> count = from_python(value, name);
+        check_assignment(object, name, rule, count);
+        object.*member = count;
+      },
+      doc);
 }
 
 // A fixed-length view of a vector of named entries: len, iteration, and item access by
@@ -60,51 +111,56 @@ T& find_named(std::vector<T>& entries, const std::string& name, const char* what
 }
 
 void bind_threats(py::module_& m) {
-  py::class_<LaunchSpec>(m, "LaunchSpec")
-      .def_property(
-          "kind", [](const LaunchSpec& l) { return l.kind == LaunchSpec::Kind::waves ? "waves" : "uniform"; },
-          [](LaunchSpec& l, const std::string& kind) {
-            if (kind == "waves") l.kind = LaunchSpec::Kind::waves;
-            else if (kind == "uniform") l.kind = LaunchSpec::Kind::uniform;
-            else throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
-          })
-      .def_readwrite("start", &LaunchSpec::start)
-      .def_readwrite("duration", &LaunchSpec::duration)
-      // (time, count) tuples: immutable, so that editing one cannot silently edit a copy;
-      // assign a whole new list to change the waves.
-      .def_property(
-          "waves",
-          [](const LaunchSpec& l) {
-            std::vector<std::pair<double, std::int64_t>> waves;
-            for (const Wave& w : l.waves) waves.emplace_back(w.time, w.count);
-            return waves;
-          },
-          [](LaunchSpec& l, const std::vector<std::pair<double, std::int64_t>>& waves) {
-            l.waves.clear();
-            for (const auto& [time, count] : waves) l.waves.push_back({time, count});
-          },
-          "A list of (time, count) pairs");
+  py::class_<LaunchSpec> launch(m, "LaunchSpec");
+  launch.def_property(
+      "kind", [](const LaunchSpec& l) { return l.kind == LaunchSpec::Kind::waves ? "waves" : "uniform"; },
+      [](LaunchSpec& l, const std::string& kind) {
+        if (kind == "waves") l.kind = LaunchSpec::Kind::waves;
+        else if (kind == "uniform") l.kind = LaunchSpec::Kind::uniform;
+        else throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
+      });
+  def_checked(launch, "start", &LaunchSpec::start, field_rule::launch::start);
+  def_checked(launch, "duration", &LaunchSpec::duration, field_rule::launch::duration);
+  // (time, count) tuples: immutable, so that editing one cannot silently edit a copy;
+  // assign a whole new list to change the waves.
+  launch.def_property(
+      "waves",
+      [](const LaunchSpec& l) {
+        std::vector<std::pair<double, std::int64_t>> waves;
+        for (const Wave& w : l.waves) waves.emplace_back(w.time, w.count);
+        return waves;
+      },
+      [](LaunchSpec& l, const std::vector<std::pair<double, std::int64_t>>& waves) {
+        for (std::size_t w = 0; w < waves.size(); ++w) {
+          const std::string at = "waves[" + std::to_string(w) + "]";
+          check_assignment(l, (at + ".time").c_str(), field_rule::launch::wave_time, waves[w].first);
+          check_assignment(l, (at + ".count").c_str(), field_rule::launch::wave_count, waves[w].second);
+        }
+        l.waves.clear();
+        for (const auto& [time, count] : waves) l.waves.push_back({time, count});
+      },
+      "A list of (time, count) pairs");
 
-  py::class_<FlightTime>(m, "FlightTime")
-      .def_readwrite("mean", &FlightTime::mean)
-      .def_readwrite("sd", &FlightTime::sd);
+  py::class_<FlightTime> flight_time(m, "FlightTime");
+  def_checked(flight_time, "mean", &FlightTime::mean, field_rule::flight_time::mean);
+  def_checked(flight_time, "sd", &FlightTime::sd, field_rule::flight_time::sd);
 
-  py::class_<ThreatGroup>(m, "ThreatGroup")
-      .def_readwrite("name", &ThreatGroup::name)
-      .def_readwrite("threat_class", &ThreatGroup::threat_class, "The config key `class`")
-      .def_readwrite("count", &ThreatGroup::count)
-      .def_readwrite("launch", &ThreatGroup::launch)
-      .def_readwrite("flight_time", &ThreatGroup::flight_time)
-      .def_readwrite("p_launch", &ThreatGroup::p_launch)
-      .def_readwrite("p_flight", &ThreatGroup::p_flight)
-      .def_readwrite("defended_fraction", &ThreatGroup::defended_fraction)
-      .def_readwrite("cost", &ThreatGroup::cost)
-      .def("__repr__", [](const ThreatGroup& t) { return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">"; });
+  py::class_<ThreatGroup> threat(m, "ThreatGroup");
+  def_checked(threat, "name", &ThreatGroup::name, field_rule::threat::name);
+  threat.def_readwrite("threat_class", &ThreatGroup::threat_class, "The config key `class`");
+  def_checked(threat, "count", &ThreatGroup::count, field_rule::threat::count);
+  threat.def_readwrite("launch", &ThreatGroup::launch).def_readwrite("flight_time", &ThreatGroup::flight_time);
+  def_checked(threat, "p_launch", &ThreatGroup::p_launch, field_rule::threat::p_launch);
+  def_checked(threat, "p_flight", &ThreatGroup::p_flight, field_rule::threat::p_flight);
+  def_checked(threat, "defended_fraction", &ThreatGroup::defended_fraction, field_rule::threat::defended_fraction);
+  def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost);
+  threat.def("__repr__", [](const ThreatGroup& t) { return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">"; });
   bind_sequence<ThreatGroup>(m, "ThreatGroups");
 
-  py::class_<Salvo>(m, "Salvo")
-      .def_readwrite("name", &Salvo::name)
-      .def_readwrite("start", &Salvo::start)
+  py::class_<Salvo> salvo(m, "Salvo");
+  def_checked(salvo, "name", &Salvo::name, field_rule::salvo::name);
+  def_checked(salvo, "start", &Salvo::start, field_rule::salvo::start);
+  salvo
       .def_property_readonly(
           "threats", [](Salvo& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
       .def("__repr__", [](const Salvo& s) {
@@ -114,45 +170,43 @@ void bind_threats(py::module_& m) {
 }
 
 void bind_layers(py::module_& m) {
-  py::class_<Window>(m, "Window")
-      .def_readwrite("open", &Window::open)
-      .def_readwrite("close", &Window::close);
+  py::class_<Window> window(m, "Window");
+  def_checked(window, "open", &Window::open, field_rule::engagement::window_open);
+  def_checked(window, "close", &Window::close, field_rule::engagement::window_close);
 
-  py::class_<EngagementSpec>(m, "EngagementSpec")
-      .def_readwrite("target", &EngagementSpec::target)
-      .def_readwrite("pk", &EngagementSpec::pk)
-      .def_readwrite("detect", &EngagementSpec::detect)
-      .def_readwrite("window", &EngagementSpec::window)
+  py::class_<EngagementSpec> engagement(m, "EngagementSpec");
+  engagement.def_readwrite("target", &EngagementSpec::target);
+  def_checked(engagement, "pk", &EngagementSpec::pk, field_rule::engagement::pk);
+  def_checked(engagement, "detect", &EngagementSpec::detect, field_rule::engagement::detect);
+  engagement.def_readwrite("window", &EngagementSpec::window)
       .def("__repr__", [](const EngagementSpec& e) { return "<EngagementSpec " + e.target + ": pk " + std::to_string(e.pk) + ">"; });
   bind_sequence<EngagementSpec>(m, "EngagementSpecs");
 
-  py::class_<Layer>(m, "Layer")
-      .def_readwrite("name", &Layer::name)
-      .def_readwrite("fire_units", &Layer::fire_units)
-      .def_readwrite("channels", &Layer::channels)
-      .def_readwrite("engagement_time", &Layer::engagement_time)
-      .def_property(
-          "interceptors", [](const Layer& l) { return to_python(l.interceptors); },
-          [](Layer& l, const CountOrUnlimited& v) { l.interceptors = from_python(v, "interceptors"); },
-          "The magazine: an integer, or \"unlimited\"")
-      .def_readwrite("resupply", &Layer::resupply, "Interceptors added at the start of each salvo after the first")
-      .def_readwrite("capacity", &Layer::capacity, "The most the magazine holds after a resupply (None: interceptors)")
-      .def_readwrite("shots", &Layer::shots)
-      .def_property(
-          "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
-          [](Layer& l, const std::string& doctrine) {
-            if (doctrine == "salvo") l.doctrine = Doctrine::salvo;
-            else if (doctrine == "shoot-look-shoot") l.doctrine = Doctrine::shoot_look_shoot;
-            else throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
-          })
-      .def_readwrite("look_time", &Layer::look_time)
-      .def_property(
-          "max_engagements", [](const Layer& l) { return to_python(l.max_engagements); },
-          [](Layer& l, const CountOrUnlimited& v) { l.max_engagements = from_python(v, "max_engagements"); })
-      .def_readwrite("kill_assessment", &Layer::kill_assessment)
+  py::class_<Layer> layer(m, "Layer");
+  def_checked(layer, "name", &Layer::name, field_rule::layer::name);
+  def_checked(layer, "fire_units", &Layer::fire_units, field_rule::layer::fire_units);
+  def_checked(layer, "channels", &Layer::channels, field_rule::layer::channels);
+  def_checked(layer, "engagement_time", &Layer::engagement_time, field_rule::layer::engagement_time);
+  def_checked_count(layer, "interceptors", &Layer::interceptors, field_rule::layer::interceptors,
+                    "The magazine: an integer, or \"unlimited\"");
+  def_checked(layer, "resupply", &Layer::resupply, field_rule::layer::resupply,
+              "Interceptors added at the start of each salvo after the first");
+  layer.def_readwrite("capacity", &Layer::capacity, "The most the magazine holds after a resupply (None: interceptors)");
+  def_checked(layer, "shots", &Layer::shots, field_rule::layer::shots);
+  layer.def_property(
+      "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
+      [](Layer& l, const std::string& doctrine) {
+        if (doctrine == "salvo") l.doctrine = Doctrine::salvo;
+        else if (doctrine == "shoot-look-shoot") l.doctrine = Doctrine::shoot_look_shoot;
+        else throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
+      });
+  def_checked(layer, "look_time", &Layer::look_time, field_rule::layer::look_time);
+  def_checked_count(layer, "max_engagements", &Layer::max_engagements, field_rule::layer::max_engagements);
+  def_checked(layer, "kill_assessment", &Layer::kill_assessment, field_rule::layer::kill_assessment);
+  def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage);
+  def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost);
+  layer
       .def_readwrite("point_defense", &Layer::point_defense)
-      .def_readwrite("coverage", &Layer::coverage)
-      .def_readwrite("cost", &Layer::cost)
       .def_property_readonly(
           "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; }, py::return_value_policy::reference_internal)
       .def(
@@ -208,11 +262,12 @@ void bind_published(py::module_& m) {
 }
 
 void bind_scenario(py::module_& m) {
-  py::class_<Scenario>(m, "Scenario")
+  py::class_<Scenario> scenario(m, "Scenario");
+  def_checked(scenario, "name", &Scenario::name, field_rule::scenario::name);
+  scenario
       .def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
       .def_static("from_toml_string", &load_scenario_string, py::arg("text"), py::arg("source_name") = "<string>",
                   "Load and validate a scenario from TOML text")
-      .def_readwrite("name", &Scenario::name)
       .def_readwrite("description", &Scenario::description)
       .def_property_readonly(
           "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
 #include "sweep_path.hpp"
@@ -47,14 +48,15 @@ SweepMode parse_mode(const std::string& mode) {
 
 // axes: [(path, name, [values...]), ...] as prepared by salvosim._sweep.
 SweepSpec make_spec(const std::string& base_text, const std::string& base_source, const py::list& axes,
-                    const std::string& mode, std::int64_t trials, std::uint64_t seed) {
+                    const std::string& mode, std::int64_t trials, const py::int_& seed) {
+  if (const std::string problem = trials_problem(trials); !problem.empty()) throw py::value_error("trials " + problem);
   SweepSpec spec;
   spec.name = "python";
   spec.base_text = base_text;
   spec.base_source = base_source;
   spec.mode = parse_mode(mode);
   spec.trials = trials;
-  spec.seed = seed;
+  spec.seed = unsigned_64(seed, "seed");
   for (const py::handle& item : axes) {
     const auto [path, name, values] = item.cast<std::tuple<std::string, std::string, py::list>>();
     SweepAxis axis;

@@ -9,13 +9,10 @@
 #include "default_scenario.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/hdf5_io.hpp"
-#include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/report.hpp"
 #include "salvosim/results.hpp"
-#include "salvosim/simulate.hpp"
-#include "salvosim/tallies.hpp"
-#include "salvosim/version.hpp"
+#include "salvosim/run.hpp"
 
 namespace salvosim::cli {
 namespace {
@@ -40,32 +37,20 @@ int run(const RunArguments& args) {
   const Scenario scenario = load(args.config);
   const Plan plan = compile(scenario);
 
-  RunOptions options;
-  options.trials = args.trials;
-  options.seed = args.seed;
-  options.threads = args.threads;
-  options.keep_records = args.per_trial;
-  options.keep_outcomes = args.per_threat;
-
-  RunInfo info;
-  info.scenario_name = scenario.name;
-  info.scenario_text = scenario.source_text;
-  info.source_name = scenario.source_name;
-  info.seed = args.seed;
-  info.first_trial = 0;
-  info.threads = worker_count(args.threads);
-  info.salvosim_version = version();
-  info.git_sha1 = git_sha1();
-  info.created = utc_now();
+  RunRequest request;
+  request.options.trials = args.trials;
+  request.options.seed = args.seed;
+  request.options.threads = args.threads;
+  request.options.keep_records = args.per_trial;
+  request.options.keep_outcomes = args.per_threat;
 
   std::optional<ResultsFileWriter> writer;
-  if (!args.out.empty()) writer.emplace(args.out, plan, info, args.per_trial, args.per_threat);
-  ChunkSink sink;
-  if (writer) sink = [&](const TrialChunk& chunk) { writer->write_chunk(chunk); };
+  if (!args.out.empty()) writer.emplace(args.out, plan, args.per_trial, args.per_threat);
+  if (writer) request.sink = [&](const TrialChunk& chunk) { writer->write_chunk(chunk); };
 
-  Tallies tallies = [&] {
-    ProgressLine progress;
-    return run_trials(plan, options, sink, [&](std::int64_t done, std::int64_t total) {
+  const Results results = [&] {
+    ProgressLine progress;  // gone (its line cleared) before the results are printed
+    request.progress = [&](std::int64_t done, std::int64_t total) {
       if (interrupted) return false;
       const double rate = static_cast<double>(done) / progress.elapsed();
       char text[160];
@@ -74,9 +59,9 @@ int run(const RunArguments& args) {
                     static_cast<long long>(total), rate, static_cast<double>(total - done) / rate);
       progress.show(text, done == total);
       return true;
-    });
+    };
+    return run_scenario(plan, scenario, request);
   }();
-  const Results results = summarize(plan, tallies, info);
   if (writer) writer->finish(results);
   std::cout << (args.json ? format_json(results) : format_table(results));
   if (!args.out.empty() && !args.json) std::cout << "\nwrote " << args.out << "\n";
@@ -93,13 +78,13 @@ Command add_run_command(CLI::App& app) {
                       std::string(default_scenario_name) + ")");
   cmd->add_option("--trials,-n", args->trials, "Number of trials")
       ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, max_trials_per_tally));
+      ->check(CLI::Range(min_run_trials, max_run_trials));
   cmd->add_option("--seed,-s", args->seed, "Random seed: the same seed gives the same results")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);  // checked on the text: "-3" would otherwise wrap around
   cmd->add_option("--threads,-t", args->threads, "Worker threads (0: every core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, max_run_threads));
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file");
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object instead of a table");
   cmd->add_flag("--per-trial", args->per_trial, "Store every trial's counts in the HDF5 file (needs --out)");

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "salvosim/parallel.hpp"
+#include "salvosim/run.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
@@ -96,7 +97,7 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file")->required();
   cmd->add_option("--threads,-t", args->threads, "Worker threads per process (0: every core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, max_run_threads));
   cmd->add_option("--shard", args->shard, "Run only the I-th of N slices of the points (1 <= I <= N), e.g. 2/8");
   cmd->add_flag("--resume", args->resume,
                 "Go on from the points completed by an earlier run (kept in OUT.checkpoint/)");

@@ -19,6 +19,7 @@
 
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
+#include "salvosim/names.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/published.hpp"
 #include "salvosim/scenario.hpp"
@@ -280,20 +281,20 @@ class Checker {
   // "salvo:<name>" for every salvo of a campaign of two or more: the selections of the results.
   std::vector<std::string> selections() const {
     const std::vector<SalvoView> salvos = campaign_salvos(scenario_);
-    std::vector<std::string> out = {"all"};
+    std::vector<std::string> out = {std::string(selection_all)};
     for (const SalvoView& salvo : salvos) {
       for (const ThreatGroup& threat : *salvo.threats) out.push_back(threat.name);
     }
     for (const SalvoView& salvo : salvos) {
       for (const ThreatGroup& threat : *salvo.threats) {
-        const std::string selection = "class:" + threat.threat_class;
+        const std::string selection = std::string(selection_class_prefix) + threat.threat_class;
         if (!threat.threat_class.empty() && std::find(out.begin(), out.end(), selection) == out.end()) {
           out.push_back(selection);
         }
       }
     }
     if (salvos.size() > 1) {
-      for (const SalvoView& salvo : salvos) out.push_back("salvo:" + salvo.name);
+      for (const SalvoView& salvo : salvos) out.push_back(std::string(selection_salvo_prefix) + salvo.name);
     }
     return out;
   }

@@ -135,7 +135,7 @@ struct ResultsFileWriter::Impl {
     std::vector<std::int16_t> killers;  // of the current chunk
   };
 
-  Impl(const std::string& final_path, const Plan& plan, const RunInfo& run, bool per_trial, bool per_threat);
+  Impl(const std::string& final_path, const Plan& plan, bool per_trial, bool per_threat);
   void open_per_trial(const Plan& plan);
   void open_per_threat(const Plan& plan);
   void write_chunk(const TrialChunk& chunk);
@@ -145,9 +145,9 @@ struct ResultsFileWriter::Impl {
 
   Context ctx;
   std::string path;
-  std::uint64_t seed = 0, first_trial = 0;
   std::int64_t record_size = 0, threats = 0;
-  std::uint64_t rows = 0;  // trials appended so far
+  std::uint64_t first_trial = 0;  // of the first chunk: the rows are trials [first_trial, first_trial + rows)
+  std::uint64_t rows = 0;         // trials appended so far
   bool finished = false;
   // Members are destroyed in reverse order: the datasets and groups, then the file (which
   // removes its temporary file unless committed).
@@ -157,12 +157,9 @@ struct ResultsFileWriter::Impl {
   std::vector<std::uint64_t> trial_indices;  // of the current chunk
 };
 
-ResultsFileWriter::Impl::Impl(const std::string& final_path, const Plan& plan, const RunInfo& run, bool per_trial,
-                              bool per_threat)
+ResultsFileWriter::Impl::Impl(const std::string& final_path, const Plan& plan, bool per_trial, bool per_threat)
     : ctx(final_path),
       path(final_path),
-      seed(run.seed),
-      first_trial(run.first_trial),
       record_size(plan.layout.size()),
       threats(plan.threat_count()),
       file(ctx) {
@@ -184,49 +181,14 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
     for (const PlanSalvo& salvo : plan.salvos) salvos.labels.push_back(salvo.name);
   }
   for (const Coordinate& c : coordinates) write_coordinate(ctx, t.group, c, t.scales);
-  const auto extent = [&](const std::string& dim) {
-    for (const Coordinate& c : coordinates) {
-      if (c.name == dim) return c.size();
-    }
-    throw std::logic_error("per_trial: no dimension " + dim);
-  };
-
-  // The blocks of a record, in its order (plan.hpp): each is row-major in its dimensions.
-  struct BlockSpec {
-    const char* name;
-    std::vector<std::string> dims;  // after trial
-    std::int64_t offset;
-    Meta meta;
-  };
-  std::vector<BlockSpec> specs{
-      {"fates", {"group", "fate"}, layout.fate(0, Fate::launch_failure),
-       {"threats", "threats of each group with each fate"}},
-      {"engaged", {"group"}, layout.engaged(0), {"threats", "threats of each group engaged at least once"}},
-      {"intercepts", {"group", "layer"}, layout.group_intercepts(0, 0),
-       {"threats", "threats of each group killed by each layer"}},
-      {"layer_metrics", {"layer", "layer_metric"}, layout.layer_metric(0, LayerMetric::engagements),
-       {"1", "counters of each layer (engagements, interceptors fired, ...)"}},
-  };
-  if (layout.per_salvo()) {
-    specs.push_back({"salvo_layer_metrics", {"salvo", "layer", "layer_metric"},
-                     layout.salvo_layer_metric(0, 0, LayerMetric::engagements),
-                     {"1", "counters of each layer in each salvo of the campaign"}});
-    specs.push_back({"salvo_magazine", {"salvo", "layer"}, layout.salvo_magazine(0, 0),
-                     {"interceptors", "interceptors in each layer's magazine at the salvo's start, after its "
-                                      "resupply; -1: unlimited"}});
-  }
-  for (const BlockSpec& spec : specs) {
-    std::vector<hsize_t> row_shape;
-    std::int64_t size = 1;
-    for (const std::string& dim : spec.dims) {
-      row_shape.push_back(static_cast<hsize_t>(extent(dim)));
-      size *= extent(dim);
-    }
-    Growing dataset = create_growing<std::int64_t>(ctx, t.group, spec.name, row_shape, spec.meta);
+  // The blocks of a record (plan.hpp), each row-major in its dimensions: one dataset each.
+  for (const RecordBlock& block : layout.blocks()) {
+    const std::vector<hsize_t> row_shape(block.shape.begin(), block.shape.end());
+    Growing dataset = create_growing<std::int64_t>(ctx, t.group, block.name, row_shape, {block.units, block.description});
     std::vector<std::string> dims{"trial"};
-    dims.insert(dims.end(), spec.dims.begin(), spec.dims.end());
+    dims.insert(dims.end(), block.dims.begin(), block.dims.end());
     t.scales.attach(ctx, dataset.path, dataset.dataset.get(), dims);
-    t.blocks.push_back({std::move(dataset), spec.offset, size});
+    t.blocks.push_back({std::move(dataset), block.offset, block.size});
   }
 }
 
@@ -265,6 +227,7 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
 
 void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
   if (finished) throw std::logic_error("ResultsFileWriter::write_chunk after finish()");
+  if (rows == 0) first_trial = chunk.first_trial;
   if (chunk.first_trial != first_trial + rows) {
     ctx.fail("chunk starts at trial " + std::to_string(chunk.first_trial) + ", expected " +
              std::to_string(first_trial + rows) + " (chunks must follow one another in trial order)");
@@ -337,12 +300,12 @@ void ResultsFileWriter::Impl::write_summary(const Results& results) {
 void ResultsFileWriter::Impl::finish(const Results& results) {
   if (finished) throw std::logic_error("ResultsFileWriter::finish called twice");
   if (trials || outcomes) {
+    // The provenance written is the results' own (results.info): the rows must be its trials.
     const RunInfo& run = results.info;
-    if (run.seed != seed || run.first_trial != first_trial || run.trials < 0 ||
-        static_cast<std::uint64_t>(run.trials) != rows) {
-      ctx.fail("the results (seed " + std::to_string(run.seed) + ", trials " + std::to_string(run.first_trial) +
-               " + " + std::to_string(run.trials) + ") are not those of the per-trial rows written (seed " +
-               std::to_string(seed) + ", trials " + std::to_string(first_trial) + " + " + std::to_string(rows) + ")");
+    if (run.trials < 0 || static_cast<std::uint64_t>(run.trials) != rows || (rows > 0 && run.first_trial != first_trial)) {
+      ctx.fail("the results (trials " + std::to_string(run.first_trial) + " + " + std::to_string(run.trials) +
+               ") are not those of the per-trial rows written (trials " + std::to_string(first_trial) + " + " +
+               std::to_string(rows) + ")");
     }
   }
   // A file without a campaign's datasets is exactly a 1.0 file, and says so.
@@ -357,10 +320,9 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
   finished = true;
 }
 
-ResultsFileWriter::ResultsFileWriter(const std::string& path, const Plan& plan, const RunInfo& info, bool per_trial,
-                                     bool per_threat) {
+ResultsFileWriter::ResultsFileWriter(const std::string& path, const Plan& plan, bool per_trial, bool per_threat) {
   const QuietErrors quiet;
-  impl_ = std::make_unique<Impl>(path, plan, info, per_trial, per_threat);
+  impl_ = std::make_unique<Impl>(path, plan, per_trial, per_threat);
 }
 
 // Destroying an unfinished writer closes HDF5 handles: quietly, like every other call.
@@ -388,7 +350,7 @@ void ResultsFileWriter::finish(const Results& results) {
 const std::string& ResultsFileWriter::temporary_path() const { return impl_->file.temporary_path(); }
 
 void write_results(const std::string& path, const Plan& plan, const Results& results) {
-  ResultsFileWriter writer(path, plan, results.info, false, false);
+  ResultsFileWriter writer(path, plan, false, false);
   writer.finish(results);
 }
 

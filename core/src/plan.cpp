@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <utility>
 
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
@@ -84,7 +85,7 @@ const EngagementSpec* find_engagement(const Layer& layer, const ThreatGroup& gro
 
 std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, const std::vector<PlanSalvo>& salvos) {
   std::vector<Selection> selections;
-  Selection all{"all", Selection::Kind::all, {}};
+  Selection all{std::string(selection_all), Selection::Kind::all, {}};
   std::map<std::string, std::vector<std::int64_t>> classes;  // sorted: a stable order
   for (std::int64_t g = 0; g < static_cast<std::int64_t>(groups.size()); ++g) {
     selections.push_back({groups[g].name, Selection::Kind::group, {g}});
@@ -92,11 +93,12 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, con
     all.groups.push_back(g);
   }
   for (auto& [name, members] : classes) {
-    selections.push_back({"class:" + name, Selection::Kind::threat_class, std::move(members)});
+    selections.push_back({std::string(selection_class_prefix) + name, Selection::Kind::threat_class, std::move(members)});
   }
   if (salvos.size() > 1) {  // a campaign of one salvo: the salvo is "all"
     for (const PlanSalvo& salvo : salvos) {
-      Selection& selection = selections.emplace_back(Selection{"salvo:" + salvo.name, Selection::Kind::salvo, {}});
+      Selection& selection =
+          selections.emplace_back(Selection{std::string(selection_salvo_prefix) + salvo.name, Selection::Kind::salvo, {}});
       for (std::int64_t g = 0; g < salvo.group_count; ++g) selection.groups.push_back(salvo.first_group + g);
     }
   }
@@ -110,10 +112,13 @@ void check_reserved_names(const Scenario& scenario) {
   for (const SalvoView& salvo : campaign_salvos(scenario)) {
     for (std::size_t g = 0; g < salvo.threats->size(); ++g) {
       const std::string& name = (*salvo.threats)[g].name;
-      if (name == "all" || name.rfind("class:", 0) == 0 || name.rfind("salvo:", 0) == 0) {
+      if (name == selection_all || name.rfind(selection_class_prefix, 0) == 0 ||
+          name.rfind(selection_salvo_prefix, 0) == 0) {
         std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
-        SourcePosition where;
-        if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+        SourcePosition where;  // the file's, unless the scenario was edited since (validate() does the same)
+        if (auto it = scenario.positions.find(path); it != scenario.positions.end() && source_text_describes(scenario)) {
+          where = it->second;
+        }
         problems.push_back({where.file, where.line, where.column, path,
                             "the name \"all\" and names starting with \"class:\" or \"salvo:\" are reserved for "
                             "the statistics over all threats, over a class and over a salvo"});
@@ -124,6 +129,34 @@ void check_reserved_names(const Scenario& scenario) {
 }
 
 }  // namespace
+
+std::vector<RecordBlock> RecordLayout::blocks() const {
+  const auto block = [](std::string name, std::vector<std::string> dims, std::vector<std::int64_t> shape,
+                        std::int64_t offset, std::string units, std::string description) {
+    std::int64_t size = 1;
+    for (std::int64_t extent : shape) size *= extent;
+    return RecordBlock{std::move(name), std::move(dims), std::move(shape), offset, size, std::move(units),
+                       std::move(description)};
+  };
+  std::vector<RecordBlock> out{
+      block("fates", {"group", "fate"}, {groups, fate_count}, fate(0, Fate::launch_failure), "threats",
+            "threats of each group with each fate"),
+      block("engaged", {"group"}, {groups}, engaged(0), "threats", "threats of each group engaged at least once"),
+      block("intercepts", {"group", "layer"}, {groups, layers}, group_intercepts(0, 0), "threats",
+            "threats of each group killed by each layer"),
+      block("layer_metrics", {"layer", "layer_metric"}, {layers, layer_metric_count},
+            layer_metric(0, LayerMetric::engagements), "1",
+            "counters of each layer (engagements, interceptors fired, ...)"),
+  };
+  if (per_salvo()) {
+    out.push_back(block("salvo_layer_metrics", {"salvo", "layer", "layer_metric"}, {salvos, layers, layer_metric_count},
+                        salvo_layer_metric(0, 0, LayerMetric::engagements), "1",
+                        "counters of each layer in each salvo of the campaign"));
+    out.push_back(block("salvo_magazine", {"salvo", "layer"}, {salvos, layers}, salvo_magazine(0, 0), "interceptors",
+                        "interceptors in each layer's magazine at the salvo's start, after its resupply; -1: unlimited"));
+  }
+  return out;
+}
 
 Plan compile(const Scenario& scenario) {
   validate_or_throw(scenario);

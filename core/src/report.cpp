@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "salvosim/names.hpp"
 #include "salvosim/tallies.hpp"
 
 namespace salvosim {
@@ -165,7 +166,7 @@ std::string json_salvos(const Results& r) {
   const Coordinate& layers = r.coordinate("layer");
   std::vector<std::pair<std::string, std::string>> entries;
   for (std::int64_t s = 0; s < salvos.size(); ++s) {
-    const std::int64_t sel = r.index("selection", "salvo:" + salvos.labels[s]);
+    const std::int64_t sel = r.index("selection", std::string(selection_salvo_prefix) + salvos.labels[s]);
     std::vector<std::pair<std::string, std::string>> layer_entries;
     for (std::int64_t l = 0; l < layers.size(); ++l) layer_entries.emplace_back(layers.labels[l], json_layer(r, "salvo_", s, l));
     entries.emplace_back(salvos.labels[s],
@@ -293,12 +294,12 @@ std::string format_json(const Results& r) {
   std::string total_fates, total_rates;
   for (std::int64_t s = 0; s < selections.size(); ++s) {
     const std::string& label = selections.labels[s];
-    if (label == "all") {
+    if (label == selection_all) {
       total_fates = json_fates(r, s);
       total_rates = json_rates(r, s);
-    } else if (label.rfind("class:", 0) == 0) {
-      classes.emplace_back(label.substr(6), json_fates(r, s));
-    } else if (label.rfind("salvo:", 0) == 0) {
+    } else if (label.rfind(selection_class_prefix, 0) == 0) {
+      classes.emplace_back(label.substr(selection_class_prefix.size()), json_fates(r, s));
+    } else if (label.rfind(selection_salvo_prefix, 0) == 0) {
       continue;  // under "salvos"
     } else {
       groups.emplace_back(label, json_fates(r, s));

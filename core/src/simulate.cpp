@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "salvosim/parallel.hpp"
+#include "salvosim/run.hpp"
 
 namespace salvosim {
 namespace {
@@ -31,62 +32,6 @@ std::int64_t next_chunk_trials(double seconds_per_trial, int workers) {
   return static_cast<std::int64_t>(std::clamp(trials, double(min_chunk_trials), double(max_chunk_trials)));
 }
 
-// The largest count a trial can put in its record, as far as the scenario bounds it: threats,
-// a magazine (a huge capacity stands in for "no cap"), interceptors a finite magazine can
-// ever fire, engagements when they are limited. Unbounded counts (an unlimited magazine with
-// unlimited re-engagement) are left out: nothing in a scenario says how large they get.
-double largest_count(const Plan& plan) {
-  const double threats = static_cast<double>(plan.threat_count());
-  double most = threats;
-  for (const PlanLayer& layer : plan.layers) {
-    if (layer.magazine >= 0) {
-      const double ever = static_cast<double>(layer.magazine) +
-                          static_cast<double>(plan.salvo_count() - 1) * static_cast<double>(layer.resupply);
-      most = std::max({most, static_cast<double>(layer.capacity), ever});
-    }
-    if (layer.max_engagements != std::numeric_limits<std::int64_t>::max()) {
-      most = std::max(most, threats * static_cast<double>(layer.max_engagements) *
-                                static_cast<double>(std::max<std::int64_t>(layer.shots, 1)));
-    }
-  }
-  return most;
-}
-
-// Tallies keep exact sums of squares in 64 bits (tallies.hpp): trials x count^2 must fit.
-void check_sums_fit(const Plan& plan, std::int64_t trials) {
-  const double most = largest_count(plan);
-  const double limit = static_cast<double>(std::numeric_limits<std::int64_t>::max());
-  if (static_cast<double>(trials) * most * most >= limit) {
-    const double fit = std::floor(limit / (most * most));
-    const std::string reach =
-        "this scenario's counts reach " + std::to_string(static_cast<std::int64_t>(most)) + " per trial";
-    if (fit < 1.0) {
-      throw std::invalid_argument(reach + ", whose square does not fit in a 64-bit exact sum: give an unbounded "
-                                  "magazine as \"unlimited\" rather than a huge number");
-    }
-    throw std::invalid_argument(reach + ", so at most " + std::to_string(static_cast<std::int64_t>(fit)) +
-                                " trials fit in one run (exact sums of squares are 64-bit integers), got " +
-                                std::to_string(trials) + ": split the run into trial ranges (first_trial)");
-  }
-}
-
-void check(const RunOptions& options) {
-  if (options.trials < 0) {
-    throw std::invalid_argument("trials must be >= 0, got " + std::to_string(options.trials));
-  }
-  if (options.trials > max_trials_per_tally) {
-    throw std::invalid_argument("trials must be <= " + std::to_string(max_trials_per_tally) +
-                                " in one run (split larger runs into trial ranges), got " +
-                                std::to_string(options.trials));
-  }
-  if (options.first_trial > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(options.trials)) {
-    throw std::invalid_argument("first_trial + trials overflows the trial index");
-  }
-  if (options.threads < 0) {
-    throw std::invalid_argument("threads must be >= 0 (0: every core), got " + std::to_string(options.threads));
-  }
-}
-
 struct Worker {
   explicit Worker(const Plan& plan) : scratch(plan), tallies(plan), record(plan.layout.size()) {}
   KernelScratch scratch;
@@ -98,8 +43,7 @@ struct Worker {
 
 Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink& sink,
                    const ProgressCallback& progress) {
-  check(options);
-  check_sums_fit(plan, options.trials);
+  check_run(plan, options);
   const int workers = worker_count(options.threads);
   std::vector<Worker> state;
   state.reserve(static_cast<std::size_t>(workers));

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <utility>
@@ -72,36 +74,15 @@ class Checker {
     problems_.push_back(std::move(problem));
   }
 
-  // The value rules, each skipped when the value is already known to be unreadable.
-  void probability(const std::string& path, double value) {
-    if (readable(path) && !(value >= 0.0 && value <= 1.0)) {
-      report(path, "must be in [0, 1], got " + detail::format_number(value));
-    }
-  }
-  void integer_at_least(const std::string& path, std::int64_t value, std::int64_t min) {
-    if (readable(path) && value < min) {
-      report(path, "must be an integer >= " + std::to_string(min) + ", got " + std::to_string(value));
-    }
-  }
-  // True if finite; reports it otherwise. Every time, count and cost must be finite.
-  bool finite(const std::string& path, double value) {
+  // A value's own rule (check_value), skipped when the value is already known to be
+  // unreadable. True if the value is readable and obeys it.
+  template <class T>
+  bool value(const std::string& path, ValueRule rule, const T& given) {
     if (!readable(path)) return false;
-    if (std::isfinite(value)) return true;
-    report(path, "must be a finite number, got " + detail::format_number(value));
+    std::string problem = check_value(rule, given);
+    if (problem.empty()) return true;
+    report(path, std::move(problem));
     return false;
-  }
-  void positive(const std::string& path, double value) {
-    if (finite(path, value) && !(value > 0.0)) {
-      report(path, "must be > 0, got " + detail::format_number(value));
-    }
-  }
-  void non_negative(const std::string& path, double value) {
-    if (finite(path, value) && !(value >= 0.0)) {
-      report(path, "must be >= 0, got " + detail::format_number(value));
-    }
-  }
-  void not_empty(const std::string& path, const std::string& value) {
-    if (readable(path) && value.empty()) report(path, "must not be empty");
   }
 
   // Where an earlier occurrence of a name was written, for "duplicate ... (first at line 12)".
@@ -117,7 +98,7 @@ class Checker {
   // its first `name`): "duplicate <noun> name ... (first at line 12)".
   void unique_name(std::map<std::string, std::string>& seen, const std::string& name_path, const std::string& name,
                    const char* noun) {
-    not_empty(name_path, name);
+    value(name_path, ValueRule::name, name);
     if (name.empty() || !readable(name_path)) return;
     auto [first, inserted] = seen.emplace(name, name_path);
     if (!inserted) {
@@ -148,8 +129,8 @@ void check_launch(Checker& check, const std::string& group, const ThreatGroup& t
   const std::string path = group + ".launch";
   const LaunchSpec& launch = threat.launch;
   if (launch.kind == LaunchSpec::Kind::uniform) {
-    check.finite(path + ".start", launch.start);
-    check.non_negative(path + ".duration", launch.duration);
+    check.value(path + ".start", field_rule::launch::start, launch.start);
+    check.value(path + ".duration", field_rule::launch::duration, launch.duration);
     return;
   }
   const std::string waves_path = path + ".waves";
@@ -160,8 +141,8 @@ void check_launch(Checker& check, const std::string& group, const ThreatGroup& t
   std::int64_t w = 0;
   for (const Wave& wave : launch.waves) {
     const std::string wave_path = waves_path + "[" + std::to_string(w++) + "]";
-    check.finite(wave_path + ".time", wave.time);
-    check.integer_at_least(wave_path + ".count", wave.count, 0);
+    check.value(wave_path + ".time", field_rule::launch::wave_time, wave.time);
+    check.value(wave_path + ".count", field_rule::launch::wave_count, wave.count);
     counts_readable = counts_readable && check.readable(wave_path, wave_path + ".count");
     sum += static_cast<long double>(wave.count);
   }
@@ -192,7 +173,7 @@ void check_threats(Checker& check, const Scenario& scenario) {
     for (const ThreatGroup& threat : *salvo.threats) {
       const std::string group = detail::group_path(salvo.index, salvo.name, i++, threat.name);
       check.unique_name(first_name_path, group + ".name", threat.name, "threat");
-      check.integer_at_least(group + ".count", threat.count, 0);
+      check.value(group + ".count", field_rule::threat::count, threat.count);
       if (threat.count > 0 && !too_many_reported) {
         if (threat.count > max_threats - threats_so_far) {
           check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
@@ -202,12 +183,12 @@ void check_threats(Checker& check, const Scenario& scenario) {
         threats_so_far += threat.count;
       }
       check_launch(check, group, threat);
-      check.positive(group + ".flight_time.mean", threat.flight_time.mean);
-      check.non_negative(group + ".flight_time.sd", threat.flight_time.sd);
-      check.probability(group + ".p_launch", threat.p_launch);
-      check.probability(group + ".p_flight", threat.p_flight);
-      check.probability(group + ".defended_fraction", threat.defended_fraction);
-      check.non_negative(group + ".cost", threat.cost);
+      check.value(group + ".flight_time.mean", field_rule::flight_time::mean, threat.flight_time.mean);
+      check.value(group + ".flight_time.sd", field_rule::flight_time::sd, threat.flight_time.sd);
+      check.value(group + ".p_launch", field_rule::threat::p_launch, threat.p_launch);
+      check.value(group + ".p_flight", field_rule::threat::p_flight, threat.p_flight);
+      check.value(group + ".defended_fraction", field_rule::threat::defended_fraction, threat.defended_fraction);
+      check.value(group + ".cost", field_rule::threat::cost, threat.cost);
     }
   }
 }
@@ -222,7 +203,7 @@ void check_salvos(Checker& check, const Scenario& scenario) {
     const Salvo& salvo = scenario.salvos[static_cast<std::size_t>(s)];
     const std::string key = detail::salvo_path(s, salvo.name);
     check.unique_name(first_name_path, key + ".name", salvo.name, "salvo");
-    if (check.finite(key + ".start", salvo.start)) {
+    if (check.value(key + ".start", field_rule::salvo::start, salvo.start)) {
       if (previous != nullptr && !(salvo.start > previous->start)) {
         check.report(key + ".start", "salvos must start in strictly increasing order: " +
                                          detail::format_number(salvo.start) + " is not after the start of " +
@@ -281,17 +262,11 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
     if (!seen.insert(spec.target).second) {
       check.report(entry, "engages \"" + spec.target + "\" is listed twice in this layer");
     }
-    check.probability(entry + ".pk", spec.pk);
-    check.probability(entry + ".detect", spec.detect);
-    const std::string open = entry + ".window.open";
-    const std::string close = entry + ".window.close";
-    const bool open_ok = check.finite(open, spec.window.open);
-    bool close_ok = check.finite(close, spec.window.close);
-    if (close_ok && spec.window.close < 0.0) {
-      check.report(close, "must be >= 0 (seconds before impact), got " +
-                              detail::format_number(spec.window.close));
-      close_ok = false;
-    }
+    check.value(entry + ".pk", field_rule::engagement::pk, spec.pk);
+    check.value(entry + ".detect", field_rule::engagement::detect, spec.detect);
+    const bool open_ok = check.value(entry + ".window.open", field_rule::engagement::window_open, spec.window.open);
+    const bool close_ok =
+        check.value(entry + ".window.close", field_rule::engagement::window_close, spec.window.close);
     if (open_ok && close_ok && !(spec.window.open > spec.window.close)) {
       check.report(entry + ".window", "window.open (" + detail::format_number(spec.window.open) +
                                           ") must be greater than window.close (" +
@@ -313,7 +288,7 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
     }
     return;
   }
-  check.integer_at_least(resupply, layer.resupply, 0);
+  check.value(resupply, field_rule::layer::resupply, layer.resupply);
   if (layer.capacity && *layer.capacity < *layer.interceptors && check.readable(capacity, layer_key + ".interceptors")) {
     check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
                                "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
@@ -362,23 +337,16 @@ void check_layers(Checker& check, const Scenario& scenario) {
     const Layer& layer = scenario.layers[static_cast<std::size_t>(j)];
     const std::string key = detail::layer_path(j, layer.name);
     check.unique_name(first_name_path, key + ".name", layer.name, "layer");
-    check.integer_at_least(key + ".fire_units", layer.fire_units, 1);
-    check.integer_at_least(key + ".channels", layer.channels, 1);
-    check.positive(key + ".engagement_time", layer.engagement_time);
-    if (layer.interceptors && *layer.interceptors < 0 && check.readable(key + ".interceptors")) {
-      check.report(key + ".interceptors", "must be an integer >= 0 or \"unlimited\", got " +
-                                              std::to_string(*layer.interceptors));
-    }
+    check.value(key + ".fire_units", field_rule::layer::fire_units, layer.fire_units);
+    check.value(key + ".channels", field_rule::layer::channels, layer.channels);
+    check.value(key + ".engagement_time", field_rule::layer::engagement_time, layer.engagement_time);
+    check.value(key + ".interceptors", field_rule::layer::interceptors, layer.interceptors);
     check_resupply(check, key, layer);
-    check.integer_at_least(key + ".shots", layer.shots, 1);
+    check.value(key + ".shots", field_rule::layer::shots, layer.shots);
     const bool doctrine_known = check.readable(key + ".doctrine");
     if (layer.doctrine == Doctrine::shoot_look_shoot) {
-      check.non_negative(key + ".look_time", layer.look_time);
-      if (layer.max_engagements && *layer.max_engagements < 1 &&
-          check.readable(key + ".max_engagements")) {
-        check.report(key + ".max_engagements", "must be an integer >= 1 or \"unlimited\", got " +
-                                                   std::to_string(*layer.max_engagements));
-      }
+      check.value(key + ".look_time", field_rule::layer::look_time, layer.look_time);
+      check.value(key + ".max_engagements", field_rule::layer::max_engagements, layer.max_engagements);
     } else if (doctrine_known) {
       if (layer.look_time != 0.0 && check.readable(key + ".look_time")) {
         check.report(key + ".look_time", detail::only_for_shoot_look_shoot());
@@ -387,9 +355,9 @@ void check_layers(Checker& check, const Scenario& scenario) {
         check.report(key + ".max_engagements", detail::only_for_shoot_look_shoot());
       }
     }
-    check.probability(key + ".kill_assessment", layer.kill_assessment);
-    check.probability(key + ".coverage", layer.coverage);
-    check.non_negative(key + ".cost", layer.cost);
+    check.value(key + ".kill_assessment", field_rule::layer::kill_assessment, layer.kill_assessment);
+    check.value(key + ".coverage", field_rule::layer::coverage, layer.coverage);
+    check.value(key + ".cost", field_rule::layer::cost, layer.cost);
     check_engages(check, key, layer, targets);
     if (layer.doctrine == Doctrine::shoot_look_shoot) check_engagement_bound(check, key, layer);
   }
@@ -402,7 +370,7 @@ namespace detail {
 std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
                                              const std::set<std::string>& unreadable) {
   Checker check(scenario, unreadable);
-  check.not_empty("scenario.name", scenario.name);
+  check.value("scenario.name", field_rule::scenario::name, scenario.name);
   check_salvos(check, scenario);
   check_threats(check, scenario);
   check_layers(check, scenario);
@@ -413,8 +381,62 @@ std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
 
 }  // namespace detail
 
+std::string check_value(ValueRule rule, double value) {
+  const std::string got = ", got " + detail::format_number(value);
+  const bool finite = std::isfinite(value);
+  switch (rule) {
+    case ValueRule::probability:
+      return value >= 0.0 && value <= 1.0 ? "" : "must be in [0, 1]" + got;
+    case ValueRule::finite:
+      return finite ? "" : "must be a finite number" + got;
+    case ValueRule::positive:
+      return !finite ? "must be a finite number" + got : value > 0.0 ? "" : "must be > 0" + got;
+    case ValueRule::non_negative:
+      return !finite ? "must be a finite number" + got : value >= 0.0 ? "" : "must be >= 0" + got;
+    case ValueRule::before_impact:
+      return !finite ? "must be a finite number" + got : value >= 0.0 ? "" : "must be >= 0 (seconds before impact)" + got;
+    default:
+      throw std::logic_error("check_value: not a rule on a number");
+  }
+}
+
+std::string check_value(ValueRule rule, std::int64_t value) {
+  const std::int64_t least = rule == ValueRule::count ? 0 : rule == ValueRule::at_least_one ? 1 : -1;
+  if (least < 0) throw std::logic_error("check_value: not a rule on an integer");
+  return value >= least ? "" : "must be an integer >= " + std::to_string(least) + ", got " + std::to_string(value);
+}
+
+std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value) {
+  const std::int64_t least =
+      rule == ValueRule::count_or_unlimited ? 0 : rule == ValueRule::at_least_one_or_unlimited ? 1 : -1;
+  if (least < 0) throw std::logic_error("check_value: not a rule on a count or \"unlimited\"");
+  if (!value || *value >= least) return "";
+  return "must be an integer >= " + std::to_string(least) + " or \"unlimited\", got " + std::to_string(*value);
+}
+
+std::string check_value(ValueRule rule, const std::string& value) {
+  if (rule != ValueRule::name) throw std::logic_error("check_value: not a rule on a string");
+  return value.empty() ? "must not be empty" : "";
+}
+
+bool source_text_describes(const Scenario& scenario) {
+  if (scenario.source_text.empty()) return false;
+  try {
+    return to_toml(load_scenario_string(scenario.source_text, scenario.source_name)) == to_toml(scenario);
+  } catch (const ConfigError&) {
+    return false;
+  }
+}
+
 std::vector<ConfigProblem> validate(const Scenario& scenario) {
-  return detail::validate_scenario(scenario, {});
+  std::vector<ConfigProblem> problems = detail::validate_scenario(scenario, {});
+  if (problems.empty() || scenario.positions.empty() || source_text_describes(scenario)) return problems;
+  // Edited since it was loaded (from Python): the file's lines and names describe values that
+  // are no longer there, so the problems name key paths only.
+  Scenario edited = scenario;
+  edited.positions.clear();
+  edited.source_name.clear();
+  return detail::validate_scenario(edited, {});
 }
 
 void validate_or_throw(const Scenario& scenario) {

@@ -127,7 +127,7 @@ constexpr std::uint64_t seed = 42;
 // Runs the example with per-trial and per-threat output into `path`. The sink hands the
 // writer pieces of 250 trials, so that rows are appended many times and across HDF5 chunks.
 Results run_to_file(const std::string& path, const Plan& plan, const RunInfo& info) {
-  ResultsFileWriter writer(path, plan, info, true, true);
+  ResultsFileWriter writer(path, plan, true, true);
   RunOptions options;
   options.trials = trials;
   options.seed = info.seed;
@@ -412,7 +412,7 @@ TEST_F(Hdf5IoTest, UnfinishedWriterLeavesNoFile) {
   const Plan plan = compile(scenario);
   const std::string path = file("run.h5");
   {
-    ResultsFileWriter writer(path, plan, example_info(scenario, seed, 0), true, true);
+    ResultsFileWriter writer(path, plan, true, true);
     // Written beside the final name, which does not exist until finish().
     EXPECT_EQ(fs::path(writer.temporary_path()).parent_path(), dir_);
     EXPECT_TRUE(fs::exists(writer.temporary_path()));
@@ -436,7 +436,7 @@ TEST_F(Hdf5IoTest, CancelledRunLeavesNoFile) {
   options.keep_records = true;
   EXPECT_THROW(
       {
-        ResultsFileWriter writer(path, plan, example_info(scenario, seed, 0), true, false);
+        ResultsFileWriter writer(path, plan, true, false);
         run_trials(plan, options, [&](const TrialChunk& chunk) { writer.write_chunk(chunk); },
                    [](std::int64_t, std::int64_t) { return false; });
         writer.finish(Results{});
@@ -453,9 +453,9 @@ TEST_F(Hdf5IoTest, FinishRefusesResultsOfAnotherRun) {
   options.trials = 100;
   options.seed = seed;
   options.keep_records = true;
-  ResultsFileWriter writer(path, plan, example_info(scenario, seed, 0), true, false);
+  ResultsFileWriter writer(path, plan, true, false);
   const Tallies tallies = run_trials(plan, options, [&](const TrialChunk& chunk) { writer.write_chunk(chunk); });
-  Results results = summarize(plan, tallies, example_info(scenario, seed + 1, 0));
+  Results results = summarize(plan, tallies, example_info(scenario, seed, 1));  // trials 1..100, not 0..99
   expect_error([&] { writer.finish(results); }, {path, "not those of the per-trial rows"});
   EXPECT_FALSE(fs::exists(path));
 }
@@ -464,18 +464,20 @@ TEST_F(Hdf5IoTest, ChunksMustFollowOneAnother) {
   const Scenario scenario = example_scenario();
   const Plan plan = compile(scenario);
   const std::string path = file("run.h5");
-  ResultsFileWriter writer(path, plan, example_info(scenario, seed, 0), false, false);
+  ResultsFileWriter writer(path, plan, false, false);
   TrialChunk chunk;
-  chunk.first_trial = 5;
+  chunk.first_trial = 0;
   chunk.trials = 1;
-  expect_error([&] { writer.write_chunk(chunk); }, {path, "chunk starts at trial 5, expected 0"});
+  writer.write_chunk(chunk);
+  chunk.first_trial = 5;
+  expect_error([&] { writer.write_chunk(chunk); }, {path, "chunk starts at trial 5, expected 1"});
 }
 
 TEST_F(Hdf5IoTest, WriterRefusesAMissingDirectory) {
   const Scenario scenario = example_scenario();
   const Plan plan = compile(scenario);
   const std::string path = file("no/such/dir/run.h5");
-  expect_error([&] { ResultsFileWriter(path, plan, example_info(scenario, seed, 0), false, false); },
+  expect_error([&] { ResultsFileWriter(path, plan, false, false); },
                {path, "does not exist"});
 }
 

@@ -74,16 +74,19 @@ def test_bad_edits_are_refused_at_once_or_at_validation(scenario: salvosim.Scena
         scenario.layer("nope")
     with pytest.raises(IndexError):
         scenario.layers[5]
-    scenario.layer("upper-tier").engagement("ballistic").pk = 1.3
-    scenario.threat("mrbm").count = -1
+    with pytest.raises(salvosim.ConfigError, match="must be in \\[0, 1\\], got 1.3"):
+        scenario.layer("upper-tier").engagement("ballistic").pk = 1.3  # a value's own rule: at once
+    # Rules between values need the whole scenario: checked by validate() and at run.
+    scenario.layer("upper-tier").engagement("ballistic").window.close = 500.0
+    scenario.layer("upper-tier").capacity = 10
     with pytest.raises(salvosim.ConfigError) as caught:
         scenario.validate()
     paths = [p["key_path"] for p in caught.value.problems]
-    assert 'layer[0] "upper-tier".engages.ballistic.pk' in paths
-    assert 'threat[1] "mrbm".count' in paths
+    assert 'layer[0] "upper-tier".engages.ballistic.window' in paths
+    assert 'layer[0] "upper-tier".capacity' in paths
     assert isinstance(caught.value, ValueError)
     assert len(scenario.problems()) >= 2
-    with pytest.raises(salvosim.ConfigError, match="must be in \\[0, 1\\], got 1.3"):
+    with pytest.raises(salvosim.ConfigError, match="must be greater than window.close"):
         salvosim.run(scenario, trials=10)
 
 
@@ -139,8 +142,7 @@ def test_results_are_labelled_views(scenario: salvosim.Scenario) -> None:
     res = salvosim.run(scenario, trials=3000, seed=1)
     fates = res.fates
     assert fates.dims == ("selection", "fate")
-    assert list(fates.coords["fate"].values) == ["launch_failure", "flight_failure", "intercepted",
-                                                 "leaked_defended", "leaked_open"]
+    assert list(fates.coords["fate"].values) == list(salvosim._core.FATE_NAMES)
     total = fates.sel(selection="all").sum().item()
     assert total == pytest.approx(80.0)  # every threat has exactly one fate
     raw = res.array("fate_mean")

@@ -17,12 +17,13 @@ import math
 import subprocess
 
 import pytest
+from salvosim import _core
 
 from conftest import REFERENCE_MODEL, load_module
 
 K_SE = 4.5
-FATES = ["launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open"]
-LAYER_METRICS = ["engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine"]
+FATES = list(_core.FATE_NAMES)  # names.hpp: the reference must use the same names
+LAYER_METRICS = list(_core.LAYER_METRIC_NAMES)
 
 
 def _reference():

@@ -1,6 +1,8 @@
 // Reading scenarios from TOML (the format of docs/model.md) and checking them.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,9 +40,73 @@ class ConfigError : public std::runtime_error {
 Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_string(std::string_view toml_text, const std::string& source_name = "<string>");
 
+// The rules one value obeys on its own, whatever else the scenario holds (docs/model.md §1).
+// validate() checks each field by the rule field_rule names for it, and the Python bindings
+// check an assignment by the same rule before making it. check_value returns "" when the
+// value obeys the rule, else the rule and the value, e.g. "must be in [0, 1], got 1.3".
+// Rules between fields (window open > close, capacity >= interceptors, unique names, ...)
+// need the whole scenario: validate() alone checks those.
+enum class ValueRule {
+  finite,                     // a finite number
+  positive,                   // finite and > 0
+  non_negative,               // finite and >= 0
+  probability,                // in [0, 1]
+  before_impact,              // finite and >= 0, in seconds before impact
+  count,                      // an integer >= 0
+  at_least_one,               // an integer >= 1
+  count_or_unlimited,         // an integer >= 0, or "unlimited" (no value)
+  at_least_one_or_unlimited,  // an integer >= 1, or "unlimited" (no value)
+  name,                       // not empty
+};
+std::string check_value(ValueRule rule, double value);
+std::string check_value(ValueRule rule, std::int64_t value);
+std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value);
+std::string check_value(ValueRule rule, const std::string& value);
+
+// The rule of each field that has one on its own, by entity and key.
+namespace field_rule {
+namespace scenario {
+inline constexpr ValueRule name = ValueRule::name;
+}
+namespace salvo {
+inline constexpr ValueRule name = ValueRule::name, start = ValueRule::finite;
+}
+namespace threat {
+inline constexpr ValueRule name = ValueRule::name, count = ValueRule::count, p_launch = ValueRule::probability,
+                           p_flight = ValueRule::probability, defended_fraction = ValueRule::probability,
+                           cost = ValueRule::non_negative;
+}
+namespace launch {
+inline constexpr ValueRule start = ValueRule::finite, duration = ValueRule::non_negative,
+                           wave_time = ValueRule::finite, wave_count = ValueRule::count;
+}
+namespace flight_time {
+inline constexpr ValueRule mean = ValueRule::positive, sd = ValueRule::non_negative;
+}
+namespace layer {
+inline constexpr ValueRule name = ValueRule::name, fire_units = ValueRule::at_least_one,
+                           channels = ValueRule::at_least_one, engagement_time = ValueRule::positive,
+                           interceptors = ValueRule::count_or_unlimited, resupply = ValueRule::count,
+                           shots = ValueRule::at_least_one, look_time = ValueRule::non_negative,
+                           max_engagements = ValueRule::at_least_one_or_unlimited,
+                           kill_assessment = ValueRule::probability, coverage = ValueRule::probability,
+                           cost = ValueRule::non_negative;
+}
+namespace engagement {
+inline constexpr ValueRule pk = ValueRule::probability, detect = ValueRule::probability,
+                           window_open = ValueRule::finite, window_close = ValueRule::before_impact;
+}
+}  // namespace field_rule
+
 // Every rule of docs/model.md §1 and §8 (`[published]`) on an in-memory scenario (after loading, or after editing
-// from Python). Positions are taken from scenario.positions where the key path is known.
+// from Python). Positions are taken from scenario.positions where the key path is known, while
+// the scenario is still what its source text says (source_text_describes); a scenario edited
+// since gets problems with key paths only, never the line of a value that was replaced.
 std::vector<ConfigProblem> validate(const Scenario& scenario);
+
+// True while the scenario is what its source text says (loaded and not edited since), so that
+// positions in that text still describe its values. False without a source text.
+bool source_text_describes(const Scenario& scenario);
 
 // Throws ConfigError if validate() finds anything.
 void validate_or_throw(const Scenario& scenario);

@@ -29,19 +29,17 @@ inline constexpr int results_format_minor = 1;
 // Every failure throws std::runtime_error naming the file and what went wrong.
 class ResultsFileWriter {
  public:
-  // `info` is the run about to be written: its first_trial is where the per-trial rows must
-  // start, and finish() checks that the results come from the same run (seed, first trial).
-  ResultsFileWriter(const std::string& path, const Plan& plan, const RunInfo& info, bool per_trial,
-                    bool per_threat);
+  ResultsFileWriter(const std::string& path, const Plan& plan, bool per_trial, bool per_threat);
   ResultsFileWriter(ResultsFileWriter&&) noexcept;
   ResultsFileWriter& operator=(ResultsFileWriter&&) noexcept;
   ~ResultsFileWriter();
 
   // Appends the chunk's per-trial records and/or per-threat outcomes. Chunks must follow one
-  // another without gaps, starting at info.first_trial.
+  // another without gaps.
   void write_chunk(const TrialChunk& chunk);
-  // Writes the provenance (from results.info) and the summary, closes the file and renames
-  // it to `path`. With per-trial data, results.info.trials must equal the rows written.
+  // Writes the provenance (from results.info: the one copy of it) and the summary, closes the
+  // file and renames it to `path`. With per-trial data, the rows written must be the results'
+  // trials [info.first_trial, info.first_trial + info.trials).
   void finish(const Results& results);
 
   // The temporary name the file is written under until finish().

@@ -6,22 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "salvosim/names.hpp"
 #include "salvosim/scenario.hpp"
 
 namespace salvosim {
 
-// Per-layer counters of one trial, in the order of every per-layer metric array.
-enum class LayerMetric : std::int64_t {
-  engagements = 0,
-  fired = 1,
-  intercepts = 2,
-  missed_window = 3,      // the request came too late for the window, even with a free channel
-  missed_no_channel = 4,  // it would have fit, but no channel came free in time
-  missed_magazine = 5,    // the magazine was empty
+// One block of a record: a row-major array over `dims` (after the trial) of extents `shape`,
+// at [offset, offset + size) of the record. The blocks are the datasets of /per_trial
+// (docs/hdf5-format.md) and of Results.per_trial in Python, which both take them from here.
+struct RecordBlock {
+  std::string name;
+  std::vector<std::string> dims;
+  std::vector<std::int64_t> shape;
+  std::int64_t offset = 0;
+  std::int64_t size = 0;
+  std::string units;
+  std::string description;
 };
-inline constexpr std::int64_t layer_metric_count = 6;
-inline constexpr const char* layer_metric_names[layer_metric_count] = {
-    "engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine"};
 
 // Where each count of one trial sits in its flat record of int64 (one record per trial).
 // The layer counters are those of the whole campaign; a campaign of two salvos or more adds
@@ -55,6 +56,8 @@ struct RecordLayout {
   std::int64_t size() const {
     return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0);
   }
+  // The record as named blocks, in record order, covering it exactly.
+  std::vector<RecordBlock> blocks() const;
 };
 
 // How layer l treats threats of group g (the `engages` entry for the group's name, else for
@@ -131,7 +134,7 @@ struct PlanSalvo {
 // A set of groups that statistics are reported for: each group, each class, each salvo of a
 // campaign of two salvos or more, and all.
 struct Selection {
-  enum class Kind { group, threat_class, salvo, all };
+  using Kind = SelectionKind;
   std::string label;  // the group name, "class:<class>", "salvo:<salvo>", or "all"
   Kind kind = Kind::group;
   std::vector<std::int64_t> groups;

@@ -161,18 +161,6 @@ inline std::vector<SalvoView> campaign_salvos(const Scenario& scenario) {
   return views;
 }
 
-// The five fates of MODEL.md §2.7, in the order every array of fates uses.
-enum class Fate : std::int8_t {
-  launch_failure = 0,
-  flight_failure = 1,
-  intercepted = 2,
-  leaked_defended = 3,
-  leaked_open = 4,
-};
-inline constexpr std::int64_t fate_count = 5;
-inline constexpr const char* fate_names[fate_count] = {
-    "launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open"};
-
 inline const char* to_string(Doctrine doctrine) {
   return doctrine == Doctrine::salvo ? "salvo" : "shoot-look-shoot";
 }

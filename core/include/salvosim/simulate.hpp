@@ -39,8 +39,9 @@ class RunCancelled : public std::runtime_error {
   RunCancelled() : std::runtime_error("run cancelled") {}
 };
 
-// Runs trials [first_trial, first_trial + trials) and returns their tallies. Throws
-// std::invalid_argument for bad options.
+// Runs trials [first_trial, first_trial + trials) and returns their tallies. The options are
+// checked first (check_run, run.hpp: std::invalid_argument). Most callers want the front door,
+// run_scenario (run.hpp), which also returns statistics with provenance.
 Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink& sink = {},
                    const ProgressCallback& progress = {});
 

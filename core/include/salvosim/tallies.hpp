@@ -12,11 +12,6 @@
 
 namespace salvosim {
 
-// The three interception rates of docs/model.md §3.
-enum class Rate : std::int64_t { launched = 0, engaged = 1, threatening = 2 };
-inline constexpr std::int64_t rate_count = 3;
-inline constexpr const char* rate_names[rate_count] = {"launched", "engaged", "threatening"};
-
 // A selection's counts in one trial, summed over its groups from the trial's record: the
 // threats of each fate ([0, fate_count)), the threats engaged at least once
 // ([selection_engaged]), then the intercepts of each layer ([selection_intercepts + layer]).

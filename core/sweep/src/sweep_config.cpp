@@ -17,6 +17,7 @@
 
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
+#include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/tallies.hpp"
 #include "sweep_path.hpp"
@@ -109,10 +110,10 @@ class SweepReader {
     }
 
     if (const toml::node* node = reader.find("trials", Presence::required)) {
-      if (loader_.read_value(*node, "sweep.trials", spec_.trials) &&
-          (spec_.trials < 1 || spec_.trials > max_trials_per_tally)) {
-        report(*node, "sweep.trials",
-               "must be in [1, " + std::to_string(max_trials_per_tally) + "], got " + std::to_string(spec_.trials));
+      if (loader_.read_value(*node, "sweep.trials", spec_.trials)) {
+        if (std::string problem = trials_problem(spec_.trials); !problem.empty()) {
+          report(*node, "sweep.trials", std::move(problem));
+        }
       }
     }
     spec_.seed = read_seed(reader, "seed", 1);
@@ -426,12 +427,11 @@ class SweepReader {
     if (!trials && draft.axis.path != seed_path) return;
     for (const SweepValue& value : draft.axis.values) {
       const auto* integer = std::get_if<std::int64_t>(&value);
-      const bool ok =
-          integer != nullptr && (trials ? *integer >= 1 && *integer <= max_trials_per_tally : *integer >= 0);
+      const bool ok = integer != nullptr && (trials ? trials_problem(*integer).empty() : *integer >= 0);
       if (!ok) {
         loader_.report(draft.table->source(), draft.where,
                        "has the value " + to_toml_text(value) + ", but " +
-                           (trials ? "trials must be an integer in [1, " + std::to_string(max_trials_per_tally) + "]"
+                           (trials ? "trials " + trials_rule()
                                    : std::string("a seed must be an integer >= 0")),
                        "");
         return;

@@ -22,10 +22,10 @@
 
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
+#include "salvosim/run.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/team.hpp"
-#include "salvosim/version.hpp"
 #include "sweep_assembly.hpp"
 #include "sweep_checkpoint.hpp"
 #include "sweep_wire.hpp"
@@ -259,9 +259,7 @@ class Driver {
     info.seed = seed;
     info.trials = trials;
     info.threads = worker_count(options_.threads);
-    info.salvosim_version = version();
-    info.git_sha1 = git_sha1();
-    info.created = utc_now();
+    stamp_made_by(info);
     return info;
   }
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
-#include "salvosim/version.hpp"
 #include "sweep_assembly.hpp"
 
 namespace salvosim {
@@ -63,9 +63,7 @@ SweepResults merge_sweeps(const std::vector<SweepResults>& shards, const std::ve
   SweepInfo info = first;
   info.shard = {};
   RunInfo provenance = shards.front().summary.info;
-  provenance.salvosim_version = version();
-  provenance.git_sha1 = git_sha1();
-  provenance.created = utc_now();
+  stamp_made_by(provenance);
   return detail::assemble_sweep(std::move(info), std::move(all), per_point, std::move(provenance));
 }
 

@@ -1,0 +1,114 @@
+#include "salvosim/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "salvosim/config.hpp"
+#include "salvosim/parallel.hpp"
+#include "salvosim/version.hpp"
+
+namespace salvosim {
+namespace {
+
+// The largest count a trial can put in its record, as far as the scenario bounds it: threats,
+// a magazine (a huge capacity stands in for "no cap"), interceptors a finite magazine can
+// ever fire, engagements when they are limited. Unbounded counts (an unlimited magazine with
+// unlimited re-engagement) are left out: nothing in a scenario says how large they get.
+double largest_count(const Plan& plan) {
+  const double threats = static_cast<double>(plan.threat_count());
+  double most = threats;
+  for (const PlanLayer& layer : plan.layers) {
+    if (layer.magazine >= 0) {
+      const double ever = static_cast<double>(layer.magazine) +
+                          static_cast<double>(plan.salvo_count() - 1) * static_cast<double>(layer.resupply);
+      most = std::max({most, static_cast<double>(layer.capacity), ever});
+    }
+    if (layer.max_engagements != std::numeric_limits<std::int64_t>::max()) {
+      most = std::max(most, threats * static_cast<double>(layer.max_engagements) *
+                                static_cast<double>(std::max<std::int64_t>(layer.shots, 1)));
+    }
+  }
+  return most;
+}
+
+// Tallies keep exact sums of squares in 64 bits (tallies.hpp): trials x count^2 must fit.
+void check_sums_fit(const Plan& plan, std::int64_t trials) {
+  const double most = largest_count(plan);
+  const double limit = static_cast<double>(std::numeric_limits<std::int64_t>::max());
+  if (static_cast<double>(trials) * most * most >= limit) {
+    const double fit = std::floor(limit / (most * most));
+    const std::string reach =
+        "this scenario's counts reach " + std::to_string(static_cast<std::int64_t>(most)) + " per trial";
+    if (fit < 1.0) {
+      throw std::invalid_argument(reach + ", whose square does not fit in a 64-bit exact sum: give an unbounded "
+                                  "magazine as \"unlimited\" rather than a huge number");
+    }
+    throw std::invalid_argument(reach + ", so at most " + std::to_string(static_cast<std::int64_t>(fit)) +
+                                " trials fit in one run (exact sums of squares are 64-bit integers), got " +
+                                std::to_string(trials) + ": split the run into trial ranges (first_trial)");
+  }
+}
+
+}  // namespace
+
+std::string trials_rule() {
+  return "must be an integer in [" + std::to_string(min_run_trials) + ", " + std::to_string(max_run_trials) + "]";
+}
+
+std::string trials_problem(std::int64_t trials) {
+  if (trials >= min_run_trials && trials <= max_run_trials) return "";
+  std::string problem = trials_rule() + ", got " + std::to_string(trials);
+  if (trials > max_run_trials) problem += " (split larger runs into trial ranges: first_trial)";
+  return problem;
+}
+
+void check_run(const Plan& plan, const RunOptions& options) {
+  if (const std::string problem = trials_problem(options.trials); !problem.empty()) {
+    throw std::invalid_argument("trials " + problem);
+  }
+  if (options.first_trial > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(options.trials)) {
+    throw std::invalid_argument("first_trial + trials overflows the trial index: first_trial " +
+                                std::to_string(options.first_trial) + ", trials " + std::to_string(options.trials));
+  }
+  if (options.threads < 0 || options.threads > max_run_threads) {
+    throw std::invalid_argument("threads must be an integer in [0, " + std::to_string(max_run_threads) +
+                                "] (0: every core), got " + std::to_string(options.threads));
+  }
+  check_sums_fit(plan, options.trials);
+}
+
+void stamp_made_by(RunInfo& info) {
+  info.salvosim_version = version();
+  info.git_sha1 = git_sha1();
+  info.created = utc_now();
+}
+
+std::string provenance_text(const Scenario& scenario) {
+  return source_text_describes(scenario) ? scenario.source_text : to_toml(scenario);
+}
+
+RunInfo run_info(const Scenario& scenario, const RunOptions& options) {
+  RunInfo info;
+  info.scenario_name = scenario.name;
+  info.scenario_text = provenance_text(scenario);
+  info.source_name = scenario.source_name;
+  info.seed = options.seed;
+  info.first_trial = options.first_trial;
+  info.threads = worker_count(options.threads);
+  stamp_made_by(info);
+  return info;
+}
+
+Results run_scenario(const Plan& plan, const Scenario& scenario, const RunRequest& request) {
+  const Tallies tallies = run_trials(plan, request.options, request.sink, request.progress);  // checks the request
+  return summarize(plan, tallies, run_info(scenario, request.options));
+}
+
+Results run_scenario(const Scenario& scenario, const RunRequest& request) {
+  return run_scenario(compile(scenario), scenario, request);
+}
+
+}  // namespace salvosim

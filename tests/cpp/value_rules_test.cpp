@@ -1,0 +1,80 @@
+// The rules one value obeys on its own (config.hpp check_value, field_rule), which validate()
+// and the Python bindings share, and problems of a scenario edited since it was loaded.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "salvosim/config.hpp"
+
+namespace salvosim {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ValueRules, Numbers) {
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(check_value(ValueRule::probability, 0.0), "");
+  EXPECT_EQ(check_value(ValueRule::probability, 1.0), "");
+  EXPECT_EQ(check_value(ValueRule::probability, 1.3), "must be in [0, 1], got 1.3");
+  EXPECT_EQ(check_value(ValueRule::probability, std::nan("")), "must be in [0, 1], got nan");
+  EXPECT_EQ(check_value(ValueRule::finite, -5.0), "");
+  EXPECT_EQ(check_value(ValueRule::finite, inf), "must be a finite number, got inf");
+  EXPECT_EQ(check_value(ValueRule::positive, 0.0), "must be > 0, got 0");
+  EXPECT_EQ(check_value(ValueRule::positive, inf), "must be a finite number, got inf");
+  EXPECT_EQ(check_value(ValueRule::non_negative, 0.0), "");
+  EXPECT_EQ(check_value(ValueRule::non_negative, -0.5), "must be >= 0, got -0.5");
+  EXPECT_EQ(check_value(ValueRule::before_impact, -1.0), "must be >= 0 (seconds before impact), got -1");
+}
+
+TEST(ValueRules, CountsNamesAndUnlimited) {
+  EXPECT_EQ(check_value(ValueRule::count, std::int64_t{0}), "");
+  EXPECT_EQ(check_value(ValueRule::count, std::int64_t{-3}), "must be an integer >= 0, got -3");
+  EXPECT_EQ(check_value(ValueRule::at_least_one, std::int64_t{0}), "must be an integer >= 1, got 0");
+  EXPECT_EQ(check_value(ValueRule::count_or_unlimited, std::optional<std::int64_t>{}), "");
+  EXPECT_EQ(check_value(ValueRule::count_or_unlimited, std::optional<std::int64_t>{-3}),
+            "must be an integer >= 0 or \"unlimited\", got -3");
+  EXPECT_EQ(check_value(ValueRule::at_least_one_or_unlimited, std::optional<std::int64_t>{0}),
+            "must be an integer >= 1 or \"unlimited\", got 0");
+  EXPECT_EQ(check_value(ValueRule::name, std::string()), "must not be empty");
+  EXPECT_EQ(check_value(ValueRule::name, std::string("x")), "");
+  // A rule asked of the wrong kind of value is a programming error, not a quiet pass.
+  EXPECT_THROW(check_value(ValueRule::probability, std::int64_t{1}), std::logic_error);
+  EXPECT_THROW(check_value(ValueRule::count, 1.0), std::logic_error);
+}
+
+// validate() reports a field's own rule with the same words as check_value, at the field.
+TEST(ValueRules, ValidateUsesTheFieldRules) {
+  Scenario scenario = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/example.toml");
+  scenario.threats[1].p_flight = 1.5;
+  scenario.layers[0].interceptors = -3;
+  std::vector<std::string> found;
+  for (const ConfigProblem& p : validate(scenario)) found.push_back(p.key_path + ": " + p.message);
+  EXPECT_THAT(found, ::testing::UnorderedElementsAre(
+                         "threat[1] \"mrbm\".p_flight: " + check_value(field_rule::threat::p_flight, 1.5),
+                         "layer[0] \"upper-tier\".interceptors: " +
+                             check_value(field_rule::layer::interceptors, std::optional<std::int64_t>{-3})));
+}
+
+// A problem in a scenario edited since it was loaded names its key path only: the file's
+// line held the value before the edit.
+TEST(ValueRules, ProblemsOfAnEditedScenarioCiteNoFileLine) {
+  Scenario scenario = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/example.toml");
+  ASSERT_TRUE(source_text_describes(scenario));
+  scenario.layers[0].engages[0].window.open = 1.0;  // below close: a rule between two fields
+  EXPECT_FALSE(source_text_describes(scenario));
+  const std::vector<ConfigProblem> problems = validate(scenario);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0].key_path, HasSubstr(".window"));
+  EXPECT_EQ(problems[0].file, "");
+  EXPECT_EQ(problems[0].line, 0);
+  EXPECT_THAT(problems[0].to_string(), Not(HasSubstr("example.toml")));
+}
+
+}  // namespace
+}  // namespace salvosim
