@@ -176,7 +176,7 @@ def sweep(base: Union[Scenario, PathLike, Mapping[str, Any]],
             raise ValueError(f"mode must be \"grid\" or \"zip\" (a Latin hypercube is described in a sweep file), got {mode!r}")
         spec = _core.make_sweep(_provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes),
                                 mode, trials, seed)
-    threads = _check_int("threads", threads, 0, 4096)
+    threads = _check_int("threads", threads, 0, _core.max_threads)
 
     callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made
     try:

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "bindings.hpp"
+#include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
@@ -27,7 +28,7 @@ py::array_t<std::int32_t> threat_groups(const Plan& plan) {
 // Runs and returns (Results, records or None, fates or None, intercept layers or None).
 py::tuple run(const Plan& plan, std::int64_t trials, std::uint64_t seed, int threads, std::uint64_t first_trial,
               bool per_trial, bool per_threat, const py::object& progress, const std::string& scenario_name,
-              const std::string& scenario_text, const std::string& source_name) {
+              const std::string& scenario_text, const std::string& source_name, std::int64_t max_memory) {
   RunOptions options;
   options.trials = trials;
   options.seed = seed;
@@ -35,6 +36,8 @@ py::tuple run(const Plan& plan, std::int64_t trials, std::uint64_t seed, int thr
   options.first_trial = first_trial;
   options.keep_records = per_trial;
   options.keep_outcomes = per_threat;
+  options.max_memory = max_memory;
+  options.output_in_memory = true;  // the NumPy arrays below hold every trial
 
   RunInfo info;
   info.scenario_name = scenario_name;
@@ -47,7 +50,9 @@ py::tuple run(const Plan& plan, std::int64_t trials, std::uint64_t seed, int thr
   info.git_sha1 = git_sha1();
   info.created = utc_now();
 
-  // Per-trial output goes straight into NumPy arrays allocated up front (opt-in, large).
+  // Per-trial output goes straight into NumPy arrays allocated up front (opt-in, large): the
+  // run's memory is checked before they are.
+  check_run_memory(plan, options);
   const std::int64_t record_size = plan.layout.size();
   const std::int64_t threats = plan.threat_count();
   py::object records = py::none(), fates = py::none(), layers = py::none();
@@ -121,11 +126,16 @@ void init_run(py::module_& m) {
                              })
       .def_property_readonly("record_size", [](const Plan& p) { return p.layout.size(); });
 
-  m.def("compile", &compile, py::arg("scenario"), "Validate (raising ConfigError) and compile a scenario");
+  m.def("compile", &compile, py::arg("scenario"), py::arg("max_memory") = 0,
+        "Validate (raising ConfigError) and compile a scenario; max_memory in bytes (0: the default limit)");
   m.def("worker_count", &worker_count, py::arg("threads"), "How many workers `threads` means (0: every core)");
+  m.attr("max_threads") = max_threads;
+  m.def("parse_memory_size", &parse_memory_size, py::arg("text"), "Bytes of a size such as \"8G\" or \"512M\"");
+  m.def("memory_limit", &memory_limit, py::arg("requested") = 0,
+        "The memory limit of a run in bytes: requested if > 0, else $SALVOSIM_MAX_MEMORY, else the machine's");
   m.def("run", &run, py::arg("plan"), py::arg("trials"), py::arg("seed"), py::arg("threads"), py::arg("first_trial"),
         py::arg("per_trial"), py::arg("per_threat"), py::arg("progress"), py::arg("scenario_name"),
-        py::arg("scenario_text"), py::arg("source_name"),
+        py::arg("scenario_text"), py::arg("source_name"), py::arg("max_memory") = 0,
         "Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)");
 }
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 
 namespace salvosim {
@@ -25,41 +27,34 @@ constexpr std::int64_t min_chunk_trials = 16, max_chunk_trials = 4096;
 // so that they balance, and at most 64 trials, so that the last block is short.
 constexpr std::int64_t blocks_per_worker = 16, max_block_trials = 64;
 
-std::int64_t next_chunk_trials(double seconds_per_trial, int workers) {
-  if (!(seconds_per_trial > 0.0)) return max_chunk_trials;
+std::int64_t next_chunk_trials(double seconds_per_trial, int workers, std::int64_t most) {
+  if (!(seconds_per_trial > 0.0)) return most;
   const double trials = chunk_seconds * workers / seconds_per_trial;
-  return static_cast<std::int64_t>(std::clamp(trials, double(min_chunk_trials), double(max_chunk_trials)));
+  return static_cast<std::int64_t>(std::clamp(trials, double(min_chunk_trials), double(most)));
 }
 
-// The largest count a trial can put in its record, as far as the scenario bounds it: threats,
-// a magazine (a huge capacity stands in for "no cap"), interceptors a finite magazine can
-// ever fire, engagements when they are limited. Unbounded counts (an unlimited magazine with
-// unlimited re-engagement) are left out: nothing in a scenario says how large they get.
-double largest_count(const Plan& plan) {
-  const double threats = static_cast<double>(plan.threat_count());
-  double most = threats;
-  for (const PlanLayer& layer : plan.layers) {
-    if (layer.magazine >= 0) {
-      const double ever = static_cast<double>(layer.magazine) +
-                          static_cast<double>(plan.salvo_count() - 1) * static_cast<double>(layer.resupply);
-      most = std::max({most, static_cast<double>(layer.capacity), ever});
-    }
-    if (layer.max_engagements != std::numeric_limits<std::int64_t>::max()) {
-      most = std::max(most, threats * static_cast<double>(layer.max_engagements) *
-                                static_cast<double>(std::max<std::int64_t>(layer.shots, 1)));
-    }
-  }
-  return most;
+}  // namespace
+
+std::int64_t chunk_trials_limit(const Plan& plan, const RunOptions& options) {
+  const double row = (options.keep_records ? static_cast<double>(plan.layout.size()) * sizeof(std::int64_t) : 0.0) +
+                     (options.keep_outcomes ? static_cast<double>(plan.threat_count()) * sizeof(ThreatOutcome) : 0.0);
+  if (!(row > 0.0)) return max_chunk_trials;
+  const double fit = std::floor(static_cast<double>(max_chunk_output_bytes) / row);
+  return static_cast<std::int64_t>(std::clamp(fit, double(min_chunk_trials), double(max_chunk_trials)));
 }
+
+namespace {
 
 // Tallies keep exact sums of squares in 64 bits (tallies.hpp): trials x count^2 must fit.
 void check_sums_fit(const Plan& plan, std::int64_t trials) {
-  const double most = largest_count(plan);
+  const auto most = static_cast<double>(largest_count(plan).count);
   const double limit = static_cast<double>(std::numeric_limits<std::int64_t>::max());
   if (static_cast<double>(trials) * most * most >= limit) {
     const double fit = std::floor(limit / (most * most));
-    const std::string reach =
-        "this scenario's counts reach " + std::to_string(static_cast<std::int64_t>(most)) + " per trial";
+    // Printed from the double: a count of 2^63 or more has no int64 to convert to.
+    char most_text[32];
+    std::snprintf(most_text, sizeof most_text, "%.0f", most);
+    const std::string reach = std::string("this scenario's counts reach ") + most_text + " per trial";
     if (fit < 1.0) {
       throw std::invalid_argument(reach + ", whose square does not fit in a 64-bit exact sum: give an unbounded "
                                   "magazine as \"unlimited\" rather than a huge number");
@@ -82,8 +77,13 @@ void check(const RunOptions& options) {
   if (options.first_trial > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(options.trials)) {
     throw std::invalid_argument("first_trial + trials overflows the trial index");
   }
-  if (options.threads < 0) {
-    throw std::invalid_argument("threads must be >= 0 (0: every core), got " + std::to_string(options.threads));
+  if (options.threads < 0 || options.threads > max_threads) {
+    throw std::invalid_argument("threads must be in [0, " + std::to_string(max_threads) +
+                                "] (0: every core), got " + std::to_string(options.threads));
+  }
+  if (options.max_memory < 0) {
+    throw std::invalid_argument("max_memory must be >= 0 bytes (0: the default limit), got " +
+                                std::to_string(options.max_memory));
   }
 }
 
@@ -100,7 +100,9 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
                    const ProgressCallback& progress) {
   check(options);
   check_sums_fit(plan, options.trials);
+  check_run_memory(plan, options);
   const int workers = worker_count(options.threads);
+  const std::int64_t most_chunk = chunk_trials_limit(plan, options);
   std::vector<Worker> state;
   state.reserve(static_cast<std::size_t>(workers));
   for (int w = 0; w < workers; ++w) state.emplace_back(plan);
@@ -113,7 +115,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
   std::vector<ThreatOutcome> chunk_outcomes;
 
   // The first chunk is small (a few blocks a worker) to time the trials by.
-  std::int64_t chunk_trials = std::min(max_chunk_trials, std::max(min_chunk_trials, std::int64_t{4} * workers));
+  std::int64_t chunk_trials = std::min(most_chunk, std::max(min_chunk_trials, std::int64_t{4} * workers));
   for (std::int64_t done = 0; done < options.trials;) {
     const std::int64_t count = std::min(chunk_trials, options.trials - done);
     const std::uint64_t chunk_first = options.first_trial + static_cast<std::uint64_t>(done);
@@ -137,7 +139,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
       }
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    chunk_trials = next_chunk_trials(seconds / static_cast<double>(count), workers);
+    chunk_trials = next_chunk_trials(seconds / static_cast<double>(count), workers, most_chunk);
     if (sink) {
       sink(TrialChunk{chunk_first, count, keep_records ? chunk_records.data() : nullptr,
                       keep_outcomes ? chunk_outcomes.data() : nullptr});

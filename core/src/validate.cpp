@@ -19,10 +19,14 @@ namespace {
 
 // The counter-based random stream (rng.hpp) keys the threat index on 32 bits, the layer index
 // on 8 bits and the engagement number of one threat in one layer on 20 bits: beyond these,
-// two draws would share a counter.
-constexpr std::int64_t max_threats = std::int64_t{1} << 32;
+// two draws would share a counter. The kernel's requests hold a threat's index as a signed
+// 32-bit integer, which halves the first.
+constexpr std::int64_t max_threats = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t max_layers = 255;
 constexpr std::int64_t max_engagements_per_threat = std::int64_t{1} << 20;
+// The plan keeps the kill probability of every partial salvo, 16 bytes a shot for each group
+// a layer engages, and a trial's interceptor counts grow with shots: no engagement needs more.
+constexpr std::int64_t max_shots = std::int64_t{1} << 20;
 
 // The key path one level up: `threat[0] "a".flight_time.sd` -> `threat[0] "a".flight_time`
 // -> `threat[0] "a"` -> `threat[0]` -> `threat` -> "". Dots and brackets inside a quoted
@@ -103,6 +107,11 @@ class Checker {
   void not_empty(const std::string& path, const std::string& value) {
     if (readable(path) && value.empty()) report(path, "must not be empty");
   }
+  // The rule on every name (config_detail.hpp name_problem); an empty one is left to not_empty.
+  void name(const std::string& path, const std::string& value) {
+    if (!readable(path)) return;
+    if (std::string problem = detail::name_problem(value); !problem.empty()) report(path, std::move(problem));
+  }
 
   // Where an earlier occurrence of a name was written, for "duplicate ... (first at line 12)".
   std::string first_at(const std::string& name_path, const std::string& entry) const {
@@ -118,6 +127,7 @@ class Checker {
   void unique_name(std::map<std::string, std::string>& seen, const std::string& name_path, const std::string& name,
                    const char* noun) {
     not_empty(name_path, name);
+    this->name(name_path, name);
     if (name.empty() || !readable(name_path)) return;
     auto [first, inserted] = seen.emplace(name, name_path);
     if (!inserted) {
@@ -192,11 +202,13 @@ void check_threats(Checker& check, const Scenario& scenario) {
     for (const ThreatGroup& threat : *salvo.threats) {
       const std::string group = detail::group_path(salvo.index, salvo.name, i++, threat.name);
       check.unique_name(first_name_path, group + ".name", threat.name, "threat");
+      check.name(group + ".class", threat.threat_class);
       check.integer_at_least(group + ".count", threat.count, 0);
       if (threat.count > 0 && !too_many_reported) {
         if (threat.count > max_threats - threats_so_far) {
-          check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
-                                         "the most the random stream can number");
+          check.report(group + ".count", "the groups up to this one hold more than 2^31 - 1 = 2147483647 "
+                                         "threats, the most a scenario can hold (the kernel numbers threats "
+                                         "with signed 32-bit integers)");
           too_many_reported = true;
         }
         threats_so_far += threat.count;
@@ -302,7 +314,7 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
 
 // A campaign's magazine: resupply >= 0 interceptors a salvo, up to capacity >= interceptors;
 // both need a finite magazine.
-void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer) {
+void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer, std::int64_t salvos) {
   const std::string resupply = layer_key + ".resupply", capacity = layer_key + ".capacity";
   if (!layer.interceptors) {
     if (!check.readable(layer_key + ".interceptors")) return;
@@ -314,6 +326,15 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
     return;
   }
   check.integer_at_least(resupply, layer.resupply, 0);
+  // What the layer can fire over the whole campaign must be a 64-bit count.
+  std::int64_t added = 0, ever = 0;
+  if (layer.resupply > 0 && *layer.interceptors >= 0 && check.readable(resupply, layer_key + ".interceptors") &&
+      (__builtin_mul_overflow(layer.resupply, salvos - 1, &added) ||
+       __builtin_add_overflow(*layer.interceptors, added, &ever))) {
+    check.report(resupply, "interceptors + resupply x (salvos - 1) = " + std::to_string(*layer.interceptors) +
+                               " + " + std::to_string(layer.resupply) + " x " + std::to_string(salvos - 1) +
+                               " is more than 2^63 - 1, the most a count can hold");
+  }
   if (layer.capacity && *layer.capacity < *layer.interceptors && check.readable(capacity, layer_key + ".interceptors")) {
     check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
                                "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
@@ -369,8 +390,19 @@ void check_layers(Checker& check, const Scenario& scenario) {
       check.report(key + ".interceptors", "must be an integer >= 0 or \"unlimited\", got " +
                                               std::to_string(*layer.interceptors));
     }
-    check_resupply(check, key, layer);
+    std::int64_t channels = 0;
+    if (layer.fire_units >= 1 && layer.channels >= 1 && check.readable(key + ".fire_units", key + ".channels") &&
+        __builtin_mul_overflow(layer.fire_units, layer.channels, &channels)) {
+      check.report(key + ".channels", "fire_units x channels = " + std::to_string(layer.fire_units) + " x " +
+                                          std::to_string(layer.channels) +
+                                          " is more than 2^63 - 1, the most a count can hold");
+    }
+    check_resupply(check, key, layer, static_cast<std::int64_t>(campaign_salvos(scenario).size()));
     check.integer_at_least(key + ".shots", layer.shots, 1);
+    if (layer.shots > max_shots && check.readable(key + ".shots")) {
+      check.report(key + ".shots", "must be <= 2^20 = 1048576 (interceptors fired in one engagement), got " +
+                                       std::to_string(layer.shots));
+    }
     const bool doctrine_known = check.readable(key + ".doctrine");
     if (layer.doctrine == Doctrine::shoot_look_shoot) {
       check.non_negative(key + ".look_time", layer.look_time);
@@ -403,6 +435,7 @@ std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
                                              const std::set<std::string>& unreadable) {
   Checker check(scenario, unreadable);
   check.not_empty("scenario.name", scenario.name);
+  check.name("scenario.name", scenario.name);
   check_salvos(check, scenario);
   check_threats(check, scenario);
   check_layers(check, scenario);

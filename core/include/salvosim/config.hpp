@@ -19,9 +19,14 @@ struct ConfigProblem {
   std::string key_path;
   std::string message;  // the rule and the offending value, e.g. "must be in [0, 1], got 1.3"
 
-  // "file:line:column: key_path: message" (leaving out what is unknown).
+  // "file:line:column: key_path: message" (leaving out what is unknown), printable (below).
   std::string to_string() const;
 };
+
+// `text` safe to print on a terminal: control characters (C0, DEL and C1: newline, ESC, NUL,
+// ...) written as escapes (\n, \t, \x1b, \u009b); everything else, UTF-8 included, as it is.
+// Every message that quotes what a user wrote passes through it before it is shown.
+std::string printable(std::string_view text);
 
 // Every problem found, not just the first; what() lists them one per line.
 class ConfigError : public std::runtime_error {
