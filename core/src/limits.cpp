@@ -168,15 +168,32 @@ double plan_bytes(const Plan& plan, double threats) {
          array<Selection>(static_cast<double>(plan.selections.size())) + array<std::int64_t>(3.0 * groups);
 }
 
+// The kernel's scratch (kernel.cpp KernelScratch::KernelScratch): per threat, per group, the
+// sort's buckets, the channel ring; and the shoot-look-shoot re-requests of one layer, which
+// start with room for one round of every threat and double when a deeper chain needs more.
 double scratch_bytes(const Plan& plan, double threats) {
   std::int64_t most_channels = 0;
   for (const PlanLayer& layer : plan.layers) most_channels = std::max(most_channels, layer.channels);
+  double re_requests = 0.0;
+  for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
+    const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+    if (!layer.shoot_look_shoot) continue;
+    double requests = 0.0;
+    for (std::int64_t g = 0; g < plan.group_count(); ++g) {
+      const PlanEngagement& how = plan.engagement(l, g);
+      if (how.engages) {
+        requests += static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) * engagements_per_threat(layer, how);
+      }
+    }
+    re_requests = std::max(re_requests, 2.0 * requests - threats);
+  }
   const auto n = static_cast<std::size_t>(std::min(threats, static_cast<double>(std::numeric_limits<std::int32_t>::max())));
   const double groups = static_cast<double>(plan.group_count());
   return threats * scratch_bytes_per_threat + array<std::uint32_t>(2.0 * groups) +
          array<std::uint32_t>(static_cast<double>(detail::time_sort_buckets(n))) +
          array<std::int64_t>(static_cast<double>(plan.layer_count())) +
-         array<double>(std::min(threats, static_cast<double>(most_channels)));
+         array<double>(std::min(threats, static_cast<double>(most_channels))) +
+         array<KernelScratch::Pending>(std::max(0.0, re_requests));
 }
 
 std::string threads_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
@@ -221,11 +238,18 @@ CountBound largest_count(const Plan& plan) {
                    static_cast<long double>(plan.salvo_count() - 1) * static_cast<long double>(layer.resupply),
                l, "resupply");
     }
-    if (layer.max_engagements != std::numeric_limits<std::int64_t>::max()) {
-      consider(static_cast<long double>(threats) * static_cast<long double>(layer.max_engagements) *
-                   static_cast<long double>(std::max<std::int64_t>(layer.shots, 1)),
-               l, "max_engagements");
+    // Engagements, interceptors fired and missed requests: bounded by the engagements each
+    // threat can get (shoot-look-shoot: by max_engagements and by the window).
+    long double engagements = 0.0L;
+    for (std::int64_t g = 0; g < plan.group_count(); ++g) {
+      const PlanEngagement& how = plan.engagement(l, g);
+      if (!how.engages) continue;
+      engagements += static_cast<long double>(plan.groups[static_cast<std::size_t>(g)].count) *
+                     static_cast<long double>(engagements_per_threat(layer, how));
     }
+    const char* key = layer.shoot_look_shoot ? "max_engagements" : "shots";
+    consider(engagements * static_cast<long double>(std::max<std::int64_t>(layer.shots, 1)), l, key);
+    consider(static_cast<long double>(threats) + engagements, l, key);
   }
   return most;
 }

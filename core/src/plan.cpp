@@ -195,16 +195,17 @@ void check_counts_fit(const Scenario& scenario, const Plan& plan) {
   SourcePosition where;
   if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
   if (where.file.empty()) where.file = scenario.source_name;
-  const std::string what = most.key == "max_engagements"
-                               ? "threats x max_engagements x shots"
-                               : "the interceptors its magazine can hold or receive";
+  const bool firing = most.key == "max_engagements" || most.key == "shots";
+  const std::string what = firing ? "the interceptors its engagements can fire: threats engaged x engagements of "
+                                    "each x shots"
+                                  : "the interceptors its magazine can hold or receive";
   char count[48];
   std::snprintf(count, sizeof count, "%.0Lf", most.count);
   throw ConfigError({{where.file, where.line, where.column, path,
                       "one trial could count up to " + std::string(count) + " (" + what +
                           "), more than " + std::to_string(max_count_per_trial) +
                           ", the largest count whose square fits the 64-bit exact sums the statistics are made of" +
-                          (most.key == "max_engagements" ? std::string(": lower max_engagements or shots")
+                          (firing ? std::string(": lower shots, or max_engagements")
                                                          : std::string(": write interceptors = \"unlimited\" for a "
                                                                        "magazine that never runs out"))}});
 }

@@ -158,8 +158,17 @@ TEST(CompileLimits, CountsWhoseSquaresCannotFitAreRefusedAtTheirKey) {
     }
   };
   const auto magazine = [](const std::string& n) { return "interceptors = " + n + "\n"; };
-  refused_at("doctrine = \"shoot-look-shoot\"\nmax_engagements = 1000000\nshots = 1000\n", "max_engagements",
-             "100000000000");
+  // 100 threats, each engaged at most floor((300 - 10 - 5) / 5) + 2 = 59 times in its window, 2^20 shots each.
+  refused_at("doctrine = \"shoot-look-shoot\"\nshots = 1048576\n", "max_engagements", "6186598400");
+  // Under salvo doctrine each threat is engaged once: 100 x 2^20 fits, 3000 x 2^20 does not.
+  EXPECT_NO_THROW(plan_of("100", 0, "shots = 1048576\n"));
+  try {
+    plan_of("3000", 0, "shots = 1048576\n");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.problems().at(0).key_path, "layer[0] \"gun\".shots");
+    EXPECT_THAT(error.what(), HasSubstr("one trial could count up to 3145728000"));
+  }
   for (const std::string& n : {std::to_string(std::numeric_limits<std::int64_t>::max()), std::string("3037000500")}) {
     std::string keys = scenario_text("100");
     keys.replace(keys.find("interceptors = \"unlimited\"\n"), 27, magazine(n));

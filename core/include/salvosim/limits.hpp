@@ -50,12 +50,12 @@ std::string format_bytes(std::int64_t bytes);
 // with the estimate and what would fit (fewer threads, fewer trials of per-trial output).
 void check_run_memory(const Plan& plan, const RunOptions& options);
 
-// The largest count a trial can put in its record, as far as the plan bounds it: threats, a
-// finite magazine (its capacity, all it receives over a campaign), interceptors fired under a
-// finite max_engagements. Unbounded counts (an unlimited magazine with unlimited
-// re-engagement) are left out: nothing in a scenario says how large they get. `count` is a
-// long double (the products may pass 2^63); `layer` and `key` say which layer's key sets it (-1
-// and "" for the threat count).
+// The largest count a trial can put in its record: threats, a finite magazine (its capacity,
+// all it receives over a campaign), and each layer's engagements, interceptors fired and
+// missed requests, bounded by the engagements a threat can get (once under salvo doctrine;
+// under shoot-look-shoot max_engagements, and no more than its window holds). `count` is a
+// long double (the products may pass 2^63); `layer` and `key` say which layer's key sets it
+// (-1 and "" for the threat count).
 struct CountBound {
   long double count = 0.0;  // exact for any int64
   std::int64_t layer = -1;
