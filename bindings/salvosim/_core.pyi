@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_memory_size', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class LaunchSpec:
@@ -479,9 +479,9 @@ class SweepResults:
     @property
     def sweep_dims(self) -> list[str]:
         ...
-def compile(scenario: Scenario) -> Plan:
+def compile(scenario: Scenario, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> Plan:
     """
-    Validate (raising ConfigError) and compile a scenario
+    Validate (raising ConfigError) and compile a scenario; max_memory in bytes (0: the default limit)
     """
 def git_sha1() -> str:
     """
@@ -495,6 +495,14 @@ def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: 
     """
     A sweep of a base scenario along axes [(path, name, values)]
     """
+def memory_limit(requested: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
+    """
+    The memory limit of a run in bytes: requested if > 0, else $SALVOSIM_MAX_MEMORY, else the machine's
+    """
+def parse_memory_size(text: str) -> int:
+    """
+    Bytes of a size such as "8G" or "512M"
+    """
 def read_results(path: str) -> Results:
     """
     Read the summary and provenance of a results file
@@ -503,7 +511,7 @@ def read_sweep(path: str) -> SweepResults:
     """
     Read a sweep file written by `salvosim sweep`, `salvosim merge` or write_sweep
     """
-def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: typing.SupportsInt | typing.SupportsIndex, per_trial: bool, per_threat: bool, progress: typing.Any, scenario_name: str, scenario_text: str, source_name: str) -> tuple:
+def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: typing.SupportsInt | typing.SupportsIndex, per_trial: bool, per_threat: bool, progress: typing.Any, scenario_name: str, scenario_text: str, source_name: str, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
     """
     Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)
     """
@@ -527,3 +535,4 @@ def write_sweep(path: str, sweep: SweepResults) -> None:
     """
     Write a sweep file (docs/sweeps.md); it appears only when complete
     """
+max_threads: int = 4096

@@ -39,7 +39,7 @@ def test_threads_are_bounded_by_the_cores_constant() -> None:
 
 @pytest.mark.parametrize("old, new, key, message", [
     ("channels = 4", "channels = 4611686018427387904", '"upper-tier".channels', "fire_units x channels"),
-    ("shots = 2", "shots = 9223372036854775807", '"upper-tier".shots', "must be <= 2^20"),
+    ("shots = 2", "shots = 9223372036854775807", '"upper-tier".shots', r"must be <= 2\^20"),
     ("interceptors = 48", "interceptors = 9223372036854775807", '"upper-tier".interceptors',
      "one trial could count up to"),
 ])
