@@ -228,7 +228,9 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
     for (const ThreatGroup& threat : *view.threats) {
       plan.groups.push_back(compile_group(threat, threats, view.start));
       salvo.threat_cost += threat.cost * static_cast<double>(threat.count);
-      threats += threat.count;  // validate() bounds the sum
+      if (__builtin_add_overflow(threats, threat.count, &threats)) {  // validate() bounds the sum; checked again
+        throw std::logic_error("compile: the threat count overflows (validate lets no such scenario through)");
+      }
     }
     salvo.group_count = plan.group_count() - salvo.first_group;
     salvo.threat_count = threats - salvo.first_threat;
