@@ -141,6 +141,14 @@ void check_reserved_names(const Scenario& scenario) {
   if (!problems.empty()) throw ConfigError(std::move(problems));
 }
 
+// A problem at `path`, placed where the scenario's file wrote it.
+ConfigProblem problem_at(const Scenario& scenario, const std::string& path, std::string message) {
+  SourcePosition where;
+  if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+  if (where.file.empty()) where.file = scenario.source_name;
+  return {where.file, where.line, where.column, path, std::move(message)};
+}
+
 // Refuses a scenario that could not run even on one thread within the memory limit, before
 // its per-threat and per-shot tables are allocated, naming the key that makes it so large: the
 // largest group's count, or the layer with the most shots when the kill tables dominate.
@@ -153,9 +161,8 @@ void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t ma
   if (estimate.total() <= limit) return;
   std::string path = "threat";
   std::int64_t most = -1;
-  std::int64_t g = 0;
   for (const SalvoView& salvo : campaign_salvos(scenario)) {
-    for (std::size_t k = 0; k < salvo.threats->size(); ++k, ++g) {
+    for (std::size_t k = 0; k < salvo.threats->size(); ++k) {
       const ThreatGroup& group = (*salvo.threats)[k];
       if (group.count > most) {
         most = group.count;
@@ -173,16 +180,13 @@ void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t ma
       }
     }
   }
-  SourcePosition where;
-  if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
-  if (where.file.empty()) where.file = scenario.source_name;
-  throw ConfigError({{where.file, where.line, where.column, path,
+  throw ConfigError({problem_at(scenario, path,
                       "this scenario (" + std::to_string(estimate.threats) + " threats) needs about " +
                           format_bytes(estimate.total()) + " to run even on one thread (the plan " +
                           format_bytes(estimate.plan) + ", a thread's tables " + format_bytes(estimate.per_worker) +
                           ", results " + format_bytes(estimate.output) + "), more than the memory limit of " +
                           format_bytes(limit) +
-                          " (set by --max-memory or SALVOSIM_MAX_MEMORY; by default the machine's memory)"}});
+                          " (set by --max-memory or SALVOSIM_MAX_MEMORY; by default the machine's memory)")});
 }
 
 // Refuses a scenario whose counts could pass max_count_per_trial: no run of it could keep exact
@@ -192,22 +196,19 @@ void check_counts_fit(const Scenario& scenario, const Plan& plan) {
   if (most.count <= static_cast<long double>(max_count_per_trial) || most.layer < 0) return;
   const Layer& layer = scenario.layers[static_cast<std::size_t>(most.layer)];
   const std::string path = detail::layer_path(most.layer, layer.name) + "." + most.key;
-  SourcePosition where;
-  if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
-  if (where.file.empty()) where.file = scenario.source_name;
   const bool firing = most.key == "max_engagements" || most.key == "shots";
   const std::string what = firing ? "the interceptors its engagements can fire: threats engaged x engagements of "
                                     "each x shots"
                                   : "the interceptors its magazine can hold or receive";
   char count[48];
   std::snprintf(count, sizeof count, "%.0Lf", most.count);
-  throw ConfigError({{where.file, where.line, where.column, path,
+  throw ConfigError({problem_at(scenario, path,
                       "one trial could count up to " + std::string(count) + " (" + what +
                           "), more than " + std::to_string(max_count_per_trial) +
                           ", the largest count whose square fits the 64-bit exact sums the statistics are made of" +
                           (firing ? std::string(": lower shots, or max_engagements")
                                                          : std::string(": write interceptors = \"unlimited\" for a "
-                                                                       "magazine that never runs out"))}});
+                                                                       "magazine that never runs out")))});
 }
 
 }  // namespace
