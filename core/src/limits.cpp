@@ -270,6 +270,8 @@ MemoryEstimate estimate_run_memory(const Plan& plan, const RunOptions& options) 
   double fired = 0.0;  // in each worker's tallies, the summed tallies, and the results
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) fired += histogram(most_fired(plan, l));
   estimate.with_shots = to_bytes(kill_table_bytes(plan) + static_cast<double>(estimate.workers + 2) * fired);
+  estimate.with_selections = to_bytes(static_cast<double>(plan.selections.size()) * rate_count *
+                                      static_cast<double>(estimate.workers + 2) * histogram(static_cast<double>(rate_bins)));
   estimate.per_worker = to_bytes(scratch_bytes(plan, threats) + tallies_bytes(plan) + record);
   // Per-trial output: held whole by the caller (Python's arrays), else a chunk at a time.
   const double output_row = (options.keep_records ? record : 0.0) +

@@ -170,8 +170,11 @@ void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t ma
       }
     }
   }
-  // The threats make it large, unless most of it is tables and histograms that grow with shots.
-  if (2 * estimate.with_shots > estimate.total()) {
+  // The threats make it large, unless most of it is tables and histograms that grow with shots,
+  // or with the groups and classes, each with its own statistics.
+  if (2 * estimate.with_selections > estimate.total()) {
+    path = "threat";
+  } else if (2 * estimate.with_shots > estimate.total()) {
     std::int64_t shots = 0;
     for (std::size_t l = 0; l < scenario.layers.size(); ++l) {
       if (scenario.layers[l].shots > shots) {
@@ -181,7 +184,9 @@ void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t ma
     }
   }
   throw ConfigError({problem_at(scenario, path,
-                      "this scenario (" + std::to_string(estimate.threats) + " threats) needs about " +
+                      "this scenario (" + std::to_string(estimate.threats) + " threats in " +
+                          std::to_string(plan.group_count()) + (plan.group_count() == 1 ? " group" : " groups") +
+                          ") needs about " +
                           format_bytes(estimate.total()) + " to run even on one thread (the plan " +
                           format_bytes(estimate.plan) + ", a thread's tables " + format_bytes(estimate.per_worker) +
                           ", results " + format_bytes(estimate.output) + "), more than the memory limit of " +

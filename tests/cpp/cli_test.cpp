@@ -361,7 +361,7 @@ TEST(Cli, CountsThatOverflowOrCannotFitAreRefusedByValidateAndRun) {
       {edited_example(dir, "shots.toml", "shots = 2", "shots = 9223372036854775807"),
        "\"upper-tier\".shots: must be <= 2^20"},
       {edited_example(dir, "count.toml", "count = 50", "count = 300000000"),
-       "\"shahed\".count: this scenario (300000030 threats) needs about"},
+       "\"shahed\".count: this scenario (300000030 threats in 2 groups) needs about"},
       {edited_example(dir, "magazine.toml", "interceptors = 48", "interceptors = 9223372036854775807"),
        "\"upper-tier\".interceptors: one trial could count up to 9223372036854775807"},
   };

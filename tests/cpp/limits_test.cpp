@@ -123,7 +123,7 @@ TEST(CompileLimits, AScenarioTooLargeToRunIsRefusedAtItsCount) {
     ASSERT_EQ(error.problems().size(), 1u);
     EXPECT_EQ(error.problems()[0].key_path, "threat[0] \"drone\".count");
     EXPECT_EQ(error.problems()[0].line, 6);
-    EXPECT_THAT(error.what(), HasSubstr("(1000000000 threats) needs about"));
+    EXPECT_THAT(error.what(), HasSubstr("(1000000000 threats in 1 group) needs about"));
     EXPECT_THAT(error.what(), HasSubstr("more than the memory limit of 8.0 GiB"));
   }
   // The machine's own limit (whatever it is, far below the ~400 GB this needs).
@@ -133,6 +133,25 @@ TEST(CompileLimits, AScenarioTooLargeToRunIsRefusedAtItsCount) {
   const std::int64_t need = estimate_run_memory(small, options(1, 1)).total();
   EXPECT_THROW(plan_of("100000", need - 1), ConfigError);
   EXPECT_NO_THROW(plan_of("100000", need));
+}
+
+// Each group and class has its statistics, rate histograms of 10001 bins among them: thousands
+// of small groups are refused at the groups, not at a count.
+TEST(CompileLimits, ManyGroupsAreRefusedAtTheGroups) {
+  std::string text = "[scenario]\nname = \"many\"\n";
+  for (int g = 0; g < 2000; ++g) {
+    text += "[[threat]]\nname = \"g" + std::to_string(g) +
+            "\"\nclass = \"uav\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 600.0 }\n";
+  }
+  const Scenario scenario = load_scenario_string(text, "many.toml");
+  try {
+    compile(scenario, 256 * mib);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.problems().at(0).key_path, "threat");
+    EXPECT_THAT(error.what(), HasSubstr("(2000 threats in 2000 groups) needs about"));
+  }
+  EXPECT_NO_THROW(compile(scenario, 4 * gib));
 }
 
 // The kill tables grow with shots, 16 bytes a shot for each group a layer engages.

@@ -21,6 +21,7 @@ struct MemoryEstimate {
   std::int64_t per_worker = 0;  // each worker thread: kernel scratch (per threat), tallies, record
   std::int64_t scratch = 0;     // of which the kernel's scratch (kernel.hpp KernelScratch)
   std::int64_t with_shots = 0;  // the part of total() that grows with shots: kill tables, fired histograms
+  std::int64_t with_selections = 0;  // the part that grows with groups and classes: rate histograms
   std::int64_t workers = 1;
   std::int64_t output = 0;  // the summed tallies, the results' arrays, per-trial output buffers
   std::int64_t threats = 0;
