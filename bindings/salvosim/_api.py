@@ -99,9 +99,23 @@ def _progress_callback(progress: Union[None, bool, ProgressCallback], total: int
     raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
 
 
+def _max_memory_bytes(max_memory: Union[None, int, str]) -> int:
+    """max_memory as bytes for the core: 0 (its default limit) for None, an int of bytes as it
+    is, a text such as "8G" as the command line's --max-memory reads it."""
+    if max_memory is None:
+        return 0
+    if isinstance(max_memory, str):
+        return _core.parse_memory_size(max_memory)
+    value = _integer("max_memory", max_memory)
+    if not 1 <= value <= 2**63 - 1:
+        raise ValueError(f"max_memory must be a number of bytes in [1, 2**63 - 1] or a size such as \"8G\", got {value}")
+    return value
+
+
 def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], trials: int = 100_000,
         seed: int = 1, *, threads: int = 0, first_trial: int = 0, per_trial: bool = False,
-        per_threat: bool = False, progress: Union[None, bool, ProgressCallback] = None) -> Results:
+        per_threat: bool = False, progress: Union[None, bool, ProgressCallback] = None,
+        max_memory: Union[None, int, str] = None) -> Results:
     """Run `trials` trials of a scenario and return their statistics.
 
     The same scenario and seed give the same numbers, byte for byte, whatever `threads` is
@@ -110,7 +124,10 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
     `per_trial` keeps every trial's counts, `per_threat` every threat's fate (large).
     `progress` is True for a tqdm bar, or a callable(done, total) called between chunks of
     trials that may return False to stop (raising RunCancelled). The GIL is released while
-    trials run; Ctrl-C stops the run promptly with KeyboardInterrupt.
+    trials run; Ctrl-C stops the run promptly with KeyboardInterrupt. A run estimated to need
+    more memory than `max_memory` (bytes, or a text such as "8G"; by default
+    $SALVOSIM_MAX_MEMORY, else the machine's memory) is refused with a ValueError that says
+    how many threads or threats would fit, before anything large is allocated.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -119,12 +136,13 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
     for name, flag in (("per_trial", per_trial), ("per_threat", per_threat)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
+    memory = _max_memory_bytes(max_memory)
 
-    plan = _core.compile(scenario)
+    plan = _core.compile(scenario, memory)
     callback, close = _progress_callback(progress, trials, "trial")
     try:
         core_results, records, fates, layers = _core.run(plan, scenario, trials, seed, threads, first_trial, per_trial,
-                                                         per_threat, callback)
+                                                         per_threat, callback, memory)
     finally:
         close()
     return Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
@@ -37,7 +38,8 @@ py::object rows_array(std::unique_ptr<std::vector<T>> rows, std::int64_t trials,
 // Runs through the front door (run.hpp) and returns (Results, records or None, fates or None,
 // intercept layers or None).
 py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, const py::int_& seed, int threads,
-              const py::int_& first_trial, bool per_trial, bool per_threat, const py::object& progress) {
+              const py::int_& first_trial, bool per_trial, bool per_threat, const py::object& progress,
+              std::int64_t max_memory) {
   RunRequest request;
   RunOptions& options = request.options;
   options.trials = trials;
@@ -46,6 +48,8 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
   options.first_trial = unsigned_64(first_trial, "first_trial");
   options.keep_records = per_trial;
   options.keep_outcomes = per_threat;
+  options.max_memory = max_memory;
+  options.output_in_memory = true;  // the NumPy arrays below hold every trial
 
   // Per-trial output goes into buffers sized at the first chunk (the request has passed the
   // front door's checks by then) and is handed to NumPy without a copy (opt-in, large).
@@ -141,14 +145,20 @@ void init_run(py::module_& m) {
           },
           "The blocks of a per-trial record, in order: dicts of name, dims, shape, offset, size, units, description");
 
-  m.def("compile", &compile, py::arg("scenario"), "Validate (raising ConfigError) and compile a scenario");
+  m.def("compile", &compile, py::arg("scenario"), py::arg("max_memory") = 0,
+        "Validate (raising ConfigError) and compile a scenario; max_memory in bytes (0: the default limit)");
   m.def("provenance_text", &provenance_text, py::arg("scenario"),
         "The scenario text kept with results: its file's text while still true to it, else to_toml()");
   m.def("worker_count", &worker_count, py::arg("threads"), "How many workers `threads` means (0: every core)");
+  m.attr("max_threads") = max_threads;
+  m.def("parse_memory_size", &parse_memory_size, py::arg("text"), "Bytes of a size such as \"8G\" or \"512M\"");
+  m.def("memory_limit", &memory_limit, py::arg("requested") = 0,
+        "The memory limit of a run in bytes: requested if > 0, else $SALVOSIM_MAX_MEMORY, else the machine's");
   m.def("run", &run, py::arg("plan"), py::arg("scenario"), py::arg("trials"), py::arg("seed"), py::arg("threads"),
         py::arg("first_trial"), py::arg("per_trial"), py::arg("per_threat"), py::arg("progress"),
-        "Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there: "
-        "ValueError); returns (Results, records, fates, intercept_layers)");
+        py::arg("max_memory") = 0,
+        "Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, "
+        "memory included: ValueError); returns (Results, records, fates, intercept_layers)");
 }
 
 }  // namespace salvosim::python

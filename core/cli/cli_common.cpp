@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "salvosim/config.hpp"
+#include "salvosim/limits.hpp"
+#include "salvosim/parallel.hpp"
 #include "salvosim/simulate.hpp"
 
 namespace salvosim::cli {
@@ -21,8 +25,15 @@ extern "C" void on_interrupt(int) { interrupted = true; }
 void watch_for_interrupt() { std::signal(SIGINT, on_interrupt); }
 
 int guarded(const std::function<int()>& body, const std::string& subject, bool speak) {
+  // Messages quote names and paths the user wrote: nothing in them may act on the terminal.
+  // (line by line: a ConfigError lists one problem a line).
   const auto say = [&](const std::string& text) {
-    if (speak) std::cerr << text << "\n";
+    if (!speak) return;
+    for (std::size_t begin = 0; begin <= text.size();) {
+      const std::size_t end = std::min(text.find('\n', begin), text.size());
+      std::cerr << printable(std::string_view(text).substr(begin, end - begin)) << "\n";
+      begin = end + 1;
+    }
   };
   try {
     return body();
@@ -39,6 +50,22 @@ int guarded(const std::function<int()>& body, const std::string& subject, bool s
     say(std::string("salvosim: error: ") + e.what());
     return exit_failure;
   }
+}
+
+void add_threads_option(CLI::App* cmd, int& threads, const std::string& help) {
+  cmd->add_option("--threads,-t", threads, help + " (0: every core; at most " + std::to_string(max_threads) + ")")
+      ->capture_default_str()
+      ->check(CLI::Range(0, max_threads));
+}
+
+void add_max_memory_option(CLI::App* cmd, std::string& max_memory) {
+  cmd->add_option("--max-memory", max_memory,
+                  "Refuse a run estimated to need more memory than this, e.g. 8G or 512M (default: "
+                  "$SALVOSIM_MAX_MEMORY, else the machine's memory)");
+}
+
+std::int64_t max_memory_bytes(const std::string& max_memory) {
+  return max_memory.empty() ? 0 : parse_memory_size(max_memory);
 }
 
 ProgressLine::ProgressLine(double log_every)

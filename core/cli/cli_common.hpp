@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -53,6 +54,14 @@ class ProgressLine {
   bool shown_ = false;
   Clock::time_point start_, last_;
 };
+
+// The --threads option of a command that runs trials, bounded by max_threads (parallel.hpp).
+void add_threads_option(CLI::App* cmd, int& threads, const std::string& help);
+
+// The --max-memory option (text such as 8G; parse_memory_size in limits.hpp) and what it means
+// in bytes: 0 when not given, for memory_limit()'s default.
+void add_max_memory_option(CLI::App* cmd, std::string& max_memory);
+std::int64_t max_memory_bytes(const std::string& max_memory);
 
 // "12.3 s", "4 min 05 s", "2 h 03 min": a time left, readable at a glance.
 std::string format_duration(double seconds);

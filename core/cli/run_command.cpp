@@ -26,6 +26,7 @@ struct RunArguments {
   bool json = false;
   bool per_trial = false;
   bool per_threat = false;
+  std::string max_memory;
 };
 
 Scenario load(const std::string& config) {
@@ -34,8 +35,9 @@ Scenario load(const std::string& config) {
 }
 
 int run(const RunArguments& args) {
+  const std::int64_t max_memory = max_memory_bytes(args.max_memory);
   const Scenario scenario = load(args.config);
-  const Plan plan = compile(scenario);
+  const Plan plan = compile(scenario, max_memory);
 
   RunRequest request;
   request.options.trials = args.trials;
@@ -43,6 +45,7 @@ int run(const RunArguments& args) {
   request.options.threads = args.threads;
   request.options.keep_records = args.per_trial;
   request.options.keep_outcomes = args.per_threat;
+  request.options.max_memory = max_memory;
 
   std::optional<ResultsFileWriter> writer;
   if (!args.out.empty()) writer.emplace(args.out, plan, args.per_trial, args.per_threat);
@@ -82,9 +85,8 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--seed,-s", args->seed, "Random seed: the same seed gives the same results")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);  // checked on the text: "-3" would otherwise wrap around
-  cmd->add_option("--threads,-t", args->threads, "Worker threads (0: every core)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, max_run_threads));
+  add_threads_option(cmd, args->threads, "Worker threads");
+  add_max_memory_option(cmd, args->max_memory);
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file");
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object instead of a table");
   cmd->add_flag("--per-trial", args->per_trial, "Store every trial's counts in the HDF5 file (needs --out)");

@@ -95,9 +95,7 @@ Command add_sweep_command(CLI::App& app) {
       "sweep", "Run a sweep (many scenarios from one base, docs/sweeps.md); under mpirun, on every process");
   cmd->add_option("sweep", args->sweep, "Sweep file (TOML)")->required();
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file")->required();
-  cmd->add_option("--threads,-t", args->threads, "Worker threads per process (0: every core)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, max_run_threads));
+  add_threads_option(cmd, args->threads, "Worker threads per process");
   cmd->add_option("--shard", args->shard, "Run only the I-th of N slices of the points (1 <= I <= N), e.g. 2/8");
   cmd->add_flag("--resume", args->resume,
                 "Go on from the points completed by an earlier run (kept in OUT.checkpoint/)");

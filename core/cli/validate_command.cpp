@@ -11,13 +11,16 @@ namespace salvosim::cli {
 
 Command add_validate_command(CLI::App& app) {
   auto config = std::make_shared<std::string>();
+  auto max_memory = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("validate", "Check a scenario file without running it");
   cmd->add_option("config", *config, "Scenario file (TOML)")->required();
-  return {cmd, [config] {
+  add_max_memory_option(cmd, *max_memory);
+  return {cmd, [config, max_memory] {
             watch_for_interrupt();
             return guarded([&] {
+              const std::int64_t limit = max_memory_bytes(*max_memory);
               const Scenario scenario = load_scenario_file(*config);
-              const Plan plan = compile(scenario);
+              const Plan plan = compile(scenario, limit);
               std::cout << *config << ": valid: scenario \"" << scenario.name << "\", ";
               if (plan.salvo_count() > 1) std::cout << "a campaign of " << plan.salvo_count() << " salvos, ";
               std::cout << plan.group_count()

@@ -27,6 +27,31 @@
 
 namespace salvosim {
 
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += {'\\', 'x', hex[c >> 4], hex[c & 15]};
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {  // U+0080-U+009F, C1 controls (CSI is U+009B)
+      const auto c1 = static_cast<unsigned char>(text[++i]);
+      out += {'\\', 'u', '0', '0', hex[c1 >> 4], hex[c1 & 15]};
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string ConfigProblem::to_string() const {
   std::string out;
   if (!file.empty()) {
@@ -38,7 +63,7 @@ std::string ConfigProblem::to_string() const {
     out += ": ";
   }
   if (!key_path.empty()) out += key_path + ": ";
-  return out + message;
+  return printable(out + message);
 }
 
 namespace {
@@ -319,6 +344,23 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name, c
 }  // namespace
 
 namespace detail {
+
+std::string name_problem(std::string_view name) {
+  if (name.size() > max_name_bytes) {
+    return "a name must be at most " + std::to_string(max_name_bytes) + " bytes long, got " +
+           std::to_string(name.size());
+  }
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool c1 = c == 0xc2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9f;
+    if (c < 0x20 || c == 0x7f || c1) {
+      return "a name must not hold control characters (NUL, newline, tab, ESC, DEL, ...), got \"" +
+             std::string(name) + "\"";
+    }
+  }
+  return "";
+}
 
 [[noreturn]] void fail(const std::string& file, std::int64_t line, std::int64_t column, std::string message) {
   throw ConfigError({ConfigProblem{file, line, column, "", std::move(message)}});

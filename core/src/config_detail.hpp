@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "salvosim/config.hpp"
@@ -62,35 +63,47 @@ inline std::string float_text(double value) {
 }
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions, which are the
-// commonest typo), ignoring case so that "pK" is one step from nothing but "pk".
+// commonest typo), ignoring case so that "pK" is one step from nothing but "pk". Three rows
+// of the table, not all of it: memory grows with the shorter word only.
 inline std::int64_t edit_distance(std::string_view a, std::string_view b) {
   auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::vector<std::int64_t>> d(n + 1, std::vector<std::int64_t>(m + 1, 0));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = static_cast<std::int64_t>(i);
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<std::int64_t>(j);
+  std::vector<std::int64_t> before(m + 1), previous(m + 1), row(m + 1);  // rows i - 2, i - 1, i
+  for (std::size_t j = 0; j <= m; ++j) previous[j] = static_cast<std::int64_t>(j);
   for (std::size_t i = 1; i <= n; ++i) {
+    row[0] = static_cast<std::int64_t>(i);
     for (std::size_t j = 1; j <= m; ++j) {
       const std::int64_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        row[j] = std::min(row[j], before[j - 2] + 1);
       }
     }
+    std::swap(before, previous);
+    std::swap(previous, row);
   }
-  return d[n][m];
+  return previous[m];
 }
+
+// Words longer than this get no "did you mean": a suggestion is for a typo in a word a person
+// wrote, and the distance costs the product of the two lengths.
+inline constexpr std::size_t max_suggested_word = 256;
 
 // ` (did you mean "pk"?)` when one candidate is close enough to `word` to be a likely typo
 // (at most one edit per three characters), else "". The first of equally close ones wins.
+// Words whose lengths differ by more than that are skipped unmeasured: their distance is at
+// least the difference.
 inline std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  if (word.size() > max_suggested_word) return "";
   const std::string* best = nullptr;
   std::int64_t best_distance = 0;
   for (const std::string& candidate : candidates) {
-    if (candidate == word) continue;
-    const std::int64_t distance = edit_distance(word, candidate);
+    if (candidate == word || candidate.size() > max_suggested_word) continue;
     const auto longer = static_cast<std::int64_t>(std::max(word.size(), candidate.size()));
+    const auto shorter = static_cast<std::int64_t>(std::min(word.size(), candidate.size()));
+    if (3 * (longer - shorter) > longer) continue;
+    const std::int64_t distance = edit_distance(word, candidate);
     if (3 * distance > longer) continue;
     if (best == nullptr || distance < best_distance) {
       best = &candidate;
@@ -99,6 +112,13 @@ inline std::string did_you_mean(std::string_view word, const std::vector<std::st
   }
   return best == nullptr ? std::string() : " (did you mean \"" + *best + "\"?)";
 }
+
+// The rule every name obeys (the scenario's, groups', classes', layers', salvos', published
+// observables', sweep axes'): names label results, files and terminal output, so a name is
+// at most max_name_bytes long and holds no control character (NUL, newline, ESC, DEL, ...),
+// which would cut it short in a file or act on a terminal. What is wrong with `name`, or "".
+inline constexpr std::size_t max_name_bytes = 256;
+std::string name_problem(std::string_view name);
 
 // Said of look_time and max_engagements in a salvo layer, by the loader when the key is
 // written at all and by validate() when an in-memory value differs from the default.

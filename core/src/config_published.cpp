@@ -220,6 +220,7 @@ class Checker {
     if (readable(entry, "name") && observable.name.empty()) {
       report(entry, "name", "must not be empty");
     } else if (readable(entry, "name")) {
+      if (std::string problem = name_problem(observable.name); !problem.empty()) report(entry, "name", problem);
       const auto [first, inserted] = first_name_path.emplace(observable.name, entry + ".name");
       if (!inserted) {
         const SourcePosition* at = position({first->second});

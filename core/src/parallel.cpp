@@ -13,7 +13,10 @@
 namespace salvosim {
 
 int worker_count(int threads) {
-  if (threads < 0) throw std::invalid_argument("threads must be >= 0 (0: all cores), got " + std::to_string(threads));
+  if (threads < 0 || threads > max_threads) {
+    throw std::invalid_argument("threads must be an integer in [0, " + std::to_string(max_threads) +
+                                "] (0: every core), got " + std::to_string(threads));
+  }
 #if SALVOSIM_WITH_TBB
   return threads == 0 ? tbb::this_task_arena::max_concurrency() : threads;
 #else

@@ -1,13 +1,19 @@
 #include "salvosim/plan.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
+#include "salvosim/limits.hpp"
 #include "salvosim/rng.hpp"
+#include "salvosim/simulate.hpp"
 
 namespace salvosim {
 namespace {
@@ -37,7 +43,10 @@ PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat, do
 PlanLayer compile_layer(const Layer& layer) {
   PlanLayer plan;
   plan.name = layer.name;
-  plan.channels = layer.fire_units * layer.channels;
+  // validate() refuses a product beyond int64; checked again here, so no plan holds a wrapped count.
+  if (__builtin_mul_overflow(layer.fire_units, layer.channels, &plan.channels)) {
+    throw std::logic_error("compile: fire_units x channels overflows (validate lets no such layer through)");
+  }
   plan.engagement_time = layer.engagement_time;
   plan.magazine = layer.interceptors.value_or(-1);
   plan.resupply = layer.interceptors ? layer.resupply : 0;
@@ -57,20 +66,29 @@ PlanLayer compile_layer(const Layer& layer) {
   return plan;
 }
 
-PlanEngagement compile_engagement(const EngagementSpec& spec, std::int64_t shots) {
+// Everything but the kill tables, which fill_kill_tables adds once the plan's size is known to fit.
+PlanEngagement compile_engagement(const EngagementSpec& spec) {
   PlanEngagement engagement;
   engagement.engages = true;
   engagement.detect = spec.detect;
   engagement.open = spec.window.open;
   engagement.close = spec.window.close;
-  engagement.kill_probability.resize(static_cast<std::size_t>(shots + 1));
+  engagement.detect_threshold = bernoulli_threshold(engagement.detect);
+  return engagement;
+}
+
+void fill_kill_tables(PlanEngagement& engagement, double pk, std::int64_t shots) {
+  std::int64_t entries = 0;
+  if (__builtin_add_overflow(shots, 1, &entries)) {
+    throw std::logic_error("compile: shots + 1 overflows (validate lets no such layer through)");
+  }
+  engagement.kill_probability.resize(static_cast<std::size_t>(entries));
   for (std::int64_t n = 0; n <= shots; ++n) {
     engagement.kill_probability[static_cast<std::size_t>(n)] =
-        1.0 - std::pow(1.0 - spec.pk, static_cast<double>(n));
+        1.0 - std::pow(1.0 - pk, static_cast<double>(n));
   }
-  engagement.detect_threshold = bernoulli_threshold(engagement.detect);
+  engagement.kill_threshold.reserve(engagement.kill_probability.size());
   for (double p : engagement.kill_probability) engagement.kill_threshold.push_back(bernoulli_threshold(p));
-  return engagement;
 }
 
 // The entry of `layer` for a group: its name wins over its class.
@@ -128,6 +146,81 @@ void check_reserved_names(const Scenario& scenario) {
   if (!problems.empty()) throw ConfigError(std::move(problems));
 }
 
+// A problem at `path`, placed where the scenario's file wrote it.
+ConfigProblem problem_at(const Scenario& scenario, const std::string& path, std::string message) {
+  SourcePosition where;
+  if (auto it = scenario.positions.find(path); it != scenario.positions.end()) where = it->second;
+  if (where.file.empty()) where.file = scenario.source_name;
+  return {where.file, where.line, where.column, path, std::move(message)};
+}
+
+// Refuses a scenario that could not run even on one thread within the memory limit, before
+// its per-threat and per-shot tables are allocated, naming the key that makes it so large: the
+// largest group's count, or the layer with the most shots when the kill tables dominate.
+void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t max_memory) {
+  RunOptions one_thread;
+  one_thread.threads = 1;
+  one_thread.trials = 1;
+  const MemoryEstimate estimate = estimate_run_memory(plan, one_thread);
+  const std::int64_t limit = memory_limit(max_memory);
+  if (estimate.total() <= limit) return;
+  std::string path = "threat";
+  std::int64_t most = -1;
+  for (const SalvoView& salvo : campaign_salvos(scenario)) {
+    for (std::size_t k = 0; k < salvo.threats->size(); ++k) {
+      const ThreatGroup& group = (*salvo.threats)[k];
+      if (group.count > most) {
+        most = group.count;
+        path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(k), group.name) + ".count";
+      }
+    }
+  }
+  // The threats make it large, unless most of it is tables and histograms that grow with shots,
+  // or with the groups and classes, each with its own statistics.
+  if (2 * estimate.with_selections > estimate.total()) {
+    path = "threat";
+  } else if (2 * estimate.with_shots > estimate.total()) {
+    std::int64_t shots = 0;
+    for (std::size_t l = 0; l < scenario.layers.size(); ++l) {
+      if (scenario.layers[l].shots > shots) {
+        shots = scenario.layers[l].shots;
+        path = detail::layer_path(static_cast<std::int64_t>(l), scenario.layers[l].name) + ".shots";
+      }
+    }
+  }
+  throw ConfigError({problem_at(scenario, path,
+                      "this scenario (" + std::to_string(estimate.threats) + " threats in " +
+                          std::to_string(plan.group_count()) + (plan.group_count() == 1 ? " group" : " groups") +
+                          ") needs about " +
+                          format_bytes(estimate.total()) + " to run even on one thread (the plan " +
+                          format_bytes(estimate.plan) + ", a thread's tables " + format_bytes(estimate.per_worker) +
+                          ", results " + format_bytes(estimate.output) + "), more than the memory limit of " +
+                          format_bytes(limit) +
+                          " (set by --max-memory or SALVOSIM_MAX_MEMORY; by default the machine's memory)")});
+}
+
+// Refuses a scenario whose counts could pass max_count_per_trial: no run of it could keep exact
+// sums of squares, whatever its number of trials.
+void check_counts_fit(const Scenario& scenario, const Plan& plan) {
+  const CountBound most = largest_count(plan);
+  if (most.count <= static_cast<long double>(max_count_per_trial) || most.layer < 0) return;
+  const Layer& layer = scenario.layers[static_cast<std::size_t>(most.layer)];
+  const std::string path = detail::layer_path(most.layer, layer.name) + "." + most.key;
+  const bool firing = most.key == "max_engagements" || most.key == "shots";
+  const std::string what = firing ? "the interceptors its engagements can fire: threats engaged x engagements of "
+                                    "each x shots"
+                                  : "the interceptors its magazine can hold or receive";
+  char count[48];
+  std::snprintf(count, sizeof count, "%.0Lf", most.count);
+  throw ConfigError({problem_at(scenario, path,
+                      "one trial could count up to " + std::string(count) + " (" + what +
+                          "), more than " + std::to_string(max_count_per_trial) +
+                          ", the largest count whose square fits the 64-bit exact sums the statistics are made of" +
+                          (firing ? std::string(": lower shots, or max_engagements")
+                                                         : std::string(": write interceptors = \"unlimited\" for a "
+                                                                       "magazine that never runs out")))});
+}
+
 }  // namespace
 
 std::vector<RecordBlock> RecordLayout::blocks() const {
@@ -158,45 +251,39 @@ std::vector<RecordBlock> RecordLayout::blocks() const {
   return out;
 }
 
-Plan compile(const Scenario& scenario) {
+Plan compile(const Scenario& scenario, std::int64_t max_memory) {
   validate_or_throw(scenario);
   check_reserved_names(scenario);
 
+  // First the tables of groups, layers and engagements, whose sizes tell what the rest needs.
   Plan plan;
+  std::int64_t threats = 0;
   for (const SalvoView& view : campaign_salvos(scenario)) {
     PlanSalvo& salvo = plan.salvos.emplace_back();
     salvo.name = view.name;
     salvo.start = view.start;
     salvo.first_group = plan.group_count();
-    salvo.first_threat = plan.threat_count();
+    salvo.first_threat = threats;
     for (const ThreatGroup& threat : *view.threats) {
-      const std::int64_t group_index = plan.group_count();
-      plan.groups.push_back(compile_group(threat, plan.threat_count(), view.start));
+      plan.groups.push_back(compile_group(threat, threats, view.start));
       salvo.threat_cost += threat.cost * static_cast<double>(threat.count);
-      for (std::int64_t i = 0; i < threat.count; ++i) {
-        plan.threat_group.push_back(static_cast<std::int32_t>(group_index));
-        plan.threat_wave_time.push_back(0.0);
-      }
-      if (threat.launch.kind == LaunchSpec::Kind::waves) {
-        // Threats are assigned to waves in index order.
-        std::size_t next = static_cast<std::size_t>(plan.groups.back().first_threat);
-        for (const Wave& wave : threat.launch.waves) {
-          const double time = view.start != 0.0 ? view.start + wave.time : wave.time;
-          for (std::int64_t i = 0; i < wave.count; ++i) plan.threat_wave_time[next++] = time;
-        }
+      if (__builtin_add_overflow(threats, threat.count, &threats)) {  // validate() bounds the sum; checked again
+        throw std::logic_error("compile: the threat count overflows (validate lets no such scenario through)");
       }
     }
     salvo.group_count = plan.group_count() - salvo.first_group;
-    salvo.threat_count = plan.threat_count() - salvo.first_threat;
+    salvo.threat_count = threats - salvo.first_threat;
     plan.threat_cost += salvo.threat_cost;
   }
+  std::vector<const EngagementSpec*> specs;  // [layer * groups + group]
   for (const Layer& layer : scenario.layers) {
     PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(layer));
     std::int32_t g = 0;
     for (const SalvoView& view : campaign_salvos(scenario)) {
       for (const ThreatGroup& threat : *view.threats) {
         const EngagementSpec* spec = find_engagement(layer, threat);
-        plan.engagements.push_back(spec ? compile_engagement(*spec, layer.shots) : PlanEngagement{});
+        specs.push_back(spec);
+        plan.engagements.push_back(spec ? compile_engagement(*spec) : PlanEngagement{});
         if (spec) plan_layer.engaged_groups.push_back(g);
         ++g;
       }
@@ -205,6 +292,35 @@ Plan compile(const Scenario& scenario) {
   }
   plan.selections = make_selections(plan.groups, plan.salvos);
   plan.layout = RecordLayout{plan.group_count(), plan.layer_count(), plan.salvo_count()};
+  check_counts_fit(scenario, plan);
+  check_plan_fits(scenario, plan, max_memory);
+
+  // Then the tables per threat and per shot.
+  plan.threat_group.reserve(static_cast<std::size_t>(threats));
+  plan.threat_wave_time.reserve(static_cast<std::size_t>(threats));
+  std::int64_t group_index = 0;
+  for (const SalvoView& view : campaign_salvos(scenario)) {
+    for (const ThreatGroup& threat : *view.threats) {
+      const PlanGroup& group = plan.groups[static_cast<std::size_t>(group_index)];
+      plan.threat_group.insert(plan.threat_group.end(), static_cast<std::size_t>(threat.count),
+                               static_cast<std::int32_t>(group_index));
+      plan.threat_wave_time.insert(plan.threat_wave_time.end(), static_cast<std::size_t>(threat.count), 0.0);
+      if (threat.launch.kind == LaunchSpec::Kind::waves) {
+        // Threats are assigned to waves in index order.
+        auto next = static_cast<std::size_t>(group.first_threat);
+        for (const Wave& wave : threat.launch.waves) {
+          const double time = view.start != 0.0 ? view.start + wave.time : wave.time;
+          for (std::int64_t i = 0; i < wave.count; ++i) plan.threat_wave_time[next++] = time;
+        }
+      }
+      ++group_index;
+    }
+  }
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    if (specs[k] == nullptr) continue;
+    const auto layer = static_cast<std::size_t>(static_cast<std::int64_t>(k) / plan.group_count());
+    fill_kill_tables(plan.engagements[k], specs[k]->pk, scenario.layers[layer].shots);
+  }
   return plan;
 }
 

@@ -2,46 +2,29 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "salvosim/config.hpp"
+#include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/version.hpp"
 
 namespace salvosim {
 namespace {
 
-// The largest count a trial can put in its record, as far as the scenario bounds it: threats,
-// a magazine (a huge capacity stands in for "no cap"), interceptors a finite magazine can
-// ever fire, engagements when they are limited. Unbounded counts (an unlimited magazine with
-// unlimited re-engagement) are left out: nothing in a scenario says how large they get.
-double largest_count(const Plan& plan) {
-  const double threats = static_cast<double>(plan.threat_count());
-  double most = threats;
-  for (const PlanLayer& layer : plan.layers) {
-    if (layer.magazine >= 0) {
-      const double ever = static_cast<double>(layer.magazine) +
-                          static_cast<double>(plan.salvo_count() - 1) * static_cast<double>(layer.resupply);
-      most = std::max({most, static_cast<double>(layer.capacity), ever});
-    }
-    if (layer.max_engagements != std::numeric_limits<std::int64_t>::max()) {
-      most = std::max(most, threats * static_cast<double>(layer.max_engagements) *
-                                static_cast<double>(std::max<std::int64_t>(layer.shots, 1)));
-    }
-  }
-  return most;
-}
-
 // Tallies keep exact sums of squares in 64 bits (tallies.hpp): trials x count^2 must fit.
 void check_sums_fit(const Plan& plan, std::int64_t trials) {
-  const double most = largest_count(plan);
+  const auto most = static_cast<double>(largest_count(plan).count);  // limits.hpp
   const double limit = static_cast<double>(std::numeric_limits<std::int64_t>::max());
   if (static_cast<double>(trials) * most * most >= limit) {
     const double fit = std::floor(limit / (most * most));
-    const std::string reach =
-        "this scenario's counts reach " + std::to_string(static_cast<std::int64_t>(most)) + " per trial";
+    // Printed from the double: a count of 2^63 or more has no int64 to convert to.
+    char most_text[32];
+    std::snprintf(most_text, sizeof most_text, "%.0f", most);
+    const std::string reach = std::string("this scenario's counts reach ") + most_text + " per trial";
     if (fit < 1.0) {
       throw std::invalid_argument(reach + ", whose square does not fit in a 64-bit exact sum: give an unbounded "
                                   "magazine as \"unlimited\" rather than a huge number");
@@ -73,11 +56,13 @@ void check_run(const Plan& plan, const RunOptions& options) {
     throw std::invalid_argument("first_trial + trials overflows the trial index: first_trial " +
                                 std::to_string(options.first_trial) + ", trials " + std::to_string(options.trials));
   }
-  if (options.threads < 0 || options.threads > max_run_threads) {
-    throw std::invalid_argument("threads must be an integer in [0, " + std::to_string(max_run_threads) +
-                                "] (0: every core), got " + std::to_string(options.threads));
+  worker_count(options.threads);  // the threads rule (parallel.hpp) throws std::invalid_argument
+  if (options.max_memory < 0) {
+    throw std::invalid_argument("max_memory must be >= 0 bytes (0: the default limit), got " +
+                                std::to_string(options.max_memory));
   }
   check_sums_fit(plan, options.trials);
+  check_run_memory(plan, options);
 }
 
 void stamp_made_by(RunInfo& info) {

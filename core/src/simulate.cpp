@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/run.hpp"
 
@@ -26,11 +28,23 @@ constexpr std::int64_t min_chunk_trials = 16, max_chunk_trials = 4096;
 // so that they balance, and at most 64 trials, so that the last block is short.
 constexpr std::int64_t blocks_per_worker = 16, max_block_trials = 64;
 
-std::int64_t next_chunk_trials(double seconds_per_trial, int workers) {
-  if (!(seconds_per_trial > 0.0)) return max_chunk_trials;
+std::int64_t next_chunk_trials(double seconds_per_trial, int workers, std::int64_t most) {
+  if (!(seconds_per_trial > 0.0)) return most;
   const double trials = chunk_seconds * workers / seconds_per_trial;
-  return static_cast<std::int64_t>(std::clamp(trials, double(min_chunk_trials), double(max_chunk_trials)));
+  return static_cast<std::int64_t>(std::clamp(trials, double(min_chunk_trials), double(most)));
 }
+
+}  // namespace
+
+std::int64_t chunk_trials_limit(const Plan& plan, const RunOptions& options) {
+  const double row = (options.keep_records ? static_cast<double>(plan.layout.size()) * sizeof(std::int64_t) : 0.0) +
+                     (options.keep_outcomes ? static_cast<double>(plan.threat_count()) * sizeof(ThreatOutcome) : 0.0);
+  if (!(row > 0.0)) return max_chunk_trials;
+  const double fit = std::floor(static_cast<double>(max_chunk_output_bytes) / row);
+  return static_cast<std::int64_t>(std::clamp(fit, double(min_chunk_trials), double(max_chunk_trials)));
+}
+
+namespace {
 
 struct Worker {
   explicit Worker(const Plan& plan) : scratch(plan), tallies(plan), record(plan.layout.size()) {}
@@ -45,6 +59,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
                    const ProgressCallback& progress) {
   check_run(plan, options);
   const int workers = worker_count(options.threads);
+  const std::int64_t most_chunk = chunk_trials_limit(plan, options);
   std::vector<Worker> state;
   state.reserve(static_cast<std::size_t>(workers));
   for (int w = 0; w < workers; ++w) state.emplace_back(plan);
@@ -57,7 +72,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
   std::vector<ThreatOutcome> chunk_outcomes;
 
   // The first chunk is small (a few blocks a worker) to time the trials by.
-  std::int64_t chunk_trials = std::min(max_chunk_trials, std::max(min_chunk_trials, std::int64_t{4} * workers));
+  std::int64_t chunk_trials = std::min(most_chunk, std::max(min_chunk_trials, std::int64_t{4} * workers));
   for (std::int64_t done = 0; done < options.trials;) {
     const std::int64_t count = std::min(chunk_trials, options.trials - done);
     const std::uint64_t chunk_first = options.first_trial + static_cast<std::uint64_t>(done);
@@ -81,7 +96,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
       }
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    chunk_trials = next_chunk_trials(seconds / static_cast<double>(count), workers);
+    chunk_trials = next_chunk_trials(seconds / static_cast<double>(count), workers, most_chunk);
     if (sink) {
       sink(TrialChunk{chunk_first, count, keep_records ? chunk_records.data() : nullptr,
                       keep_outcomes ? chunk_outcomes.data() : nullptr});

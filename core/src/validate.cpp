@@ -21,10 +21,13 @@ namespace {
 
 // The counter-based random stream (rng.hpp) keys the threat index on 32 bits, the layer index
 // on 8 bits and the engagement number of one threat in one layer on 20 bits: beyond these,
-// two draws would share a counter.
-constexpr std::int64_t max_threats = std::int64_t{1} << 32;
+// two draws would share a counter. The kernel's requests hold a threat's index as a signed
+// 32-bit integer, which halves the first.
+constexpr std::int64_t max_threats = std::numeric_limits<std::int32_t>::max();
 constexpr std::int64_t max_layers = 255;
 constexpr std::int64_t max_engagements_per_threat = std::int64_t{1} << 20;
+// The plan keeps the kill probability of every partial salvo, 16 bytes a shot for each group
+// a layer engages, and a trial's interceptor counts grow with shots: no engagement needs more.
 
 // The key path one level up: `threat[0] "a".flight_time.sd` -> `threat[0] "a".flight_time`
 // -> `threat[0] "a"` -> `threat[0]` -> `threat` -> "". Dots and brackets inside a quoted
@@ -83,6 +86,11 @@ class Checker {
     if (problem.empty()) return true;
     report(path, std::move(problem));
     return false;
+  }
+  // The name rule (config_detail.hpp name_problem) on a name that may be empty (a class).
+  void name(const std::string& path, const std::string& value) {
+    if (!readable(path)) return;
+    if (std::string problem = detail::name_problem(value); !problem.empty()) report(path, std::move(problem));
   }
 
   // Where an earlier occurrence of a name was written, for "duplicate ... (first at line 12)".
@@ -174,10 +182,12 @@ void check_threats(Checker& check, const Scenario& scenario) {
       const std::string group = detail::group_path(salvo.index, salvo.name, i++, threat.name);
       check.unique_name(first_name_path, group + ".name", threat.name, "threat");
       check.value(group + ".count", field_rule::threat::count, threat.count);
+      check.name(group + ".class", threat.threat_class);
       if (threat.count > 0 && !too_many_reported) {
         if (threat.count > max_threats - threats_so_far) {
-          check.report(group + ".count", "the groups up to this one hold more than 2^32 = 4294967296 threats, "
-                                         "the most the random stream can number");
+          check.report(group + ".count", "the groups up to this one hold more than 2^31 - 1 = 2147483647 "
+                                         "threats, the most a scenario can hold (the kernel numbers threats "
+                                         "with signed 32-bit integers)");
           too_many_reported = true;
         }
         threats_so_far += threat.count;
@@ -277,7 +287,7 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
 
 // A campaign's magazine: resupply >= 0 interceptors a salvo, up to capacity >= interceptors;
 // both need a finite magazine.
-void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer) {
+void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer, std::int64_t salvos) {
   const std::string resupply = layer_key + ".resupply", capacity = layer_key + ".capacity";
   if (!layer.interceptors) {
     if (!check.readable(layer_key + ".interceptors")) return;
@@ -289,6 +299,15 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
     return;
   }
   check.value(resupply, field_rule::layer::resupply, layer.resupply);
+  // What the layer can fire over the whole campaign must be a 64-bit count.
+  std::int64_t added = 0, ever = 0;
+  if (layer.resupply > 0 && *layer.interceptors >= 0 && check.readable(resupply, layer_key + ".interceptors") &&
+      (__builtin_mul_overflow(layer.resupply, salvos - 1, &added) ||
+       __builtin_add_overflow(*layer.interceptors, added, &ever))) {
+    check.report(resupply, "interceptors + resupply x (salvos - 1) = " + std::to_string(*layer.interceptors) +
+                               " + " + std::to_string(layer.resupply) + " x " + std::to_string(salvos - 1) +
+                               " is more than 2^63 - 1, the most a count can hold");
+  }
   if (layer.capacity && *layer.capacity < *layer.interceptors && check.readable(capacity, layer_key + ".interceptors")) {
     check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
                                "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
@@ -341,8 +360,15 @@ void check_layers(Checker& check, const Scenario& scenario) {
     check.value(key + ".channels", field_rule::layer::channels, layer.channels);
     check.value(key + ".engagement_time", field_rule::layer::engagement_time, layer.engagement_time);
     check.value(key + ".interceptors", field_rule::layer::interceptors, layer.interceptors);
-    check_resupply(check, key, layer);
+    check_resupply(check, key, layer, static_cast<std::int64_t>(campaign_salvos(scenario).size()));
     check.value(key + ".shots", field_rule::layer::shots, layer.shots);
+    std::int64_t channels = 0;
+    if (layer.fire_units >= 1 && layer.channels >= 1 && check.readable(key + ".fire_units", key + ".channels") &&
+        __builtin_mul_overflow(layer.fire_units, layer.channels, &channels)) {
+      check.report(key + ".channels", "fire_units x channels = " + std::to_string(layer.fire_units) + " x " +
+                                          std::to_string(layer.channels) +
+                                          " is more than 2^63 - 1, the most a count can hold");
+    }
     const bool doctrine_known = check.readable(key + ".doctrine");
     if (layer.doctrine == Doctrine::shoot_look_shoot) {
       check.value(key + ".look_time", field_rule::layer::look_time, layer.look_time);
@@ -401,6 +427,11 @@ std::string check_value(ValueRule rule, double value) {
 }
 
 std::string check_value(ValueRule rule, std::int64_t value) {
+  if (rule == ValueRule::shots && value > max_shots) {
+    return "must be <= 2^20 = " + std::to_string(max_shots) + " (interceptors fired in one engagement), got " +
+           std::to_string(value);
+  }
+  if (rule == ValueRule::shots) rule = ValueRule::at_least_one;
   const std::int64_t least = rule == ValueRule::count ? 0 : rule == ValueRule::at_least_one ? 1 : -1;
   if (least < 0) throw std::logic_error("check_value: not a rule on an integer");
   return value >= least ? "" : "must be an integer >= " + std::to_string(least) + ", got " + std::to_string(value);
@@ -416,7 +447,7 @@ std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value
 
 std::string check_value(ValueRule rule, const std::string& value) {
   if (rule != ValueRule::name) throw std::logic_error("check_value: not a rule on a string");
-  return value.empty() ? "must not be empty" : "";
+  return value.empty() ? "must not be empty" : detail::name_problem(value);
 }
 
 bool source_text_describes(const Scenario& scenario) {

@@ -10,7 +10,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep_file.hpp"
@@ -26,9 +28,9 @@ struct Outcome {
   std::string out;  // stdout and stderr together
 };
 
-// Runs the salvosim program with `arguments` (shell syntax) and collects what it printed.
-Outcome salvosim(const std::string& arguments) {
-  const std::string command = std::string(SALVOSIM_EXE) + " " + arguments + " 2>&1";
+// Runs a shell command line and collects what it printed.
+Outcome salvosim_command(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {};
   Outcome outcome;
@@ -38,6 +40,13 @@ Outcome salvosim(const std::string& arguments) {
   const int status = pclose(pipe);
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return outcome;
+}
+// Runs the salvosim program with `arguments` (shell syntax).
+Outcome salvosim(const std::string& arguments) { return salvosim_command(std::string(SALVOSIM_EXE) + " " + arguments); }
+
+// The same with an environment variable set (`NAME=value`).
+Outcome salvosim_with_environment(const std::string& assignment, const std::string& arguments) {
+  return salvosim_command(assignment + " " + std::string(SALVOSIM_EXE) + " " + arguments);
 }
 
 std::string config(const std::string& name) { return std::string(SALVOSIM_CONFIGS_DIR) + "/" + name; }
@@ -327,6 +336,104 @@ TEST(Cli, ACheckpointNeedsResumeAndAnUnwritableOutputIsAFailure) {
   const Outcome unwritable = salvosim("sweep " + sweep + " --out /nonexistent-dir/sweep.h5");
   EXPECT_EQ(unwritable.exit_code, 1) << unwritable.out;
   EXPECT_THAT(unwritable.out, HasSubstr("/nonexistent-dir/sweep.h5"));
+  fs::remove_all(dir);
+}
+
+// ---- Hostile input: each ends with exit 2 and a message naming what, never a signal ----------
+
+// A copy of configs/example.toml with the first `from` replaced by `to`, written to `dir`.
+std::string edited_example(const fs::path& dir, const std::string& name, const std::string& from, const std::string& to) {
+  std::ifstream in(config("example.toml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  const fs::path path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(Cli, CountsThatOverflowOrCannotFitAreRefusedByValidateAndRun) {
+  const fs::path dir = temp_dir();
+  // [file, what the message must say]; each used to validate, then crash `run` or take all memory.
+  const std::pair<std::string, std::string> cases[] = {
+      {edited_example(dir, "channels.toml", "channels = 4", "channels = 4611686018427387904"),
+       "\"upper-tier\".channels: fire_units x channels = 2 x 4611686018427387904 is more than 2^63 - 1"},
+      {edited_example(dir, "shots.toml", "shots = 2", "shots = 9223372036854775807"),
+       "\"upper-tier\".shots: must be <= 2^20"},
+      {edited_example(dir, "count.toml", "count = 50", "count = 300000000"),
+       "\"shahed\".count: this scenario (300000030 threats in 2 groups) needs about"},
+      {edited_example(dir, "magazine.toml", "interceptors = 48", "interceptors = 9223372036854775807"),
+       "\"upper-tier\".interceptors: one trial could count up to 9223372036854775807"},
+  };
+  for (const auto& [file, message] : cases) {
+    // Whatever the machine, no case may get far enough to allocate: 8G is far below the count's need.
+    for (const std::string command : {"validate --max-memory 8G ", "run --trials 10 --max-memory 8G "}) {
+      const Outcome outcome = salvosim(command + file);
+      EXPECT_EQ(outcome.exit_code, 2) << command << file << "\n" << outcome.out;
+      EXPECT_THAT(outcome.out, HasSubstr(message)) << command << file;
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ThreadsAreBoundedOnEveryCommand) {
+  const Outcome run = salvosim("run --trials 10 --threads 100000");
+  EXPECT_EQ(run.exit_code, 2) << run.out;
+  EXPECT_THAT(run.out, HasSubstr("4096"));
+  const fs::path dir = temp_dir();
+  const Outcome sweep = salvosim("sweep " + write_sweep_file(dir, "sweep.toml") + " --out " + (dir / "s.h5").string() +
+                                 " --threads 4097");
+  EXPECT_EQ(sweep.exit_code, 2) << sweep.out;
+  EXPECT_THAT(sweep.out, HasSubstr("4096"));
+  EXPECT_FALSE(fs::exists(dir / "s.h5"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, MaxMemoryRefusesARunThatWouldNotFitAndSaysWhatWould) {
+  const Outcome tiny = salvosim("validate " + config("large_raid.toml") + " --max-memory 1M");
+  EXPECT_EQ(tiny.exit_code, 2) << tiny.out;
+  EXPECT_THAT(tiny.out, HasSubstr("more than the memory limit of 1.0 MiB"));
+  const Outcome threads = salvosim("run " + config("large_raid.toml") + " --trials 10 --threads 64 --max-memory 40M");
+  EXPECT_EQ(threads.exit_code, 2) << threads.out;
+  EXPECT_THAT(threads.out, HasSubstr("threads fit"));
+  const Outcome from_environment =
+      salvosim_with_environment("SALVOSIM_MAX_MEMORY=1M", "run " + config("large_raid.toml") + " --trials 10");
+  EXPECT_EQ(from_environment.exit_code, 2) << from_environment.out;
+  EXPECT_THAT(from_environment.out, HasSubstr("memory limit of 1.0 MiB"));
+  const Outcome bad = salvosim("run --trials 10 --max-memory lots");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_THAT(bad.out, HasSubstr("a memory size is a number of bytes"));
+  const Outcome fits = salvosim("run " + config("large_raid.toml") + " --trials 10 --threads 1 --max-memory 1G --json");
+  EXPECT_EQ(fits.exit_code, 0) << fits.out;
+}
+
+TEST(Cli, NamesWithControlCharactersAreRefusedAndNeverEchoedRaw) {
+  const fs::path dir = temp_dir();
+  const std::string file = edited_example(dir, "escape.toml", "name = \"mrbm\"", "name = \"mrbm\\u001b]0;owned\\u0007\\n\"");
+  const Outcome outcome = salvosim("validate " + file);
+  EXPECT_EQ(outcome.exit_code, 2) << outcome.out;
+  EXPECT_THAT(outcome.out, HasSubstr("must not hold control characters"));
+  EXPECT_THAT(outcome.out, HasSubstr("mrbm\\x1b]0;owned\\x07\\n"));
+  for (const char c : outcome.out) {
+    EXPECT_FALSE((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) << "raw control character";
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SweepAxisNamesAreCheckedBeforeAnyPointRuns) {
+  const fs::path dir = temp_dir();
+  for (const std::string& name : {std::string("."), std::string(70000, 'a'), std::string("a\\u0000b")}) {
+    const fs::path path = dir / "axis.toml";
+    std::ofstream(path) << "[sweep]\nname = \"cli\"\nbase = \"" << config("example.toml")
+                        << "\"\ntrials = 300\n\n[[axis]]\npath = \"threat.shahed.count\"\nname = \"" << name
+                        << "\"\nvalues = [5, 10, 15]\n";
+    const Outcome outcome = salvosim("sweep " + path.string() + " --out " + (dir / "s.h5").string());
+    EXPECT_EQ(outcome.exit_code, 2) << outcome.out.substr(0, 300);
+    EXPECT_THAT(outcome.out, HasSubstr("axis[0] \"threat.shahed.count\".name"));
+    EXPECT_FALSE(fs::exists(dir / "s.h5"));
+    EXPECT_FALSE(fs::exists(dir / "s.h5.checkpoint"));  // no point ran
+  }
   fs::remove_all(dir);
 }
 

@@ -183,14 +183,14 @@ TEST(ConfigRules, NoThreatGroupsIsTheOnlyProblemOfALayerWithNothingToEngage) {
   expect_only(base.substr(base.find("[[layer]]")), "threat", 0, "no [[threat]] groups");
 }
 
-TEST(ConfigRules, AtMostTwoToThe32Threats) {
-  // The random stream numbers threats, across groups, on 32 bits.
-  const std::string second = "\n[[threat]]\nname = \"swarm\"\ncount = 4294967286\n"
+TEST(ConfigRules, AtMostTwoToThe31MinusOneThreats) {
+  // The kernel numbers threats, across groups, with signed 32-bit integers.
+  const std::string second = "\n[[threat]]\nname = \"swarm\"\ncount = 2147483637\n"
                              "launch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
   const std::string threats = base.substr(0, base.find("[[layer]]"));
-  EXPECT_TRUE(problems_of(threats + second).empty());  // 10 + 4294967286 = 2^32
-  expect_only(threats + edit(second, "4294967286", "4294967287"), "threat[1] \"swarm\".count", 12,
-              "more than 2^32 = 4294967296 threats, the most the random stream can number");
+  EXPECT_TRUE(problems_of(threats + second).empty());  // 10 + 2147483637 = 2^31 - 1
+  expect_only(threats + edit(second, "2147483637", "2147483638"), "threat[1] \"swarm\".count", 12,
+              "more than 2^31 - 1 = 2147483647 threats, the most a scenario can hold");
 }
 
 TEST(ConfigRules, AtMost255Layers) {

@@ -189,12 +189,12 @@ TEST(RunTrials, CountsWhoseSumsOfSquaresCannotFitAreRefused) {
     text.replace(text.find(stock), stock.size(), "interceptors = " + magazine + "\n");
     return compile(load_scenario_string(text, "simulate_test"));
   };
-  const Plan huge = with_magazine("4000000000");  // its square alone exceeds 2^63
+  // A count whose square alone exceeds 2^63 fits no run at all: compile() refuses it, at its key.
   try {
-    run_trials(huge, options_of(1, 7, 1));
+    with_magazine("4000000000");
     FAIL() << "no error";
-  } catch (const std::invalid_argument& error) {
-    EXPECT_THAT(error.what(), HasSubstr("reach 4000000000 per trial, whose square does not fit"));
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("\"upper\".interceptors: one trial could count up to 4000000000"));
   }
   const Plan large = with_magazine("3000000");  // 9e12 a trial: about a million trials fit
   EXPECT_EQ(run_trials(large, options_of(10, 7, 1)).trials, 10);

@@ -21,9 +21,14 @@ struct ConfigProblem {
   std::string key_path;
   std::string message;  // the rule and the offending value, e.g. "must be in [0, 1], got 1.3"
 
-  // "file:line:column: key_path: message" (leaving out what is unknown).
+  // "file:line:column: key_path: message" (leaving out what is unknown), printable (below).
   std::string to_string() const;
 };
+
+// `text` safe to print on a terminal: control characters (C0, DEL and C1: newline, ESC, NUL,
+// ...) written as escapes (\n, \t, \x1b, \u009b); everything else, UTF-8 included, as it is.
+// Every message that quotes what a user wrote passes through it before it is shown.
+std::string printable(std::string_view text);
 
 // Every problem found, not just the first; what() lists them one per line.
 class ConfigError : public std::runtime_error {
@@ -56,8 +61,11 @@ enum class ValueRule {
   at_least_one,               // an integer >= 1
   count_or_unlimited,         // an integer >= 0, or "unlimited" (no value)
   at_least_one_or_unlimited,  // an integer >= 1, or "unlimited" (no value)
-  name,                       // not empty
+  shots,                      // an integer in [1, max_shots]
+  name,                       // not empty, at most 256 bytes, no control characters
 };
+// The most interceptors one engagement may fire: the kill tables grow with it.
+inline constexpr std::int64_t max_shots = std::int64_t{1} << 20;
 std::string check_value(ValueRule rule, double value);
 std::string check_value(ValueRule rule, std::int64_t value);
 std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value);
@@ -87,7 +95,7 @@ namespace layer {
 inline constexpr ValueRule name = ValueRule::name, fire_units = ValueRule::at_least_one,
                            channels = ValueRule::at_least_one, engagement_time = ValueRule::positive,
                            interceptors = ValueRule::count_or_unlimited, resupply = ValueRule::count,
-                           shots = ValueRule::at_least_one, look_time = ValueRule::non_negative,
+                           shots = ValueRule::shots, look_time = ValueRule::non_negative,
                            max_engagements = ValueRule::at_least_one_or_unlimited,
                            kill_assessment = ValueRule::probability, coverage = ValueRule::probability,
                            cost = ValueRule::non_negative;

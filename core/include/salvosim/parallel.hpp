@@ -7,7 +7,11 @@
 
 namespace salvosim {
 
-// How many workers `threads` means: threads >= 1 as given, 0 for every core available.
+// The most worker threads a run may ask for: beyond it, thread start-up itself fails.
+inline constexpr int max_threads = 4096;
+
+// How many workers `threads` means: threads in [1, max_threads] as given, 0 for every core
+// available; std::invalid_argument otherwise.
 int worker_count(int threads);
 
 // Calls work(block_begin, block_end, worker) over [begin, end) split into blocks of at most

@@ -162,6 +162,8 @@ struct Plan {
 
 // Validates (throws ConfigError) and compiles. The kernel's derived tables (thresholds, each
 // layer's engaged groups) are filled here too: a Plan is made by compile(), never edited after.
-Plan compile(const Scenario& scenario);
+// A scenario that could not run even on one thread within memory_limit(max_memory)
+// (limits.hpp) is refused with a ConfigError before its per-threat tables are allocated.
+Plan compile(const Scenario& scenario, std::int64_t max_memory = 0);
 
 }  // namespace salvosim

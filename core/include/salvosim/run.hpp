@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/scenario.hpp"
@@ -17,9 +18,7 @@ namespace salvosim {
 // The trials of one run: at least one, at most what the fixed-point sums hold (tallies.hpp).
 inline constexpr std::int64_t min_run_trials = 1;
 inline constexpr std::int64_t max_run_trials = max_trials_per_tally;
-// Worker threads: 0 means every core; beyond max_run_threads each worker's scratch state only
-// costs memory.
-inline constexpr int max_run_threads = 4096;
+// Worker threads: 0 means every core, at most max_threads (parallel.hpp).
 
 // What to run: the trial range, seed and threads (RunOptions), and where per-trial output and
 // progress go. keep_records / keep_outcomes hand every chunk's records / outcomes to `sink`.

@@ -93,7 +93,11 @@ class SweepReader {
                        {"name", "description", "base", "mode", "trials", "seed", "samples", "sample_seed"});
     spec_.name = std::filesystem::path(file_).stem().string();
     if (spec_.name.empty() || spec_.name.front() == '<') spec_.name = "sweep";
-    reader.read("name", spec_.name, Presence::optional);
+    if (reader.read("name", spec_.name, Presence::optional)) {
+      if (std::string problem = name_problem(spec_.name); !problem.empty()) {
+        report(*table.get("name"), "sweep.name", std::move(problem));
+      }
+    }
     reader.read("description", spec_.description, Presence::optional);
 
     if (const toml::node* node = reader.find("mode", Presence::optional)) {

@@ -91,8 +91,11 @@ std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes
     if (!names.insert(name).second) {
       problems.push_back({a, "name", "\"" + name + "\" names an earlier axis too: give each axis its own name"});
     }
-    if (name.find_first_of("/ \t\n") != std::string::npos) {
-      problems.push_back({a, "name", "\"" + name + "\" must not hold '/' or spaces (it names a dimension)"});
+    if (std::string problem = name_problem(name); !problem.empty()) {
+      problems.push_back({a, "name", std::move(problem)});
+    } else if (name.find_first_of("/ ") != std::string::npos || name == "." || name == "..") {
+      problems.push_back({a, "name", "\"" + name + "\" must not hold '/' or spaces, nor be \".\" or \"..\" (it names "
+                                     "a dimension, and a dataset of the sweep file)"});
     } else if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
                ((name == trials_path || name == seed_path) && name != axis.path)) {
       problems.push_back(
