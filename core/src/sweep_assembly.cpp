@@ -116,6 +116,11 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
   for (const Coordinate& coordinate : per_point.front().coordinates) {
     sweep.summary.coordinates.push_back(shared_coordinate(coordinate.name, per_point));
   }
+  // The points must fill the leading dimensions exactly: every copy below relies on it.
+  if (product(sweep_shape) != static_cast<std::int64_t>(points.size())) {
+    throw std::invalid_argument("sweep \"" + info.name + "\": its axes make " + std::to_string(product(sweep_shape)) +
+                                " points, but " + std::to_string(points.size()) + " are given");
+  }
 
   const Results& first = per_point.front();
   for (std::size_t a = 0; a < first.arrays.size(); ++a) {
@@ -173,6 +178,11 @@ Results point_results(const SweepResults& sweep, std::int64_t k) {
     point.dims.assign(array.dims.begin() + static_cast<std::ptrdiff_t>(leading), array.dims.end());
     point.shape.assign(array.shape.begin() + static_cast<std::ptrdiff_t>(leading), array.shape.end());
     const std::int64_t block = product(point.shape);
+    const std::int64_t stored = array.integer ? static_cast<std::int64_t>(array.integers.size())
+                                              : static_cast<std::int64_t>(array.values.size());
+    if (k < 0 || (k + 1) * block > stored) {
+      throw std::invalid_argument("array " + array.name + " holds no point " + std::to_string(k));
+    }
     const auto begin = static_cast<std::ptrdiff_t>(k * block);
     const auto end = begin + static_cast<std::ptrdiff_t>(block);
     if (array.integer) {
