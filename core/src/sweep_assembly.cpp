@@ -39,18 +39,19 @@ void copy_padded(const T* source, const std::vector<std::int64_t>& from, T* targ
 }
 
 // The coordinate all points share: labels and numbers must be equal; integer values (0, 1,
-// 2, ...: histogram bins) may differ in length, and the longest is kept.
+// 2, ...: histogram bins) may differ in length, and the longest is kept. Points that differ
+// otherwise come from shard files that disagree: bad input to merge (invalid_argument).
 Coordinate shared_coordinate(const std::string& name, const std::vector<Results>& per_point) {
   Coordinate shared = per_point.front().coordinate(name);
   for (std::size_t k = 1; k < per_point.size(); ++k) {
     const Coordinate& c = per_point[k].coordinate(name);
     if (c.labels != shared.labels || c.numbers != shared.numbers) {
-      throw std::logic_error("sweep points differ in their coordinate " + name);
+      throw std::invalid_argument("sweep points differ in their coordinate " + name);
     }
     const std::vector<std::int64_t>& longer = c.values.size() > shared.values.size() ? c.values : shared.values;
     const std::vector<std::int64_t>& shorter = c.values.size() > shared.values.size() ? shared.values : c.values;
     if (!std::equal(shorter.begin(), shorter.end(), longer.begin())) {
-      throw std::logic_error("sweep points differ in their coordinate " + name);
+      throw std::invalid_argument("sweep points differ in their coordinate " + name);
     }
     if (c.values.size() > shared.values.size()) shared.values = c.values;
   }
@@ -144,7 +145,7 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
       const Results& results = per_point[k];
       if (results.arrays.size() != first.arrays.size() || results.arrays[a].name != model.name ||
           results.arrays[a].dims != model.dims || results.arrays[a].integer != model.integer) {
-        throw std::logic_error("sweep points differ in their arrays (" + model.name + ")");
+        throw std::invalid_argument("sweep points differ in their arrays (" + model.name + ")");
       }
       const DataArray& source = results.arrays[a];
       const auto offset = static_cast<std::size_t>(static_cast<std::int64_t>(k) * block_size);
