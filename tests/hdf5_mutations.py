@@ -226,7 +226,8 @@ def main() -> int:
                 shutil.copyfile(work / name, keep / name)
 
     readers = sorted({reader for reader, _ in tally})
-    print(f"{args.count} damaged files (seed {args.seed}{', without checksum' if args.without_checksum else ''}), {exe}")
+    kind = ", without checksum" if args.without_checksum else ""
+    print(f"{args.count} damaged files (seed {args.seed}{kind}), {exe}")
     for reader in readers:
         clean, failed = tally[(reader, "clean")], tally[(reader, "failed")]
         print(f"  {reader:28s} {clean:4d} of {clean + failed} ended cleanly")

@@ -315,7 +315,8 @@ void check_summary(const Context& ctx, const GroupAt& group, const std::vector<C
 
 // An existing file of ours, open for reading: checked to exist, to be HDF5, to have the
 // root attribute filetype = `filetype` and a root attribute version [major, minor] with the
-// major version `major`. Its checksum, if it has one, is checked before HDF5 opens it. `kind` names the kind of file in messages ("results", "sweep").
+// major version `major`. Its checksum, if it has one, is checked before HDF5 opens it.
+// `kind` names the kind of file in messages ("results", "sweep").
 struct OpenFile {
   File file;
   GroupAt root;

@@ -32,7 +32,8 @@ std::vector<char> bytes_of(const std::string& path) {
 }
 
 void write_bytes(const std::string& path, const std::vector<char>& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // Rewrites the checksum after an edit through HDF5, so that the structural checks are what
@@ -95,7 +96,8 @@ class Hdf5DamageTest : public ::testing::Test {
     const std::string text = "[sweep]\nname = \"small\"\nbase = \"" + std::string(SALVOSIM_CONFIGS_DIR) +
                              "/example.toml\"\nmode = \"grid\"\ntrials = 50\nseed = 1\n\n"
                              "[[axis]]\npath = \"threat.shahed.count\"\nvalues = [10, 20, 30]\n\n"
-                             "[[axis]]\npath = \"layer.upper-tier.interceptors\"\nname = \"magazine\"\nvalues = [10, 40]\n";
+                             "[[axis]]\npath = \"layer.upper-tier.interceptors\"\nname = \"magazine\"\n"
+                             "values = [10, 40]\n";
     SweepOptions options;
     options.threads = 1;
     options.shard = {index, 2};
@@ -204,7 +206,9 @@ TEST_F(Hdf5DamageTest, MalformedArraysAreRefused) {
 
   const std::string no_dims = file("no_dims.h5");
   fs::copy_file(original, no_dims);
-  edit(no_dims, [](hid_t f) { EXPECT_GE(H5Adelete_by_name(f, "/summary/rate_mean", "DIMENSION_LIST", H5P_DEFAULT), 0); });
+  edit(no_dims, [](hid_t f) {
+    EXPECT_GE(H5Adelete_by_name(f, "/summary/rate_mean", "DIMENSION_LIST", H5P_DEFAULT), 0);
+  });
   expect_bad([&] { read_results(no_dims); }, {no_dims, "DIMENSION_LIST of /summary/rate_mean"});
 
   const std::string bad_class = file("bad_class.h5");  // a scale whose CLASS is not a string

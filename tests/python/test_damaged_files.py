@@ -24,8 +24,8 @@ def reseal(path):
         f.seek(USER_BLOCK)
         rest = f.read()
         f.seek(0)
-        f.write(f"salvosim checksum 1\ncrc32 {zlib.crc32(rest):08x}\nbytes {len(rest)}\n".encode().ljust(USER_BLOCK,
-                                                                                                      b"\0"))
+        header = f"salvosim checksum 1\ncrc32 {zlib.crc32(rest):08x}\nbytes {len(rest)}\n"
+        f.write(header.encode().ljust(USER_BLOCK, b"\0"))
 
 
 def flip_bit(path, offset, bit=0):
@@ -64,8 +64,8 @@ values = [10, 40]
     paths = []
     for k in (1, 2):
         out = work / f"shard{k}.h5"
-        subprocess.run([os.path.abspath(salvosim_exe), "sweep", "small.toml", "--out", out.name, "--shard", f"{k}/2", "-t", "1"],
-                       cwd=work, check=True, capture_output=True)
+        subprocess.run([os.path.abspath(salvosim_exe), "sweep", "small.toml", "--out", out.name, "--shard", f"{k}/2",
+                        "-t", "1"], cwd=work, check=True, capture_output=True)
         paths.append(out)
     return paths
 
@@ -134,17 +134,24 @@ def test_a_missing_dataset_is_named(results_file, tmp_path, path):
 
 
 def test_per_trial_rows_must_match_the_trials(results_file, tmp_path):
-    damaged = copy(results_file, tmp_path / "short.h5")
-    with h5py.File(damaged, "r+") as f:
+    short = copy(results_file, tmp_path / "short.h5")
+    with h5py.File(short, "r+") as f:
         rows = f["per_trial/fates"][()]
         del f["per_trial/fates"]
         f["per_trial/fates"] = rows[:-1]
+    reseal(short)
+    shapes = r"/per_trial/fates has shape \(299, 2, 5\), expected \(300, 2, 5\)"
+    with pytest.raises(salvosim.BadFileError, match=shapes):
+        salvosim.read(short)
+
+    real = copy(results_file, tmp_path / "real.h5")
+    with h5py.File(real, "r+") as f:
         fates = f["per_threat/fate"][()]
         del f["per_threat/fate"]
         f["per_threat/fate"] = fates.astype(np.float32)
-    reseal(damaged)
-    with pytest.raises(salvosim.BadFileError, match=r"/per_trial/fates has shape \(299, 2, 5\), expected \(300, 2, 5\)"):
-        salvosim.read(damaged)
+    reseal(real)
+    with pytest.raises(salvosim.BadFileError, match="/per_threat/fate is not a dataset of integers"):
+        salvosim.read(real)
 
 
 def test_files_without_a_checksum_are_still_read_and_checked(results_file, tmp_path):
