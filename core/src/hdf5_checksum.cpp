@@ -18,14 +18,20 @@ constexpr char header_line[] = "salvosim checksum 1\n";
 constexpr unsigned char hdf5_signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 constexpr std::size_t read_size = std::size_t{1} << 20;
 
-std::array<std::uint32_t, 256> crc_table() {
-  std::array<std::uint32_t, 256> table{};
+// Slicing by 8 (Intel's method): eight tables, eight bytes per step, several times faster than
+// one byte at a time; a summary read from a file of gigabytes of per-threat rows waits on it.
+using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
+CrcTables crc_tables() {
+  CrcTables t{};
   for (std::uint32_t n = 0; n < 256; ++n) {
     std::uint32_t c = n;
     for (int k = 0; k < 8; ++k) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    table[n] = c;
+    t[0][n] = c;
   }
-  return table;
+  for (std::size_t n = 0; n < 256; ++n) {
+    for (std::size_t k = 1; k < 8; ++k) t[k][n] = (t[k - 1][n] >> 8) ^ t[0][t[k - 1][n] & 0xFFU];
+  }
+  return t;
 }
 
 // The checksum and length of everything after the user block of `file`, open for reading.
@@ -51,9 +57,17 @@ std::string error_text() { return std::strerror(errno); }
 }  // namespace
 
 std::uint32_t crc32(std::uint32_t crc, const unsigned char* data, std::size_t size) {
-  static const std::array<std::uint32_t, 256> table = crc_table();
+  static const CrcTables t = crc_tables();
   crc = ~crc;
-  for (std::size_t k = 0; k < size; ++k) crc = table[(crc ^ data[k]) & 0xFFU] ^ (crc >> 8);
+  std::size_t k = 0;
+  for (; k + 8 <= size; k += 8) {
+    // The next four bytes, least significant first, as the reflected CRC takes them.
+    const std::uint32_t low = crc ^ (std::uint32_t{data[k]} | std::uint32_t{data[k + 1]} << 8 |
+                                     std::uint32_t{data[k + 2]} << 16 | std::uint32_t{data[k + 3]} << 24);
+    crc = t[7][low & 0xFFU] ^ t[6][(low >> 8) & 0xFFU] ^ t[5][(low >> 16) & 0xFFU] ^ t[4][low >> 24] ^
+          t[3][data[k + 4]] ^ t[2][data[k + 5]] ^ t[1][data[k + 6]] ^ t[0][data[k + 7]];
+  }
+  for (; k < size; ++k) crc = t[0][(crc ^ data[k]) & 0xFFU] ^ (crc >> 8);
   return ~crc;
 }
 
