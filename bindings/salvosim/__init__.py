@@ -10,6 +10,7 @@ The model is described in docs/model.md of the salvosim repository.
 """
 
 from ._core import (
+    BadFileError,
     EngagementSpec,
     Layer,
     RunCancelled,
@@ -27,6 +28,7 @@ __version__: str = _core_version()
 
 __all__ = [
     "Axis",
+    "BadFileError",
     "ConfigError",
     "EngagementSpec",
     "Layer",

@@ -191,9 +191,23 @@ class Results:
         return self._plan
 
 
+def _rows(f: Any, path: str, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The integer dataset `name` of `f`, checked to have `shape`: the C++ reader has checked the
+    file's checksum and summary, but /per_trial and /per_threat are read here."""
+    if name not in f:
+        raise _core.BadFileError(f"{path}: missing dataset /{name}")
+    dataset = f[name]
+    if not hasattr(dataset, "dtype") or dataset.dtype.kind not in "iu":
+        raise _core.BadFileError(f"{path}: /{name} is not a dataset of integers")
+    if dataset.shape != shape:
+        raise _core.BadFileError(f"{path}: /{name} has shape {dataset.shape}, expected {shape}")
+    return np.asarray(dataset[()])
+
+
 def read(path: Union[str, os.PathLike[str]]) -> Results:
     """Read a results file written by `salvosim run --out` or Results.to_hdf5, with its
-    per-trial and per-threat data when it has them."""
+    per-trial and per-threat data when it has them. Raises BadFileError for a file that is
+    damaged or lacks what it needs (the message names the file and the path inside it)."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
@@ -202,14 +216,19 @@ def read(path: Union[str, os.PathLike[str]]) -> Results:
     records = fates = layers = None
     import h5py
 
-    with h5py.File(path, "r") as f:
-        if "per_trial" in f:
-            g = f["per_trial"]
-            plan = Results(core)._plan_or_compile()
-            blocks = plan.record_blocks
-            n = g[blocks[0]["name"]].shape[0]
-            records = np.concatenate([g[b["name"]][()].reshape(n, -1) for b in blocks], axis=1).astype(np.int64)
-        if "per_threat" in f:
-            fates = f["per_threat/fate"][()].astype(np.int8)
-            layers = f["per_threat/intercept_layer"][()].astype(np.int16)
+    n = int(core.info["trials"])
+    plan = None
+    try:
+        with h5py.File(path, "r") as f:
+            if "per_trial" in f:
+                plan = Results(core)._plan_or_compile()
+                records = np.concatenate([_rows(f, path, f"per_trial/{b['name']}", (n, *b["shape"])).reshape(n, -1)
+                                          for b in plan.record_blocks], axis=1).astype(np.int64)
+            if "per_threat" in f:
+                fate = f["per_threat"].get("fate") if isinstance(f["per_threat"], h5py.Group) else None
+                threats = fate.shape[1] if fate is not None and len(fate.shape) == 2 else -1
+                fates = _rows(f, path, "per_threat/fate", (n, threats)).astype(np.int8)
+                layers = _rows(f, path, "per_threat/intercept_layer", (n, threats)).astype(np.int16)
+    except (OSError, KeyError, ValueError, TypeError) as error:  # h5py's ways of saying the file is bad
+        raise _core.BadFileError(f"{path}: cannot read its per-trial data: {error}") from error
     return Results(core, plan, records=records, fates=fates, intercept_layers=layers)

@@ -1,10 +1,12 @@
 // C++ exceptions -> Python exceptions. ConfigError becomes salvosim.ConfigError (a
 // ValueError defined in salvosim/_errors.py) carrying every problem as a dict, so callers can
-// inspect key paths and lines; RunCancelled becomes salvosim.RunCancelled (a RuntimeError).
+// inspect key paths and lines; RunCancelled becomes salvosim.RunCancelled and BadFileError
+// salvosim.BadFileError (both RuntimeErrors).
 #include <pybind11/pybind11.h>
 
 #include "bindings.hpp"
 #include "salvosim/config.hpp"
+#include "salvosim/hdf5_io.hpp"
 #include "salvosim/simulate.hpp"
 
 namespace py = pybind11;
@@ -13,6 +15,7 @@ namespace salvosim::python {
 
 void init_errors(py::module_& m) {
   py::register_exception<RunCancelled>(m, "RunCancelled", PyExc_RuntimeError);
+  py::register_exception<BadFileError>(m, "BadFileError", PyExc_RuntimeError);
 
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {

@@ -1,5 +1,6 @@
 #include "cli_common.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,17 +13,45 @@
 #include "salvosim/config.hpp"
 #include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
+#include "salvosim/hdf5_io.hpp"
 #include "salvosim/simulate.hpp"
 
 namespace salvosim::cli {
 
-std::atomic<bool> interrupted{false};
+std::atomic<int> interrupted{0};
 
 namespace {
-extern "C" void on_interrupt(int) { interrupted = true; }
+
+constexpr int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void on_interrupt(int signal) {
+  int none = 0;
+  interrupted.compare_exchange_strong(none, signal);  // the first one is what stopped us
+}
+
 }  // namespace
 
-void watch_for_interrupt() { std::signal(SIGINT, on_interrupt); }
+void watch_for_interrupt() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  // SA_RESETHAND: the handler runs once; a second signal acts as it would without it.
+  action.sa_flags = SA_RESETHAND;
+  for (int signal : stop_signals) sigaction(signal, &action, nullptr);
+}
+
+int interrupted_exit_code() { return 128 + (interrupted != 0 ? interrupted.load() : SIGINT); }
+
+std::string interruption() {
+  switch (interrupted.load()) {
+    case SIGTERM:
+      return "interrupted (SIGTERM)";
+    case SIGHUP:
+      return "interrupted (SIGHUP)";
+    default:
+      return "interrupted";
+  }
+}
 
 int guarded(const std::function<int()>& body, const std::string& subject, bool speak) {
   // Messages quote names and paths the user wrote: nothing in them may act on the terminal.
@@ -41,8 +70,11 @@ int guarded(const std::function<int()>& body, const std::string& subject, bool s
     say("salvosim: invalid " + subject + ":\n" + e.what());
     return exit_bad_input;
   } catch (const RunCancelled&) {
-    say("salvosim: interrupted; no output file was written");
-    return exit_interrupted;
+    say("salvosim: " + interruption() + "; no output file was written");
+    return interrupted_exit_code();
+  } catch (const BadFileError& e) {
+    say(std::string("salvosim: ") + e.what());
+    return exit_bad_input;
   } catch (const std::invalid_argument& e) {
     say(std::string("salvosim: ") + e.what());
     return exit_bad_input;

@@ -11,11 +11,11 @@
 
 namespace salvosim::cli {
 
-// Exit codes: 0 success, 2 bad input (config, arguments), 1 any other failure, 130 interrupted.
+// Exit codes: 0 success, 2 bad input (config, arguments, files), 1 any other failure, and
+// 128 + the signal's number when stopped by one (interrupted_exit_code()).
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_bad_input = 2;
-inline constexpr int exit_interrupted = 130;
 
 // One subcommand of the program: added to the app, run when chosen.
 struct Command {
@@ -23,9 +23,19 @@ struct Command {
   std::function<int()> run;
 };
 
-// Set by Ctrl-C (SIGINT) once watch_for_interrupt() has been called.
-extern std::atomic<bool> interrupted;
+// Once watch_for_interrupt() has been called, the number of the first signal that asked the
+// program to stop: SIGINT (Ctrl-C), SIGTERM (kill, timeout, a batch system ending a job) or
+// SIGHUP (the terminal went away); 0 until then. A command that sees it set stops cleanly
+// (throws RunCancelled). A second such signal ends the program at once, as it would have
+// without the handler.
+extern std::atomic<int> interrupted;
 void watch_for_interrupt();
+
+// The exit code of a command stopped by the signal in `interrupted`: 128 + its number (130
+// for SIGINT, 143 for SIGTERM, 129 for SIGHUP), what a shell reports for a process it killed.
+int interrupted_exit_code();
+// "interrupted (SIGTERM)": what stopped the command, for messages.
+std::string interruption();
 
 // Runs a command's body and turns what it throws into a message on stderr and an exit code.
 // `subject` is what a ConfigError is about ("scenario", "sweep"); `speak` false keeps it

@@ -1,6 +1,7 @@
 // The `salvosim` command: a thin front end over the core library. Each subcommand lives in
 // a file of its own (commands.hpp); this only parses the command line and dispatches.
-// Exit codes: 0 success, 2 bad input (config, arguments), 1 any other failure, 130 interrupted.
+// Exit codes: 0 success, 2 bad input (config, arguments, files), 1 any other failure, 128 + the
+// signal's number when stopped by SIGINT, SIGTERM or SIGHUP (cli_common.hpp).
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>

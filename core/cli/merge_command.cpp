@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "salvosim/hdf5_io.hpp"
+#include "salvosim/simulate.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
 
@@ -24,8 +26,10 @@ int merge(const MergeArguments& args) {
     std::error_code error;
     if (!std::filesystem::exists(path, error)) throw std::invalid_argument(path + ": no such file");
     shards.push_back(read_sweep(path));
+    if (interrupted) throw RunCancelled();
   }
   const SweepResults merged = merge_sweeps(shards, args.shards);
+  if (interrupted) throw RunCancelled();
   write_sweep(args.out, merged);
   std::cout << "sweep \"" << merged.info.name << "\": merged " << shards.size() << " shard"
             << (shards.size() > 1 ? "s" : "") << " (" << merged.points.size() << " points)\nwrote " << args.out

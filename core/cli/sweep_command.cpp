@@ -1,6 +1,9 @@
 // `salvosim sweep`: run a sweep file, in one process or on every process of an MPI job, whole
 // or one shard of it, going on from its checkpoints with --resume; rank 0 writes the file.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -27,6 +30,25 @@ struct SweepArguments {
   std::string shard;
   bool resume = false;
 };
+
+// `text` as one word of a POSIX shell's command line.
+std::string shell_word(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::strchr("@%+=:,./-_", c) != nullptr;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The command that goes on from the checkpoints of this one.
+std::string resume_command(const SweepArguments& args) {
+  std::string command = "salvosim sweep " + shell_word(args.sweep) + " --out " + shell_word(args.out);
+  if (args.threads != 0) command += " --threads " + std::to_string(args.threads);
+  if (!args.shard.empty()) command += " --shard " + shell_word(args.shard);
+  return command + " --resume";
+}
 
 std::string shape_text(const SweepSpec& spec) {
   std::string text;
@@ -68,9 +90,11 @@ int sweep(const SweepArguments& args, Team& team) {
     results = run_sweep(spec, options, team, lead ? progress : SweepProgressCallback{});
   } catch (const RunCancelled&) {
     line.reset();
-    std::cerr << "salvosim: interrupted; the points completed are kept in " << options.checkpoint_dir
-              << ": the same command with --resume goes on from them\n";
-    return exit_interrupted;
+    if (lead) {
+      std::cerr << "salvosim: " << interruption() << "; the points completed are kept in " << options.checkpoint_dir
+                << "; to go on from them, run\n  " << resume_command(args) << "\n";
+    }
+    return interrupted_exit_code();
   }
   if (!lead) return exit_ok;
   line.reset();

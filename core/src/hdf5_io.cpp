@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -140,7 +141,7 @@ struct ResultsFileWriter::Impl {
   void open_per_threat(const Plan& plan);
   void write_chunk(const TrialChunk& chunk);
   void finish(const Results& results);
-  void write_provenance(const RunInfo& run, int version_minor);
+  void write_provenance(const RunInfo& run);
   void write_summary(const Results& results);
 
   Context ctx;
@@ -273,11 +274,11 @@ void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
   rows += count;
 }
 
-void ResultsFileWriter::Impl::write_provenance(const RunInfo& run, int version_minor) {
+void ResultsFileWriter::Impl::write_provenance(const RunInfo& run) {
   const Context& c = ctx;
   const hid_t r = file.root().id();
   write_attribute(c, r, "/", "filetype", std::string(filetype));
-  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, version_minor});
+  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, results_format_minor});
   write_made_by(c, r, run);
   write_attribute(c, r, "/", "scenario_name", run.scenario_name);
   write_attribute(c, r, "/", "seed", run.seed);
@@ -308,10 +309,7 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
                std::to_string(rows) + ")");
     }
   }
-  // A file without a campaign's datasets is exactly a 1.0 file, and says so.
-  const bool campaign = std::any_of(results.coordinates.begin(), results.coordinates.end(),
-                                    [](const Coordinate& c) { return c.name == "salvo"; });
-  write_provenance(results.info, campaign ? results_format_minor : 0);
+  write_provenance(results.info);
   write_summary(results);
 
   outcomes.reset();
@@ -357,9 +355,11 @@ void write_results(const std::string& path, const Plan& plan, const Results& res
 // ---------------------------------------------------------------------------------------
 // Reading
 
-Results read_results(const std::string& path) {
+namespace {
+
+Results read_results_file(const std::string& path, const std::vector<std::string>& left_out) {
   const QuietErrors quiet;
-  const Context ctx(path);
+  const Context ctx(path, Context::Access::read);
   const OpenFile file = open_for_reading(ctx, filetype, "results", results_format_major);
   const GroupAt& root = file.root;
   const hid_t r = root.id();
@@ -376,8 +376,18 @@ Results read_results(const std::string& path) {
   info.scenario_text = read_string_dataset(ctx, scenario, "text");
   info.source_name = read_string_dataset(ctx, scenario, "source_name");
 
-  read_named_arrays(ctx, open_group(ctx, root, "summary"), results.coordinates, results.arrays);
+  const GroupAt summary = open_group(ctx, root, "summary");
+  read_named_arrays(ctx, summary, results.coordinates, results.arrays);
+  check_summary(ctx, summary, results.coordinates, results.arrays, {}, left_out);
   return results;
+}
+
+}  // namespace
+
+Results read_results(const std::string& path) { return read_results_file(path, {}); }
+
+Results read_point_checkpoint(const std::string& path) {
+  return read_results_file(path, {std::begin(arrays_left_out_of_sweeps), std::end(arrays_left_out_of_sweeps)});
 }
 
 }  // namespace salvosim

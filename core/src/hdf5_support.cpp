@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "hdf5_checksum.hpp"
+#include "salvosim/hdf5_io.hpp"
+
 namespace salvosim::hdf5 {
 
 namespace fs = std::filesystem;
@@ -42,7 +45,10 @@ std::string hdf5_reason() {
   return reason;
 }
 
-void Context::fail(const std::string& what) const { throw std::runtime_error(path_ + ": " + what); }
+void Context::fail(const std::string& what) const {
+  if (access_ == Access::read) throw BadFileError(path_ + ": " + what);
+  throw std::runtime_error(path_ + ": " + what);
+}
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -170,6 +176,7 @@ NewFile::NewFile(const Context& ctx)
   }
   if (fs::is_directory(ctx_.path(), error)) ctx_.fail("cannot write the file: a directory of that name exists");
   const PropertyList fcpl = creation_order(ctx_, H5P_FILE_CREATE);
+  ctx_.check(H5Pset_userblock(fcpl.get(), checksum_block_size), "cannot reserve the checksum's user block");
   const PropertyList fapl = file_access(ctx_);
   file_ = File(ctx_.check(H5Fcreate(temporary_.path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
                           "cannot create the temporary file " + temporary_.path));
@@ -179,6 +186,7 @@ NewFile::NewFile(const Context& ctx)
 void NewFile::commit() {
   root_.handle.reset();
   ctx_.check(file_.close(), "cannot close the file " + temporary_.path);
+  write_checksum(ctx_, temporary_.path);
   std::error_code error;
   fs::rename(temporary_.path, ctx_.path(), error);
   if (error) ctx_.fail("cannot rename " + temporary_.path + " to it: " + error.message());
@@ -302,6 +310,7 @@ std::vector<std::string> read_strings(const Context& ctx, const Readable& source
 #endif
   } else {
     const std::size_t width = H5Tget_size(file_type.get());
+    if (width == 0) ctx.fail(source.what + " is a string of no length");
     std::vector<char> buffer(count * width);
     source.read(ctx, file_type.get(), buffer.data());
     for (std::size_t k = 0; k < count; ++k) strings.emplace_back(&buffer[k * width], strnlen(&buffer[k * width], width));
@@ -371,55 +380,133 @@ std::vector<std::string> member_names(const Context& ctx, const GroupAt& group) 
   return names;
 }
 
-std::string dimension_name(const Context& ctx, hid_t dataset, unsigned axis, const std::string& where) {
-  const std::string what = "cannot read the dimensions of " + where;
-  if (ctx.check(H5DSget_num_scales(dataset, axis), what) < 1) {
-    ctx.fail(where + " has no dimension scale on axis " + std::to_string(axis));
-  }
-  struct Found {
-    std::string name;
-    bool ok = false;
-  } found;
-  ctx.check(H5DSiterate_scales(
-                dataset, axis, nullptr,
-                [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
-                  auto* out = static_cast<Found*>(data);
-                  const ssize_t length = H5DSget_scale_name(scale, nullptr, 0);
-                  if (length < 0) return -1;
-                  out->name.assign(static_cast<std::size_t>(length) + 1, '\0');
-                  if (H5DSget_scale_name(scale, out->name.data(), out->name.size()) < 0) return -1;
-                  out->name.resize(static_cast<std::size_t>(length));
-                  out->ok = true;
-                  return 1;  // the first scale is the dimension's
-                },
-                &found),
-            what);
-  if (!found.ok) ctx.fail(what);
-  return found.name;
+namespace {
+
+// The address of an object in its file: what an object reference (hobj_ref_t) holds.
+haddr_t address_of(const Context& ctx, hid_t object, const std::string& where) {
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t info;
+  ctx.check(H5Oget_info3(object, &info, H5O_INFO_BASIC), "cannot read " + where);
+  haddr_t address = 0;
+  std::memcpy(&address, &info.token, sizeof address);  // the native file format's token is the address
+  return address;
+#else
+  H5O_info_t info;
+  ctx.check(H5Oget_info2(object, &info, H5O_INFO_BASIC), "cannot read " + where);
+  return info.addr;
+#endif
 }
+
+// Whether a dataset is a dimension scale: its attribute CLASS is "DIMENSION_SCALE". What
+// H5DSis_scale checks, but read with read_strings' checks: H5DSis_scale trusts the
+// attribute's type, and a damaged one crashed it.
+bool is_scale(const Context& ctx, hid_t dataset, const std::string& where) {
+  if (!has_attribute(ctx, dataset, "CLASS", where)) return false;
+  const Attribute attribute = open_attribute(ctx, dataset, where, "CLASS");
+  const std::vector<std::string> value = read_strings(ctx, {attribute.get(), true, "attribute CLASS of " + where});
+  return value.size() == 1 && value[0] == "DIMENSION_SCALE";
+}
+
+// A dimension scale of a group, by its address in the file.
+struct ScaleAt {
+  haddr_t address;
+  std::string name;
+};
+
+// The names of the dimensions of a dataset of `rank` axes: its attribute DIMENSION_LIST
+// (written by H5DSattach_scale) holds one object reference per axis, each matched here against
+// the addresses of the group's scales. Nothing is dereferenced: H5DSiterate_scales follows
+// whatever a reference says, and damaged references crashed it.
+std::vector<std::string> dimension_names(const Context& ctx, hid_t dataset, int rank, const std::string& where,
+                                         const std::vector<ScaleAt>& scales) {
+  if (rank == 0) return {};
+  const std::string list = "attribute DIMENSION_LIST of " + where;
+  const Attribute attribute = open_attribute(ctx, dataset, where, "DIMENSION_LIST");
+  const Readable source{attribute.get(), true, list};
+  const Datatype type = source.type(ctx);
+  const bool references = H5Tget_class(type.get()) == H5T_VLEN && [&] {
+    const Datatype base(ctx.check(H5Tget_super(type.get()), "cannot read " + list));
+    return H5Tequal(base.get(), H5T_STD_REF_OBJ) > 0;
+  }();
+  if (!references) ctx.fail(list + " is not a list of object references");
+  const Dataspace space = source.space(ctx);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1 || source.count(ctx) != static_cast<std::size_t>(rank)) {
+    ctx.fail(list + " does not name one dimension scale for each of its " + std::to_string(rank) + " axes");
+  }
+  const Datatype memory(ctx.check(H5Tvlen_create(H5T_STD_REF_OBJ), "cannot read " + list));
+  std::vector<hvl_t> entries(static_cast<std::size_t>(rank), hvl_t{0, nullptr});
+  source.read(ctx, memory.get(), entries.data());
+  std::vector<std::string> names;
+  std::string problem;
+  for (int axis = 0; axis < rank && problem.empty(); ++axis) {
+    const hvl_t& entry = entries[static_cast<std::size_t>(axis)];
+    if (entry.len < 1 || entry.p == nullptr) {
+      problem = where + " has no dimension scale on axis " + std::to_string(axis);
+      break;
+    }
+    const auto reference = static_cast<const hobj_ref_t*>(entry.p)[0];  // the first scale is the dimension's
+    const auto scale = std::find_if(scales.begin(), scales.end(),
+                                    [&](const ScaleAt& s) { return static_cast<hobj_ref_t>(s.address) == reference; });
+    if (scale == scales.end()) {
+      problem = where + ": the dimension scale of axis " + std::to_string(axis) + " is not a coordinate of its group";
+    } else {
+      names.push_back(scale->name);
+    }
+  }
+#if H5_VERSION_GE(1, 12, 0)
+  H5Treclaim(memory.get(), space.get(), H5P_DEFAULT, entries.data());
+#else
+  H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, entries.data());
+#endif
+  if (!problem.empty()) ctx.fail(problem);
+  return names;
+}
+
+std::int64_t coordinate_size(const std::vector<Coordinate>& coordinates, const std::string& name) {
+  for (const Coordinate& c : coordinates) {
+    if (c.name == name) return c.size();
+  }
+  return -1;
+}
+
+}  // namespace
 
 void read_named_arrays(const Context& ctx, const GroupAt& group, std::vector<Coordinate>& coordinates,
                        std::vector<DataArray>& arrays, const std::vector<std::string>& skip) {
+  // Scales first, whatever the order of the members: the arrays' dimensions refer to them.
+  std::vector<std::string> array_names;
+  std::vector<ScaleAt> scales;
+  std::vector<Coordinate> found;
   for (const std::string& name : member_names(ctx, group)) {
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     const std::string where = group.child(name);
     const Dataset dataset = open_dataset(ctx, group, name);
-    const Readable source{dataset.get(), false, where};
-    const H5T_class_t type_class = H5Tget_class(source.type(ctx).get());
-    if (ctx.check(H5DSis_scale(dataset.get()), "cannot read " + where) > 0) {
-      Coordinate coordinate{name, {}, {}};
-      if (type_class == H5T_STRING) {
-        coordinate.labels = read_strings(ctx, source);
-      } else if (type_class == H5T_INTEGER) {
-        coordinate.values = read_values<std::int64_t>(ctx, source);
-      } else if (type_class == H5T_FLOAT) {
-        coordinate.numbers = read_values<double>(ctx, source);
-      } else {
-        ctx.fail(where + " is a coordinate neither of strings nor of numbers");
-      }
-      coordinates.push_back(std::move(coordinate));
+    if (!is_scale(ctx, dataset.get(), where)) {
+      array_names.push_back(name);
       continue;
     }
+    const Readable source{dataset.get(), false, where};
+    const H5T_class_t type_class = H5Tget_class(source.type(ctx).get());
+    const Dataspace space = source.space(ctx);
+    if (H5Sget_simple_extent_ndims(space.get()) != 1) ctx.fail(where + " is a coordinate but not one-dimensional");
+    Coordinate coordinate{name, {}, {}};
+    if (type_class == H5T_STRING) {
+      coordinate.labels = read_strings(ctx, source);
+    } else if (type_class == H5T_INTEGER) {
+      coordinate.values = read_values<std::int64_t>(ctx, source);
+    } else if (type_class == H5T_FLOAT) {
+      coordinate.numbers = read_values<double>(ctx, source);
+    } else {
+      ctx.fail(where + " is a coordinate neither of strings nor of numbers");
+    }
+    scales.push_back({address_of(ctx, dataset.get(), where), name});
+    found.push_back(std::move(coordinate));
+  }
+  for (const std::string& name : array_names) {
+    const std::string where = group.child(name);
+    const Dataset dataset = open_dataset(ctx, group, name);
+    const Readable source{dataset.get(), false, where};
+    const H5T_class_t type_class = H5Tget_class(source.type(ctx).get());
     DataArray array;
     array.name = name;
     array.units = read_optional_string(ctx, dataset.get(), where, "units");
@@ -428,9 +515,15 @@ void read_named_arrays(const Context& ctx, const GroupAt& group, std::vector<Coo
     const int rank = ctx.check(H5Sget_simple_extent_ndims(space.get()), "cannot read " + where);
     std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
     ctx.check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr), "cannot read " + where);
+    array.dims = dimension_names(ctx, dataset.get(), rank, where, scales);
     for (int axis = 0; axis < rank; ++axis) {
-      array.dims.push_back(dimension_name(ctx, dataset.get(), static_cast<unsigned>(axis), where));
-      array.shape.push_back(static_cast<std::int64_t>(shape[static_cast<std::size_t>(axis)]));
+      const auto extent = static_cast<std::int64_t>(shape[static_cast<std::size_t>(axis)]);
+      const std::string& dim = array.dims[static_cast<std::size_t>(axis)];
+      if (extent != coordinate_size(found, dim)) {
+        ctx.fail(where + " has " + std::to_string(extent) + " elements along " + dim + ", its coordinate " +
+                 group.child(dim) + " " + std::to_string(coordinate_size(found, dim)));
+      }
+      array.shape.push_back(extent);
     }
     if (type_class == H5T_INTEGER) {
       array.integer = true;
@@ -442,6 +535,34 @@ void read_named_arrays(const Context& ctx, const GroupAt& group, std::vector<Coo
     }
     arrays.push_back(std::move(array));
   }
+  for (Coordinate& coordinate : found) coordinates.push_back(std::move(coordinate));
+}
+
+void check_summary(const Context& ctx, const GroupAt& group, const std::vector<Coordinate>& coordinates,
+                   const std::vector<DataArray>& arrays, const std::vector<std::string>& leading,
+                   const std::vector<std::string>& left_out) {
+  const auto join = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return "(" + text + ")";
+  };
+  const bool campaign = coordinate_size(coordinates, "salvo") >= 0;
+  for (const SummaryArray& expected : summary_arrays(campaign)) {
+    if (std::find(left_out.begin(), left_out.end(), expected.name) != left_out.end()) continue;
+    const std::string where = group.child(expected.name);
+    const auto array = std::find_if(arrays.begin(), arrays.end(),
+                                    [&](const DataArray& a) { return a.name == expected.name; });
+    if (array == arrays.end()) ctx.fail("missing dataset " + where);
+    std::vector<std::string> dims = leading;
+    dims.insert(dims.end(), expected.dims.begin(), expected.dims.end());
+    if (array->dims != dims) {
+      ctx.fail(where + " has dimensions " + join(array->dims) + ", expected " + join(dims));
+    }
+    if (array->integer != expected.integer) {
+      ctx.fail(where + (expected.integer ? " holds floating point numbers, expected integers"
+                                         : " holds integers, expected floating point numbers"));
+    }
+  }
 }
 
 OpenFile open_for_reading(const Context& ctx, const std::string& filetype, const std::string& kind, int major) {
@@ -449,6 +570,9 @@ OpenFile open_for_reading(const Context& ctx, const std::string& filetype, const
   std::error_code error;
   if (!fs::exists(path, error)) ctx.fail("no such file");
   if (fs::is_directory(path, error)) ctx.fail("is a directory, not a " + kind + " file");
+  // Before HDF5 reads anything: a damaged file could crash it. A file without a checksum
+  // (an older one) is read all the same, with every check below.
+  verify_checksum(ctx);
   if (H5Fis_hdf5(path.c_str()) <= 0) ctx.fail("not an HDF5 file");
   const PropertyList fapl = file_access(ctx);
   OpenFile open;

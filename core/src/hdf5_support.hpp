@@ -24,10 +24,12 @@ namespace salvosim::hdf5 {
 // (e.g. "unable to open file: ... errno = 13, error message = 'Permission denied'").
 std::string hdf5_reason();
 
-// Turns failures into std::runtime_error messages that start with the file's name.
+// Turns failures into exceptions whose messages start with the file's name: std::runtime_error
+// while writing (exit code 1), BadFileError while reading (the file is bad input, exit code 2).
 class Context {
  public:
-  explicit Context(std::string path) : path_(std::move(path)) {}
+  enum class Access { write, read };
+  explicit Context(std::string path, Access access = Access::write) : path_(std::move(path)), access_(access) {}
 
   // A failure of ours (wrong version, missing dataset): nothing on HDF5's stack to add.
   [[noreturn]] void fail(const std::string& what) const;
@@ -47,6 +49,7 @@ class Context {
 
  private:
   std::string path_;
+  Access access_;
 };
 
 // An open group and its path inside the file, for messages.
@@ -296,18 +299,24 @@ std::string read_string_dataset(const Context& ctx, const GroupAt& group, const 
 // track the order).
 std::vector<std::string> member_names(const Context& ctx, const GroupAt& group);
 
-// The name of the dimension scale attached to `axis` of a dataset.
-std::string dimension_name(const Context& ctx, hid_t dataset, unsigned axis, const std::string& where);
-
 // Every member of `group` that write_coordinates and write_arrays wrote: dimension scales as coordinates,
 // the others as arrays (with their dims, units and descriptions). Members named in `skip`
-// are passed over.
+// are passed over. Each array's dimensions must be scales of the group, and its extents
+// their lengths.
 void read_named_arrays(const Context& ctx, const GroupAt& group, std::vector<Coordinate>& coordinates,
                        std::vector<DataArray>& arrays, const std::vector<std::string>& skip = {});
 
+// Checks that `arrays`, read from `group`, hold every array of summary_arrays(): a
+// campaign's if a coordinate is named salvo, each over the dimensions `leading` and then its
+// own, and of its kind. Arrays named in `left_out` are not expected; others may be there too.
+void check_summary(const Context& ctx, const GroupAt& group, const std::vector<Coordinate>& coordinates,
+                   const std::vector<DataArray>& arrays, const std::vector<std::string>& leading,
+                   const std::vector<std::string>& left_out = {});
+
 // An existing file of ours, open for reading: checked to exist, to be HDF5, to have the
 // root attribute filetype = `filetype` and a root attribute version [major, minor] with the
-// major version `major`. `kind` names the kind of file in messages ("results", "sweep").
+// major version `major`. Its checksum, if it has one, is checked before HDF5 opens it.
+// `kind` names the kind of file in messages ("results", "sweep").
 struct OpenFile {
   File file;
   GroupAt root;

@@ -359,6 +359,67 @@ std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double 
   return static_cast<std::int64_t>(counts.size()) - 1;
 }
 
+// Written out rather than derived, so that a reader knows what to expect of a file before
+// reading it; results_test checks that summarize() makes exactly these, in this order.
+const std::vector<SummaryArray>& summary_arrays(bool campaign) {
+  static const std::vector<SummaryArray> plain{
+      {"fate_mean", {"selection", "fate"}, false},
+      {"fate_se", {"selection", "fate"}, false},
+      {"fate_sum", {"selection", "fate"}, true},
+      {"fate_sum_squares", {"selection", "fate"}, true},
+      {"fate_quantile", {"selection", "fate", "quantile"}, false},
+      {"fate_histogram", {"selection", "fate", "count"}, true},
+      {"engaged_mean", {"selection"}, false},
+      {"engaged_se", {"selection"}, false},
+      {"engaged_sum", {"selection"}, true},
+      {"engaged_sum_squares", {"selection"}, true},
+      {"intercepts_mean", {"selection", "layer"}, false},
+      {"intercepts_se", {"selection", "layer"}, false},
+      {"intercepts_sum", {"selection", "layer"}, true},
+      {"intercepts_sum_squares", {"selection", "layer"}, true},
+      {"layer_mean", {"layer", "layer_metric"}, false},
+      {"layer_se", {"layer", "layer_metric"}, false},
+      {"layer_sum", {"layer", "layer_metric"}, true},
+      {"layer_sum_squares", {"layer", "layer_metric"}, true},
+      {"fired_histogram", {"layer", "fired"}, true},
+      {"interceptor_cost_mean", {"layer"}, false},
+      {"interceptor_cost_se", {"layer"}, false},
+      {"total_interceptor_cost_mean", {}, false},
+      {"total_interceptor_cost_se", {}, false},
+      {"threat_cost", {}, false},
+      {"rate_mean", {"selection", "rate"}, false},
+      {"rate_se", {"selection", "rate"}, false},
+      {"rate_ci95_low", {"selection", "rate"}, false},
+      {"rate_ci95_high", {"selection", "rate"}, false},
+      {"rate_quantile", {"selection", "rate", "quantile"}, false},
+      {"rate_trials", {"selection", "rate"}, true},
+      {"rate_histogram", {"selection", "rate", "rate_bin"}, true},
+      {"rate_fixed_sum", {"selection", "rate"}, true},
+      {"rate_fixed_sum_squares", {"selection", "rate"}, true},
+  };
+  static const std::vector<SummaryArray> with_salvos = [] {
+    std::vector<SummaryArray> arrays = plain;
+    arrays.insert(arrays.end(), {
+        {"salvo_start", {"salvo"}, false},
+        {"salvo_threat_cost", {"salvo"}, false},
+        {"salvo_layer_mean", {"salvo", "layer", "layer_metric"}, false},
+        {"salvo_layer_se", {"salvo", "layer", "layer_metric"}, false},
+        {"salvo_layer_sum", {"salvo", "layer", "layer_metric"}, true},
+        {"salvo_layer_sum_squares", {"salvo", "layer", "layer_metric"}, true},
+        {"salvo_magazine_mean", {"salvo", "layer"}, false},
+        {"salvo_magazine_se", {"salvo", "layer"}, false},
+        {"salvo_magazine_sum", {"salvo", "layer"}, true},
+        {"salvo_magazine_sum_squares", {"salvo", "layer"}, true},
+        {"salvo_interceptor_cost_mean", {"salvo", "layer"}, false},
+        {"salvo_interceptor_cost_se", {"salvo", "layer"}, false},
+        {"salvo_total_interceptor_cost_mean", {"salvo"}, false},
+        {"salvo_total_interceptor_cost_se", {"salvo"}, false},
+    });
+    return arrays;
+  }();
+  return campaign ? with_salvos : plain;
+}
+
 Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info) {
   Results results;
   results.info = std::move(info);

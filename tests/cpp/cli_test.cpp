@@ -437,5 +437,26 @@ TEST(Cli, SweepAxisNamesAreCheckedBeforeAnyPointRuns) {
   fs::remove_all(dir);
 }
 
+// A damaged checkpoint, or a shard that is no sweep file, is bad input (exit code 2) with a
+// message naming the file; it was an error (1).
+TEST(Cli, DamagedCheckpointsAndShardsAreBadInput) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const fs::path out = dir / "sweep.h5";
+  const std::string checkpoint = out.string() + ".checkpoint/point-00000001.h5";
+  fs::create_directories(out.string() + ".checkpoint");
+  std::ofstream(checkpoint) << "left by a killed run";
+  const Outcome resumed = salvosim("sweep " + sweep + " --out " + out.string() + " --resume");
+  EXPECT_EQ(resumed.exit_code, 2) << resumed.out;
+  EXPECT_THAT(resumed.out, HasSubstr(checkpoint + ": not a salvosim file, or damaged"));
+  EXPECT_THAT(resumed.out, HasSubstr("delete this checkpoint to run point 1 again"));
+  EXPECT_FALSE(fs::exists(out));
+
+  const Outcome merged = salvosim("merge " + checkpoint + " --out " + (dir / "merged.h5").string());
+  EXPECT_EQ(merged.exit_code, 2) << merged.out;
+  EXPECT_THAT(merged.out, HasSubstr(checkpoint + ": not a salvosim file, or damaged"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace salvosim

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "hdf5_checksum.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/config.hpp"
@@ -175,7 +176,8 @@ Raw read_raw(const std::string& path, const std::string& dataset) {
 }
 
 // Replaces (or deletes, with an empty `version`) the root attribute `version`, or deletes
-// the link `unlink`.
+// the link `unlink`; then rewrites the file's checksum, so that the reader's other checks are
+// what is tested (hdf5_damage_test.cpp tests the checksum).
 void tamper(const std::string& path, const std::vector<int>& version, const std::string& unlink = "") {
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   ASSERT_GE(file, 0);
@@ -191,6 +193,7 @@ void tamper(const std::string& path, const std::vector<int>& version, const std:
     H5Sclose(space);
   }
   H5Fclose(file);
+  hdf5::write_checksum(hdf5::Context(path), path);
 }
 
 // Expects `action` to throw std::runtime_error whose message contains every one of `parts`.
@@ -335,14 +338,14 @@ std::vector<int> version_of(const std::string& path) {
   return version;
 }
 
-TEST_F(Hdf5IoTest, CampaignRoundTripsWithItsSalvoDimensionAsVersion11) {
+TEST_F(Hdf5IoTest, CampaignRoundTripsWithItsSalvoDimension) {
   const Scenario scenario = example_campaign();
   const Plan plan = compile(scenario);
   const std::string path = file("campaign.h5");
   const Results written = run_to_file(path, plan, example_info(scenario, seed, first_trial));
   expect_same(written, read_results(path));
   EXPECT_EQ(read_results(path).coordinate("salvo").labels, (std::vector<std::string>{"drones", "missiles"}));
-  EXPECT_EQ(version_of(path), (std::vector<int>{1, 1}));
+  EXPECT_EQ(version_of(path), (std::vector<int>{1, 2}));
 
   // Per trial: each salvo's counters add up to the campaign's, row by row, and to the
   // summary's exact per-salvo sums; the magazine rows are those of the summary.
@@ -372,7 +375,7 @@ TEST_F(Hdf5IoTest, CampaignRoundTripsWithItsSalvoDimensionAsVersion11) {
   EXPECT_TRUE(std::isnan(written.value("salvo_magazine_mean", {1, 1})));
 }
 
-// A campaign of one salvo writes the plain scenario's summary, byte for byte, as version 1.0.
+// A campaign of one salvo writes the plain scenario's summary, byte for byte.
 TEST_F(Hdf5IoTest, OneSalvoCampaignWritesThePlainScenariosFile) {
   const Scenario plain = example_scenario();
   Scenario one = plain;
@@ -382,8 +385,8 @@ TEST_F(Hdf5IoTest, OneSalvoCampaignWritesThePlainScenariosFile) {
   run_to_file(file("plain.h5"), compile(plain), info);
   run_to_file(file("one.h5"), compile(one), info);
   expect_same(read_results(file("plain.h5")), read_results(file("one.h5")));
-  EXPECT_EQ(version_of(file("plain.h5")), (std::vector<int>{1, 0}));
-  EXPECT_EQ(version_of(file("one.h5")), (std::vector<int>{1, 0}));
+  EXPECT_EQ(version_of(file("plain.h5")), (std::vector<int>{1, 2}));
+  EXPECT_EQ(version_of(file("one.h5")), (std::vector<int>{1, 2}));
   for (const char* dataset : {"/per_trial/fates", "/per_trial/engaged", "/per_trial/intercepts",
                               "/per_trial/layer_metrics", "/per_threat/fate", "/per_threat/intercept_layer"}) {
     EXPECT_EQ(read_raw(file("plain.h5"), dataset).values, read_raw(file("one.h5"), dataset).values) << dataset;
@@ -487,7 +490,7 @@ TEST_F(Hdf5IoTest, ReaderRefusesMissingForeignAndNewerFiles) {
 
   const std::string text = file("text.h5");
   std::ofstream(text) << "not HDF5 at all\n";
-  expect_error([&] { read_results(text); }, {text, "not an HDF5 file"});
+  expect_error([&] { read_results(text); }, {text, "starts with neither HDF5's signature nor salvosim's checksum"});
 
   const std::string foreign = file("foreign.h5");
   H5Fclose(H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));

@@ -401,5 +401,21 @@ TEST(Summarize, CampaignPerSalvoArraysByHand) {
   EXPECT_THROW(plain.coordinate("salvo"), std::out_of_range);
 }
 
+// summary_arrays() is what readers check files against: it must list exactly the arrays
+// summarize() makes, in order, with their dimensions and kinds, for a plain scenario and a campaign.
+TEST(Summarize, SummaryArraysListsExactlyWhatSummarizeMakes) {
+  for (const bool campaign : {false, true}) {
+    const Plan plan = campaign ? campaign_plan() : test_plan();
+    const Results r = summarize(plan, Tallies(plan), RunInfo{});
+    const std::vector<SummaryArray>& expected = summary_arrays(campaign);
+    ASSERT_EQ(r.arrays.size(), expected.size()) << (campaign ? "campaign" : "plain");
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      EXPECT_EQ(r.arrays[k].name, expected[k].name);
+      EXPECT_EQ(r.arrays[k].dims, expected[k].dims) << expected[k].name;
+      EXPECT_EQ(r.arrays[k].integer, expected[k].integer) << expected[k].name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace salvosim

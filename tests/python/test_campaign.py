@@ -119,7 +119,7 @@ def test_campaign_file_round_trip_and_xarray(campaign: salvosim.Scenario, tmp_pa
     import h5py
 
     with h5py.File(path, "r") as f:
-        assert list(f.attrs["version"]) == [1, 1]
+        assert list(f.attrs["version"]) == [1, 2]
 
 
 def test_a_campaign_of_one_salvo_is_the_plain_scenario() -> None:

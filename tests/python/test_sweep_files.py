@@ -232,7 +232,7 @@ def test_a_point_reruns_alone_from_what_the_file_stores(salvosim_exe, grid, tmp_
         drones, magazine = f["points/drones"][k], f["points/magazine"].asstr()[k]
         swept = f["summary/fate_mean"][()].reshape(6, -1)[k]
         assert f.attrs["filetype"] == "salvosim-sweep"
-        assert list(f.attrs["version"]) == [1, 0]
+        assert list(f.attrs["version"]) == [1, 1]
     assert (drones, magazine) == (40, "unlimited")
     point = tmp_path / "point.toml"
     point.write_text(scenario)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "salvosim/plan.hpp"
@@ -12,11 +13,22 @@
 
 namespace salvosim {
 
+// A file a reader cannot use: missing, not HDF5, damaged (its checksum does not match its
+// bytes, or it ends early), not a salvosim file of the kind wanted, of another major version,
+// or without a dataset or attribute the reader needs, or with one of the wrong type or shape.
+// The message starts with the file's name and names the path inside it. The command line
+// reports it as bad input (exit code 2); Python raises salvosim.BadFileError.
+class BadFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // The layout's version, stored as the root attribute `version`. A change that old readers
 // would misread bumps the major; adding datasets or attributes bumps the minor. Minor 1 added
-// the datasets of campaigns of two salvos or more; a file without them is written as 1.0.
+// the datasets of campaigns of two salvos or more; minor 2 the checksum in the user block
+// (docs/hdf5-format.md#the-checksum).
 inline constexpr int results_format_major = 1;
-inline constexpr int results_format_minor = 1;
+inline constexpr int results_format_minor = 2;
 
 // Writes one results file. It is written under a temporary name beside `path`
 // (`<path>.<pid>.partial`) and renamed to `path` only by finish(): destroyed unfinished (an
@@ -54,8 +66,11 @@ class ResultsFileWriter {
 void write_results(const std::string& path, const Plan& plan, const Results& results);
 
 // The summary arrays, their coordinates and the RunInfo of a results file. Throws
-// std::runtime_error for a missing file, a file that is not HDF5 or not a salvosim results
-// file, a file of another major format version, or a missing dataset.
+// BadFileError for a file it cannot use: every dataset, attribute, type and shape it relies
+// on is checked, and the checksum (files of format 1.2 on) before HDF5 reads the file.
 Results read_results(const std::string& path);
+// The checkpoint of one point of a sweep (docs/sweeps.md#checkpoints): a results file checked
+// as read_results checks one, but without the arrays left out of sweeps.
+Results read_point_checkpoint(const std::string& path);
 
 }  // namespace salvosim

@@ -70,6 +70,20 @@ struct Results {
 // Quantiles reported for counts and rates.
 inline constexpr double reported_quantiles[] = {0.025, 0.05, 0.5, 0.95, 0.975};
 
+// An array every summary holds: its name, dimensions and kind.
+struct SummaryArray {
+  std::string name;
+  std::vector<std::string> dims;
+  bool integer = false;
+};
+
+// The arrays summarize() makes, in its order: with `campaign`, those of a campaign of two
+// salvos or more (the ones over dimension salvo added). What a file's reader checks it holds.
+const std::vector<SummaryArray>& summary_arrays(bool campaign);
+
+// The arrays of summarize() that sweeps leave out (and so a sweep's point checkpoints).
+inline constexpr const char* arrays_left_out_of_sweeps[] = {"rate_histogram"};
+
 // Mean, standard error, quantiles, 95% confidence intervals, histograms and exact sums.
 Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info);
 

@@ -166,7 +166,7 @@ void write_sweep(const std::string& path, const SweepResults& sweep) {
 
 SweepResults read_sweep(const std::string& path) {
   const QuietErrors quiet;
-  const Context ctx(path);
+  const Context ctx(path, Context::Access::read);
   const OpenFile file = open_for_reading(ctx, filetype, "sweep", sweep_format_major);
   const GroupAt& root = file.root;
   const hid_t r = root.id();
@@ -194,6 +194,11 @@ SweepResults read_sweep(const std::string& path) {
   const std::vector<std::int64_t> shard = read_attribute<std::int64_t>(ctx, r, "/", "shard");
   if (shard.size() != 2) ctx.fail("the root attribute shard is not [index, count]");
   info.shard = {shard[0], shard[1]};
+  if (info.shard.count < 1 || info.shard.index < 1 || info.shard.index > info.shard.count) {
+    ctx.fail("the root attribute shard is [" + std::to_string(shard[0]) + ", " + std::to_string(shard[1]) +
+             "], not [index, count] with 1 <= index <= count");
+  }
+  if (info.points < 1) ctx.fail("the root attribute points is " + std::to_string(info.points) + ", not a count");
   info.ranks = read_scalar_attribute<std::int32_t>(ctx, r, "/", "ranks");
 
   const GroupAt text = open_group(ctx, root, "sweep");
@@ -216,6 +221,15 @@ SweepResults read_sweep(const std::string& path) {
     axis.name = coordinate.name == axis.path ? "" : coordinate.name;
     axis.values = values_of(coordinate);
   }
+  if (info.axes.empty()) ctx.fail("the group /axes holds no axis");
+  if (info.mode == SweepMode::grid) {
+    std::int64_t combinations = 1;
+    for (const SweepAxis& axis : info.axes) combinations *= static_cast<std::int64_t>(axis.values.size());
+    if (combinations != info.points) {
+      ctx.fail("the axes in /axes make a grid of " + std::to_string(combinations) +
+               " points, but the root attribute points is " + std::to_string(info.points));
+    }
+  }
 
   const GroupAt points = open_group(ctx, root, "points");
   const auto read_column = [&]<class T>(const std::string& name, T) {
@@ -232,8 +246,14 @@ SweepResults read_sweep(const std::string& path) {
     ctx.fail("/points holds columns of different lengths");
   }
   for (std::size_t k = 0; k < held; ++k) {
+    // Increasing, as written: merging and the arrays' point dimension rely on it.
+    if (indices[k] < 0 || indices[k] >= info.points || (k > 0 && indices[k] <= indices[k - 1])) {
+      ctx.fail(points.child("point") + " is not a list of increasing point indices below " +
+               std::to_string(info.points));
+    }
     sweep.points.push_back({indices[k], {}, trials[k], seeds[k], scenarios[k]});
   }
+  if (held == 0) ctx.fail(points.child("point") + " holds no point");
   for (const SweepAxis& axis : info.axes) {
     std::vector<SweepValue> values;
     if (axis.path == seed_path) {
@@ -264,7 +284,22 @@ SweepResults read_sweep(const std::string& path) {
   } else {
     for (const SweepAxis& axis : info.axes) sweep.sweep_dims.push_back(axis.dimension());
   }
-  read_named_arrays(ctx, open_group(ctx, root, "summary"), sweep.summary.coordinates, sweep.summary.arrays, auxiliary);
+  const GroupAt summary = open_group(ctx, root, "summary");
+  read_named_arrays(ctx, summary, sweep.summary.coordinates, sweep.summary.arrays, auxiliary);
+  // The leading dimensions: as long as the axes (a whole grid) or the points held.
+  for (std::size_t d = 0; d < sweep.sweep_dims.size(); ++d) {
+    const std::string& dim = sweep.sweep_dims[d];
+    const auto expected = static_cast<std::size_t>(by_point ? held : info.axes[d].values.size());
+    const auto coordinate = std::find_if(sweep.summary.coordinates.begin(), sweep.summary.coordinates.end(),
+                                         [&](const Coordinate& c) { return c.name == dim; });
+    if (coordinate == sweep.summary.coordinates.end()) ctx.fail("missing dataset " + summary.child(dim));
+    if (static_cast<std::size_t>(coordinate->size()) != expected || (by_point && coordinate->values != indices)) {
+      ctx.fail(summary.child(dim) + " is not " + (by_point ? "the points held, as in " + points.child("point")
+                                                            : "as long as " + axes.child(dim)));
+    }
+  }
+  std::vector<std::string> left_out(std::begin(arrays_left_out_of_sweeps), std::end(arrays_left_out_of_sweeps));
+  check_summary(ctx, summary, sweep.summary.coordinates, sweep.summary.arrays, sweep.sweep_dims, left_out);
   return sweep;
 }
 

@@ -39,18 +39,19 @@ void copy_padded(const T* source, const std::vector<std::int64_t>& from, T* targ
 }
 
 // The coordinate all points share: labels and numbers must be equal; integer values (0, 1,
-// 2, ...: histogram bins) may differ in length, and the longest is kept.
+// 2, ...: histogram bins) may differ in length, and the longest is kept. Points that differ
+// otherwise come from shard files that disagree: bad input to merge (invalid_argument).
 Coordinate shared_coordinate(const std::string& name, const std::vector<Results>& per_point) {
   Coordinate shared = per_point.front().coordinate(name);
   for (std::size_t k = 1; k < per_point.size(); ++k) {
     const Coordinate& c = per_point[k].coordinate(name);
     if (c.labels != shared.labels || c.numbers != shared.numbers) {
-      throw std::logic_error("sweep points differ in their coordinate " + name);
+      throw std::invalid_argument("sweep points differ in their coordinate " + name);
     }
     const std::vector<std::int64_t>& longer = c.values.size() > shared.values.size() ? c.values : shared.values;
     const std::vector<std::int64_t>& shorter = c.values.size() > shared.values.size() ? shared.values : c.values;
     if (!std::equal(shorter.begin(), shorter.end(), longer.begin())) {
-      throw std::logic_error("sweep points differ in their coordinate " + name);
+      throw std::invalid_argument("sweep points differ in their coordinate " + name);
     }
     if (c.values.size() > shared.values.size()) shared.values = c.values;
   }
@@ -116,6 +117,11 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
   for (const Coordinate& coordinate : per_point.front().coordinates) {
     sweep.summary.coordinates.push_back(shared_coordinate(coordinate.name, per_point));
   }
+  // The points must fill the leading dimensions exactly: every copy below relies on it.
+  if (product(sweep_shape) != static_cast<std::int64_t>(points.size())) {
+    throw std::invalid_argument("sweep \"" + info.name + "\": its axes make " + std::to_string(product(sweep_shape)) +
+                                " points, but " + std::to_string(points.size()) + " are given");
+  }
 
   const Results& first = per_point.front();
   for (std::size_t a = 0; a < first.arrays.size(); ++a) {
@@ -139,7 +145,7 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
       const Results& results = per_point[k];
       if (results.arrays.size() != first.arrays.size() || results.arrays[a].name != model.name ||
           results.arrays[a].dims != model.dims || results.arrays[a].integer != model.integer) {
-        throw std::logic_error("sweep points differ in their arrays (" + model.name + ")");
+        throw std::invalid_argument("sweep points differ in their arrays (" + model.name + ")");
       }
       const DataArray& source = results.arrays[a];
       const auto offset = static_cast<std::size_t>(static_cast<std::int64_t>(k) * block_size);
@@ -173,6 +179,11 @@ Results point_results(const SweepResults& sweep, std::int64_t k) {
     point.dims.assign(array.dims.begin() + static_cast<std::ptrdiff_t>(leading), array.dims.end());
     point.shape.assign(array.shape.begin() + static_cast<std::ptrdiff_t>(leading), array.shape.end());
     const std::int64_t block = product(point.shape);
+    const std::int64_t stored = array.integer ? static_cast<std::int64_t>(array.integers.size())
+                                              : static_cast<std::int64_t>(array.values.size());
+    if (k < 0 || (k + 1) * block > stored) {
+      throw std::invalid_argument("array " + array.name + " holds no point " + std::to_string(k));
+    }
     const auto begin = static_cast<std::ptrdiff_t>(k * block);
     const auto end = begin + static_cast<std::ptrdiff_t>(block);
     if (array.integer) {

@@ -69,7 +69,14 @@ std::map<std::int64_t, Results> Checkpoints::completed(const ExpandedSweep& swee
     const std::string path = (fs::path(dir_) / file_name(p)).string();
     std::error_code error;
     if (!fs::exists(path, error)) continue;
-    Results results = read_results(path);
+    Results results = [&] {
+      try {
+        return read_point_checkpoint(path);
+      } catch (const BadFileError& e) {
+        throw BadFileError(std::string(e.what()) + "\n  delete this checkpoint to run point " + std::to_string(p) +
+                           " again, or " + dir_ + " to start over");
+      }
+    }();
     const SweepPoint& point = sweep.points[static_cast<std::size_t>(p)];
     if (results.info.scenario_text != point.scenario_text || results.info.seed != point.seed ||
         results.info.trials != point.trials) {

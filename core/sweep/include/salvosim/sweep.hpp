@@ -176,9 +176,6 @@ struct SweepResults {
   Results summary;
 };
 
-// The arrays of summarize() that sweeps leave out.
-inline constexpr const char* arrays_left_out_of_sweeps[] = {"rate_histogram"};
-
 // Runs the sweep in this process (threads) and returns its results.
 SweepResults run_sweep(const SweepSpec& spec, const SweepOptions& options = {},
                        const SweepProgressCallback& progress = {});

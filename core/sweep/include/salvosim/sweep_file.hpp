@@ -10,15 +10,14 @@
 namespace salvosim {
 
 // The layout and version of sweep files, stored as the root attributes filetype = "salvosim-sweep"
-// and version.
+// and version. Minor 1 added the checksum in the user block.
 inline constexpr int sweep_format_major = 1;
-inline constexpr int sweep_format_minor = 0;
+inline constexpr int sweep_format_minor = 1;
 
 // Written under a temporary name and renamed when complete, like a results file.
 void write_sweep(const std::string& path, const SweepResults& sweep);
 
-// Throws std::runtime_error for a missing file, a file that is not a salvosim sweep file or
-// is of another major format version, or a missing dataset.
+// Throws BadFileError (hdf5_io.hpp) for a file it cannot use, checked as read_results checks one.
 SweepResults read_sweep(const std::string& path);
 
 }  // namespace salvosim
