@@ -25,6 +25,7 @@ struct SweepArguments {
   int threads = 0;
   std::string shard;
   bool resume = false;
+  double checkpoint_every = 1.0;
 };
 
 std::string shape_text(const SweepSpec& spec) {
@@ -41,6 +42,7 @@ int sweep(const SweepArguments& args, Team& team) {
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out + ".checkpoint";
   options.resume = args.resume;
+  options.checkpoint_seconds = args.checkpoint_every;
 
   std::optional<ProgressLine> line;
   if (lead) line.emplace(log_every_seconds);
@@ -100,6 +102,10 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--shard", args->shard, "Run only the I-th of N slices of the points (1 <= I <= N), e.g. 2/8");
   cmd->add_flag("--resume", args->resume,
                 "Go on from the points completed by an earlier run (kept in OUT.checkpoint/)");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every,
+                  "Write the points completed to OUT.checkpoint/ at most every this many seconds (0: each point)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   return {cmd, [args] {
             // MPI is started (under mpirun) before anything else, and stopped when `team` goes.
             std::unique_ptr<Team> team;

@@ -76,5 +76,7 @@ Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info);
 // The q-quantile of a histogram of integer values: the smallest value v with at least
 // q * total of the trials at or below v (the inverse of the empirical distribution).
 std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q);
+// histogram_quantile of each of `qs` (in increasing order), in one scan of the histogram.
+std::vector<std::int64_t> histogram_quantiles(const std::vector<std::int64_t>& counts, const std::vector<double>& qs);
 
 }  // namespace salvosim

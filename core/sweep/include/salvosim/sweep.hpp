@@ -128,10 +128,12 @@ double point_cost(const Scenario& scenario, std::int64_t trials);
 struct SweepOptions {
   int threads = 0;  // per process; 0: every core
   Shard shard;
-  // Completed points are written here as they finish (one small results file each); empty:
-  // no checkpoints. With `resume`, points found there are not run again.
+  // Completed points are written here (empty: no checkpoints), several to a file, at most
+  // every `checkpoint_seconds` (0: each point as it completes), and when the sweep stops.
+  // With `resume`, points found there are not run again.
   std::string checkpoint_dir;
   bool resume = false;
+  double checkpoint_seconds = 1.0;
 };
 
 struct SweepProgress {
