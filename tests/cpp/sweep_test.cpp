@@ -33,6 +33,7 @@ namespace salvosim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 // A base scenario with every kind of value an axis may set: counts, probabilities, a
@@ -548,6 +549,70 @@ TEST(SweepPoints, EachPointIsTheBaseWithItsValueWrittenIn) {
     ASSERT_EQ(sweep.points.size(), 1u);
     EXPECT_EQ(sweep.points[0].scenario_text, to_toml(load_scenario_string(edited))) << c.path;
   }
+}
+
+// A string value is written as TOML reads it back: quotes, backslashes, line breaks, tabs,
+// other control characters and DEL escaped (to_toml_text, the writer's and the report's one
+// escaping). Such a value goes through a sweep file and a point's stored text unchanged.
+TEST(SweepPoints, StringValuesNeedingEscapesRoundTrip) {
+  const std::vector<std::string> texts = {"a \"quoted\" name", "back\\slash", "two\nlines\tand\rtab",
+                                          std::string("del\x7f") + "ctl\x01", "unicode \xc3\xa9"};
+  std::string values;
+  for (const std::string& text : texts) values += (values.empty() ? "" : ", ") + to_toml_text(SweepValue(text));
+  const SweepSpec spec = load_sweep_string(sweep_text("mode = \"zip\"", "[[axis]]\npath = \"scenario.description\"\n"
+                                                                        "values = [" + values + "]\n"));
+  ASSERT_EQ(spec.axes[0].values.size(), texts.size());
+  const ExpandedSweep sweep = expand_sweep(spec);
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    EXPECT_EQ(std::get<std::string>(spec.axes[0].values[k]), texts[k]);
+    EXPECT_EQ(sweep.scenarios[k].description, texts[k]);
+    EXPECT_EQ(load_scenario_string(sweep.points[k].scenario_text).description, texts[k]);
+  }
+  EXPECT_EQ(to_toml_text(SweepValue(std::string("a\"b"))), "\"a\\\"b\"");
+}
+
+// The one parser of key paths, and the setter a point uses, as the bindings offer them.
+TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
+  const KeyPath path = parse_key_path("layer.\"s.r.\".engages.ballistic.pk");
+  EXPECT_EQ(path.head, "layer");
+  EXPECT_EQ(path.entry, "s.r.");
+  EXPECT_EQ(path.keys, (std::vector<std::string>{"engages", "ballistic", "pk"}));
+  EXPECT_EQ(parse_key_path("trials").head, "trials");
+  EXPECT_EQ(parse_key_path("scenario.name").keys, std::vector<std::string>{"name"});
+  for (const std::string bad : {"", "layer..pk", "layer.\"open.pk", "layer.x", "salvo.a.b", "threat.a.name"}) {
+    EXPECT_THROW(parse_key_path(bad), std::invalid_argument) << bad;
+  }
+
+  Scenario scenario = load_scenario_string(base_scenario);
+  set_key_path(scenario, "layer.upper.engages.ballistic.pk", SweepValue(0.4));
+  set_key_path(scenario, "threat.drone.flight_time.mean", SweepValue(std::int64_t{1900}));
+  set_key_path(scenario, "layer.point.interceptors", SweepValue(std::int64_t{30}));
+  EXPECT_EQ(scenario.layers[0].engages[0].pk, 0.4);
+  EXPECT_EQ(scenario.threats[0].flight_time.mean, 1900.0);
+  EXPECT_EQ(scenario.layers[1].interceptors, 30);
+  const auto refusal = [&](const std::string& key, const SweepValue& value) {
+    try {
+      set_key_path(scenario, key, value);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(refusal("threat.drone.count", SweepValue(2.5)),
+            "threat[0] \"drone\".count: must be an integer, got float 2.5");
+  EXPECT_THAT(refusal("layer.upper.shot", SweepValue(std::int64_t{1})), HasSubstr("has no key shot (did you mean \"shots\"?)"));
+  EXPECT_THAT(refusal("seed", SweepValue(std::int64_t{1})), HasSubstr("names no value of a scenario"));
+}
+
+// Every problem of the base is listed, each once (they used to collapse into the first).
+TEST(SweepPoints, EveryProblemOfTheBaseIsListed) {
+  std::string text = sweep_text("", "[[axis]]\npath = \"layer.point.coverage\"\nvalues = [0.5]\n");
+  text.replace(text.find("count = 12"), 10, "count = -1");
+  text.replace(text.find("p_launch = 0.95"), 15, "p_launch = 2.0");
+  const std::string what = problems_of([&] { expand_sweep(load_sweep_string(text)); });
+  EXPECT_THAT(what, HasSubstr("base.threat[0] \"drone\".count: must be an integer >= 0, got -1\n"));
+  EXPECT_THAT(what, HasSubstr("base.threat[0] \"drone\".p_launch: must be in [0, 1], got 2"));
+  EXPECT_THAT(what, Not(HasSubstr("more point")));
 }
 
 TEST(SweepPoints, PathsMustExistInTheBase) {

@@ -37,7 +37,9 @@ std::int64_t file_number(std::string_view name, std::string_view head) {
 
 // Ours: a complete checkpoint, `points-<8 or more digits>.h5`, or one of salvosim 0.1's
 // single points, `point-<8 or more digits>.h5` (no longer read, but still ours to clear)...
-bool complete_file(std::string_view name) { return file_number(name, file_head) >= 0 || file_number(name, "point-") >= 0; }
+bool complete_file(std::string_view name) {
+  return file_number(name, file_head) >= 0 || file_number(name, "point-") >= 0;
+}
 
 // ... or the temporary file of one being written when a run was killed, `<that>.<pid>.partial`.
 bool partial_file(std::string_view name) {

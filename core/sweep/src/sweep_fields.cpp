@@ -30,7 +30,9 @@ bool take_value(const SweepValue& value, T& out) {
   return exact != nullptr;
 }
 
-std::string must_be(const std::string& what, const SweepValue& value) { return "must be " + what + ", got " + describe(value); }
+std::string must_be(const std::string& what, const SweepValue& value) {
+  return "must be " + what + ", got " + describe(value);
+}
 
 // The plain field named `key` among `fields`, or nullptr.
 template <class Entity>
@@ -101,6 +103,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     // The group named: a plain scenario's [[threat]] or a campaign's [[salvo.threat]]; of
     // groups of the same name in several salvos, the last.
     std::int64_t salvo = -1, index = -1;
+    bool uniform = true;  // its launch: { start, duration } rather than waves
     std::vector<std::string> names;
     const std::vector<SalvoView> salvos = campaign_salvos(base);
     for (const SalvoView& view : salvos) {
@@ -109,6 +112,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
         if (names.back() == path.entry) {
           salvo = view.index;
           index = static_cast<std::int64_t>(g);
+          uniform = (*view.threats)[g].launch.kind == LaunchSpec::Kind::uniform;
         }
       }
     }
@@ -116,13 +120,12 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       throw std::invalid_argument("the base scenario has no threat group named \"" + path.entry + "\"" +
                                   did_you_mean(path.entry, names));
     }
-    const ThreatGroup& group = salvo < 0 ? base.threats[static_cast<std::size_t>(index)]
-                                         : base.salvos[static_cast<std::size_t>(salvo)].threats[static_cast<std::size_t>(index)];
-    key_path_ = group_path(salvo, salvo < 0 ? "" : base.salvos[static_cast<std::size_t>(salvo)].name, index, group.name);
+    const std::string salvo_name = salvo < 0 ? "" : base.salvos[static_cast<std::size_t>(salvo)].name;
     const std::function<ThreatGroup&(Scenario&)> locate_group = [salvo, index](Scenario& s) -> ThreatGroup& {
       std::vector<ThreatGroup>& groups = salvo < 0 ? s.threats : s.salvos[static_cast<std::size_t>(salvo)].threats;
       return groups[static_cast<std::size_t>(index)];
     };
+    key_path_ = group_path(salvo, salvo_name, index, path.entry);
     const std::string owner = "threat group \"" + path.entry + "\"";
     const std::vector<std::string> tables = {"launch", "flight_time"};
     for (const std::string& key : keys) key_path_ += "." + key;
@@ -135,7 +138,6 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       const std::function<LaunchSpec&(Scenario&)> locate = [locate_group](Scenario& s) -> LaunchSpec& {
         return locate_group(s).launch;
       };
-      const bool uniform = group.launch.kind == LaunchSpec::Kind::uniform;
       if (uniform && bind_field(locate, uniform_launch_fields, keys[1])) return;
       if (!uniform && keys[1] == "waves") not_one_value(owner + ".launch", keys[1], "an array");
       no_key(owner + ".launch", keys[1], uniform ? keys_of(uniform_launch_fields) : std::vector<std::string>{"waves"});
@@ -178,7 +180,8 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     if (key == "interceptors" || key == "max_engagements") {
       // An integer (its range is validate()'s business) or "unlimited", kept as nullopt.
       const std::int64_t min = key == "interceptors" ? 0 : 1;
-      std::optional<std::int64_t> Layer::*member = key == "interceptors" ? &Layer::interceptors : &Layer::max_engagements;
+      std::optional<std::int64_t> Layer::*member =
+          key == "interceptors" ? &Layer::interceptors : &Layer::max_engagements;
       misfit_ = [min](const SweepValue& value) {
         if (std::holds_alternative<std::int64_t>(value)) return std::string();
         const auto* text = std::get_if<std::string>(&value);
@@ -207,11 +210,12 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       misfit_ = [doctrines](const SweepValue& value) {
         const auto* text = std::get_if<std::string>(&value);
         if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
-        return must_be("\"salvo\" or \"shoot-look-shoot\"", value) + (text != nullptr ? did_you_mean(*text, doctrines) : "");
+        return must_be("\"salvo\" or \"shoot-look-shoot\"", value) +
+               (text != nullptr ? did_you_mean(*text, doctrines) : "");
       };
       set_ = [locate_layer](Scenario& s, const SweepValue& value) {
-        locate_layer(s).doctrine = std::get<std::string>(value) == to_string(Doctrine::salvo) ? Doctrine::salvo
-                                                                                                : Doctrine::shoot_look_shoot;
+        const bool salvo = std::get<std::string>(value) == to_string(Doctrine::salvo);
+        locate_layer(s).doctrine = salvo ? Doctrine::salvo : Doctrine::shoot_look_shoot;
       };
       return;
     }
@@ -230,7 +234,8 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   if (target < 0) no_table(owner + ".engages", keys[1], targets);
   const std::string entry = owner + ".engages." + keys[1];
   if (keys.size() == 2) not_one_value(owner + ".engages", keys[1], "a table");
-  const std::function<EngagementSpec&(Scenario&)> locate_entry = [locate_layer, target](Scenario& s) -> EngagementSpec& {
+  const std::function<EngagementSpec&(Scenario&)> locate_entry = [locate_layer,
+                                                                    target](Scenario& s) -> EngagementSpec& {
     return locate_layer(s).engages[static_cast<std::size_t>(target)];
   };
   if (keys.size() == 3) {
@@ -240,7 +245,9 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   }
   if (keys[2] != "window") no_table(entry, keys[2], {"window"});
   if (keys.size() == 4) {
-    const std::function<Window&(Scenario&)> locate = [locate_entry](Scenario& s) -> Window& { return locate_entry(s).window; };
+    const std::function<Window&(Scenario&)> locate = [locate_entry](Scenario& s) -> Window& {
+      return locate_entry(s).window;
+    };
     if (bind_field(locate, window_fields, keys[3])) return;
     no_key(entry + ".window", keys[3], keys_of(window_fields));
   }
@@ -248,3 +255,23 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
 }
 
 }  // namespace salvosim::detail
+
+namespace salvosim {
+
+void set_key_path(Scenario& scenario, const std::string& path, const SweepValue& value) {
+  const KeyPath parsed = parse_key_path(path);
+  if (parsed.head == trials_path || parsed.head == seed_path) {
+    throw std::invalid_argument("key path \"" + path + "\" names no value of a scenario");
+  }
+  std::optional<detail::ScenarioField> field;
+  try {
+    field.emplace(scenario, detail::parse_axis_path(path));
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument("key path \"" + path + "\": " + error.what());
+  }
+  const std::string misfit = field->misfit(value);
+  if (!misfit.empty()) throw std::invalid_argument(field->key_path() + ": " + misfit);
+  field->set(scenario, value);
+}
+
+}  // namespace salvosim

@@ -210,7 +210,8 @@ class Expander {
       }
       for (const SweepValue& value : axis.values) {
         const std::string misfit = resolved.field->misfit(value);
-        if (!misfit.empty()) problem_at("")("has the value " + to_toml_text(value) + ": " + resolved.key_path() + ": " + misfit);
+        if (misfit.empty()) continue;
+        problem_at("")("has the value " + to_toml_text(value) + ": " + resolved.key_path() + ": " + misfit);
       }
     }
   }
@@ -285,8 +286,9 @@ class Expander {
     for (const ResolvedAxis& axis : axes_) {
       const std::int64_t l = axis.field ? axis.field->shoot_look_shoot_layer() : -1;
       if (l < 0 || scenario.layers[static_cast<std::size_t>(l)].doctrine != Doctrine::salvo) continue;
-      const bool reported = std::any_of(problems.begin(), problems.end(),
-                                        [&](const ConfigProblem& problem) { return problem.key_path == axis.key_path(); });
+      const bool reported = std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& problem) {
+        return problem.key_path == axis.key_path();
+      });
       if (!reported) problems.push_back({"", 0, 0, axis.key_path(), only_for_shoot_look_shoot()});
     }
     if (!problems.empty()) {
