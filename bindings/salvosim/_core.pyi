@@ -6,10 +6,8 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'read_results', 'read_sweep', 'run', 'run_sweep', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'parse_key_path', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
-    pass
-class BadFileError(RuntimeError):
     pass
 class LaunchSpec:
     kind: str
@@ -497,6 +495,10 @@ def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: 
     """
     A sweep of a base scenario along axes [(path, name, values)]
     """
+def parse_key_path(path: str) -> tuple[str, str, list[str]]:
+    """
+    A key path (`layer."s.r.".engages.ballistic.pk`) as (head, entry, keys), head being threat, layer, scenario, trials or seed; raises ValueError saying what is wrong
+    """
 def read_results(path: str) -> Results:
     """
     Read the summary and provenance of a results file
@@ -512,6 +514,10 @@ def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typ
 def run_sweep(spec: SweepSpec, threads: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any) -> SweepResults:
     """
     Run every point in this process; progress(points_done, points_total) may return False to stop
+    """
+def set_key_path(scenario: Scenario, path: str, value: typing.Any) -> None:
+    """
+    Set the value at a key path as a sweep point does (raising ValueError if the path names nothing in the scenario or the value does not fit it); the scenario is not validated
     """
 def version() -> str:
     """

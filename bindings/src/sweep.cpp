@@ -40,9 +40,8 @@ py::list python_values(const std::vector<SweepValue>& values) {
 
 SweepMode parse_mode(const std::string& mode) {
   // A Latin hypercube samples ranges, which only a sweep file describes: from Python, pass its path.
-  for (SweepMode m : {SweepMode::grid, SweepMode::zip}) {
-    if (mode == to_string(m)) return m;
-  }
+  const std::optional<SweepMode> known = sweep_mode_named(mode);
+  if (known && *known != SweepMode::latin_hypercube) return *known;
   throw py::value_error("mode must be \"grid\" or \"zip\", got \"" + mode + "\"");
 }
 
@@ -164,6 +163,25 @@ void init_sweep(py::module_& m) {
         "Write a sweep file (docs/sweeps.md); it appears only when complete");
   m.def("read_sweep", &read_sweep, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "Read a sweep file written by `salvosim sweep`, `salvosim merge` or write_sweep");
+
+  // Key paths: the C++ parser and setter, so that Python (calibration) does not keep its own.
+  m.def(
+      "parse_key_path",
+      [](const std::string& path) {
+        KeyPath parsed = parse_key_path(path);
+        return std::tuple(std::move(parsed.head), std::move(parsed.entry), std::move(parsed.keys));
+      },
+      py::arg("path"),
+      "A key path (`layer.\"s.r.\".engages.ballistic.pk`) as (head, entry, keys), head being threat, layer, "
+      "scenario, trials or seed; raises ValueError saying what is wrong");
+  m.def(
+      "set_key_path",
+      [](Scenario& scenario, const std::string& path, const py::handle& value) {
+        set_key_path(scenario, path, to_sweep_value(value, path));
+      },
+      py::arg("scenario"), py::arg("path"), py::arg("value"),
+      "Set the value at a key path as a sweep point does (raising ValueError if the path names nothing in the "
+      "scenario or the value does not fit it); the scenario is not validated");
 }
 
 }  // namespace salvosim::python

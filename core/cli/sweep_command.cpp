@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "commands.hpp"
@@ -29,6 +30,7 @@ struct SweepArguments {
   int threads = 0;
   std::string shard;
   bool resume = false;
+  double checkpoint_every = 1.0;
 };
 
 // `text` as one word of a POSIX shell's command line.
@@ -47,6 +49,11 @@ std::string resume_command(const SweepArguments& args) {
   std::string command = "salvosim sweep " + shell_word(args.sweep) + " --out " + shell_word(args.out);
   if (args.threads != 0) command += " --threads " + std::to_string(args.threads);
   if (!args.shard.empty()) command += " --shard " + shell_word(args.shard);
+  if (args.checkpoint_every != SweepOptions{}.checkpoint_seconds) {
+    std::ostringstream seconds;
+    seconds << args.checkpoint_every;  // shortest form: 0, 0.5, 30
+    command += " --checkpoint-every " + seconds.str();
+  }
   return command + " --resume";
 }
 
@@ -64,6 +71,7 @@ int sweep(const SweepArguments& args, Team& team) {
   if (!args.shard.empty()) options.shard = parse_shard(args.shard);
   options.checkpoint_dir = args.out + ".checkpoint";
   options.resume = args.resume;
+  options.checkpoint_seconds = args.checkpoint_every;
 
   std::optional<ProgressLine> line;
   if (lead) line.emplace(log_every_seconds);
@@ -123,6 +131,10 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--shard", args->shard, "Run only the I-th of N slices of the points (1 <= I <= N), e.g. 2/8");
   cmd->add_flag("--resume", args->resume,
                 "Go on from the points completed by an earlier run (kept in OUT.checkpoint/)");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every,
+                  "Write the points completed to OUT.checkpoint/ at most every this many seconds (0: each point)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   return {cmd, [args] {
             // MPI is started (under mpirun) before anything else, and stopped when `team` goes.
             std::unique_ptr<Team> team;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "config_detail.hpp"
+#include "config_fields.hpp"
 #include "config_published.hpp"
 #include "toml_reader.hpp"
 
@@ -85,46 +86,6 @@ ConfigError::ConfigError(std::vector<ConfigProblem> problems)
 namespace {
 
 using namespace detail;  // the TOML reading machinery (toml_reader.hpp)
-
-constexpr Presence required = Presence::required;
-constexpr Presence optional = Presence::optional;
-
-const Fields<ThreatGroup> threat_fields = {
-    {"class", &ThreatGroup::threat_class, optional},
-    {"count", &ThreatGroup::count, required},
-    {"p_launch", &ThreatGroup::p_launch, optional},
-    {"p_flight", &ThreatGroup::p_flight, optional},
-    {"defended_fraction", &ThreatGroup::defended_fraction, optional},
-    {"cost", &ThreatGroup::cost, optional},
-};
-const Fields<LaunchSpec> uniform_launch_fields = {
-    {"start", &LaunchSpec::start, required},
-    {"duration", &LaunchSpec::duration, required},
-};
-const Fields<FlightTime> flight_time_fields = {
-    {"mean", &FlightTime::mean, required},
-    {"sd", &FlightTime::sd, optional},
-};
-const Fields<Layer> layer_fields = {
-    {"fire_units", &Layer::fire_units, required},
-    {"channels", &Layer::channels, required},
-    {"engagement_time", &Layer::engagement_time, required},
-    {"shots", &Layer::shots, optional},
-    {"look_time", &Layer::look_time, optional},
-    {"kill_assessment", &Layer::kill_assessment, optional},
-    {"point_defense", &Layer::point_defense, optional},
-    {"coverage", &Layer::coverage, optional},
-    {"cost", &Layer::cost, optional},
-    {"resupply", &Layer::resupply, optional},
-};
-const Fields<EngagementSpec> engagement_fields = {
-    {"pk", &EngagementSpec::pk, required},
-    {"detect", &EngagementSpec::detect, optional},
-};
-const Fields<Window> window_fields = {
-    {"open", &Window::open, required},
-    {"close", &Window::close, required},
-};
 
 // The top-level tables. Adding one means a key here and a reader in read_root.
 const std::vector<std::string> top_level_keys = {"scenario", "threat", "salvo", "layer", "published"};
@@ -322,7 +283,15 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
 }
 
 Scenario parse_scenario(std::string_view text, const std::string& source_name, const std::string& default_name) {
-  const toml::table root = detail::parse_toml(text, source_name);
+  return detail::read_scenario(detail::parse_toml(text, source_name), text, source_name, default_name);
+}
+
+}  // namespace
+
+namespace detail {
+
+Scenario read_scenario(const toml::table& root, std::string_view text, const std::string& source_name,
+                       const std::string& default_name) {
   if (root.empty()) fail(source_name, 0, 0, "contains no scenario (the file is empty or holds only comments)");
 
   Scenario scenario;
@@ -340,10 +309,6 @@ Scenario parse_scenario(std::string_view text, const std::string& source_name, c
   sort_by_position(problems);
   throw ConfigError(std::move(problems));
 }
-
-}  // namespace
-
-namespace detail {
 
 std::string name_problem(std::string_view name) {
   if (name.size() > max_name_bytes) {

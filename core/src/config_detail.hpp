@@ -62,6 +62,34 @@ inline std::string float_text(double value) {
   return text;
 }
 
+// `value` in double quotes, escaped so that a TOML basic string and a JSON string both read it
+// back unchanged: \" \\ \n \t \r, and \u00XX for the other control characters and DEL. The
+// one spelling of a string for the TOML writer (config_writer.cpp), the JSON report
+// (report.cpp) and sweep values (sweep_spec.cpp).
+inline std::string quoted(std::string_view value) {
+  std::string out = "\"";
+  for (const char c : value) {
+    const auto ch = static_cast<unsigned char>(c);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          static const char* digits = "0123456789abcdef";
+          out += "\\u00";
+          out += digits[ch >> 4];
+          out += digits[ch & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions, which are the
 // commonest typo), ignoring case so that "pK" is one step from nothing but "pk". Three rows
 // of the table, not all of it: memory grows with the shorter word only.

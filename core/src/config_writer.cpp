@@ -1,5 +1,4 @@
 // Scenario -> TOML: the inverse of config.cpp's loader, key for key.
-#include <cstdio>
 #include <sstream>
 
 #include "config_detail.hpp"
@@ -15,27 +14,7 @@ std::string toml_float(double value) {
   return text;
 }
 
-std::string toml_string(const std::string& value) {
-  std::string out = "\"";
-  for (unsigned char ch : value) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (ch < 0x20 || ch == 0x7f) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", ch);
-          out += escaped;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string toml_string(const std::string& value) { return detail::quoted(value); }
 
 // A bare key when TOML allows one, else a quoted key.
 std::string toml_key(const std::string& key) {

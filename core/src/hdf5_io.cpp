@@ -355,9 +355,7 @@ void write_results(const std::string& path, const Plan& plan, const Results& res
 // ---------------------------------------------------------------------------------------
 // Reading
 
-namespace {
-
-Results read_results_file(const std::string& path, const std::vector<std::string>& left_out) {
+Results read_results(const std::string& path) {
   const QuietErrors quiet;
   const Context ctx(path, Context::Access::read);
   const OpenFile file = open_for_reading(ctx, filetype, "results", results_format_major);
@@ -378,16 +376,8 @@ Results read_results_file(const std::string& path, const std::vector<std::string
 
   const GroupAt summary = open_group(ctx, root, "summary");
   read_named_arrays(ctx, summary, results.coordinates, results.arrays);
-  check_summary(ctx, summary, results.coordinates, results.arrays, {}, left_out);
+  check_summary(ctx, summary, results.coordinates, results.arrays, {}, {});
   return results;
-}
-
-}  // namespace
-
-Results read_results(const std::string& path) { return read_results_file(path, {}); }
-
-Results read_point_checkpoint(const std::string& path) {
-  return read_results_file(path, {std::begin(arrays_left_out_of_sweeps), std::end(arrays_left_out_of_sweeps)});
 }
 
 }  // namespace salvosim

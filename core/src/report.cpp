@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "config_detail.hpp"
 #include "salvosim/names.hpp"
 #include "salvosim/tallies.hpp"
 
@@ -56,27 +57,7 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof esc, "\\u%04x", ch);
-          out += esc;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(const std::string& s) { return detail::quoted(s); }
 
 std::string json_number(double value) {
   if (!std::isfinite(value)) return "null";

@@ -1,6 +1,8 @@
 #include "salvosim/results.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -9,6 +11,7 @@ namespace {
 
 constexpr double z95 = 1.959963984540054;  // two-sided 95% normal quantile
 constexpr std::int64_t quantile_count = std::size(reported_quantiles);
+const std::vector<double> quantile_levels(std::begin(reported_quantiles), std::end(reported_quantiles));
 
 struct MeanSe {
   double mean = std::numeric_limits<double>::quiet_NaN();
@@ -155,8 +158,10 @@ void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
   for (std::int64_t k = 0; k < selections * fate_count; ++k) {
     const auto& counts = t.fate_histograms[k].counts;
     std::copy(counts.begin(), counts.end(), histogram.integers.begin() + k * histogram.shape[2]);
+    if (n == 0) continue;
+    const std::vector<std::int64_t> quantiles = histogram_quantiles(counts, quantile_levels);
     for (std::int64_t q = 0; q < quantile_count; ++q) {
-      if (n > 0) quantile.values[k * quantile_count + q] = static_cast<double>(histogram_quantile(counts, reported_quantiles[q]));
+      quantile.values[k * quantile_count + q] = static_cast<double>(quantiles[static_cast<std::size_t>(q)]);
     }
   }
 }
@@ -277,11 +282,11 @@ void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
     sum.integers[k] = tally.fixed.sum;
     sum_sq.integers[k] = tally.fixed.sum_squares;
     std::copy(tally.bins.counts.begin(), tally.bins.counts.end(), histogram.integers.begin() + k * (rate_bins + 1));
+    if (tally.defined == 0) continue;
+    const std::vector<std::int64_t> quantiles = histogram_quantiles(tally.bins.counts, quantile_levels);
     for (std::int64_t q = 0; q < quantile_count; ++q) {
-      if (tally.defined > 0) {
-        quantile.values[k * quantile_count + q] =
-            static_cast<double>(histogram_quantile(tally.bins.counts, reported_quantiles[q])) / static_cast<double>(rate_bins);
-      }
+      quantile.values[k * quantile_count + q] =
+          static_cast<double>(quantiles[static_cast<std::size_t>(q)]) / static_cast<double>(rate_bins);
     }
   }
 }
@@ -346,17 +351,30 @@ double Results::value(const std::string& array_name, std::initializer_list<std::
   return a.values[static_cast<std::size_t>(a.offset(index))];
 }
 
-std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q) {
+std::vector<std::int64_t> histogram_quantiles(const std::vector<std::int64_t>& counts, const std::vector<double>& qs) {
   std::int64_t total = 0;
   for (std::int64_t c : counts) total += c;
   if (total == 0) throw std::invalid_argument("histogram_quantile: empty histogram");
-  const double needed = q * static_cast<double>(total);
+  if (!std::is_sorted(qs.begin(), qs.end())) throw std::invalid_argument("histogram_quantiles: qs must increase");
+  // The quantiles increase with q: one scan finds them all, each going on from the last.
+  std::vector<std::int64_t> out(qs.size(), static_cast<std::int64_t>(counts.size()) - 1);
   std::int64_t cumulative = 0;
-  for (std::size_t v = 0; v < counts.size(); ++v) {
-    cumulative += counts[v];
-    if (static_cast<double>(cumulative) >= needed && cumulative > 0) return static_cast<std::int64_t>(v);
+  std::size_t v = 0;
+  bool counted = false;  // counts[v] is in cumulative
+  for (std::size_t k = 0; k < qs.size(); ++k) {
+    const double needed = qs[k] * static_cast<double>(total);
+    for (; v < counts.size(); ++v, counted = false) {
+      if (!counted) cumulative += counts[v];
+      counted = true;
+      if (static_cast<double>(cumulative) >= needed && cumulative > 0) break;
+    }
+    if (v < counts.size()) out[k] = static_cast<std::int64_t>(v);
   }
-  return static_cast<std::int64_t>(counts.size()) - 1;
+  return out;
+}
+
+std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q) {
+  return histogram_quantiles(counts, {q}).front();
 }
 
 // Written out rather than derived, so that a reader knows what to expect of a file before

@@ -266,6 +266,12 @@ std::string read_text_file(const std::string& path, const std::string& kind);
 // Parses TOML; malformed text is a ConfigError at the line and column of the fault.
 toml::table parse_toml(std::string_view text, const std::string& source_name);
 
+// The scenario held by `root` (a whole file, or a table of one such as a sweep file's inline
+// [base]), loaded and validated as load_scenario_string does; `text` is kept as its source
+// text. Positions and problems are those of root's nodes, so they name lines of `source_name`.
+Scenario read_scenario(const toml::table& root, std::string_view text, const std::string& source_name,
+                       const std::string& default_name);
+
 // A ConfigError of one problem without a key path.
 [[noreturn]] void fail(const std::string& file, std::int64_t line, std::int64_t column, std::string message);
 

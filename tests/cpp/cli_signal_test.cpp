@@ -140,7 +140,7 @@ TEST_P(CliSignalTest, ARunLeavesNoFileAndExitsWith128PlusTheSignal) {
 TEST_P(CliSignalTest, ASweepKeepsItsCheckpointsAndSaysHowToResume) {
   const int signal = GetParam();
   std::ofstream(dir_ / "sweep.toml") << "[sweep]\nname = \"signals\"\nbase = \"" << SALVOSIM_CONFIGS_DIR
-                                     << "/example.toml\"\nmode = \"grid\"\ntrials = 2000\nseed = 1\n\n"
+                                     << "/example.toml\"\nmode = \"grid\"\ntrials = 20000\nseed = 1\n\n"
                                      << "[[axis]]\npath = \"threat.shahed.count\"\nrange = { start = 10, stop = 400, "
                                         "step = 10 }\n";
   const fs::path checkpoints = dir_ / "out.h5.checkpoint";
@@ -154,14 +154,15 @@ TEST_P(CliSignalTest, ASweepKeepsItsCheckpointsAndSaysHowToResume) {
     return names;
   };
   {
-    Program sweep({"sweep", "sweep.toml", "--out", "out.h5", "--threads", "1"}, dir_);
+    // Each point written as it completes, so that a checkpoint is there to wait for.
+    Program sweep({"sweep", "sweep.toml", "--out", "out.h5", "--threads", "1", "--checkpoint-every", "0"}, dir_);
     ASSERT_TRUE(sweep.wait_for([&] { return !points_done().empty(); })) << sweep.err();
     ASSERT_EQ(::kill(sweep.pid(), signal), 0);
     const int code = sweep.finish();
     if (code == 0) GTEST_SKIP() << "the sweep ended before the signal came";  // 40 points: not seen in practice
     EXPECT_EQ(code, 128 + signal) << sweep.err();
     EXPECT_THAT(sweep.err(), HasSubstr("the points completed are kept in out.h5.checkpoint"));
-    EXPECT_THAT(sweep.err(), HasSubstr("\n  salvosim sweep sweep.toml --out out.h5 --threads 1 --resume\n"));
+    EXPECT_THAT(sweep.err(), HasSubstr("\n  salvosim sweep sweep.toml --out out.h5 --threads 1 --checkpoint-every 0 --resume\n"));
   }
   EXPECT_FALSE(fs::exists(dir_ / "out.h5"));
   EXPECT_FALSE(points_done().empty());

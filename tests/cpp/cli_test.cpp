@@ -443,13 +443,13 @@ TEST(Cli, DamagedCheckpointsAndShardsAreBadInput) {
   const fs::path dir = temp_dir();
   const std::string sweep = write_sweep_file(dir, "sweep.toml");
   const fs::path out = dir / "sweep.h5";
-  const std::string checkpoint = out.string() + ".checkpoint/point-00000001.h5";
+  const std::string checkpoint = out.string() + ".checkpoint/points-00000001.h5";
   fs::create_directories(out.string() + ".checkpoint");
   std::ofstream(checkpoint) << "left by a killed run";
   const Outcome resumed = salvosim("sweep " + sweep + " --out " + out.string() + " --resume");
   EXPECT_EQ(resumed.exit_code, 2) << resumed.out;
   EXPECT_THAT(resumed.out, HasSubstr(checkpoint + ": not a salvosim file, or damaged"));
-  EXPECT_THAT(resumed.out, HasSubstr("delete this checkpoint to run point 1 again"));
+  EXPECT_THAT(resumed.out, HasSubstr("delete this checkpoint to run its points again"));
   EXPECT_FALSE(fs::exists(out));
 
   const Outcome merged = salvosim("merge " + checkpoint + " --out " + (dir / "merged.h5").string());

@@ -52,6 +52,20 @@ TEST(HistogramQuantile, HandMadeHistograms) {
   EXPECT_EQ(histogram_quantile({0, 0, 1}, 0.5), 2);
 }
 
+// All the quantiles in one scan are each quantile on its own, on histograms with empty bins,
+// ties at a bin's edge, a long tail and a single trial.
+TEST(HistogramQuantile, QuantilesInOneScanAreEachQuantile) {
+  const std::vector<double> qs = {0.0, 0.025, 0.05, 0.2, 0.21, 0.5, 0.51, 0.95, 0.975, 1.0};
+  const std::vector<std::vector<std::int64_t>> histograms = {
+      {0, 2, 3, 5}, {1, 1, 1, 1}, {95, 0, 0, 0, 0, 0, 0, 5}, {0, 0, 1}, {0, 0, 0, 40, 0, 0, 60, 0}};
+  for (const auto& h : histograms) {
+    std::vector<std::int64_t> each;
+    for (double q : qs) each.push_back(histogram_quantile(h, q));
+    EXPECT_EQ(histogram_quantiles(h, qs), each);
+  }
+  EXPECT_THROW(histogram_quantiles({1, 2}, {0.5, 0.25}), std::invalid_argument);
+}
+
 TEST(HistogramQuantile, EmptyHistogramThrows) {
   EXPECT_THROW(histogram_quantile({}, 0.5), std::invalid_argument);
   EXPECT_THROW(histogram_quantile({0, 0}, 0.5), std::invalid_argument);

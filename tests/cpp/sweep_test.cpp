@@ -26,12 +26,14 @@
 #include "salvosim/config.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
+#include "salvosim/sweep_file.hpp"
 #include "salvosim/team.hpp"
 
 namespace salvosim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace fs = std::filesystem;
 
 // A base scenario with every kind of value an axis may set: counts, probabilities, a
@@ -512,6 +514,107 @@ values = [7, 8]
               HasSubstr("threat[0] \"drone\".count: must be an integer, got float 1.0"));
 }
 
+// A point is the base with its axes' fields set in place: the same scenario, to the byte of
+// its text, as the base file with that value written in, loaded. One case per kind of field:
+// numbers (an integer given for one too), integers, booleans, strings, "unlimited",
+// doctrines, keys the base leaves out, and values in launch, flight_time, engages and window.
+TEST(SweepPoints, EachPointIsTheBaseWithItsValueWrittenIn) {
+  struct Case {
+    std::string path, value, from, to;
+  };
+  const std::vector<Case> cases = {
+      {"threat.drone.count", "20", "count = 12", "count = 20"},
+      {"threat.drone.launch.duration", "90", "duration = 60.0", "duration = 90"},
+      {"threat.mrbm.flight_time.sd", "25.5", "sd = 20.0", "sd = 25.5"},
+      {"threat.drone.cost", "1000", "defended_fraction = 0.7", "defended_fraction = 0.7\ncost = 1000"},
+      {"layer.upper.interceptors", "\"unlimited\"", "interceptors = 8", "interceptors = \"unlimited\""},
+      {"layer.upper.max_engagements", "\"unlimited\"", "max_engagements = 2", "max_engagements = \"unlimited\""},
+      {"layer.upper.capacity", "20", "shots = 2", "shots = 2\ncapacity = 20"},
+      {"layer.point.doctrine", "\"shoot-look-shoot\"", "point_defense = true",
+       "point_defense = true\ndoctrine = \"shoot-look-shoot\""},
+      {"layer.point.point_defense", "false", "point_defense = true", "point_defense = false"},
+      {"layer.point.engages.mrbm.window.open", "70.0", "open = 60.0", "open = 70.0"},
+      {"layer.upper.engages.ballistic.detect", "0.5", "detect = 0.95", "detect = 0.5"},
+      {"scenario.description", "\"a \\\"quoted\\\" one\"", "name = \"sweep-test\"",
+       "name = \"sweep-test\"\ndescription = \"a \\\"quoted\\\" one\""},
+      {"scenario.name", "\"renamed\"", "name = \"sweep-test\"", "name = \"renamed\""},
+  };
+  for (const Case& c : cases) {
+    std::string edited = base_scenario;
+    const std::size_t at = edited.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    edited.replace(at, c.from.size(), c.to);
+    const ExpandedSweep sweep =
+        expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"" + c.path + "\"\nvalues = [" + c.value + "]\n")));
+    ASSERT_EQ(sweep.points.size(), 1u);
+    EXPECT_EQ(sweep.points[0].scenario_text, to_toml(load_scenario_string(edited))) << c.path;
+  }
+}
+
+// A string value is written as TOML reads it back: quotes, backslashes, line breaks, tabs,
+// other control characters and DEL escaped (to_toml_text, the writer's and the report's one
+// escaping). Such a value goes through a sweep file and a point's stored text unchanged.
+TEST(SweepPoints, StringValuesNeedingEscapesRoundTrip) {
+  const std::vector<std::string> texts = {"a \"quoted\" name", "back\\slash", "two\nlines\tand\rtab",
+                                          std::string("del\x7f") + "ctl\x01", "unicode \xc3\xa9"};
+  std::string values;
+  for (const std::string& text : texts) values += (values.empty() ? "" : ", ") + to_toml_text(SweepValue(text));
+  const SweepSpec spec = load_sweep_string(sweep_text("mode = \"zip\"", "[[axis]]\npath = \"scenario.description\"\n"
+                                                                        "values = [" + values + "]\n"));
+  ASSERT_EQ(spec.axes[0].values.size(), texts.size());
+  const ExpandedSweep sweep = expand_sweep(spec);
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    EXPECT_EQ(std::get<std::string>(spec.axes[0].values[k]), texts[k]);
+    EXPECT_EQ(sweep.scenarios[k].description, texts[k]);
+    EXPECT_EQ(load_scenario_string(sweep.points[k].scenario_text).description, texts[k]);
+  }
+  EXPECT_EQ(to_toml_text(SweepValue(std::string("a\"b"))), "\"a\\\"b\"");
+}
+
+// The one parser of key paths, and the setter a point uses, as the bindings offer them.
+TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
+  const KeyPath path = parse_key_path("layer.\"s.r.\".engages.ballistic.pk");
+  EXPECT_EQ(path.head, "layer");
+  EXPECT_EQ(path.entry, "s.r.");
+  EXPECT_EQ(path.keys, (std::vector<std::string>{"engages", "ballistic", "pk"}));
+  EXPECT_EQ(parse_key_path("trials").head, "trials");
+  EXPECT_EQ(parse_key_path("scenario.name").keys, std::vector<std::string>{"name"});
+  for (const std::string bad : {"", "layer..pk", "layer.\"open.pk", "layer.x", "salvo.a.b", "threat.a.name"}) {
+    EXPECT_THROW(parse_key_path(bad), std::invalid_argument) << bad;
+  }
+
+  Scenario scenario = load_scenario_string(base_scenario);
+  set_key_path(scenario, "layer.upper.engages.ballistic.pk", SweepValue(0.4));
+  set_key_path(scenario, "threat.drone.flight_time.mean", SweepValue(std::int64_t{1900}));
+  set_key_path(scenario, "layer.point.interceptors", SweepValue(std::int64_t{30}));
+  EXPECT_EQ(scenario.layers[0].engages[0].pk, 0.4);
+  EXPECT_EQ(scenario.threats[0].flight_time.mean, 1900.0);
+  EXPECT_EQ(scenario.layers[1].interceptors, 30);
+  const auto refusal = [&](const std::string& key, const SweepValue& value) {
+    try {
+      set_key_path(scenario, key, value);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(refusal("threat.drone.count", SweepValue(2.5)),
+            "threat[0] \"drone\".count: must be an integer, got float 2.5");
+  EXPECT_THAT(refusal("layer.upper.shot", SweepValue(std::int64_t{1})), HasSubstr("has no key shot (did you mean \"shots\"?)"));
+  EXPECT_THAT(refusal("seed", SweepValue(std::int64_t{1})), HasSubstr("names no value of a scenario"));
+}
+
+// Every problem of the base is listed, each once (they used to collapse into the first).
+TEST(SweepPoints, EveryProblemOfTheBaseIsListed) {
+  std::string text = sweep_text("", "[[axis]]\npath = \"layer.point.coverage\"\nvalues = [0.5]\n");
+  text.replace(text.find("count = 12"), 10, "count = -1");
+  text.replace(text.find("p_launch = 0.95"), 15, "p_launch = 2.0");
+  const std::string what = problems_of([&] { expand_sweep(load_sweep_string(text)); });
+  EXPECT_THAT(what, HasSubstr("base.threat[0] \"drone\".count: must be an integer >= 0, got -1\n"));
+  EXPECT_THAT(what, HasSubstr("base.threat[0] \"drone\".p_launch: must be in [0, 1], got 2"));
+  EXPECT_THAT(what, Not(HasSubstr("more point")));
+}
+
 TEST(SweepPoints, PathsMustExistInTheBase) {
   const auto problems = [](const std::string& path) {
     return problems_of([&] {
@@ -524,10 +627,10 @@ TEST(SweepPoints, PathsMustExistInTheBase) {
   EXPECT_THAT(problems("layer.upper.engages.cruise.pk"),
               HasSubstr("layer \"upper\".engages has no table cruise"));
   EXPECT_THAT(problems("layer.upper.engages"), HasSubstr("layer \"upper\".engages is a table: an axis sets one value"));
-  // A key the base leaves at its default is set; a key no scenario has is the loader's error.
+  // A key the base leaves at its default is set; a key no scenario has is refused at the axis,
+  // before any point is made.
   EXPECT_THAT(problems("layer.upper.shot"),
-              HasSubstr("axis[0] \"layer.upper.shot\": at point 0 (layer.upper.shot = 1): layer[0] \"upper\".shot: "
-                        "unknown key \"shot\" (did you mean \"shots\"?)"));
+              HasSubstr("axis[0] \"layer.upper.shot\".path: layer \"upper\" has no key shot (did you mean \"shots\"?)"));
   EXPECT_EQ(expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"layer.point.coverage\"\n"
                                                           "values = [0.5]\n")))
                 .scenarios[0]
@@ -732,6 +835,7 @@ TEST_F(SweepRuns, StoppedAndResumedFromCheckpointsGivesTheSameBytes) {
   const fs::path dir = temp_dir("resume") / "checkpoint";
   SweepOptions options;
   options.checkpoint_dir = dir.string();
+  options.checkpoint_seconds = 0.0;  // each point in a file of its own
   // Stop after two points are done (as Ctrl-C does through a progress callback).
   EXPECT_THROW(run_sweep(spec_, options, [](const SweepProgress& p) { return p.points_done < 2; }), RunCancelled);
   std::int64_t saved = 0;
@@ -765,6 +869,39 @@ TEST_F(SweepRuns, StoppedAndResumedFromCheckpointsGivesTheSameBytes) {
   remove_checkpoints(dir.string());
   EXPECT_TRUE(fs::exists(dir / "notes.txt"));
   EXPECT_FALSE(fs::exists(dir / "point-00000001.h5"));
+}
+
+// Points completed close together are checkpointed together, in one file; stopped, the sweep
+// first writes those it kept, and a run resumed from them gives the same bytes.
+TEST_F(SweepRuns, PointsCheckpointedTogetherResumeToTheSameBytes) {
+  const SweepResults whole = run_sweep(spec_);
+  const fs::path dir = temp_dir("batched") / "checkpoint";
+  SweepOptions options;
+  options.checkpoint_dir = dir.string();
+  options.checkpoint_seconds = 3600.0;  // nothing is written until the sweep stops
+  EXPECT_THROW(run_sweep(spec_, options, [](const SweepProgress& p) { return p.points_done < 3; }), RunCancelled);
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(read_sweep(files[0].string()).points.size(), 3u);
+
+  options.resume = true;
+  std::int64_t resumed = -1;
+  const SweepResults again = run_sweep(spec_, options, [&](const SweepProgress& p) {
+    resumed = p.points_resumed;
+    return true;
+  });
+  EXPECT_EQ(resumed, 3);
+  expect_same_results(whole, again);
+  // The resumed run wrote the other three points in a file of their own beside the first.
+  std::int64_t held = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+    held += static_cast<std::int64_t>(read_sweep(entry.path().string()).points.size());
+  }
+  EXPECT_EQ(held, 6);
+  options.checkpoint_seconds = -1.0;
+  options.resume = true;
+  EXPECT_THROW(run_sweep(spec_, options), std::invalid_argument);
 }
 
 TEST_F(SweepRuns, CheckpointsOfAChangedSweepAreRefused) {

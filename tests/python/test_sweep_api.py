@@ -214,3 +214,22 @@ values = [1, 2]
                          capture_output=True, text=True)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "name of a dimension" in run.stderr + run.stdout
+
+
+def test_key_paths_are_parsed_and_set_by_the_one_cpp_parser(configs_dir):
+    """salvosim._core.parse_key_path / set_key_path: the notation of sweep axes, for calibration."""
+    from salvosim import _core
+    assert _core.parse_key_path('layer."s.r.".engages.ballistic.pk') == ("layer", "s.r.", ["engages", "ballistic", "pk"])
+    assert _core.parse_key_path("threat.shahed.count") == ("threat", "shahed", ["count"])
+    assert _core.parse_key_path("seed") == ("seed", "", [])
+    with pytest.raises(ValueError, match="quote that is not closed"):
+        _core.parse_key_path('layer."open.pk')
+    sc = salvosim.load(configs_dir / "example.toml")
+    layer = sc.layers[0]
+    target = layer.engages[0].target
+    _core.set_key_path(sc, f"layer.{layer.name}.engages.{target}.pk", 0.25)
+    assert sc.layers[0].engages[0].pk == 0.25
+    with pytest.raises(ValueError, match="must be an integer, got float 2.5"):
+        _core.set_key_path(sc, f"threat.{sc.threats[0].name}.count", 2.5)
+    with pytest.raises(ValueError, match="no threat group named"):
+        _core.set_key_path(sc, "threat.nobody.count", 3)

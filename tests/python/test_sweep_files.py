@@ -150,7 +150,19 @@ values = [0.4, 0.8]
     assert_same_content(reference, mpi_sweep(salvosim_exe, path, tmp_path / "three.h5", 3))
 
 
-def test_killed_and_resumed_gives_the_same_bytes(salvosim_exe, configs_dir, tmp_path):
+def checkpointed_points(checkpoint):
+    """The points held by the complete checkpoint files (partial sweep files) in a directory."""
+    done = 0
+    for path in checkpoint.iterdir():
+        if path.suffix == ".h5":
+            with h5py.File(path, "r") as f:
+                done += len(f["points/point"])
+    return done
+
+
+# Each point written as it completes, and points written together (a file holding several).
+@pytest.mark.parametrize("every", ["0", "0.15"])
+def test_killed_and_resumed_gives_the_same_bytes(salvosim_exe, configs_dir, tmp_path, every):
     path = sweep_toml(tmp_path, "long.toml", f"""
 [sweep]
 base = "{configs_dir / 'example.toml'}"
@@ -166,18 +178,18 @@ range = {{ start = 20, stop = 160, step = 20 }}
 
     out = tmp_path / "resumed.h5"
     checkpoint = tmp_path / "resumed.h5.checkpoint"
-    process = subprocess.Popen([salvosim_exe, "sweep", str(path), "--out", str(out), "--threads", "1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([salvosim_exe, "sweep", str(path), "--out", str(out), "--threads", "1",
+                                "--checkpoint-every", every], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if checkpoint.is_dir() and len([p for p in checkpoint.iterdir() if p.suffix == ".h5"]) >= 2:
+        if checkpoint.is_dir() and checkpointed_points(checkpoint) >= 2:
             break
         time.sleep(0.005)
     assert process.poll() is None, "the sweep ended before it could be killed"
     process.send_signal(signal.SIGKILL)  # no chance to clean up: as a node failure
     process.wait()
     assert not out.exists()
-    done = len([p for p in checkpoint.iterdir() if p.suffix == ".h5"])
+    done = checkpointed_points(checkpoint)
     assert 2 <= done < 8
 
     refused = subprocess.run([salvosim_exe, "sweep", str(path), "--out", str(out)], capture_output=True, text=True)

@@ -69,8 +69,5 @@ void write_results(const std::string& path, const Plan& plan, const Results& res
 // BadFileError for a file it cannot use: every dataset, attribute, type and shape it relies
 // on is checked, and the checksum (files of format 1.2 on) before HDF5 reads the file.
 Results read_results(const std::string& path);
-// The checkpoint of one point of a sweep (docs/sweeps.md#checkpoints): a results file checked
-// as read_results checks one, but without the arrays left out of sweeps.
-Results read_point_checkpoint(const std::string& path);
 
 }  // namespace salvosim

@@ -81,14 +81,13 @@ struct SummaryArray {
 // salvos or more (the ones over dimension salvo added). What a file's reader checks it holds.
 const std::vector<SummaryArray>& summary_arrays(bool campaign);
 
-// The arrays of summarize() that sweeps leave out (and so a sweep's point checkpoints).
-inline constexpr const char* arrays_left_out_of_sweeps[] = {"rate_histogram"};
-
 // Mean, standard error, quantiles, 95% confidence intervals, histograms and exact sums.
 Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info);
 
 // The q-quantile of a histogram of integer values: the smallest value v with at least
 // q * total of the trials at or below v (the inverse of the empirical distribution).
 std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q);
+// histogram_quantile of each of `qs` (in increasing order), in one scan of the histogram.
+std::vector<std::int64_t> histogram_quantiles(const std::vector<std::int64_t>& counts, const std::vector<double>& qs);
 
 }  // namespace salvosim

@@ -182,13 +182,8 @@ SweepResults read_sweep(const std::string& path) {
   info.description = read_string_attribute(ctx, r, "/", "description");
   info.id = read_string_attribute(ctx, r, "/", "sweep_id");
   const std::string mode = read_string_attribute(ctx, r, "/", "mode");
-  bool known = false;
-  for (SweepMode m : {SweepMode::grid, SweepMode::zip, SweepMode::latin_hypercube}) {
-    if (mode == to_string(m)) {
-      info.mode = m;
-      known = true;
-    }
-  }
+  const std::optional<SweepMode> known = sweep_mode_named(mode);
+  if (known) info.mode = *known;
   if (!known) ctx.fail("the root attribute mode is \"" + mode + "\", not a sweep mode");
   info.points = read_scalar_attribute<std::int64_t>(ctx, r, "/", "points");
   const std::vector<std::int64_t> shard = read_attribute<std::int64_t>(ctx, r, "/", "shard");

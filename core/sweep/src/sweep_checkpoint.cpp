@@ -3,19 +3,24 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string_view>
 #include <stdexcept>
 
 #include "salvosim/hdf5_io.hpp"
+#include "salvosim/sweep_file.hpp"
+#include "sweep_assembly.hpp"
 
 namespace salvosim {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string file_name(std::int64_t point) {
+// Checkpoint files are numbered in the order written: `points-<8 or more digits>.h5`.
+constexpr std::string_view file_head = "points-";
+std::string file_name(std::int64_t number) {
   char name[32];
-  std::snprintf(name, sizeof name, "point-%08lld.h5", static_cast<long long>(point));
+  std::snprintf(name, sizeof name, "points-%08lld.h5", static_cast<long long>(number));
   return name;
 }
 
@@ -23,11 +28,18 @@ bool digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Ours: a complete checkpoint, `point-<8 or more digits>.h5`...
+// The number of a checkpoint file named `<head><8 or more digits>.h5`, or -1.
+std::int64_t file_number(std::string_view name, std::string_view head) {
+  constexpr std::string_view tail = ".h5";
+  if (name.size() < head.size() + 8 + tail.size() || !name.starts_with(head) || !name.ends_with(tail)) return -1;
+  const std::string_view number = name.substr(head.size(), name.size() - head.size() - tail.size());
+  return digits(number) && number.size() <= 18 ? std::stoll(std::string(number)) : -1;
+}
+
+// Ours: a complete checkpoint, `points-<8 or more digits>.h5`, or one of salvosim 0.1's
+// single points, `point-<8 or more digits>.h5` (no longer read, but still ours to clear)...
 bool complete_file(std::string_view name) {
-  constexpr std::string_view head = "point-", tail = ".h5";
-  return name.size() >= head.size() + 8 + tail.size() && name.starts_with(head) && name.ends_with(tail) &&
-         digits(name.substr(head.size(), name.size() - head.size() - tail.size()));
+  return file_number(name, file_head) >= 0 || file_number(name, "point-") >= 0;
 }
 
 // ... or the temporary file of one being written when a run was killed, `<that>.<pid>.partial`.
@@ -43,18 +55,26 @@ bool partial_file(std::string_view name) {
 
 namespace detail {
 
-Checkpoints::Checkpoints(std::string dir, bool resume) : dir_(std::move(dir)) {
+Checkpoints::Checkpoints(std::string dir, bool resume, SweepInfo info, double every_seconds)
+    : dir_(std::move(dir)), info_(std::move(info)), every_seconds_(every_seconds), last_write_(Clock::now()) {
+  if (!(every_seconds >= 0.0)) {
+    throw std::invalid_argument("checkpoints are written at most every " + std::to_string(every_seconds) +
+                                " seconds: give 0 or more");
+  }
   std::error_code error;
   if (fs::exists(dir_, error) && !fs::is_directory(dir_, error)) {
     throw std::invalid_argument("the checkpoint directory " + dir_ + " is a file");
   }
-  if (!resume && fs::is_directory(dir_, error)) {
+  if (fs::is_directory(dir_, error)) {
     for (const fs::directory_entry& entry : fs::directory_iterator(dir_, error)) {
-      if (complete_file(entry.path().filename().string())) {
+      const std::string name = entry.path().filename().string();
+      if (!complete_file(name)) continue;
+      if (!resume) {
         throw std::invalid_argument("the checkpoint directory " + dir_ +
                                     " holds points of an earlier run: run again with --resume to go on from them, "
                                     "or delete it to start over");
       }
+      next_file_ = std::max(next_file_, file_number(name, file_head) + 1);
     }
   }
   // Not create_directories: a missing parent (a mistyped --out) is an error, not something to make.
@@ -64,33 +84,56 @@ Checkpoints::Checkpoints(std::string dir, bool resume) : dir_(std::move(dir)) {
 
 std::map<std::int64_t, Results> Checkpoints::completed(const ExpandedSweep& sweep,
                                                        const std::vector<std::int64_t>& points) const {
+  const std::set<std::int64_t> wanted(points.begin(), points.end());
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir_, error)) {
+    if (file_number(entry.path().filename().string(), file_head) >= 0) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
   std::map<std::int64_t, Results> done;
-  for (std::int64_t p : points) {
-    const std::string path = (fs::path(dir_) / file_name(p)).string();
-    std::error_code error;
-    if (!fs::exists(path, error)) continue;
-    Results results = [&] {
+  for (const std::string& path : files) {
+    const SweepResults saved = [&] {
       try {
-        return read_point_checkpoint(path);
+        return read_sweep(path);
       } catch (const BadFileError& e) {
-        throw BadFileError(std::string(e.what()) + "\n  delete this checkpoint to run point " + std::to_string(p) +
-                           " again, or " + dir_ + " to start over");
+        throw BadFileError(std::string(e.what()) + "\n  delete this checkpoint to run its points again, or " + dir_ +
+                           " to start over");
       }
     }();
-    const SweepPoint& point = sweep.points[static_cast<std::size_t>(p)];
-    if (results.info.scenario_text != point.scenario_text || results.info.seed != point.seed ||
-        results.info.trials != point.trials) {
-      throw std::invalid_argument(path + ": this checkpoint is not point " + std::to_string(p) +
-                                  " of this sweep as it is now (the sweep changed since): delete " + dir_ +
-                                  " to start over");
+    for (std::size_t k = 0; k < saved.points.size(); ++k) {
+      const SweepPoint& held = saved.points[k];
+      if (wanted.count(held.index) == 0) continue;
+      const SweepPoint& point = sweep.points[static_cast<std::size_t>(held.index)];
+      if (saved.info.id != info_.id || held.scenario_text != point.scenario_text || held.seed != point.seed ||
+          held.trials != point.trials) {
+        throw std::invalid_argument(path + ": this checkpoint is not point " + std::to_string(held.index) +
+                                    " of this sweep as it is now (the sweep changed since): delete " + dir_ +
+                                    " to start over");
+      }
+      done.emplace(held.index, point_results(saved, static_cast<std::int64_t>(k)));
     }
-    done.emplace(p, std::move(results));
   }
   return done;
 }
 
-void Checkpoints::save(std::int64_t point, const Plan& plan, const Results& results) const {
-  write_results((fs::path(dir_) / file_name(point)).string(), plan, results);
+bool Checkpoints::add(const SweepPoint& point, const Results& results) {
+  kept_.insert_or_assign(point.index, std::pair(point, results));
+  return std::chrono::duration<double>(Clock::now() - last_write_).count() >= every_seconds_;
+}
+
+void Checkpoints::flush(const RunInfo& provenance) {
+  if (kept_.empty()) return;
+  std::vector<SweepPoint> points;
+  std::vector<Results> per_point;
+  for (auto& [index, entry] : kept_) {  // in increasing index, as a sweep file holds them
+    points.push_back(std::move(entry.first));
+    per_point.push_back(std::move(entry.second));
+  }
+  kept_.clear();
+  write_sweep((fs::path(dir_) / file_name(next_file_++)).string(),
+              assemble_sweep(info_, std::move(points), per_point, provenance));
+  last_write_ = Clock::now();
 }
 
 }  // namespace detail

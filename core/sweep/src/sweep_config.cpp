@@ -29,8 +29,6 @@ namespace {
 
 using namespace detail;
 
-constexpr const char* mode_names[] = {"grid", "zip", "latin-hypercube"};
-
 // How each generator is written, for messages.
 const std::map<std::string, std::string> shapes = {
     {"range", "{ start = ..., stop = ..., step = ... }"},
@@ -102,14 +100,13 @@ class SweepReader {
 
     if (const toml::node* node = reader.find("mode", Presence::optional)) {
       const auto* text = node->as_string();
-      const auto* known = text ? std::find(std::begin(mode_names), std::end(mode_names), text->get())
-                               : std::end(mode_names);
-      if (known == std::end(mode_names)) {
+      const std::optional<SweepMode> known = text ? sweep_mode_named(text->get()) : std::nullopt;
+      if (!known) {
         report(*node, "sweep.mode",
                "must be \"grid\", \"zip\" or \"latin-hypercube\", got " + describe(*node) +
-                   (text ? did_you_mean(text->get(), {"grid", "zip", "latin-hypercube"}) : ""));
+                   (text ? did_you_mean(text->get(), {std::begin(sweep_mode_names), std::end(sweep_mode_names)}) : ""));
       } else {
-        spec_.mode = static_cast<SweepMode>(known - std::begin(mode_names));
+        spec_.mode = *known;
       }
     }
 

@@ -104,9 +104,9 @@ class Driver {
       for (int w = 1; w < team_.size(); ++w) team_.send(w, {msg_stop, -1, 0});
       throw;
     }
-    if (team_.size() == 1) return coordinate();
+    if (team_.size() == 1) return coordinate_keeping_checkpoints();
     try {
-      return coordinate();
+      return coordinate_keeping_checkpoints();
     } catch (const RunCancelled&) {
       team_.abort(130, "interrupted; the points completed are kept in the checkpoints");
     } catch (const std::exception& error) {
@@ -129,7 +129,7 @@ class Driver {
 
   void prepare() {
     if (!options_.checkpoint_dir.empty()) {
-      checkpoints_.emplace(options_.checkpoint_dir, options_.resume);
+      checkpoints_.emplace(options_.checkpoint_dir, options_.resume, sweep_info(), options_.checkpoint_seconds);
       if (options_.resume) done_ = checkpoints_->completed(sweep_, points_);
     }
     resumed_ = static_cast<std::int64_t>(done_.size());
@@ -139,6 +139,18 @@ class Driver {
       queue_.push_back(static_cast<std::int64_t>(k));
       pending_[item.point].items_left += 1;
       cost_total_ += item.cost;
+    }
+  }
+
+  // Stopped (Ctrl-C), it first writes the points completed and not yet checkpointed.
+  SweepResults coordinate_keeping_checkpoints() {
+    try {
+      SweepResults results = coordinate();
+      if (checkpoints_) checkpoints_->flush(provenance());
+      return results;
+    } catch (const RunCancelled&) {
+      if (checkpoints_) checkpoints_->flush(provenance());
+      throw;
     }
   }
 
@@ -233,8 +245,11 @@ class Driver {
   // An item's tallies, added to its point's; a point complete is summarized and saved.
   void deliver(const WorkItem& item, Tallies tallies) {
     Pending& pending = pending_plan(item.point);
-    if (!pending.tallies) pending.tallies.emplace(*pending.plan);
-    pending.tallies->merge(tallies);
+    if (pending.tallies) {
+      pending.tallies->merge(tallies);
+    } else {
+      pending.tallies.emplace(std::move(tallies));  // exact integers: the same as added to zeros
+    }
     trials_done_ += item.trials;
     cost_done_ += item.cost;
     if (--pending.items_left == 0) {
@@ -242,7 +257,7 @@ class Driver {
       RunInfo info = made_here(sweep_.scenarios[static_cast<std::size_t>(item.point)].name, point.scenario_text,
                                spec_.name + " point " + std::to_string(point.index), point.seed, point.trials);
       Results results = trim_for_sweep(summarize(*pending.plan, *pending.tallies, std::move(info)));
-      if (checkpoints_) checkpoints_->save(item.point, *pending.plan, results);
+      if (checkpoints_ && checkpoints_->add(point, results)) checkpoints_->flush(provenance());
       done_.emplace(item.point, std::move(results));
       pending_.erase(item.point);
     }
@@ -275,7 +290,8 @@ class Driver {
     return progress_(p);
   }
 
-  SweepResults assemble() {
+  // What the sweep's results (and its checkpoints) say about it.
+  SweepInfo sweep_info() const {
     SweepInfo info;
     info.name = spec_.name;
     info.description = spec_.description;
@@ -290,15 +306,22 @@ class Driver {
     info.base_text = sweep_.base_text;
     info.base_source = spec_.base_source;
     info.ranks = team_.size();
+    return info;
+  }
 
+  // The provenance of the sweep's results: this salvosim, now, and the base scenario.
+  RunInfo provenance() const {
+    return made_here(spec_.name, sweep_.base_text, spec_.base_source, spec_.seed, spec_.trials);
+  }
+
+  SweepResults assemble() {
     std::vector<SweepPoint> points;
     std::vector<Results> per_point;
     for (std::int64_t p : points_) {
       points.push_back(sweep_.points[static_cast<std::size_t>(p)]);
       per_point.push_back(std::move(done_.at(p)));
     }
-    return assemble_sweep(std::move(info), std::move(points), per_point,
-                          made_here(spec_.name, sweep_.base_text, spec_.base_source, spec_.seed, spec_.trials));
+    return assemble_sweep(sweep_info(), std::move(points), per_point, provenance());
   }
 
   // ----- the other ranks

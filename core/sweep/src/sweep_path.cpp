@@ -116,3 +116,18 @@ std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes
 }
 
 }  // namespace salvosim::detail
+
+namespace salvosim {
+
+KeyPath parse_key_path(const std::string& path) {
+  detail::AxisPath parsed;
+  try {
+    parsed = detail::parse_axis_path(path);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument("key path \"" + path + "\" " + error.what());
+  }
+  static const char* heads[] = {"trials", "seed", "scenario", "threat", "layer"};  // in AxisPath::Kind order
+  return {heads[static_cast<int>(parsed.kind)], parsed.entry, parsed.keys};
+}
+
+}  // namespace salvosim

@@ -1,16 +1,19 @@
-// SweepSpec -> every point's scenario, validated. Each point is the base scenario's TOML tree
-// with the axis values set at their key paths, loaded by the scenario loader itself, so that
-// a point obeys exactly the rules of a scenario file. A problem is reported at the axis that
-// set the value (or at the base's value it clashes with), naming the point.
+// SweepSpec -> every point's scenario, validated. The base scenario is loaded once, by the
+// scenario loader; each axis's key path is resolved once to the field it sets
+// (sweep_fields.hpp), and each value checked to fit it. Each point is then a copy of the base
+// with its axes' fields set, checked by validate(), as a scenario loaded from a file would be;
+// no TOML is written or read per point. A problem is reported at the axis that set the value
+// (or at the base's value it clashes with), naming the point and its values.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <tuple>
-#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -19,6 +22,7 @@
 #include "salvosim/config.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/tallies.hpp"
+#include "sweep_fields.hpp"
 #include "sweep_path.hpp"
 #include "sweep_values.hpp"
 #include "toml_reader.hpp"
@@ -30,95 +34,6 @@ using namespace detail;
 
 // At most this many problems are listed; the rest are counted.
 constexpr std::size_t max_listed_problems = 50;
-
-// The node a ConfigProblem's key path (`threat[1] "mrbm".launch.waves[0]`, `scenario.name`)
-// names in a scenario's TOML tree, or the nearest enclosing node found.
-const toml::node* find_node(const toml::table& root, const std::string& key_path) {
-  const toml::node* node = &root;
-  std::size_t k = 0;
-  for (const char* array : {"threat", "layer"}) {
-    const std::string head = std::string(array) + "[";
-    if (key_path.rfind(head, 0) != 0) continue;
-    const std::size_t close = key_path.find(']', head.size());
-    const toml::array* entries = root.get_as<toml::array>(array);
-    if (close == std::string::npos || entries == nullptr) return node;
-    const std::size_t index = std::stoul(key_path.substr(head.size(), close - head.size()));
-    if (index >= entries->size()) return node;
-    node = entries->get(index);
-    k = close + 1;
-    if (const auto* name = node->as_table() ? node->as_table()->get_as<std::string>("name") : nullptr) {
-      const std::string quoted = " \"" + name->get() + "\"";
-      if (key_path.compare(k, quoted.size(), quoted) == 0) k += quoted.size();
-    }
-  }
-  bool first = k == 0;
-  while (k < key_path.size()) {
-    if (key_path[k] == '[') {
-      const std::size_t close = key_path.find(']', k);
-      const toml::array* array = node->as_array();
-      if (close == std::string::npos || array == nullptr) return node;
-      const std::size_t index = std::stoul(key_path.substr(k + 1, close - k - 1));
-      if (index >= array->size()) return node;
-      node = array->get(index);
-      k = close + 1;
-      // An entry's name after its index (`salvo[0] "night-1".threat[2] "mrbm"`).
-      if (key_path.compare(k, 2, " \"") == 0) {
-        const std::size_t quote = key_path.find('"', k + 2);
-        if (quote == std::string::npos) return node;
-        k = quote + 1;
-      }
-      continue;
-    }
-    if (!first && key_path[k] != '.') return node;
-    if (!first) ++k;
-    first = false;
-    const std::size_t end = key_path.find_first_of(".[", k);
-    const std::string key = key_path.substr(k, end == std::string::npos ? std::string::npos : end - k);
-    const toml::table* table = node->as_table();
-    const toml::node* child = table ? table->get(key) : nullptr;
-    if (child == nullptr) return node;
-    node = child;
-    k = end == std::string::npos ? key_path.size() : end;
-  }
-  return node;
-}
-
-// The entries a `threat.<group>` or `layer.<layer>` axis may name in a scenario's TOML tree,
-// each with its key path: the [[layer]] tables, or the [[threat]] groups and then every
-// [[salvo.threat]] group of a campaign. `Table` is toml::table, const or not.
-template <class Table>
-using TableOf = std::conditional_t<std::is_const_v<Table>, const toml::table, toml::table>;
-template <class Table>
-std::vector<std::pair<TableOf<Table>*, std::string>> named_entries(Table& tree, AxisPath::Kind kind) {
-  std::vector<std::pair<TableOf<Table>*, std::string>> out;
-  // The named tables of the array `key` of `parent`, their key paths under `prefix`.
-  const auto add = [&](Table& parent, const char* key, const std::string& prefix) {
-    auto* array = parent.template get_as<toml::array>(key);
-    for (std::size_t e = 0; array != nullptr && e < array->size(); ++e) {
-      auto* entry = array->get(e)->as_table();
-      const auto* name = entry ? entry->template get_as<std::string>("name") : nullptr;
-      if (name != nullptr) out.emplace_back(entry, prefix + entry_path(key, static_cast<std::int64_t>(e), name->get()));
-    }
-  };
-  if (kind == AxisPath::Kind::layer) {
-    add(tree, "layer", "");
-    return out;
-  }
-  add(tree, "threat", "");
-  auto* salvos = tree.template get_as<toml::array>("salvo");
-  for (std::size_t s = 0; salvos != nullptr && s < salvos->size(); ++s) {
-    auto* salvo = salvos->get(s)->as_table();
-    if (salvo == nullptr) continue;
-    const auto* name = salvo->template get_as<std::string>("name");
-    add(*salvo, "threat", salvo_path(static_cast<std::int64_t>(s), name ? name->get() : "") + ".");
-  }
-  return out;
-}
-
-SourcePosition position_of(const toml::node& node, const std::string& file) {
-  const toml::source_position& begin = node.source().begin;
-  return {file, static_cast<std::int64_t>(begin.line), static_cast<std::int64_t>(begin.column)};
-}
 
 std::string toml_text_of(const toml::table& tree) {
   std::ostringstream text;
@@ -160,7 +75,10 @@ class ProblemList {
     problems_.push_back(std::move(problem));
     more_at_.push_back(0);
   }
-  void add(ConfigProblem problem) { add({problem.key_path, problem.message, ""}, std::move(problem)); }
+  void add(ConfigProblem problem) {
+    std::tuple<std::string, std::string, std::string> key{problem.key_path, problem.message, ""};
+    add(std::move(key), std::move(problem));  // the key first: arguments are evaluated in no set order
+  }
   bool empty() const { return problems_.empty(); }
 
   [[noreturn]] void raise() {
@@ -186,27 +104,24 @@ class ProblemList {
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> seen_;
 };
 
-// An axis tied to the base: where its value goes and how problems name it.
+// An axis tied to the base: the field it sets and how problems name it.
 struct ResolvedAxis {
   AxisPath path;
-  std::string where;     // `axis[1] "layer.arrow-3.interceptors"`
-  std::string key_path;  // as the scenario loader spells it: `layer[2] "arrow-3".interceptors`
+  std::string where;                  // `axis[1] "layer.arrow-3.interceptors"`
+  std::optional<ScenarioField> field;  // none for trials and seed
   bool special() const { return path.kind == AxisPath::Kind::trials || path.kind == AxisPath::Kind::seed; }
+  // The key path of the field as the loader spells it: `layer[2] "arrow-3".interceptors`.
+  std::string key_path() const { return field ? field->key_path() : std::string(); }
 };
 
 class Expander {
  public:
-  explicit Expander(const SweepSpec& spec) : spec_(spec), parsed_(parse_toml(spec.base_text, spec.base_source)) {
+  explicit Expander(const SweepSpec& spec) : spec_(spec) {
     if (spec.axes.empty()) throw std::invalid_argument("a sweep needs at least one axis");
-    written_ = spec.base_table.empty() ? &parsed_ : parsed_.get_as<toml::table>(spec.base_table);
-    if (written_ == nullptr) {
-      fail(spec.base_source, 0, 0, "has no table [" + spec.base_table + "] holding the base scenario");
-    }
-    base_ = *written_;
   }
 
   ExpandedSweep run() {
-    check_base();
+    load_base();
     resolve_axes();
     if (!problems_.empty()) problems_.raise();
     const std::vector<std::int64_t> shape = sweep_shape(spec_);
@@ -218,37 +133,49 @@ class Expander {
     for (std::int64_t p = 0; p < count; ++p) expand_point(p, shape, out);
     if (!problems_.empty()) problems_.raise();
     out.id = fingerprint(out);
-    out.base_text = spec_.base_table.empty() ? spec_.base_text : toml_text_of(base_);
+    out.base_text = base_text_;
     return out;
   }
 
  private:
-  // The base alone, with exactly the messages `salvosim validate` gives for it.
-  void check_base() {
+  // The base alone, with exactly the messages `salvosim validate` gives for it; a base written
+  // inline is read from its table in the sweep file, so that its messages give that file's lines.
+  void load_base() {
     const bool inline_base = !spec_.base_table.empty();
+    std::optional<toml::table> written;
     try {
-      load_scenario_string(inline_base ? toml_text_of(base_) : spec_.base_text, spec_.base_source);
+      if (!inline_base) {
+        base_ = load_scenario_string(spec_.base_text, spec_.base_source);
+        base_text_ = spec_.base_text;
+      } else {
+        toml::table parsed = parse_toml(spec_.base_text, spec_.base_source);
+        toml::table* table = parsed.get_as<toml::table>(spec_.base_table);
+        if (table == nullptr) {
+          fail(spec_.base_source, 0, 0, "has no table [" + spec_.base_table + "] holding the base scenario");
+        }
+        written = std::move(*table);
+        base_ = read_scenario(*written, spec_.base_text, spec_.base_source, "unnamed");
+      }
     } catch (const ConfigError& error) {
       for (ConfigProblem problem : error.problems()) {
-        if (inline_base) {
-          const SourcePosition at = position_of(*find_node(*written_, problem.key_path), spec_.base_source);
-          problem.file = at.file;
-          problem.line = at.line;
-          problem.column = at.column;
-          if (!problem.key_path.empty()) problem.key_path = spec_.base_table + "." + problem.key_path;
-        }
+        if (inline_base && !problem.key_path.empty()) problem.key_path = spec_.base_table + "." + problem.key_path;
         problems_.add(std::move(problem));
       }
       problems_.raise();
     }
     // A base without a name takes the sweep's, rather than the loader's "unnamed".
-    if (!base_.contains("scenario")) base_.insert("scenario", toml::table{});
-    if (toml::table* scenario = base_.get_as<toml::table>("scenario"); scenario && !scenario->contains("name")) {
-      scenario->insert("name", spec_.name);
+    if (base_.positions.count("scenario.name") == 0) base_.name = spec_.name;
+    if (inline_base) {
+      // The base as stored in the sweep file: its table written out alone, with that name.
+      if (!written->contains("scenario")) written->insert("scenario", toml::table{});
+      toml::table* scenario = written->get_as<toml::table>("scenario");
+      if (scenario != nullptr && !scenario->contains("name")) scenario->insert("name", spec_.name);
+      base_text_ = toml_text_of(*written);
     }
   }
 
-  // Each axis path checked against the base: its entry and tables must exist there.
+  // Each axis path resolved in the base to the field it sets, and each of its values checked
+  // to fit that field.
   void resolve_axes() {
     // The sweep loader checks these for a sweep file; a spec built in code (Python) comes here
     // directly, and an axis named like a dimension of the statistics would corrupt the arrays.
@@ -275,48 +202,16 @@ class Expander {
         continue;
       }
       if (!check_values(a, problem_at("")) || resolved.special()) continue;
-      const AxisPath& path = resolved.path;
-      const toml::table* table = base_.get_as<toml::table>("scenario");
-      std::string owner = "[scenario]";
-      resolved.key_path = "scenario";
-      if (path.kind == AxisPath::Kind::threat || path.kind == AxisPath::Kind::layer) {
-        const char* noun = path.kind == AxisPath::Kind::threat ? "threat group" : "layer";
-        std::vector<std::string> names;
-        table = nullptr;
-        for (const auto& [entry, key_path] : named_entries(base_, path.kind)) {
-          const std::string& name = entry->get_as<std::string>("name")->get();
-          names.push_back(name);
-          if (name == path.entry) {
-            table = entry;
-            resolved.key_path = key_path;
-          }
-        }
-        if (table == nullptr) {
-          problem(std::string("the base scenario has no ") + noun + " named \"" + path.entry + "\"" +
-                  did_you_mean(path.entry, names));
-          continue;
-        }
-        owner = std::string(noun) + " \"" + path.entry + "\"";
+      try {
+        resolved.field.emplace(base_, resolved.path);
+      } catch (const std::invalid_argument& error) {
+        problem(error.what());
+        continue;
       }
-      bool found = true;
-      for (std::size_t k = 0; k + 1 < path.keys.size(); ++k) {
-        const toml::table* inner = table->get_as<toml::table>(path.keys[k]);
-        resolved.key_path += "." + path.keys[k];
-        if (inner == nullptr) {
-          std::vector<std::string> keys;
-          for (auto&& [key, node] : *table) keys.emplace_back(key.str());
-          problem(owner + " has no table " + path.keys[k] + did_you_mean(path.keys[k], keys));
-          found = false;
-          break;
-        }
-        owner += "." + path.keys[k];
-        table = inner;
-      }
-      if (!found) continue;
-      resolved.key_path += "." + path.keys.back();
-      if (const toml::node* last = table->get(path.keys.back()); last && (last->is_table() || last->is_array())) {
-        problem(owner + "." + path.keys.back() + " is " + (last->is_table() ? "a table" : "an array") +
-                ": an axis sets one value");
+      for (const SweepValue& value : axis.values) {
+        const std::string misfit = resolved.field->misfit(value);
+        if (misfit.empty()) continue;
+        problem_at("")("has the value " + to_toml_text(value) + ": " + resolved.key_path() + ": " + misfit);
       }
     }
   }
@@ -357,18 +252,6 @@ class Expander {
     return true;
   }
 
-  // The table an axis's value goes into, in a copy of the base tree.
-  toml::table& parent_table(toml::table& tree, const AxisPath& path) {
-    toml::table* table = tree.get_as<toml::table>("scenario");
-    if (path.kind == AxisPath::Kind::threat || path.kind == AxisPath::Kind::layer) {
-      for (const auto& [entry, key_path] : named_entries(tree, path.kind)) {
-        if (entry->get_as<std::string>("name")->get() == path.entry) table = entry;
-      }
-    }
-    for (std::size_t k = 0; k + 1 < path.keys.size(); ++k) table = table->get_as<toml::table>(path.keys[k]);
-    return *table;
-  }
-
   void expand_point(std::int64_t p, const std::vector<std::int64_t>& shape, ExpandedSweep& out) {
     SweepPoint point;
     point.index = p;
@@ -383,7 +266,7 @@ class Expander {
         rest /= shape[a];
       }
     }
-    toml::table tree = base_;
+    Scenario scenario = base_;
     std::string label;
     for (std::size_t a = 0; a < spec_.axes.size(); ++a) {
       const SweepValue& value = spec_.axes[a].values[static_cast<std::size_t>(at[a])];
@@ -394,26 +277,39 @@ class Expander {
       if (axis.path.kind == AxisPath::Kind::seed) {
         point.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
       }
-      if (axis.special()) continue;
-      toml::table& parent = parent_table(tree, axis.path);
-      std::visit([&](const auto& v) { parent.insert_or_assign(axis.path.keys.back(), v); }, value);
+      if (!axis.special()) axis.field->set(scenario, value);
     }
     const std::string where = "point " + std::to_string(p) + " (" + label + ")";
-    try {
-      Scenario scenario = load_scenario_string(toml_text_of(tree), spec_.name + " " + where);
-      // What is stored and what runs: the scenario written out in full, every value exact.
-      scenario.source_text = to_toml(scenario);
-      point.scenario_text = scenario.source_text;
-      out.points.push_back(std::move(point));
-      out.scenarios.push_back(std::move(scenario));
-    } catch (const ConfigError& error) {
-      for (const ConfigProblem& problem : error.problems()) report(problem, where);
+    // The base's own lines stay true of every key the axes did not set (a key they set is reported
+    // at its axis by report()), so problems keep them: validate() would drop them all, as it must
+    // for a scenario edited from Python.
+    std::vector<ConfigProblem> problems = detail::validate_scenario(scenario, {});
+    // Written at all in a layer of doctrine "salvo", look_time and max_engagements are refused
+    // by the loader; validate() sees them only when they differ from the default.
+    for (const ResolvedAxis& axis : axes_) {
+      const std::int64_t l = axis.field ? axis.field->shoot_look_shoot_layer() : -1;
+      if (l < 0 || scenario.layers[static_cast<std::size_t>(l)].doctrine != Doctrine::salvo) continue;
+      const bool reported = std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& problem) {
+        return problem.key_path == axis.key_path();
+      });
+      if (!reported) problems.push_back({"", 0, 0, axis.key_path(), only_for_shoot_look_shoot()});
     }
+    if (!problems.empty()) {
+      for (const ConfigProblem& problem : problems) report(problem, where);
+      return;
+    }
+    // What is stored and what runs: the scenario written out in full, every value exact.
+    scenario.source_text = to_toml(scenario);
+    scenario.source_name = spec_.name + " " + where;
+    scenario.positions.clear();  // the base's lines: of no use once the point is checked
+    point.scenario_text = scenario.source_text;
+    out.points.push_back(std::move(point));
+    out.scenarios.push_back(std::move(scenario));
   }
 
   void report(const ConfigProblem& problem, const std::string& where) {
     for (std::size_t a = 0; a < axes_.size(); ++a) {
-      const std::string& key = axes_[a].key_path;
+      const std::string key = axes_[a].key_path();
       const bool mine = !key.empty() && problem.key_path.rfind(key, 0) == 0 &&
                         (problem.key_path.size() == key.size() || problem.key_path[key.size()] == '.' ||
                          problem.key_path[key.size()] == '[');
@@ -424,11 +320,11 @@ class Expander {
                      "at " + where + ": " + problem.key_path + ": " + problem.message});
       return;
     }
-    const SourcePosition at = position_of(*find_node(*written_, problem.key_path), spec_.base_source);
+    // A clash with a value of the base: reported at that value, where the base says it.
     const bool prefix = !spec_.base_table.empty() && !problem.key_path.empty();
     const std::string key_path = prefix ? spec_.base_table + "." + problem.key_path : problem.key_path;
     problems_.add({"", problem.key_path, problem.message},
-                  {at.file, at.line, at.column, key_path, "at " + where + ": " + problem.message});
+                  {problem.file, problem.line, problem.column, key_path, "at " + where + ": " + problem.message});
   }
 
   std::string fingerprint(const ExpandedSweep& out) const {
@@ -446,11 +342,8 @@ class Expander {
   }
 
   const SweepSpec& spec_;
-  toml::table parsed_;
-  // The base as written, whose nodes know their lines (a copy's do not), and the copy that
-  // each point starts from.
-  const toml::table* written_ = nullptr;
-  toml::table base_;
+  Scenario base_;          // loaded and checked once; each point starts from a copy
+  std::string base_text_;  // as stored: the base file's text, or an inline base written out alone
   std::vector<ResolvedAxis> axes_;
   ProblemList problems_;
   std::int64_t grid_points_ = 1;

@@ -1,6 +1,9 @@
 // The small vocabulary of sweeps: how axis values are spelled, mode names, a sweep's shape.
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "config_detail.hpp"
@@ -9,7 +12,7 @@
 namespace salvosim {
 
 std::string to_toml_text(const SweepValue& value) {
-  if (const auto* s = std::get_if<std::string>(&value)) return "\"" + *s + "\"";
+  if (const auto* s = std::get_if<std::string>(&value)) return detail::quoted(*s);
   return to_label(value);
 }
 
@@ -26,15 +29,16 @@ std::string to_label(const SweepValue& value) {
 }
 
 const char* to_string(SweepMode mode) {
-  switch (mode) {
-    case SweepMode::grid:
-      return "grid";
-    case SweepMode::zip:
-      return "zip";
-    case SweepMode::latin_hypercube:
-      return "latin-hypercube";
+  const auto index = static_cast<std::size_t>(mode);
+  if (index >= std::size(sweep_mode_names)) throw std::logic_error("to_string: unknown sweep mode");
+  return sweep_mode_names[index];
+}
+
+std::optional<SweepMode> sweep_mode_named(std::string_view name) {
+  for (std::size_t k = 0; k < std::size(sweep_mode_names); ++k) {
+    if (name == sweep_mode_names[k]) return static_cast<SweepMode>(k);
   }
-  throw std::logic_error("to_string: unknown sweep mode");
+  return std::nullopt;
 }
 
 std::vector<std::int64_t> sweep_shape(const SweepSpec& spec) {

@@ -37,11 +37,35 @@ std::string to_label(const SweepValue& value);
 // How axes combine into points. A Latin hypercube is drawn when the sweep file is loaded;
 // its points are then laid out like a zip (one `point` dimension).
 enum class SweepMode { grid, zip, latin_hypercube };
+// The modes' names, as sweep files, sweep files in HDF5 and the Python API spell them, in
+// the order of SweepMode.
+inline constexpr const char* sweep_mode_names[] = {"grid", "zip", "latin-hypercube"};
 const char* to_string(SweepMode mode);
+// The mode named `name`, or nullopt: the one reading of a mode's name.
+std::optional<SweepMode> sweep_mode_named(std::string_view name);
 
 // The two axis paths that are not scenario values: they vary each point's trials and seed.
 inline constexpr std::string_view trials_path = "trials";
 inline constexpr std::string_view seed_path = "seed";
+
+// Key paths: the one notation for a value of a scenario, for sweep axes and calibration
+// targets alike: `threat.<group>.<key>...`, `layer.<layer>.<key>...` (e.g.
+// `layer.upper-tier.engages.ballistic.pk`), `scenario.<key>`, or `trials` / `seed` (not
+// scenario values: a point's trials and seed). A segment holding dots is written in double
+// quotes: `layer."s.r.".cost`.
+struct KeyPath {
+  std::string head;               // "threat", "layer", "scenario", "trials" or "seed"
+  std::string entry;              // the threat group or layer named (threat, layer)
+  std::vector<std::string> keys;  // the keys inside its table (or inside [scenario])
+};
+// Throws std::invalid_argument saying what is wrong with the path (not where: the caller knows).
+KeyPath parse_key_path(const std::string& path);
+
+// Sets the scenario value `path` names to `value`, as a sweep point does: the group, layer
+// and keys must be in `scenario`, and the value of the type the loader takes there (an
+// integer is a fine number, "unlimited" a fine magazine). Throws std::invalid_argument saying
+// what does not fit. The scenario is not validated: call validate() when done.
+void set_key_path(Scenario& scenario, const std::string& path, const SweepValue& value);
 
 struct SweepAxis {
   // A key path into the scenario: `threat.<group>.<key>...`, `layer.<layer>.<key>...`
@@ -128,10 +152,12 @@ double point_cost(const Scenario& scenario, std::int64_t trials);
 struct SweepOptions {
   int threads = 0;  // per process; 0: every core
   Shard shard;
-  // Completed points are written here as they finish (one small results file each); empty:
-  // no checkpoints. With `resume`, points found there are not run again.
+  // Completed points are written here (empty: no checkpoints), several to a file, at most
+  // every `checkpoint_seconds` (0: each point as it completes), and when the sweep stops.
+  // With `resume`, points found there are not run again.
   std::string checkpoint_dir;
   bool resume = false;
+  double checkpoint_seconds = 1.0;
 };
 
 struct SweepProgress {
@@ -175,6 +201,9 @@ struct SweepResults {
   // creation time, threads, the base scenario's name and text, and the sweep's seed.
   Results summary;
 };
+
+// The arrays of summarize() that sweeps leave out.
+inline constexpr const char* arrays_left_out_of_sweeps[] = {"rate_histogram"};
 
 // Runs the sweep in this process (threads) and returns its results.
 SweepResults run_sweep(const SweepSpec& spec, const SweepOptions& options = {},
