@@ -6,8 +6,10 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['EngagementSpec', 'EngagementSpecs', 'FlightTime', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'Results', 'RunCancelled', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'parse_key_path', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
+    pass
+class BadFileError(RuntimeError):
     pass
 class LaunchSpec:
     kind: str
@@ -15,13 +17,13 @@ class LaunchSpec:
     def duration(self) -> float:
         ...
     @duration.setter
-    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def duration(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def start(self) -> float:
         ...
     @start.setter
-    def start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def start(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def waves(self) -> list[tuple[float, int]]:
@@ -36,13 +38,13 @@ class FlightTime:
     def mean(self) -> float:
         ...
     @mean.setter
-    def mean(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def mean(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def sd(self) -> float:
         ...
     @sd.setter
-    def sd(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def sd(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class ThreatGroup:
     flight_time: FlightTime
@@ -54,31 +56,31 @@ class ThreatGroup:
     def cost(self) -> float:
         ...
     @cost.setter
-    def cost(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def cost(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def count(self) -> int:
         ...
     @count.setter
-    def count(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def count(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def defended_fraction(self) -> float:
         ...
     @defended_fraction.setter
-    def defended_fraction(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def defended_fraction(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def p_flight(self) -> float:
         ...
     @p_flight.setter
-    def p_flight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def p_flight(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def p_launch(self) -> float:
         ...
     @p_launch.setter
-    def p_launch(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def p_launch(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def threat_class(self) -> str:
@@ -105,7 +107,7 @@ class Salvo:
     def start(self) -> float:
         ...
     @start.setter
-    def start(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def start(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def threats(self) -> ThreatGroups:
@@ -124,13 +126,13 @@ class Window:
     def close(self) -> float:
         ...
     @close.setter
-    def close(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def close(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def open(self) -> float:
         ...
     @open.setter
-    def open(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def open(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class EngagementSpec:
     target: str
@@ -141,13 +143,13 @@ class EngagementSpec:
     def detect(self) -> float:
         ...
     @detect.setter
-    def detect(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def detect(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def pk(self) -> float:
         ...
     @pk.setter
-    def pk(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def pk(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class EngagementSpecs:
     def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> EngagementSpec:
@@ -180,25 +182,25 @@ class Layer:
     def channels(self) -> int:
         ...
     @channels.setter
-    def channels(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def channels(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def cost(self) -> float:
         ...
     @cost.setter
-    def cost(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def cost(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def coverage(self) -> float:
         ...
     @coverage.setter
-    def coverage(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def coverage(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def engagement_time(self) -> float:
         ...
     @engagement_time.setter
-    def engagement_time(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def engagement_time(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def engages(self) -> EngagementSpecs:
@@ -207,7 +209,7 @@ class Layer:
     def fire_units(self) -> int:
         ...
     @fire_units.setter
-    def fire_units(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def fire_units(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def interceptors(self) -> int | str:
@@ -221,13 +223,13 @@ class Layer:
     def kill_assessment(self) -> float:
         ...
     @kill_assessment.setter
-    def kill_assessment(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def kill_assessment(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def look_time(self) -> float:
         ...
     @look_time.setter
-    def look_time(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+    def look_time(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def max_engagements(self) -> int | str:
@@ -241,13 +243,13 @@ class Layer:
         Interceptors added at the start of each salvo after the first
         """
     @resupply.setter
-    def resupply(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def resupply(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def shots(self) -> int:
         ...
     @shots.setter
-    def shots(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class Layers:
     def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Layer:
@@ -262,6 +264,8 @@ class PublishedObservable:
     """
     One [[published.observable]] entry (docs/model.md §8)
     """
+    def __init__(self, *, name: str, statistic: str, selection: str = '', fates: collections.abc.Sequence[str] = [], rate: str = '', layers: collections.abc.Sequence[str] = [], metric: str = '', value: typing.SupportsFloat | typing.SupportsIndex | None = None, low: typing.SupportsFloat | typing.SupportsIndex = 0.0, high: typing.SupportsFloat | typing.SupportsIndex = 0.0, definition: str = '', source: str = '', note: str = '') -> None:
+        ...
     def __repr__(self) -> str:
         ...
     @property
@@ -401,6 +405,11 @@ class Plan:
     def layer_names(self) -> list[str]:
         ...
     @property
+    def record_blocks(self) -> list:
+        """
+        The blocks of a per-trial record, in order: dicts of name, dims, shape, offset, size, units, description
+        """
+    @property
     def record_size(self) -> int:
         ...
     @property
@@ -479,9 +488,9 @@ class SweepResults:
     @property
     def sweep_dims(self) -> list[str]:
         ...
-def compile(scenario: Scenario) -> Plan:
+def compile(scenario: Scenario, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> Plan:
     """
-    Validate (raising ConfigError) and compile a scenario
+    Validate (raising ConfigError) and compile a scenario; max_memory in bytes (0: the default limit)
     """
 def git_sha1() -> str:
     """
@@ -491,13 +500,33 @@ def load_sweep_file(path: str) -> SweepSpec:
     """
     Read and check a sweep file (raising ConfigError)
     """
-def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> SweepSpec:
+def make_sweep(base_text: str, base_source: str, axes: list, mode: str, trials: typing.SupportsInt | typing.SupportsIndex, seed: int) -> SweepSpec:
     """
     A sweep of a base scenario along axes [(path, name, values)]
+    """
+def memory_limit(requested: typing.SupportsInt | typing.SupportsIndex = 0) -> int:
+    """
+    The memory limit of a run in bytes: requested if > 0, else $SALVOSIM_MAX_MEMORY, else the machine's
     """
 def parse_key_path(path: str) -> tuple[str, str, list[str]]:
     """
     A key path (`layer."s.r.".engages.ballistic.pk`) as (head, entry, keys), head being threat, layer, scenario, trials or seed; raises ValueError saying what is wrong
+    """
+def parse_memory_size(text: str) -> int:
+    """
+    Bytes of a size such as "8G" or "512M"
+    """
+def provenance_text(scenario: Scenario) -> str:
+    """
+    The scenario text kept with results: its file's text while still true to it, else to_toml()
+    """
+def published_mean(observable: PublishedObservable, results: Results) -> float:
+    """
+    The mean over trials of the observable's statistic, from the summary arrays
+    """
+def published_trial_values(observable: PublishedObservable, plan: Plan, records: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> numpy.typing.NDArray[numpy.float64]:
+    """
+    The observable's statistic in every trial of per-trial records (trials x plan.record_size); a rate is NaN where its denominator is 0
     """
 def read_results(path: str) -> Results:
     """
@@ -507,9 +536,9 @@ def read_sweep(path: str) -> SweepResults:
     """
     Read a sweep file written by `salvosim sweep`, `salvosim merge` or write_sweep
     """
-def run(plan: Plan, trials: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: typing.SupportsInt | typing.SupportsIndex, per_trial: bool, per_threat: bool, progress: typing.Any, scenario_name: str, scenario_text: str, source_name: str) -> tuple:
+def run(plan: Plan, scenario: Scenario, trials: typing.SupportsInt | typing.SupportsIndex, seed: int, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: int, per_trial: bool, per_threat: bool, progress: typing.Any, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
     """
-    Run trials [first_trial, first_trial + trials); returns (Results, records, fates, intercept_layers)
+    Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, memory included: ValueError); returns (Results, records, fates, intercept_layers)
     """
 def run_sweep(spec: SweepSpec, threads: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any) -> SweepResults:
     """
@@ -535,3 +564,10 @@ def write_sweep(path: str, sweep: SweepResults) -> None:
     """
     Write a sweep file (docs/sweeps.md); it appears only when complete
     """
+FATE_NAMES: tuple = ('launch_failure', 'flight_failure', 'intercepted', 'leaked_defended', 'leaked_open')
+LAYER_METRIC_NAMES: tuple = ('engagements', 'fired', 'intercepts', 'missed_window', 'missed_no_channel', 'missed_magazine')
+RATE_NAMES: tuple = ('launched', 'engaged', 'threatening')
+SELECTION_ALL: str = 'all'
+SELECTION_CLASS_PREFIX: str = 'class:'
+SELECTION_SALVO_PREFIX: str = 'salvo:'
+max_threads: int = 4096

@@ -10,7 +10,6 @@
 #include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
-#include "sweep_path.hpp"
 
 namespace py = pybind11;
 
@@ -116,31 +115,9 @@ py::list points_list(const SweepResults& sweep) {
   return out;
 }
 
-// A key path as the sweep loader reads it (sweep_path.hpp): (kind, entry, keys), kind one of
-// "trials", "seed", "scenario", "threat", "layer". A bad path is a ValueError that quotes it.
-py::tuple key_path(const std::string& path) {
-  detail::AxisPath parsed;
-  try {
-    parsed = detail::parse_axis_path(path);
-  } catch (const std::invalid_argument& error) {
-    throw py::value_error("key path \"" + path + "\" " + error.what());
-  }
-  const char* kind = "";
-  switch (parsed.kind) {  // every kind: a new one is a -Wswitch error here
-    case detail::AxisPath::Kind::trials: kind = "trials"; break;
-    case detail::AxisPath::Kind::seed: kind = "seed"; break;
-    case detail::AxisPath::Kind::scenario: kind = "scenario"; break;
-    case detail::AxisPath::Kind::threat: kind = "threat"; break;
-    case detail::AxisPath::Kind::layer: kind = "layer"; break;
-  }
-  return py::make_tuple(kind, parsed.entry, parsed.keys);
-}
-
 }  // namespace
 
 void init_sweep(py::module_& m) {
-  m.def("parse_key_path", &key_path, py::arg("path"),
-        "Split a key path (`layer.\"s.r.\".engages.ballistic.pk`) as sweeps read it: (kind, entry, keys)");
   py::class_<SweepSpec>(m, "SweepSpec", "A sweep, loaded from a file or built from Python")
       .def_readonly("name", &SweepSpec::name)
       .def_property_readonly("axis_count", [](const SweepSpec& s) { return s.axes.size(); })
