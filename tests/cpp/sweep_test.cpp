@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +26,7 @@
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/team.hpp"
+#include "same_results.hpp"
 
 namespace salvosim {
 namespace {
@@ -134,7 +134,7 @@ void expect_same_results(const SweepResults& a, const SweepResults& b) {
     EXPECT_EQ(x.labels, y.labels) << x.name;
     EXPECT_EQ(x.values, y.values) << x.name;
     ASSERT_EQ(x.numbers.size(), y.numbers.size()) << x.name;
-    EXPECT_EQ(std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)), 0) << x.name;
+    EXPECT_TRUE(test_support::same_bits(x.numbers, y.numbers)) << x.name;
   }
   ASSERT_EQ(a.summary.arrays.size(), b.summary.arrays.size());
   for (std::size_t k = 0; k < a.summary.arrays.size(); ++k) {
@@ -145,8 +145,7 @@ void expect_same_results(const SweepResults& a, const SweepResults& b) {
     EXPECT_EQ(x.shape, y.shape) << x.name;
     EXPECT_EQ(x.integers, y.integers) << x.name;
     ASSERT_EQ(x.values.size(), y.values.size()) << x.name;
-    // Bit for bit, NaN included.
-    EXPECT_EQ(std::memcmp(x.values.data(), y.values.data(), x.values.size() * sizeof(double)), 0) << x.name;
+    EXPECT_TRUE(test_support::same_bits(x.values, y.values)) << x.name;
   }
   ASSERT_EQ(a.points.size(), b.points.size());
   for (std::size_t k = 0; k < a.points.size(); ++k) {
