@@ -1,11 +1,13 @@
 // Fuzz target: a scenario's TOML text, as `salvosim run` and load_scenario_* take it.
 //
 // Loading must either give a valid scenario or throw ConfigError; nothing else may escape.
-// A valid scenario must write itself out as TOML that loads again, compile, run a few trials
+// A valid scenario must write itself out as TOML that loads again to the same text, compile,
+// run a few trials
 // and summarize them. Scenarios too large to run in milliseconds are loaded and validated
 // only (is_small), so that every input costs about the same.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "salvosim/config.hpp"
@@ -24,8 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const salvosim::ConfigError&) {
     return 0;  // refused with a message: what bad input should get
   }
-  // A loaded scenario is valid: what it writes out must load again (or this throws).
-  salvosim::load_scenario_string(salvosim::to_toml(scenario), "fuzz.toml (written out)");
+  // A loaded scenario is valid: what it writes out must load again (or this throws), to the
+  // same scenario, which writes out the same text.
+  const std::string written = salvosim::to_toml(scenario);
+  if (salvosim::to_toml(salvosim::load_scenario_string(written, "fuzz.toml (written out)")) != written) {
+    __builtin_trap();
+  }
   if (!salvosim::fuzz::is_small(scenario)) return 0;
 
   const salvosim::Plan plan = salvosim::compile(scenario);
