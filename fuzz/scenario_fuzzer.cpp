@@ -2,9 +2,8 @@
 //
 // Loading must either give a valid scenario or throw ConfigError; nothing else may escape.
 // A valid scenario must write itself out as TOML that loads again to the same text, compile,
-// run a few trials
-// and summarize them. Scenarios too large to run in milliseconds are loaded and validated
-// only (is_small), so that every input costs about the same.
+// run a few trials and summarize them. Scenarios too large to run in milliseconds are loaded
+// and validated only (is_small), so that every input costs about the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
