@@ -5,27 +5,13 @@
 // results whose arrays fill their shapes.
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 
-#include "consistent_results.hpp"
-#include "salvosim/hdf5_io.hpp"
-#include "salvosim/sweep.hpp"
+#include "file_readers.hpp"
 #include "temporary_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const salvosim::fuzz::TemporaryFile file("salvosim-sweep-fuzz");
   file.write(data, size);
-  salvosim::SweepResults sweep;
-  try {
-    sweep = salvosim::read_sweep(file.path());
-  } catch (const std::runtime_error&) {
-    return 0;  // refused with a message: what a bad file should get
-  }
-  salvosim::fuzz::check_consistent(sweep.summary);
-  try {
-    salvosim::fuzz::check_consistent(salvosim::merge_sweeps({sweep}).summary);
-  } catch (const std::invalid_argument&) {
-    return 0;  // a shard that cannot stand alone: refused with a message
-  }
+  salvosim::fuzz::read_sweep_file(file.path());
   return 0;
 }

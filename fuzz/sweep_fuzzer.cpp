@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "consistent_results.hpp"
+#include "file_readers.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep.hpp"
