@@ -5,6 +5,8 @@
 // far from the file that caused it.
 #pragma once
 
+#include <hdf5.h>
+
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -30,6 +32,12 @@ inline void check_consistent(const Results& results) {
   }
 }
 
+// Every HDF5 id a reader opens must be closed when it returns or throws: a leaked one keeps
+// its file open (so that it cannot be opened for writing again) and its memory held.
+inline void check_nothing_open() {
+  if (H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL) != 0) __builtin_trap();
+}
+
 // read_results: refused with std::runtime_error, or consistent.
 inline void read_results_file(const std::string& path) {
   try {
@@ -37,22 +45,28 @@ inline void read_results_file(const std::string& path) {
   } catch (const std::runtime_error&) {
     // refused with a message: what a bad file should get
   }
+  check_nothing_open();
 }
 
 // read_sweep, then merge_sweeps as `salvosim merge` does: refused with std::runtime_error
-// (reading) or std::invalid_argument (merging), or consistent.
+// (reading), std::invalid_argument (shards that do not fit together) or std::runtime_error
+// (arrays not laid out over the sweep's dimensions), or consistent.
 inline void read_sweep_file(const std::string& path) {
   SweepResults sweep;
   try {
     sweep = read_sweep(path);
   } catch (const std::runtime_error&) {
+    check_nothing_open();
     return;  // refused with a message: what a bad file should get
   }
+  check_nothing_open();
   check_consistent(sweep.summary);
   try {
     check_consistent(merge_sweeps({sweep}).summary);
   } catch (const std::invalid_argument&) {
     // a shard that cannot stand alone: refused with a message
+  } catch (const std::runtime_error&) {
+    // a shard whose arrays do not fit its points: refused with a message
   }
 }
 

@@ -1,8 +1,8 @@
 // Fuzz target: the bytes of a sweep file, as read_sweep reads them and `salvosim merge` then
 // joins them. Like results_file_bytes_fuzzer, this fuzzes libhdf5's parser more than our
 // reader, and is not run by the test command (docs/developing.md#fuzzing). The file must be
-// refused with std::runtime_error (reading) or std::invalid_argument (merging), or give
-// results whose arrays fill their shapes.
+// refused with an exception that says why (file_readers.hpp), or give results whose arrays
+// fill their shapes.
 #include <cstddef>
 #include <cstdint>
 

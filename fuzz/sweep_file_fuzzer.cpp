@@ -1,8 +1,8 @@
 // Fuzz target: a sweep file (docs/sweeps.md#the-sweep-file) whose content is hostile, as
 // read_sweep reads it and `salvosim merge` then joins it. The input chooses one of two valid
 // files this target writes at start (a whole grid, one shard of it) and the edits made to it
-// (hdf5_edits.hpp). The file must be refused with std::runtime_error (reading) or
-// std::invalid_argument (merging), or give results whose arrays fill their shapes.
+// (hdf5_edits.hpp). The file must be refused with an exception that says why
+// (file_readers.hpp), or give results whose arrays fill their shapes.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
