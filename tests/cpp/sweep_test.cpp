@@ -429,6 +429,11 @@ TEST(SweepFile, ReportsGeneratorAndCombinationProblems) {
                         "[base]"));
   EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"/no/such.toml\"\n" + two_axes); }),
               HasSubstr("sweep.base: cannot read the base scenario: /no/such.toml: no such file"));
+  // A base that never ends is refused once it is larger than any scenario, not read until
+  // memory runs out.
+  EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"/dev/zero\"\n" + two_axes); }),
+              HasSubstr("sweep.base: cannot read the base scenario: /dev/zero: is larger than 64 MiB: not a scenario "
+                        "file"));
   EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"x.toml\"\n" + inline_base()); }),
               HasSubstr("is given twice: as a path and as an inline [base] table"));
   EXPECT_THAT(problems_of([] { load_sweep_string(""); }), HasSubstr("contains no sweep"));
