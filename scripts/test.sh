@@ -4,7 +4,9 @@
 #  2. the Python package built and installed from pyproject.toml, then pytest over the API,
 #     the command line, the HDF5 files, the cross-check against the pure-Python reference,
 #     and every notebook (nbmake),
-#  3. mypy over the package, the tests and the notebooks.
+#  3. mypy over the package, the tests and the notebooks,
+#  4. the C++ tests again under ASan+UBSan (debug preset), the threaded ones under TSan (tsan
+#     preset), and a minute of each fuzz target (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh ci
@@ -14,3 +16,13 @@ python3 -m pip install --quiet --no-build-isolation -C cmake.define.SALVOSIM_WAR
 SALVOSIM_EXE="$PWD/build/ci/salvosim" python3 -m pytest -q tests/python --nbmake notebooks
 python3 -m mypy
 python3 -m nbqa mypy notebooks
+
+# The whole C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (any report fails).
+scripts/build.sh debug
+ctest --preset debug
+# The kernel, simulate and sweep tests under ThreadSanitizer, with oneTBB instrumented too.
+scripts/tsan_tbb.sh
+scripts/build.sh tsan
+ctest --preset tsan
+# Each fuzz target for a minute, after the inputs of every crash fixed (docs/developing.md).
+scripts/fuzz.sh 60

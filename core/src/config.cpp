@@ -14,7 +14,6 @@
 #include <limits>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -345,10 +344,17 @@ std::string read_text_file(const std::string& path, const std::string& kind) {
   if (status.type() == fs::file_type::directory) fail(path, 0, 0, "is a directory, not a " + kind + " file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, 0, 0, "cannot open: " + std::string(std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // A scenario or a sweep is kilobytes of text. The bound stops a path to a device or a pipe
+  // that never ends (base = "/dev/zero" in a sweep file) from being read until memory runs out.
+  constexpr std::size_t max_text_file_bytes = std::size_t{64} << 20;
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_text_file_bytes) fail(path, 0, 0, "is larger than 64 MiB: not a " + kind + " file");
+  }
   if (in.bad()) fail(path, 0, 0, "cannot read: " + std::string(std::strerror(errno)));
-  return text.str();
+  return text;
 }
 
 toml::table parse_toml(std::string_view text, const std::string& source_name) {

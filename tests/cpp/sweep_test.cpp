@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +27,7 @@
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep_file.hpp"
 #include "salvosim/team.hpp"
+#include "same_results.hpp"
 
 namespace salvosim {
 namespace {
@@ -136,7 +136,7 @@ void expect_same_results(const SweepResults& a, const SweepResults& b) {
     EXPECT_EQ(x.labels, y.labels) << x.name;
     EXPECT_EQ(x.values, y.values) << x.name;
     ASSERT_EQ(x.numbers.size(), y.numbers.size()) << x.name;
-    EXPECT_EQ(std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)), 0) << x.name;
+    EXPECT_TRUE(test_support::same_bits(x.numbers, y.numbers)) << x.name;
   }
   ASSERT_EQ(a.summary.arrays.size(), b.summary.arrays.size());
   for (std::size_t k = 0; k < a.summary.arrays.size(); ++k) {
@@ -147,8 +147,7 @@ void expect_same_results(const SweepResults& a, const SweepResults& b) {
     EXPECT_EQ(x.shape, y.shape) << x.name;
     EXPECT_EQ(x.integers, y.integers) << x.name;
     ASSERT_EQ(x.values.size(), y.values.size()) << x.name;
-    // Bit for bit, NaN included.
-    EXPECT_EQ(std::memcmp(x.values.data(), y.values.data(), x.values.size() * sizeof(double)), 0) << x.name;
+    EXPECT_TRUE(test_support::same_bits(x.values, y.values)) << x.name;
   }
   ASSERT_EQ(a.points.size(), b.points.size());
   for (std::size_t k = 0; k < a.points.size(); ++k) {
@@ -432,6 +431,11 @@ TEST(SweepFile, ReportsGeneratorAndCombinationProblems) {
                         "[base]"));
   EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"/no/such.toml\"\n" + two_axes); }),
               HasSubstr("sweep.base: cannot read the base scenario: /no/such.toml: no such file"));
+  // A base that never ends is refused once it is larger than any scenario, not read until
+  // memory runs out.
+  EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"/dev/zero\"\n" + two_axes); }),
+              HasSubstr("sweep.base: cannot read the base scenario: /dev/zero: is larger than 64 MiB: not a scenario "
+                        "file"));
   EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\nbase = \"x.toml\"\n" + inline_base()); }),
               HasSubstr("is given twice: as a path and as an inline [base] table"));
   EXPECT_THAT(problems_of([] { load_sweep_string(""); }), HasSubstr("contains no sweep"));
