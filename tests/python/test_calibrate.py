@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 import salvosim
-from salvosim import _abc
+from salvosim import _abc, published
 from salvosim import calibrate as cal
-from salvosim import published
 
 # A small salvo against two layers: fast enough to calibrate in a few seconds.
 SCENARIO = """
@@ -102,8 +101,12 @@ def _scenario_text(pk: float, reliability: float, air: float) -> str:
 
 def _observable(name: str, statistic: str, centre: float, half_width: float, **keys: str) -> str:
     lines = [f'name = "{name}"', f'statistic = "{statistic}"'] + [f'{k} = "{v}"' for k, v in keys.items()]
-    lines += [f"value = {centre:.3f}", f"range = [{centre - half_width:.3f}, {centre + half_width:.3f}]",
-              'definition = "count"', 'source = "synthetic: the mean at known parameters"']
+    lines += [
+        f"value = {centre:.3f}",
+        f"range = [{centre - half_width:.3f}, {centre + half_width:.3f}]",
+        'definition = "count"',
+        'source = "synthetic: the mean at known parameters"',
+    ]
     return "\n[[published.observable]]\n" + "\n".join(lines) + "\n"
 
 
@@ -115,15 +118,25 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     truth_text = _scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"])
     scenario = salvosim.Scenario.from_toml_string(truth_text)
     res = salvosim.run(scenario, trials=20_000, seed=99, per_trial=True)
-    items = [("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
-             ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
-             ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
-             ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"})]
+    items = [
+        ("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
+        ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
+        ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
+        ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"}),
+    ]
     text = truth_text
     for name, statistic, keys in items:
-        probe = published.Observable(name=name, statistic=statistic, low=0, high=0, definition="count", source="",
-                                     selection=keys["selection"], fates=tuple(filter(None, [keys.get("fate")])),
-                                     layers=tuple(filter(None, [keys.get("layer")])))
+        probe = published.Observable(
+            name=name,
+            statistic=statistic,
+            low=0,
+            high=0,
+            definition="count",
+            source="",
+            selection=keys["selection"],
+            fates=tuple(filter(None, [keys.get("fate")])),
+            layers=tuple(filter(None, [keys.get("layer")])),
+        )
         values = published.per_trial(probe, res, scenario)
         text += _observable(name, statistic, float(values.mean()), float(values.std()), **keys)
     text = text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
@@ -160,8 +173,9 @@ def test_independent_blocks_make_independent_components(result: cal.CalibrationR
     assert rows["night/failed"][names.index("reliability")] > rows["night/failed"][names.index("pk")] + 0.2
 
 
-def test_representative_point_reproduces_the_published_means(result: cal.CalibrationResult,
-                                                              synthetic: pathlib.Path) -> None:
+def test_representative_point_reproduces_the_published_means(
+    result: cal.CalibrationResult, synthetic: pathlib.Path
+) -> None:
     values = cal.representative_point(result, candidates=20, trials=2000)
     assert result.point["worst_miss"] == 0.0
     summary = {row["parameter"]: row for row in result.summary()}
@@ -195,6 +209,7 @@ def test_report_names_every_parameter_and_observable(result: cal.CalibrationResu
 
 
 # --- the pieces ------------------------------------------------------------------------------
+
 
 def test_set_path_edits_threats_layers_and_engagements() -> None:
     scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
@@ -245,11 +260,27 @@ def test_importance_sampling_pieces() -> None:
     assert _abc.effective_sample_size(np.array([1.0, 1.0, 0.0, 0.0])) == pytest.approx(2.0)
 
 
-def test_command_line_writes_a_result(synthetic: pathlib.Path, tmp_path: pathlib.Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_writes_a_result(
+    synthetic: pathlib.Path, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "quick.json"
-    assert cal.main([str(synthetic / "spec.toml"), "--rounds", "30", "15", "--trials", "50", "--candidates", "3",
-                     "--out", str(out)]) == 0
+    assert (
+        cal.main(
+            [
+                str(synthetic / "spec.toml"),
+                "--rounds",
+                "30",
+                "15",
+                "--trials",
+                "50",
+                "--candidates",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "pk" in capsys.readouterr().out
     back = cal.CalibrationResult.load(out)
     assert [len(c.points) for c in back.components] == [45, 45]
