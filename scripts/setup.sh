@@ -8,6 +8,7 @@ debian_packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin
+  clang-format clang-tidy
 )
 
 missing=()
