@@ -34,7 +34,8 @@ json.dump(commands, open(sys.argv[2], "w"), indent=1)
 PYTHON
 echo "lint: clang-tidy on core/src and core/cli" >&2
 run-clang-tidy -quiet -j "$(nproc)" -p build/lint "$PWD/core/(src|cli)/" >build/lint/clang-tidy.log 2>&1 ||
-  { grep -E -A3 "(warning|error):" build/lint/clang-tidy.log >&2; failed+=("clang-tidy (build/lint/clang-tidy.log)"); }
+  { sed 's/\x1b\[[0-9;]*m//g' build/lint/clang-tidy.log | grep -E -A3 "(warning|error):" >&2 || true
+    failed+=("clang-tidy (build/lint/clang-tidy.log)"); }
 
 python_paths=(bindings/salvosim tests bench scripts notebooks)
 echo "lint: ruff check and ruff format --check on ${python_paths[*]}" >&2
