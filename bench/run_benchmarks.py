@@ -38,7 +38,7 @@ REFERENCE_MODEL = ROOT / "tests" / "reference_model" / "reference.py"
 
 # (label, config, C++ trials per measurement, reference trials per measurement)
 SCENARIOS = [
-    ("default", "configs/true_promise_1.toml", 200000, 300),              # what `salvosim run` runs
+    ("default", "configs/true_promise_1.toml", 200000, 300),  # what `salvosim run` runs
     ("tp1_illustr", "configs/true_promise_1_illustrative.toml", 200000, 300),
     ("saturation", "configs/saturation.toml", 400000, 600),
     ("large_raid", "configs/large_raid.toml", 2000, 3),
@@ -63,10 +63,11 @@ def load_average():
 def machine():
     model = platform.processor() or "unknown"
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     return f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
@@ -119,9 +120,9 @@ def main():
     print(f"best of {args.repeats} runs each, variants interleaved\n")
 
     reference = load_reference()
-    best_cpp = {}   # (label, threads) -> trials/s (wall clock)
-    best_cpu = {}   # (label, threads) -> trials per CPU-second
-    best_ref = {}   # label -> trials/s
+    best_cpp = {}  # (label, threads) -> trials/s (wall clock)
+    best_cpu = {}  # (label, threads) -> trials per CPU-second
+    best_ref = {}  # label -> trials/s
     for label, config, cpp_trials, ref_trials in SCENARIOS:
         cpp_trials = max(1, int(cpp_trials * args.scale))
         ref_trials = max(1, int(ref_trials * args.scale))
@@ -135,15 +136,19 @@ def main():
             seconds = time_reference(reference, scenario, ref_trials, 20261122 + repeat)
             best_ref[label] = max(best_ref.get(label, 0.0), ref_trials / seconds)
 
-    header = (f"{'scenario':12s} {'C++ 1 thread':>14s} {'C++ 2 threads':>14s} {'1->2':>6s} "
-              f"{'Python ref':>11s} {'ratio/thread (1 thr)':>21s} {'ratio/thread (2 thr)':>21s}")
+    header = (
+        f"{'scenario':12s} {'C++ 1 thread':>14s} {'C++ 2 threads':>14s} {'1->2':>6s} "
+        f"{'Python ref':>11s} {'ratio/thread (1 thr)':>21s} {'ratio/thread (2 thr)':>21s}"
+    )
     print("trials per second (C++: wall clock; Python reference: CPU time);")
     print("ratio per thread: trials per CPU-second of salvosim / of the reference")
     print(header)
     for label, *_ in SCENARIOS:
         one, two, ref = best_cpp[(label, 1)], best_cpp[(label, 2)], best_ref[label]
-        print(f"{label:12s} {one:14.0f} {two:14.0f} {two / one:6.2f} {ref:11.1f} "
-              f"{best_cpu[(label, 1)] / ref:20.0f}x {best_cpu[(label, 2)] / ref:20.0f}x")
+        print(
+            f"{label:12s} {one:14.0f} {two:14.0f} {two / one:6.2f} {ref:11.1f} "
+            f"{best_cpu[(label, 1)] / ref:20.0f}x {best_cpu[(label, 2)] / ref:20.0f}x"
+        )
     print(f"\nload average after the timings: {load_average()}")
 
     memory = None
@@ -152,23 +157,35 @@ def main():
         _, _, small_kib = run_cpp(args.exe, SCENARIOS[0][1], small, 2)
         _, _, large_kib = run_cpp(args.exe, SCENARIOS[0][1], large, 2)
         memory = (small, small_kib, large, large_kib)
-        print(f"\npeak resident memory, default scenario, 2 threads: {small:.0e} trials {small_kib / 1024:.1f} MiB, "
-              f"{large:.0e} trials {large_kib / 1024:.1f} MiB ({(large_kib - small_kib) / small_kib:+.1%})")
+        print(
+            f"\npeak resident memory, default scenario, 2 threads: {small:.0e} trials {small_kib / 1024:.1f} MiB, "
+            f"{large:.0e} trials {large_kib / 1024:.1f} MiB ({(large_kib - small_kib) / small_kib:+.1%})"
+        )
 
     one, two, ref = best_cpp[("default", 1)], best_cpp[("default", 2)], best_ref["default"]
     cpu_one, cpu_two = best_cpu[("default", 1)], best_cpu[("default", 2)]
     checks = [
-        (f">= {FLOOR_TRIALS_PER_SECOND_2_THREADS} trials/s on 2 threads", two >= FLOOR_TRIALS_PER_SECOND_2_THREADS,
-         f"{two:.0f}"),
-        (f">= {FLOOR_RATIO_PER_THREAD:.0f}x the Python reference per thread (CPU time)",
-         min(cpu_one, cpu_two) / ref >= FLOOR_RATIO_PER_THREAD,
-         f"{cpu_one / ref:.0f}x (1 thread), {cpu_two / ref:.0f}x (2 threads)"),
+        (
+            f">= {FLOOR_TRIALS_PER_SECOND_2_THREADS} trials/s on 2 threads",
+            two >= FLOOR_TRIALS_PER_SECOND_2_THREADS,
+            f"{two:.0f}",
+        ),
+        (
+            f">= {FLOOR_RATIO_PER_THREAD:.0f}x the Python reference per thread (CPU time)",
+            min(cpu_one, cpu_two) / ref >= FLOOR_RATIO_PER_THREAD,
+            f"{cpu_one / ref:.0f}x (1 thread), {cpu_two / ref:.0f}x (2 threads)",
+        ),
         (f">= {FLOOR_SPEEDUP_1_TO_2}x from 1 to 2 threads", two / one >= FLOOR_SPEEDUP_1_TO_2, f"{two / one:.2f}x"),
     ]
     if memory:
         spread = abs(memory[3] - memory[1]) / memory[1]
-        checks.append((f"peak memory within {FLOOR_MEMORY_SPREAD:.0%} from 1e5 to 1e7 trials",
-                       spread <= FLOOR_MEMORY_SPREAD, f"{spread:.1%}"))
+        checks.append(
+            (
+                f"peak memory within {FLOOR_MEMORY_SPREAD:.0%} from 1e5 to 1e7 trials",
+                spread <= FLOOR_MEMORY_SPREAD,
+                f"{spread:.1%}",
+            )
+        )
     print("\nissue-4 floors, default scenario:")
     for what, met, value in checks:
         print(f"  [{'met' if met else 'NOT met'}] {what}: {value}")

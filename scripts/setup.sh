@@ -8,9 +8,11 @@ debian_packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin
+  # The house style: clang-format and clang-tidy (scripts/lint.sh).
+  clang-format clang-tidy
   # The sanitizer and fuzz builds: clang with libFuzzer and the sanitizer runtimes, llvm for
-  # llvm-symbolizer (source lines in reports), curl and patch for the TSan-instrumented oneTBB.
-  clang libclang-rt-14-dev llvm curl patch xz-utils
+  # llvm-symbolizer (source lines in reports), patch and xz-utils for the TSan-instrumented oneTBB.
+  clang libclang-rt-14-dev llvm patch xz-utils
 )
 
 missing=()

@@ -3,8 +3,9 @@
 #  1. the C++ tests (ctest: GoogleTest per header, the command line, the installed package),
 #  2. the Python package built and installed from pyproject.toml, then pytest over the API,
 #     the command line, the HDF5 files, the cross-check against the pure-Python reference,
-#     and every notebook (nbmake),
-#  3. mypy over the package, the tests and the notebooks,
+#     the golden files, and every notebook (nbmake),
+#  3. mypy over the package, the tests and the notebooks; the house style (scripts/lint.sh:
+#     clang-format, clang-tidy, ruff),
 #  4. the C++ tests again under ASan+UBSan (debug preset), the threaded ones under TSan (tsan
 #     preset), and a minute of each fuzz target (scripts/fuzz.sh).
 set -euo pipefail
@@ -16,6 +17,7 @@ python3 -m pip install --quiet --no-build-isolation -C cmake.define.SALVOSIM_WAR
 SALVOSIM_EXE="$PWD/build/ci/salvosim" python3 -m pytest -q tests/python --nbmake notebooks
 python3 -m mypy
 python3 -m nbqa mypy notebooks
+scripts/lint.sh
 
 # The whole C++ suite under AddressSanitizer and UndefinedBehaviorSanitizer (any report fails).
 scripts/build.sh debug

@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/scenario.hpp"
-#include "config_test_support.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -68,8 +68,9 @@ TEST(ConfigCampaign, TopLevelThreatsBesideSalvosAreAnError) {
   const auto problems = problems_of(threats + campaign);
   ASSERT_EQ(problems.size(), 1u) << listing(problems);
   EXPECT_EQ(problems[0].key_path, "threat");
-  EXPECT_TRUE(contains(problems[0].message, "a campaign ([[salvo]] tables) takes its threat groups inside its "
-                                            "salvos, as [[salvo.threat]]"));
+  EXPECT_TRUE(contains(problems[0].message,
+                       "a campaign ([[salvo]] tables) takes its threat groups inside its "
+                       "salvos, as [[salvo.threat]]"));
 }
 
 TEST(ConfigCampaign, ASalvosGroupsMustBeAnArrayOfTables) {
@@ -85,8 +86,9 @@ TEST(ConfigCampaign, UnknownKeysInASalvo) {
 }
 
 TEST(ConfigCampaign, EngagesMayNameGroupsOfAnySalvo) {
-  const std::string both = edit(campaign, "engages.ballistic", "engages.srbm = { pk = 0.5, window = { open = 100.0, "
-                                                                "close = 0.0 } }\nengages.ballistic");
+  const std::string both = edit(campaign, "engages.ballistic",
+                                "engages.srbm = { pk = 0.5, window = { open = 100.0, "
+                                "close = 0.0 } }\nengages.ballistic");
   EXPECT_TRUE(problems_of(both).empty()) << listing(problems_of(both));
   expect_only(edit(campaign, "engages.ballistic", "engages.srmb"), layer0 + ".engages.srmb", 27,
               "engages \"srmb\": no threat group or class of that name (did you mean \"srbm\"?)");

@@ -2,8 +2,8 @@
 // each reported with its key path and line.
 #include <gtest/gtest.h>
 
-#include "salvosim/config.hpp"
 #include "config_test_support.hpp"
+#include "salvosim/config.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -37,8 +37,8 @@ TEST(ConfigKeys, UnknownTopLevelTables) {
 TEST(ConfigKeys, UnknownKeyInScenarioAndNestedTables) {
   expect_only("[scenario]\nnmae = \"x\"\n" + base, "scenario.nmae", 2, "did you mean \"name\"?");
   expect_only(edit(base, "sd = 20.0", "sdev = 20.0"), threat0 + ".flight_time.sdev", 6, "unknown key \"sdev\"");
-  expect_only(edit(base, "close = 60.0", "close = 60.0, clsoe = 1"), layer0 + ".engages.ballistic.window.clsoe",
-              15, "did you mean \"close\"?");
+  expect_only(edit(base, "close = 60.0", "close = 60.0, clsoe = 1"), layer0 + ".engages.ballistic.window.clsoe", 15,
+              "did you mean \"close\"?");
 }
 
 TEST(ConfigKeys, MissingRequiredKey) {
@@ -82,14 +82,13 @@ TEST(ConfigKeys, OtherTypeErrors) {
   expect_only(edit(base, "name = \"mrbm\"", "name = 5"), "threat[0].name", 2, "must be a string, got integer 5");
   expect_only(base + "point_defense = \"yes\"\n", layer0 + ".point_defense", 16,
               "must be true or false, got string \"yes\"");
-  expect_only(edit(base, "flight_time = { mean = 600.0, sd = 20.0 }", "flight_time = 600.0"),
-              threat0 + ".flight_time", 6, "must be a table { mean = ..., sd = ... }, got float 600.0");
-  expect_only(edit(base, "{ pk = 0.7, window = { open = 300.0, close = 60.0 } }", "0.7"),
-              layer0 + ".engages.ballistic", 15, "must be a table");
+  expect_only(edit(base, "flight_time = { mean = 600.0, sd = 20.0 }", "flight_time = 600.0"), threat0 + ".flight_time",
+              6, "must be a table { mean = ..., sd = ... }, got float 600.0");
+  expect_only(edit(base, "{ pk = 0.7, window = { open = 300.0, close = 60.0 } }", "0.7"), layer0 + ".engages.ballistic",
+              15, "must be a table");
   expect_only(edit(base, "[[threat]]", "[threat]"), "threat", 1,
               "must be an array of tables (write [[threat]]), got table");
-  expect_only(edit(base, "count = 10", "count = 1979-05-27"), threat0 + ".count", 4,
-              "must be an integer, got date");
+  expect_only(edit(base, "count = 10", "count = 1979-05-27"), threat0 + ".count", 4, "must be an integer, got date");
 }
 
 TEST(ConfigKeys, InterceptorsTakeIntegerOrUnlimited) {

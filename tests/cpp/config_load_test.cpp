@@ -9,18 +9,16 @@
 #include <optional>
 #include <string>
 
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/scenario.hpp"
-#include "config_test_support.hpp"
 
 namespace salvosim::config_test {
 namespace {
 
 // ---- Loading what is right ----------------------------------------------------------------
 
-TEST(ConfigLoad, BaseIsValid) {
-  EXPECT_TRUE(problems_of(base).empty()) << listing(problems_of(base));
-}
+TEST(ConfigLoad, BaseIsValid) { EXPECT_TRUE(problems_of(base).empty()) << listing(problems_of(base)); }
 
 TEST(ConfigLoad, ModelExampleLoadsWithItsValuesAndDefaults) {
   const std::string path = config_path("example.toml");
@@ -92,9 +90,9 @@ TEST(ConfigLoad, ModelExampleLoadsWithItsValuesAndDefaults) {
   EXPECT_FALSE(short_range.interceptors.has_value());  // "unlimited"
   EXPECT_EQ(short_range.shots, 1);
   EXPECT_EQ(short_range.doctrine, Doctrine::salvo);
-  EXPECT_EQ(short_range.look_time, 0.0);                   // default
+  EXPECT_EQ(short_range.look_time, 0.0);                  // default
   EXPECT_FALSE(short_range.max_engagements.has_value());  // default: unlimited
-  EXPECT_EQ(short_range.kill_assessment, 1.0);             // default
+  EXPECT_EQ(short_range.kill_assessment, 1.0);            // default
   EXPECT_TRUE(short_range.point_defense);
   EXPECT_EQ(short_range.coverage, 1.0);  // default
   EXPECT_EQ(short_range.cost, 50000.0);
@@ -164,9 +162,9 @@ TEST(ConfigLoad, ZeroLayersIsAnUndefendedBaseline) {
 
 TEST(ConfigLoad, CountZeroAndWavesFormAreValid) {
   EXPECT_TRUE(problems_of(edit(base, "count = 10", "count = 0")).empty());
-  EXPECT_TRUE(problems_of(edit(base, "launch = { start = 0.0, duration = 60.0 }",
-                               "launch = { waves = [[0, 4], [30.5, 6]] }"))
-                  .empty());
+  EXPECT_TRUE(
+      problems_of(edit(base, "launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[0, 4], [30.5, 6]] }"))
+          .empty());
 }
 
 // ---- The file as a whole ------------------------------------------------------------------

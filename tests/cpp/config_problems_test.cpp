@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <string>
 
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/scenario.hpp"
-#include "config_test_support.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -39,7 +39,7 @@ TEST(ConfigErrors, AllProblemsReportedTogetherInFileOrder) {
     EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 5);
     EXPECT_TRUE(contains(what, path + ":11:12: threat[0] \"mrbm\".p_launch: must be in [0, 1], got 1.3\n"));
     EXPECT_TRUE(contains(what, path + ":10:36: threat[0] \"mrbm\".flight_time.sd: must be a number, got "
-                                       "string \"fast\""));
+                                      "string \"fast\""));
   }
 }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/scenario.hpp"
-#include "config_test_support.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -101,7 +101,8 @@ TEST(PublishedLoad, SourcedConfigsKeepTheirFigures) {
 }
 
 TEST(PublishedKeys, UnknownKeyWithDidYouMean) {
-  expect_only(published + "sourse = \"x\"\n", fired + ".sourse", 38, "unknown key \"sourse\" (did you mean \"source\"?)");
+  expect_only(published + "sourse = \"x\"\n", fired + ".sourse", 38,
+              "unknown key \"sourse\" (did you mean \"source\"?)");
   expect_only(edit(published, "description =", "descripton ="), "published.descripton", 17,
               "unknown key \"descripton\" (did you mean \"description\"?)");
 }
@@ -140,8 +141,8 @@ TEST(PublishedKeys, WrongTypes) {
 TEST(PublishedRules, NamesNotEmptyAndUnique) {
   expect_only(edit(published, "name = \"fired\"", "name = \"\""), "published.observable[1].name", 30,
               "must not be empty");
-  expect_only(edit(published, "name = \"fired\"", "name = \"impacts\""), "published.observable[1] \"impacts\".name",
-              30, "duplicate observable name \"impacts\" (first at line 20)");
+  expect_only(edit(published, "name = \"fired\"", "name = \"impacts\""), "published.observable[1] \"impacts\".name", 30,
+              "duplicate observable name \"impacts\" (first at line 20)");
 }
 
 TEST(PublishedRules, StatisticIsOneOfFive) {
@@ -221,8 +222,7 @@ TEST(PublishedRules, ValueLiesWithinTheRange) {
 }
 
 TEST(PublishedRules, SourceNotEmpty) {
-  expect_only(edit(published, "source = \"another\"", "source = \" \""), fired + ".source", 36,
-              "must not be empty");
+  expect_only(edit(published, "source = \"another\"", "source = \" \""), fired + ".source", 36, "must not be empty");
 }
 
 TEST(PublishedErrors, SeveralReportedTogetherInFileOrder) {

@@ -88,8 +88,8 @@ inline std::string listing(const std::vector<ConfigProblem>& problems) {
 }
 
 // Exactly one problem, at `key_path` on `line`, with `message` in its message.
-inline void expect_only(const std::vector<ConfigProblem>& problems, const std::string& key_path,
-                 std::int64_t line, const std::string& message) {
+inline void expect_only(const std::vector<ConfigProblem>& problems, const std::string& key_path, std::int64_t line,
+                        const std::string& message) {
   ASSERT_EQ(problems.size(), 1u) << listing(problems);
   EXPECT_EQ(problems[0].key_path, key_path) << listing(problems);
   EXPECT_EQ(problems[0].line, line) << listing(problems);
@@ -98,7 +98,7 @@ inline void expect_only(const std::vector<ConfigProblem>& problems, const std::s
 
 // Loading `text` fails with exactly that one problem.
 inline void expect_only(std::string_view text, const std::string& key_path, std::int64_t line,
-                 const std::string& message) {
+                        const std::string& message) {
   expect_only(problems_of(text), key_path, line, message);
 }
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/scenario.hpp"
-#include "config_test_support.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -97,12 +97,12 @@ TEST(ToToml, ShippedScenariosRoundTrip) {
 TEST(ToToml, EditedValuesAndAwkwardTextRoundTrip) {
   Scenario scenario = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/example.toml");
   scenario.description = "quotes \" and \\ backslash,\ttab and ünïcode";
-  scenario.layers[0].interceptors = std::nullopt;      // unlimited
+  scenario.layers[0].interceptors = std::nullopt;  // unlimited
   scenario.layers[0].max_engagements = 3;
-  scenario.layers[1].engages[0].pk = 0.1 + 0.2;        // not a short decimal
+  scenario.layers[1].engages[0].pk = 0.1 + 0.2;  // not a short decimal
   scenario.threats[0].launch.duration = 1e-7;
-  scenario.layers[1].engages[0].target = "shahed";     // a group name instead of a class
-  scenario.threats[1].threat_class = "";               // no class at all
+  scenario.layers[1].engages[0].target = "shahed";  // a group name instead of a class
+  scenario.threats[1].threat_class = "";            // no class at all
   scenario.layers[0].engages[0].target = "mrbm";
   const Scenario again = load_scenario_string(to_toml(scenario));
   expect_same_scenario(scenario, again);

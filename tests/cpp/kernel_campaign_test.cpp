@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/tallies.hpp"
 #include "same_results.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {
@@ -213,16 +213,20 @@ TEST(Campaign, MagazineDepletionAcrossTwoSalvosMatchesTheClosedForm) {
   }
   const auto fired_metric = static_cast<std::int64_t>(LayerMetric::fired);
   const auto kills_metric = static_cast<std::int64_t>(LayerMetric::intercepts);
-  const Estimate fired_in_2{r.value("salvo_layer_mean", {1, 0, fired_metric}), r.value("salvo_layer_se", {1, 0, fired_metric})};
-  const Estimate kills_in_2{r.value("salvo_layer_mean", {1, 0, kills_metric}), r.value("salvo_layer_se", {1, 0, kills_metric})};
+  const Estimate fired_in_2{r.value("salvo_layer_mean", {1, 0, fired_metric}),
+                            r.value("salvo_layer_se", {1, 0, fired_metric})};
+  const Estimate kills_in_2{r.value("salvo_layer_mean", {1, 0, kills_metric}),
+                            r.value("salvo_layer_se", {1, 0, kills_metric})};
   const Estimate magazine_at_2{r.value("salvo_magazine_mean", {1, 0}), r.value("salvo_magazine_se", {1, 0})};
-  const Estimate kills_in_1{r.value("salvo_layer_mean", {0, 0, kills_metric}), r.value("salvo_layer_se", {0, 0, kills_metric})};
+  const Estimate kills_in_1{r.value("salvo_layer_mean", {0, 0, kills_metric}),
+                            r.value("salvo_layer_se", {0, 0, kills_metric})};
   expect_within_se("magazine at salvo 2", magazine_at_2, magazine_2);
   expect_within_se("fired in salvo 2", fired_in_2, fired_2);
   expect_within_se("intercepts in salvo 2", kills_in_2, pk * fired_2);
   expect_within_se("intercepts in salvo 1", kills_in_1, pk * p * static_cast<double>(n1));
   // Salvo 2's interception rate (of launched threats) and the selection of its threats.
-  expect_within_se("rate_launched of salvo 2", rate(r, "salvo:s1", Rate::launched), pk * fired_2 / static_cast<double>(n2));
+  expect_within_se("rate_launched of salvo 2", rate(r, "salvo:s1", Rate::launched),
+                   pk * fired_2 / static_cast<double>(n2));
   expect_within_se("salvo 2's intercepted", fate(r, "salvo:s1", Fate::intercepted), pk * fired_2);
   EXPECT_DOUBLE_EQ(r.value("salvo_magazine_mean", {0, 0}), static_cast<double>(magazine));
   // The check can fail: a full magazine at salvo 2, or no resupply, is far off.

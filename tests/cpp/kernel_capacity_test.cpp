@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {
@@ -27,13 +27,13 @@ struct SaturationCase {
   std::int64_t n;
   std::int64_t fire_units;
   std::int64_t channels;
-  double open;   // W
-  double close;  // c
+  double open;             // W
+  double close;            // c
   double engagement_time;  // E
 };
 std::ostream& operator<<(std::ostream& out, const SaturationCase& c) {
-  return out << "{N " << c.n << ", C " << c.fire_units << " x " << c.channels << ", W " << c.open << ", c "
-             << c.close << ", E " << c.engagement_time << "}";
+  return out << "{N " << c.n << ", C " << c.fire_units << " x " << c.channels << ", W " << c.open << ", c " << c.close
+             << ", E " << c.engagement_time << "}";
 }
 
 class SaturationTest : public ::testing::TestWithParam<SaturationCase> {};
@@ -66,28 +66,27 @@ TEST_P(SaturationTest, ExactEngagedCountInEveryTrial) {
     if (!ok && wrong++ == 0) {
       ADD_FAILURE() << "engaged " << record[layout.engaged(0)] << ", engagements "
                     << record[layout.layer_metric(0, LayerMetric::engagements)] << ", missed_no_channel "
-                    << record[layout.layer_metric(0, LayerMetric::missed_no_channel)] << "; expected "
-                    << expected << " engaged";
+                    << record[layout.layer_metric(0, LayerMetric::missed_no_channel)] << "; expected " << expected
+                    << " engaged";
     }
   });
   EXPECT_EQ(wrong, 0) << "trials with a wrong count";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    SeveralShapes, SaturationTest,
-    ::testing::Values(
-        // W − c = 90 = 3E: exactly 3 engagements per channel, the last ending at T − c.
-        SaturationCase{50, 4, 1, 100.0, 10.0, 30.0},
-        // The same with more channels than needed: all N.
-        SaturationCase{10, 4, 1, 100.0, 10.0, 30.0},
-        // (W − c − E)/E = 3.5: 4 per channel, C = 3 from 1 unit of 3 channels.
-        SaturationCase{37, 1, 3, 95.0, 5.0, 20.0},
-        // W − c = 3E with a fractional E: 3 per channel on one channel.
-        SaturationCase{20, 1, 1, 7.5, 0.0, 2.5},
-        // W − c = E: one engagement per channel, C = 2 × 3.
-        SaturationCase{100, 2, 3, 60.0, 0.0, 60.0},
-        // Just short of a multiple: (W − c − E)/E = 1.984375, 2 per channel.
-        SaturationCase{30, 5, 1, 95.5, 0.0, 32.0}));
+INSTANTIATE_TEST_SUITE_P(SeveralShapes, SaturationTest,
+                         ::testing::Values(
+                             // W − c = 90 = 3E: exactly 3 engagements per channel, the last ending at T − c.
+                             SaturationCase{50, 4, 1, 100.0, 10.0, 30.0},
+                             // The same with more channels than needed: all N.
+                             SaturationCase{10, 4, 1, 100.0, 10.0, 30.0},
+                             // (W − c − E)/E = 3.5: 4 per channel, C = 3 from 1 unit of 3 channels.
+                             SaturationCase{37, 1, 3, 95.0, 5.0, 20.0},
+                             // W − c = 3E with a fractional E: 3 per channel on one channel.
+                             SaturationCase{20, 1, 1, 7.5, 0.0, 2.5},
+                             // W − c = E: one engagement per channel, C = 2 × 3.
+                             SaturationCase{100, 2, 3, 60.0, 0.0, 60.0},
+                             // Just short of a multiple: (W − c − E)/E = 1.984375, 2 per channel.
+                             SaturationCase{30, 5, 1, 95.5, 0.0, 32.0}));
 
 // ---------------------------------------------------------------------------------------
 // Magazines: with M interceptors and `shots` = s, at most ⌊M/s⌋ full salvos, then one
@@ -114,8 +113,7 @@ TEST(Magazine, PartialSalvoWhenMIsNotAMultipleOfShots) {
   for_each_trial(plan, trials, 18, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
     const bool ok = record[layout.layer_metric(0, LayerMetric::fired)] == 7 &&
                     record[layout.layer_metric(0, LayerMetric::engagements)] == 3 &&
-                    record[layout.layer_metric(0, LayerMetric::missed_magazine)] == 7 &&
-                    record[layout.engaged(0)] == 3;
+                    record[layout.layer_metric(0, LayerMetric::missed_magazine)] == 7 && record[layout.engaged(0)] == 3;
     if (!ok) ++wrong;
     for (std::size_t i = 0; i < 10; ++i) {
       killed[i] += outcomes[i].fate == static_cast<std::int8_t>(Fate::intercepted);
@@ -177,8 +175,8 @@ TEST_P(MagazineTest, NeverMoreThanTheMagazine) {
     const bool ok = fired <= magazine && full_salvos <= magazine / s && short_by >= 0 && short_by < s &&
                     (short_by == 0 || fired == magazine) && (refused == 0 || fired == magazine);
     if (!ok && wrong++ == 0) {
-      ADD_FAILURE() << "trial " << trial << ": fired " << fired << " in " << engagements
-                    << " engagements, " << refused << " refused, magazine " << magazine << ", shots " << s;
+      ADD_FAILURE() << "trial " << trial << ": fired " << fired << " in " << engagements << " engagements, " << refused
+                    << " refused, magazine " << magazine << ", shots " << s;
     }
     emptied += refused > 0;
     partial += short_by > 0;

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <ostream>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {
@@ -61,8 +61,8 @@ TEST_P(SalvoTest, SurvivalIsQ) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SeveralPkAndShots, SalvoTest,
-                         ::testing::Values(SalvoCase{0.3, 1}, SalvoCase{0.5, 2}, SalvoCase{0.7, 3},
-                                           SalvoCase{0.9, 1}, SalvoCase{0.25, 4},
+                         ::testing::Values(SalvoCase{0.3, 1}, SalvoCase{0.5, 2}, SalvoCase{0.7, 3}, SalvoCase{0.9, 1},
+                                           SalvoCase{0.25, 4},
                                            // The edges: certain kill and certain miss.
                                            SalvoCase{1.0, 1}, SalvoCase{0.0, 2}));
 
@@ -107,8 +107,7 @@ TEST_P(ShootLookShootTest, SurvivalFollowsTheRecursion) {
 
   expect_within_se("leaked_defended", fate(r, "missile", Fate::leaked_defended), n * s);
   expect_within_se("intercepted", fate(r, "missile", Fate::intercepted), n * (1.0 - s));
-  expect_within_se("engagements", layer_metric(r, 0, LayerMetric::engagements),
-                   n * sls_mean_engagements(q, a, m));
+  expect_within_se("engagements", layer_metric(r, 0, LayerMetric::engagements), n * sls_mean_engagements(q, a, m));
   // Exact: every threat is engaged at least once, every engagement fires a full salvo.
   EXPECT_EQ(engaged(r, "all").mean, n);
   EXPECT_EQ(layer_sum(r, 0, LayerMetric::fired), shots * layer_sum(r, 0, LayerMetric::engagements));
@@ -126,15 +125,14 @@ TEST_P(ShootLookShootTest, SurvivalFollowsTheRecursion) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AssessmentAndMaxEngagements, ShootLookShootTest,
-    ::testing::Values(SlsCase{0.5, 1, 0.8, 3}, SlsCase{0.3, 2, 0.6, 4}, SlsCase{0.4, 1, 0.9, 2},
-                      // a = 0: never re-engaged, S = Q whatever m.
-                      SlsCase{0.6, 1, 0.0, 3},
-                      // a = 1: S = Q^m.
-                      SlsCase{0.4, 1, 1.0, 3}, SlsCase{0.2, 2, 1.0, 5},
-                      // m = 1 is a salvo.
-                      SlsCase{0.5, 2, 0.9, 1}));
+INSTANTIATE_TEST_SUITE_P(AssessmentAndMaxEngagements, ShootLookShootTest,
+                         ::testing::Values(SlsCase{0.5, 1, 0.8, 3}, SlsCase{0.3, 2, 0.6, 4}, SlsCase{0.4, 1, 0.9, 2},
+                                           // a = 0: never re-engaged, S = Q whatever m.
+                                           SlsCase{0.6, 1, 0.0, 3},
+                                           // a = 1: S = Q^m.
+                                           SlsCase{0.4, 1, 1.0, 3}, SlsCase{0.2, 2, 1.0, 5},
+                                           // m = 1 is a salvo.
+                                           SlsCase{0.5, 2, 0.9, 1}));
 
 // With max_engagements unlimited and a = 1 the window is what stops re-engagement: starts at
 // T − W + k·(E + look) for k = 0..K−1 with K = ⌊(W − c − E)/(E + look)⌋ + 1, so S = Q^K and
@@ -154,8 +152,7 @@ TEST(ShootLookShoot, UnlimitedEngagementsStopWhenTheWindowCloses) {
   const double s = std::pow(0.7, 7.0);
   expect_within_se("leaked_defended", fate(r, "missile", Fate::leaked_defended), n * s);
   expect_within_se("missed_window", layer_metric(r, 0, LayerMetric::missed_window), n * s);
-  expect_within_se("engagements", layer_metric(r, 0, LayerMetric::engagements),
-                   n * sls_mean_engagements(0.7, 1.0, 7));
+  expect_within_se("engagements", layer_metric(r, 0, LayerMetric::engagements), n * sls_mean_engagements(0.7, 1.0, 7));
   // Power: one engagement fewer or more.
   EXPECT_GT(distance_in_se(fate(r, "missile", Fate::leaked_defended), n * std::pow(0.7, 6.0)), wrong_formula_min_se);
   EXPECT_GT(distance_in_se(fate(r, "missile", Fate::leaked_defended), n * std::pow(0.7, 8.0)), wrong_formula_min_se);

@@ -3,10 +3,10 @@
 
 #include <cstdint>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {

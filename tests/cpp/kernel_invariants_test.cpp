@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/tallies.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {
@@ -100,8 +100,8 @@ TEST(Invariants, OneFatePerThreatAndInterceptsAddUp) {
       const std::int64_t g = plan.threat_group[static_cast<std::size_t>(i)];
       ++fates[static_cast<std::size_t>(g * fate_count + o.fate)];
       if ((o.fate == static_cast<std::int8_t>(Fate::intercepted)) != (o.intercept_layer >= 0)) {
-        fail_once(at + "threat " + std::to_string(i) + " has fate " + fate_names[o.fate] +
-                  " and intercept layer " + std::to_string(o.intercept_layer));
+        fail_once(at + "threat " + std::to_string(i) + " has fate " + fate_names[o.fate] + " and intercept layer " +
+                  std::to_string(o.intercept_layer));
       }
     }
     for (std::int64_t g = 0; g < groups; ++g) {

@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "kernel_test_support.hpp"
 
 namespace salvosim::kernel_test {
 namespace {
@@ -62,20 +62,22 @@ TEST(TwoLayers, CoverageDetectionAndPointDefence) {
   };
   auto expected_for = [&](const GroupToml& g) {
     const double n = static_cast<double>(g.count), pl = g.p_launch, d = g.defended_fraction;
-    return Expected{n * (1.0 - pl),
-                    n * pl * d * l1 * l2_defended,
-                    n * pl * (1.0 - d) * l1 * l2_open,
-                    n * pl * c1 * (1.0 - s1),
-                    n * pl * d * l1 * c2 * (1.0 - s2),
-                    n * pl * (1.0 - (1.0 - c1) * (1.0 - d * c2))};
+    return Expected{
+        n * (1.0 - pl),           n * pl * d * l1 * l2_defended,     n * pl * (1.0 - d) * l1 * l2_open,
+        n * pl * c1 * (1.0 - s1), n * pl * d * l1 * c2 * (1.0 - s2), n * pl * (1.0 - (1.0 - c1) * (1.0 - d * c2))};
   };
   const Expected ea = expected_for(a), eb = expected_for(b);
-  const Expected both{ea.launch_failure + eb.launch_failure, ea.leaked_defended + eb.leaked_defended,
-                      ea.leaked_open + eb.leaked_open,       ea.outer + eb.outer,
-                      ea.inner + eb.inner,                   ea.engaged + eb.engaged};
+  const Expected both{ea.launch_failure + eb.launch_failure,
+                      ea.leaked_defended + eb.leaked_defended,
+                      ea.leaked_open + eb.leaked_open,
+                      ea.outer + eb.outer,
+                      ea.inner + eb.inner,
+                      ea.engaged + eb.engaged};
 
-  const std::vector<std::pair<std::string, Expected>> cases = {
-      {"cruise-a", ea}, {"cruise-b", eb}, {"class:cruise", both}, {"all", both}};
+  const std::vector<std::pair<std::string, Expected>> cases = {{"cruise-a", ea},
+                                                               {"cruise-b", eb},
+                                                               {"class:cruise", both},
+                                                               {"all", both}};
   for (const auto& [sel, e] : cases) {
     SCOPED_TRACE(sel);
     expect_within_se("launch_failure", fate(r, sel, Fate::launch_failure), e.launch_failure);
@@ -92,8 +94,7 @@ TEST(TwoLayers, CoverageDetectionAndPointDefence) {
 
   // Power: a point-defence layer that also engaged threats aimed elsewhere, or coverage or
   // detection ignored in the outer layer.
-  EXPECT_GT(distance_in_se(fate(r, "cruise-a", Fate::leaked_open), ea.leaked_open * l2_defended),
-            wrong_formula_min_se);
+  EXPECT_GT(distance_in_se(fate(r, "cruise-a", Fate::leaked_open), ea.leaked_open * l2_defended), wrong_formula_min_se);
   EXPECT_GT(distance_in_se(intercepts(r, "cruise-a", 0), 20 * 0.9 * 0.8 * (1.0 - s1)), wrong_formula_min_se);
   EXPECT_GT(distance_in_se(intercepts(r, "cruise-a", 0), 20 * 0.9 * 0.9 * (1.0 - s1)), wrong_formula_min_se);
 }

@@ -63,8 +63,8 @@ struct GroupToml {
 
   // `header`: "threat", or "salvo.threat" for a group of a campaign's salvo.
   std::string toml(const std::string& header = "threat") const {
-    return "[[" + header + "]]\nname = \"" + name + "\"\nclass = \"" + threat_class + "\"\ncount = " +
-           std::to_string(count) + "\nlaunch = " + launch + "\nflight_time = " + flight_time +
+    return "[[" + header + "]]\nname = \"" + name + "\"\nclass = \"" + threat_class +
+           "\"\ncount = " + std::to_string(count) + "\nlaunch = " + launch + "\nflight_time = " + flight_time +
            "\np_launch = " + num(p_launch) + "\np_flight = " + num(p_flight) +
            "\ndefended_fraction = " + num(defended_fraction) + "\n\n";
   }
@@ -95,17 +95,18 @@ struct LayerToml {
   bool point_defense = false;
   double coverage = 1.0;
   std::vector<EngagesToml> engages = {EngagesToml{}};
-  std::int64_t resupply = 0;               // written only when not 0
-  std::optional<std::int64_t> capacity;    // written only when set
+  std::int64_t resupply = 0;             // written only when not 0
+  std::optional<std::int64_t> capacity;  // written only when set
 
   std::string toml() const {
     std::string text = "[[layer]]\nname = \"" + name + "\"\nfire_units = " + std::to_string(fire_units) +
-                       "\nchannels = " + std::to_string(channels) + "\nengagement_time = " +
-                       num(engagement_time) + "\ninterceptors = " + interceptors +
+                       "\nchannels = " + std::to_string(channels) + "\nengagement_time = " + num(engagement_time) +
+                       "\ninterceptors = " + interceptors +
                        (resupply != 0 ? "\nresupply = " + std::to_string(resupply) : std::string()) +
                        (capacity ? "\ncapacity = " + std::to_string(*capacity) : std::string()) +
-                       "\nshots = " + std::to_string(shots) + "\npoint_defense = " +
-                       (point_defense ? "true" : "false") + "\ncoverage = " + num(coverage) + "\n";
+                       "\nshots = " + std::to_string(shots) +
+                       "\npoint_defense = " + (point_defense ? "true" : "false") + "\ncoverage = " + num(coverage) +
+                       "\n";
     if (shoot_look_shoot) {
       text += "doctrine = \"shoot-look-shoot\"\nlook_time = " + num(look_time) +
               "\nkill_assessment = " + num(kill_assessment) + "\n";
@@ -224,8 +225,8 @@ inline std::int64_t layer_sum(const Results& r, std::int64_t layer, LayerMetric 
 inline void expect_within_se(const std::string& what, const Estimate& estimate, double expected) {
   const double slack = 1e-12 * std::max(1.0, std::abs(expected));
   EXPECT_LE(std::abs(estimate.mean - expected), tolerance_se * estimate.se + slack)
-      << what << ": estimate " << estimate.mean << " ± " << estimate.se << " (SE), closed form "
-      << expected << ", off by " << (estimate.mean - expected) / estimate.se << " SE";
+      << what << ": estimate " << estimate.mean << " ± " << estimate.se << " (SE), closed form " << expected
+      << ", off by " << (estimate.mean - expected) / estimate.se << " SE";
 }
 
 // How many SE `wrong` is from the estimate: used to show that a check can fail.

@@ -64,8 +64,9 @@ def default_exe():
 
 def main():
     parser = argparse.ArgumentParser(description="Write tests/golden/*.json from the salvosim program.")
-    parser.add_argument("--exe", default=default_exe(), help="the salvosim program (default: $SALVOSIM_EXE, "
-                        "else build/ci/salvosim)")
+    parser.add_argument(
+        "--exe", default=default_exe(), help="the salvosim program (default: $SALVOSIM_EXE, else build/ci/salvosim)"
+    )
     args = parser.parse_args()
     if not pathlib.Path(args.exe).is_file():
         sys.exit(f"update.py: no salvosim program at {args.exe}: build it (scripts/build.sh ci) or pass --exe")

@@ -92,8 +92,12 @@ def test_results_per_salvo_have_named_axes(campaign: salvosim.Scenario) -> None:
 
 def test_campaign_json_equals_the_command_line(salvosim_exe: str) -> None:
     res = salvosim.run(salvosim.load(CAMPAIGN), trials=3000, seed=7)
-    cli = subprocess.run([salvosim_exe, "run", str(CAMPAIGN), "--trials", "3000", "--seed", "7", "--json"],
-                         check=True, capture_output=True, text=True).stdout
+    cli = subprocess.run(
+        [salvosim_exe, "run", str(CAMPAIGN), "--trials", "3000", "--seed", "7", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     ours, theirs = res.to_json(), json.loads(cli)
     for key in ("git_sha1", "source"):
         ours.pop(key), theirs.pop(key)

@@ -31,8 +31,12 @@ def _reference():
 
 
 def run_cpp(exe, config, trials, seed):
-    out = subprocess.run([exe, "run", str(config), "--trials", str(trials), "--seed", str(seed), "--json"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [exe, "run", str(config), "--trials", str(trials), "--seed", str(seed), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -44,8 +48,7 @@ def compare(what, cpp, ref, n_cpp, n_ref, failures):
         if diff != 0.0:
             failures.append(f"{what}: C++ {cpp['mean']} vs reference {ref['mean']} (no spread: must be equal)")
     elif abs(diff) > K_SE * se_diff:
-        failures.append(f"{what}: C++ {cpp['mean']:.4f} vs reference {ref['mean']:.4f} "
-                        f"({diff / se_diff:+.1f} SE)")
+        failures.append(f"{what}: C++ {cpp['mean']:.4f} vs reference {ref['mean']:.4f} ({diff / se_diff:+.1f} SE)")
 
 
 SCENARIOS = [

@@ -14,8 +14,10 @@ from conftest import ROOT, load_module
 
 golden = load_module(ROOT / "tests" / "golden" / "update.py", "salvosim_golden")
 
-HOW_TO_UPDATE = (f"If the change is intended, regenerate the golden files with `{golden.REGENERATE}` "
-                 "and say in CHANGELOG.md which numbers changed and why.")
+HOW_TO_UPDATE = (
+    f"If the change is intended, regenerate the golden files with `{golden.REGENERATE}` "
+    "and say in CHANGELOG.md which numbers changed and why."
+)
 
 
 @pytest.mark.parametrize("config", golden.configs(), ids=lambda config: config.stem)
@@ -26,10 +28,20 @@ def test_summary_matches_golden_file(salvosim_exe, config):
     recorded = json.loads(expected)
     actual = golden.summary_text(salvosim_exe, config, recorded["trials"], recorded["seed"])
     if actual != expected:
-        diff = difflib.unified_diff(expected.splitlines(), actual.splitlines(), str(path.relative_to(ROOT)),
-                                    f"salvosim run {config.relative_to(ROOT)}", lineterm="", n=2)
-        pytest.fail(f"{config.name}: the summary differs from its golden file.\n"
-                    + "\n".join(list(diff)[:60]) + f"\n{HOW_TO_UPDATE}", pytrace=False)
+        diff = difflib.unified_diff(
+            expected.splitlines(),
+            actual.splitlines(),
+            str(path.relative_to(ROOT)),
+            f"salvosim run {config.relative_to(ROOT)}",
+            lineterm="",
+            n=2,
+        )
+        pytest.fail(
+            f"{config.name}: the summary differs from its golden file.\n"
+            + "\n".join(list(diff)[:60])
+            + f"\n{HOW_TO_UPDATE}",
+            pytrace=False,
+        )
 
 
 def test_every_golden_file_has_its_config():

@@ -14,9 +14,24 @@ import xarray as xr
 def run_file(salvosim_exe, configs_dir, tmp_path_factory):
     path = tmp_path_factory.mktemp("h5") / "run.h5"
     completed = subprocess.run(
-        [salvosim_exe, "run", str(configs_dir / "example.toml"), "--trials", "2000", "--seed", "7",
-         "--out", str(path), "--per-trial", "--per-threat", "--json"],
-        check=True, capture_output=True, text=True)
+        [
+            salvosim_exe,
+            "run",
+            str(configs_dir / "example.toml"),
+            "--trials",
+            "2000",
+            "--seed",
+            "7",
+            "--out",
+            str(path),
+            "--per-trial",
+            "--per-threat",
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return path, json.loads(completed.stdout)
 
 

@@ -36,7 +36,9 @@ def run() -> tuple[salvosim.Scenario, salvosim.Results]:
 
 
 def test_the_loader_keeps_every_field() -> None:
-    text = EXAMPLE.read_text() + """
+    text = (
+        EXAMPLE.read_text()
+        + """
 [published]
 description = "a night"
 
@@ -60,13 +62,27 @@ range = [0.5, 1.5]
 definition = "count"
 source = "elsewhere"
 """
+    )
     scenario = salvosim.Scenario.from_toml_string(text)
     assert scenario.published.description == "a night"
     core = scenario.published.observables[0]
     assert (core.name, core.statistic, core.selection, core.fates, core.value, core.low, core.high) == (
-        "impacts", "fate", "class:ballistic", ["leaked_defended", "leaked_open"], 4.0, 3.0, 9.0)
+        "impacts",
+        "fate",
+        "class:ballistic",
+        ["leaked_defended", "leaked_open"],
+        4.0,
+        3.0,
+        9.0,
+    )
     assert (core.definition, core.source, core.note, core.layers, core.rate, core.metric) == (
-        "impacts", "somewhere", "why", [], "", "")
+        "impacts",
+        "somewhere",
+        "why",
+        [],
+        "",
+        "",
+    )
     o, single = published.observables(scenario)
     assert o.fates == ("leaked_defended", "leaked_open") and o.range == (3.0, 9.0) and o.value == 4.0
     assert o.describe() == "leaked_defended+leaked_open of class:ballistic"
@@ -79,54 +95,90 @@ source = "elsewhere"
 def test_observables_in_config_order_and_none_without_the_table() -> None:
     scenario = _with_published(
         {"name": "b", "statistic": "cost", "range": [0, 1], "definition": "count", "source": "s"},
-        {"name": "a", "statistic": "rate", "selection": "all", "rate": "engaged", "range": [0, 1],
-         "definition": "engaged", "source": "s"})
+        {
+            "name": "a",
+            "statistic": "rate",
+            "selection": "all",
+            "rate": "engaged",
+            "range": [0, 1],
+            "definition": "engaged",
+            "source": "s",
+        },
+    )
     assert [o.name for o in published.observables(scenario)] == ["b", "a"]
     assert published.observables(salvosim.load(EXAMPLE)) == []
 
 
 def test_the_table_survives_to_toml_to_dict_and_copies() -> None:
-    scenario = _with_published({"name": "a", "statistic": "intercepts", "selection": "mrbm",
-                                "layer": ["upper-tier", "short-range"], "value": 2.5, "range": [1, 4],
-                                "definition": "count", "source": "s", "note": "n"}, description="d")
+    scenario = _with_published(
+        {
+            "name": "a",
+            "statistic": "intercepts",
+            "selection": "mrbm",
+            "layer": ["upper-tier", "short-range"],
+            "value": 2.5,
+            "range": [1, 4],
+            "definition": "count",
+            "source": "s",
+            "note": "n",
+        },
+        description="d",
+    )
     expected = published.observables(scenario)
-    for again in (salvosim.Scenario.from_toml_string(scenario.to_toml()), salvosim.from_dict(salvosim.to_dict(scenario)),
-                  scenario.copy()):
+    for again in (
+        salvosim.Scenario.from_toml_string(scenario.to_toml()),
+        salvosim.from_dict(salvosim.to_dict(scenario)),
+        scenario.copy(),
+    ):
         assert published.observables(again) == expected and again.published.description == "d"
 
 
 def test_a_broken_rule_is_a_config_error_with_its_key_path() -> None:
-    with pytest.raises(salvosim.ConfigError, match="no layer \"uper-tier\".*did you mean \"upper-tier\"") as error:
+    with pytest.raises(salvosim.ConfigError, match='no layer "uper-tier".*did you mean "upper-tier"') as error:
         _observable(statistic="layer", layer="uper-tier", metric="fired")
     assert [p["key_path"] for p in error.value.problems] == ['published.observable[0] "x".layer']
 
 
 def test_a_renamed_layer_leaves_a_dangling_observable_that_validate_reports() -> None:
-    scenario = _with_published({"name": "a", "statistic": "layer", "layer": "upper-tier", "metric": "fired",
-                                "range": [0, 1], "definition": "count", "source": "s"})
+    scenario = _with_published(
+        {
+            "name": "a",
+            "statistic": "layer",
+            "layer": "upper-tier",
+            "metric": "fired",
+            "range": [0, 1],
+            "definition": "count",
+            "source": "s",
+        }
+    )
     scenario.layer("upper-tier").name = "renamed"
     problems = scenario.problems()
     assert len(problems) == 1
-    assert problems[0].endswith('published.observable[0] "a".layer: no layer "upper-tier" '
-                                '(there are: "renamed", "short-range")'), problems
+    assert problems[0].endswith(
+        'published.observable[0] "a".layer: no layer "upper-tier" (there are: "renamed", "short-range")'
+    ), problems
 
 
-@pytest.mark.parametrize("keys", [
-    {"statistic": "fate", "selection": "mrbm", "fate": "intercepted"},
-    {"statistic": "fate", "selection": "all", "fate": ["leaked_defended", "leaked_open"]},
-    {"statistic": "fate", "selection": "class:drone", "fate": ["launch_failure", "flight_failure"]},
-    {"statistic": "rate", "selection": "all", "rate": "launched"},
-    {"statistic": "rate", "selection": "mrbm", "rate": "engaged"},
-    {"statistic": "rate", "selection": "class:drone", "rate": "threatening"},
-    {"statistic": "intercepts", "selection": "mrbm", "layer": ["upper-tier", "short-range"]},
-    {"statistic": "intercepts", "selection": "shahed", "layer": "short-range"},
-    {"statistic": "layer", "layer": "upper-tier", "metric": "fired"},
-    {"statistic": "layer", "layer": ["upper-tier", "short-range"], "metric": "missed_no_channel"},
-    {"statistic": "cost"},
-    {"statistic": "cost", "layer": "upper-tier"},
-])
-def test_mean_is_the_mean_of_the_per_trial_values(run: tuple[salvosim.Scenario, salvosim.Results],
-                                                  keys: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {"statistic": "fate", "selection": "mrbm", "fate": "intercepted"},
+        {"statistic": "fate", "selection": "all", "fate": ["leaked_defended", "leaked_open"]},
+        {"statistic": "fate", "selection": "class:drone", "fate": ["launch_failure", "flight_failure"]},
+        {"statistic": "rate", "selection": "all", "rate": "launched"},
+        {"statistic": "rate", "selection": "mrbm", "rate": "engaged"},
+        {"statistic": "rate", "selection": "class:drone", "rate": "threatening"},
+        {"statistic": "intercepts", "selection": "mrbm", "layer": ["upper-tier", "short-range"]},
+        {"statistic": "intercepts", "selection": "shahed", "layer": "short-range"},
+        {"statistic": "layer", "layer": "upper-tier", "metric": "fired"},
+        {"statistic": "layer", "layer": ["upper-tier", "short-range"], "metric": "missed_no_channel"},
+        {"statistic": "cost"},
+        {"statistic": "cost", "layer": "upper-tier"},
+    ],
+)
+def test_mean_is_the_mean_of_the_per_trial_values(
+    run: tuple[salvosim.Scenario, salvosim.Results], keys: dict[str, object]
+) -> None:
     """Two independent routes to the same number: the summary arrays the kernel's tallies give,
     and the per-trial counts; rates are averaged over the trials that define them."""
     scenario, res = run

@@ -34,11 +34,11 @@ def assert_close(stat, expected, what):
     mean, se = stat["mean"], stat["se"]
     assert se > 0, f"{what}: zero standard error, the check could not fail"
     assert abs(mean - expected) <= K_SE * se, (
-        f"{what}: mean {mean:.5f} vs closed form {expected:.5f} "
-        f"({(mean - expected) / se:+.2f} SE, tolerance {K_SE} SE)")
+        f"{what}: mean {mean:.5f} vs closed form {expected:.5f} ({(mean - expected) / se:+.2f} SE, tolerance {K_SE} SE)"
+    )
 
 
-def survival_slS(q_salvo, a, m):
+def survival_sls(q_salvo, a, m):
     """MODEL.md section 4: S_1 = Q, S_m = Q*((1 - a) + a*S_{m-1})."""
     s = q_salvo
     for _ in range(m - 1):
@@ -139,8 +139,8 @@ def test_example_per_trial_invariants(tmp_path):
             assert stats["engagements"] <= stats["fired"] <= layer["shots"] * stats["engagements"]
             assert stats["cost"] == stats["fired"] * layer["cost"]
             assert stats["intercepts"] == sum(
-                trial["groups"][g["name"]]["intercepts_by_layer"][layer["name"]]
-                for g in scenario["groups"])
+                trial["groups"][g["name"]]["intercepts_by_layer"][layer["name"]] for g in scenario["groups"]
+            )
 
 
 def test_example_launch_failures_and_reproducibility(tmp_path):
@@ -156,7 +156,10 @@ def test_cli_json_shape(tmp_path):
     path = write_toml(tmp_path, EXAMPLE_TOML)
     out = subprocess.run(
         [sys.executable, str(REFERENCE_MODEL), str(path), "--trials", "20", "--seed", "3", "--json"],
-        check=True, capture_output=True, text=True).stdout
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     summary = json.loads(out)
     assert summary["scenario"] == "example" and summary["trials"] == 20 and summary["seed"] == 3
     assert set(summary["groups"]["mrbm"]) == set(ref.FATES) | {"engaged"}
@@ -236,7 +239,7 @@ def test_leak_and_intercepts_match_closed_forms(tmp_path):
     summary = ref.run(scenario, 4000, seed=20240601)
 
     p_launch, d = 0.9, 0.6
-    outer_survive = 1 - 0.9 * 0.9 * (1 - survival_slS((1 - 0.5) ** 2, a=0.8, m=3))
+    outer_survive = 1 - 0.9 * 0.9 * (1 - survival_sls((1 - 0.5) ** 2, a=0.8, m=3))
 
     def inner_survive(pk, aimed_defended):
         engaged = 1.0 if aimed_defended else 0.0  # point defence
@@ -287,14 +290,14 @@ def test_salvo_doctrine_closed_form_and_rates(tmp_path):
     """
     scenario = ref.load(write_toml(tmp_path, toml))
     summary = ref.run(scenario, 4000, seed=77)
-    survive = 1 - 0.7 * 0.8 * (1 - 0.6 ** 3)
+    survive = 1 - 0.7 * 0.8 * (1 - 0.6**3)
     assert_close(summary["groups"]["t"]["leaked_defended"], 25 * 0.9 * 0.5 * survive, "leaked_defended")
     assert_close(summary["groups"]["t"]["leaked_open"], 25 * 0.9 * 0.5 * survive, "leaked_open")
     # Salvo doctrine: exactly one engagement per engaged threat, 3 interceptors each.
     assert summary["layers"]["only"]["fired"]["mean"] == pytest.approx(
-        3 * summary["layers"]["only"]["engagements"]["mean"])
-    assert summary["groups"]["t"]["engaged"]["mean"] == pytest.approx(
-        summary["layers"]["only"]["engagements"]["mean"])
+        3 * summary["layers"]["only"]["engagements"]["mean"]
+    )
+    assert summary["groups"]["t"]["engaged"]["mean"] == pytest.approx(summary["layers"]["only"]["engagements"]["mean"])
 
 
 def test_perfect_defence_rates_are_one(tmp_path):
@@ -341,13 +344,16 @@ engages.t = {{ pk = 0.5, window = {{ open = {w}, close = {close} }} }}
 """
 
 
-@pytest.mark.parametrize("n, c, w, close, e", [
-    (20, 3, 100.0, 10.0, 20.0),  # floor(70/20) + 1 = 4 slots a channel: 12 engaged
-    (20, 3, 90.0, 10.0, 20.0),   # the last slot ends exactly at T - close: 4 slots, 12
-    (5, 3, 100.0, 10.0, 20.0),   # fewer threats than slots: all 5
-    (50, 4, 60.0, 0.0, 60.0),    # W - c = E: one slot a channel: 4
-    (50, 2, 255.0, 5.0, 25.0),   # floor(225/25) + 1 = 10 slots: 20
-])
+@pytest.mark.parametrize(
+    "n, c, w, close, e",
+    [
+        (20, 3, 100.0, 10.0, 20.0),  # floor(70/20) + 1 = 4 slots a channel: 12 engaged
+        (20, 3, 90.0, 10.0, 20.0),  # the last slot ends exactly at T - close: 4 slots, 12
+        (5, 3, 100.0, 10.0, 20.0),  # fewer threats than slots: all 5
+        (50, 4, 60.0, 0.0, 60.0),  # W - c = E: one slot a channel: 4
+        (50, 2, 255.0, 5.0, 25.0),  # floor(225/25) + 1 = 10 slots: 20
+    ],
+)
 def test_saturation_count_is_exact(tmp_path, n, c, w, close, e):
     toml = SATURATION_TOML.format(n=n, c=c, w=w, close=close, e=e)
     scenario = ref.load(write_toml(tmp_path, toml))
@@ -365,6 +371,7 @@ def test_saturation_count_is_exact(tmp_path, n, c, w, close, e):
 # ---------------------------------------------------------------------------
 # Magazine
 # ---------------------------------------------------------------------------
+
 
 def test_magazine_limits(tmp_path):
     toml = """

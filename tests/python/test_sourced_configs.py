@@ -38,8 +38,11 @@ def test_reproduces_each_published_observable(name: str) -> None:
     scenario, observables = published.load_with_observables(CONFIGS / name)
     assert observables, f"{name} has no [published] observables"
     res = salvosim.run(scenario, trials=TRIALS, seed=SEED)
-    outside = [f"{o.name}: mean {published.mean(o, res):.3f} outside {o.range}" for o in observables
-               if not o.contains(published.mean(o, res))]
+    outside = [
+        f"{o.name}: mean {published.mean(o, res):.3f} outside {o.range}"
+        for o in observables
+        if not o.contains(published.mean(o, res))
+    ]
     assert not outside, "\n".join(outside)
 
 
@@ -47,7 +50,9 @@ def test_a_wrong_parameter_would_fail() -> None:
     """The check can fail: with twice the fitted Pk, April's impacts fall below the range."""
     scenario, observables = published.load_with_observables(CONFIGS / "true_promise_1.toml")
     for layer in ("arrow-3", "arrow-2", "davids-sling"):
-        scenario.layer(layer).engagement("ballistic").pk = min(1.0, 2 * scenario.layer(layer).engagement("ballistic").pk)
+        scenario.layer(layer).engagement("ballistic").pk = min(
+            1.0, 2 * scenario.layer(layer).engagement("ballistic").pk
+        )
     res = salvosim.run(scenario, trials=TRIALS, seed=SEED)
     impacts = next(o for o in observables if o.name == "impacts-defended")
     assert published.mean(impacts, res) < impacts.low
@@ -67,20 +72,31 @@ def test_the_loader_keeps_the_published_table(name: str) -> None:
 
     for o, entry in zip(observables, table["observable"]):
         assert (o.name, o.statistic, o.selection, o.rate, o.metric) == (
-            entry["name"], entry["statistic"], entry.get("selection", ""), entry.get("rate", ""), entry.get("metric", ""))
+            entry["name"],
+            entry["statistic"],
+            entry.get("selection", ""),
+            entry.get("rate", ""),
+            entry.get("metric", ""),
+        )
         assert (o.fates, o.layers, o.value, [o.low, o.high]) == (
-            names(entry, "fate"), names(entry, "layer"), entry.get("value"), entry["range"])
+            names(entry, "fate"),
+            names(entry, "layer"),
+            entry.get("value"),
+            entry["range"],
+        )
         assert (o.definition, o.source, o.note) == (entry["definition"], entry["source"], entry.get("note", ""))
 
 
 @pytest.mark.parametrize("name", SOURCED)
-def test_validate_accepts_it_and_a_results_file_keeps_the_table(name: str, salvosim_exe: str,
-                                                                tmp_path: pathlib.Path) -> None:
+def test_validate_accepts_it_and_a_results_file_keeps_the_table(
+    name: str, salvosim_exe: str, tmp_path: pathlib.Path
+) -> None:
     validated = subprocess.run([salvosim_exe, "validate", str(CONFIGS / name)], capture_output=True, text=True)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     out = tmp_path / "run.h5"
-    subprocess.run([salvosim_exe, "run", str(CONFIGS / name), "--trials", "20", "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [salvosim_exe, "run", str(CONFIGS / name), "--trials", "20", "--out", str(out)], check=True, capture_output=True
+    )
     with h5py.File(out, "r") as f:
         text = f["scenario/text"][()].decode()
     stored = salvosim.Scenario.from_toml_string(text)
@@ -97,9 +113,12 @@ def test_every_number_says_where_it_comes_from(name: str) -> None:
     previous_comment = ""
     for number, line in enumerate(text.splitlines(), 1):
         code, _, comment = line.partition("#")
-        if re.search(r"=\s*[-\d\[{]", code) and not re.search(r"PF:|assumption|calibrated", comment):
-            if not (comment.strip().startswith("(") and previous_comment):
-                unsourced.append(f"{name}:{number}: {line.strip()}")
+        if (
+            re.search(r"=\s*[-\d\[{]", code)
+            and not re.search(r"PF:|assumption|calibrated", comment)
+            and not (comment.strip().startswith("(") and previous_comment)
+        ):
+            unsourced.append(f"{name}:{number}: {line.strip()}")
         previous_comment = comment if code.strip() else previous_comment
     assert not unsourced, "lines without a source, assumption or calibration:\n" + "\n".join(unsourced)
 

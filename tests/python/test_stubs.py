@@ -17,9 +17,12 @@ def stub_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for node in ast.parse(STUB.read_text()).body:
         if isinstance(node, ast.ClassDef):
-            members = {n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AnnAssign)) and
-                       hasattr(n, "name")}
-            members |= {n.target.id for n in node.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+            members = {
+                n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AnnAssign)) and hasattr(n, "name")
+            }
+            members |= {
+                n.target.id for n in node.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            }
             names[node.name] = {m for m in members if not m.startswith("_")}
         elif isinstance(node, ast.FunctionDef):
             names[node.name] = set()
@@ -41,4 +44,5 @@ def runtime_names() -> dict[str, set[str]]:
 def test_stub_matches_the_compiled_module() -> None:
     assert stub_names() == runtime_names(), (
         "bindings/salvosim/_core.pyi is out of date: regenerate it with "
-        "`pybind11-stubgen salvosim._core -o /tmp/stubs` and copy /tmp/stubs/salvosim/_core.pyi")
+        "`pybind11-stubgen salvosim._core -o /tmp/stubs` and copy /tmp/stubs/salvosim/_core.pyi"
+    )

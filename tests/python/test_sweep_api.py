@@ -35,8 +35,10 @@ def example(configs_dir):
 
 @pytest.fixture(scope="module")
 def grid(example):
-    axes = [salvosim.Axis("threat.shahed.count", DRONES, name="drones"),
-            salvosim.Axis("layer.upper-tier.interceptors", INTERCEPTORS, name="magazine")]
+    axes = [
+        salvosim.Axis("threat.shahed.count", DRONES, name="drones"),
+        salvosim.Axis("layer.upper-tier.interceptors", INTERCEPTORS, name="magazine"),
+    ]
     return salvosim.sweep(example, axes, trials=TRIALS, seed=SEED)
 
 
@@ -47,7 +49,7 @@ def cli_grid(salvosim_exe, configs_dir, tmp_path_factory):
     sweep_file = directory / "grid.toml"
     sweep_file.write_text(f"""
 [sweep]
-base = "{configs_dir / 'example.toml'}"
+base = "{configs_dir / "example.toml"}"
 trials = {TRIALS}
 seed = {SEED}
 
@@ -62,8 +64,9 @@ name = "magazine"
 values = {INTERCEPTORS}
 """)
     out = directory / "grid.h5"
-    subprocess.run([salvosim_exe, "sweep", str(sweep_file), "--out", str(out), "--threads", "2"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [salvosim_exe, "sweep", str(sweep_file), "--out", str(out), "--threads", "2"], check=True, capture_output=True
+    )
     return sweep_file, out
 
 
@@ -92,8 +95,10 @@ def test_a_sweep_file_from_python_equals_the_command_line(cli_grid):
 
 
 def test_threads_do_not_change_results(example, grid):
-    axes = [salvosim.Axis("threat.shahed.count", DRONES, name="drones"),
-            salvosim.Axis("layer.upper-tier.interceptors", INTERCEPTORS, name="magazine")]
+    axes = [
+        salvosim.Axis("threat.shahed.count", DRONES, name="drones"),
+        salvosim.Axis("layer.upper-tier.interceptors", INTERCEPTORS, name="magazine"),
+    ]
     assert_same_statistics(grid, salvosim.sweep(example, axes, trials=TRIALS, seed=SEED, threads=1))
 
 
@@ -147,28 +152,45 @@ def test_bad_axes_name_the_axis_and_the_point(example):
         salvosim.sweep(example, {"threat.shahed.count": []}, trials=100)
 
 
-@pytest.mark.parametrize("call, error, message", [
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [None]}), TypeError, "int, float, str or bool"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": 5}),  # type: ignore[arg-type]
-     TypeError, "values must be a list"),
-    (lambda sc: salvosim.sweep(sc, {}), ValueError, "at least one axis"),
-    (lambda sc: salvosim.sweep(sc, ["threat.shahed.count"]),  # type: ignore[list-item]
-     TypeError, "salvosim.Axis"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, mode="latin-hypercube"), ValueError, "grid"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, trials=-1), ValueError, "trials"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, threads="2"),  # type: ignore[arg-type]
-     TypeError, "threads"),
-    (lambda sc: salvosim.sweep(sc), TypeError, "sweep file"),
-    (lambda sc: salvosim.sweep("configs/sweeps/salvo_vs_magazine.toml", trials=5), TypeError, "trials"),
-    (lambda sc: salvosim.read_sweep("no/such/file.h5"), FileNotFoundError, "no such file"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [2**70]}), ValueError, "does not fit in 64 bits"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": np.array([[10, 20]])}), TypeError, "one-dimensional"),
-    (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [10]}, trials=10,
-                               progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
-     TypeError, "progress callback returns"),
-    (lambda sc: salvosim.run(sc, trials=10, progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
-     TypeError, "progress callback returns"),
-])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [None]}), TypeError, "int, float, str or bool"),
+        (
+            lambda sc: salvosim.sweep(sc, {"threat.shahed.count": 5}),  # type: ignore[arg-type]
+            TypeError,
+            "values must be a list",
+        ),
+        (lambda sc: salvosim.sweep(sc, {}), ValueError, "at least one axis"),
+        (
+            lambda sc: salvosim.sweep(sc, ["threat.shahed.count"]),  # type: ignore[list-item]
+            TypeError,
+            "salvosim.Axis",
+        ),
+        (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, mode="latin-hypercube"), ValueError, "grid"),
+        (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, trials=-1), ValueError, "trials"),
+        (
+            lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [1]}, threads="2"),  # type: ignore[arg-type]
+            TypeError,
+            "threads",
+        ),
+        (lambda sc: salvosim.sweep(sc), TypeError, "sweep file"),
+        (lambda sc: salvosim.sweep("configs/sweeps/salvo_vs_magazine.toml", trials=5), TypeError, "trials"),
+        (lambda sc: salvosim.read_sweep("no/such/file.h5"), FileNotFoundError, "no such file"),
+        (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [2**70]}), ValueError, "does not fit in 64 bits"),
+        (lambda sc: salvosim.sweep(sc, {"threat.shahed.count": np.array([[10, 20]])}), TypeError, "one-dimensional"),
+        (
+            lambda sc: salvosim.sweep(sc, {"threat.shahed.count": [10]}, trials=10, progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
+            TypeError,
+            "progress callback returns",
+        ),
+        (
+            lambda sc: salvosim.run(sc, trials=10, progress=lambda d, t: "yes"),  # type: ignore[arg-type, return-value]
+            TypeError,
+            "progress callback returns",
+        ),
+    ],
+)
 def test_bad_arguments_raise_clear_exceptions(example, call, error, message):
     with pytest.raises(error, match=message):
         call(example)
@@ -181,16 +203,26 @@ def test_a_results_file_is_not_a_sweep_file(example, tmp_path):
         salvosim.read_sweep(path)
 
 
-@pytest.mark.parametrize("axes, message", [
-    ([salvosim.Axis("threat.shahed.count", [10, 20], name="selection")], "name of a dimension"),
-    ([salvosim.Axis("threat.shahed.count", [10, 20], name="salvo")], "name of a dimension"),
-    ([salvosim.Axis("threat.shahed.count", [10, 20], name="a/b")], "must not hold"),
-    ([salvosim.Axis("threat.shahed.count", [10, 20]), salvosim.Axis("threat.shahed.count", [30], name="x")],
-     "varied by an earlier axis"),
-    ([salvosim.Axis("threat.shahed.count", [10, 20], name="n"), salvosim.Axis("threat.mrbm.cost", [1.0], name="n")],
-     "names an earlier axis"),
-    ([salvosim.Axis("threat.shahed.count", [10, 10])], "twice"),
-])
+@pytest.mark.parametrize(
+    "axes, message",
+    [
+        ([salvosim.Axis("threat.shahed.count", [10, 20], name="selection")], "name of a dimension"),
+        ([salvosim.Axis("threat.shahed.count", [10, 20], name="salvo")], "name of a dimension"),
+        ([salvosim.Axis("threat.shahed.count", [10, 20], name="a/b")], "must not hold"),
+        (
+            [salvosim.Axis("threat.shahed.count", [10, 20]), salvosim.Axis("threat.shahed.count", [30], name="x")],
+            "varied by an earlier axis",
+        ),
+        (
+            [
+                salvosim.Axis("threat.shahed.count", [10, 20], name="n"),
+                salvosim.Axis("threat.mrbm.cost", [1.0], name="n"),
+            ],
+            "names an earlier axis",
+        ),
+        ([salvosim.Axis("threat.shahed.count", [10, 10])], "twice"),
+    ],
+)
 def test_axes_built_in_python_get_the_checks_of_a_sweep_file(example, axes, message):
     """A dimension name that the statistics use would corrupt the arrays; two axes on one path
     would label points with values that never ran: refused, as the sweep-file loader does."""
@@ -202,7 +234,7 @@ def test_a_sweep_file_may_not_name_an_axis_salvo(salvosim_exe, configs_dir, tmp_
     sweep_file = tmp_path / "named.toml"
     sweep_file.write_text(f"""
 [sweep]
-base = "{configs_dir / 'campaign_example.toml'}"
+base = "{configs_dir / "campaign_example.toml"}"
 trials = 10
 
 [[axis]]
@@ -210,8 +242,9 @@ path = "layer.upper-tier.resupply"
 name = "salvo"
 values = [1, 2]
 """)
-    run = subprocess.run([salvosim_exe, "sweep", str(sweep_file), "--out", str(tmp_path / "n.h5")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [salvosim_exe, "sweep", str(sweep_file), "--out", str(tmp_path / "n.h5")], capture_output=True, text=True
+    )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "name of a dimension" in run.stderr + run.stdout
 

@@ -28,10 +28,8 @@ import random
 import time
 import tomllib
 
-FATES = ("launch_failure", "flight_failure", "intercepted",
-         "leaked_defended", "leaked_open")
-LAYER_METRICS = ("engagements", "fired", "intercepts", "missed_window",
-                 "missed_no_channel", "missed_magazine", "cost")
+FATES = ("launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open")
+LAYER_METRICS = ("engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine", "cost")
 RATES = ("launched", "engaged", "threatening")
 
 UNLIMITED = math.inf  # magazine size / max_engagements when "unlimited"
@@ -40,6 +38,7 @@ UNLIMITED = math.inf  # magazine size / max_engagements when "unlimited"
 # ---------------------------------------------------------------------------
 # Loading a scenario
 # ---------------------------------------------------------------------------
+
 
 class ConfigError(ValueError):
     """A scenario file lacks something this reference needs."""
@@ -112,21 +111,18 @@ def _load_layer(table, index):
     name = _required(table, "name", where)
     where = f"layer.{name}"
     engages = {
-        target: _load_engagement(spec, f"{where}.engages.{target}")
-        for target, spec in table.get("engages", {}).items()
+        target: _load_engagement(spec, f"{where}.engages.{target}") for target, spec in table.get("engages", {}).items()
     }
     return {
         "name": name,
         "fire_units": int(_required(table, "fire_units", where)),
         "channels": int(_required(table, "channels", where)),
         "engagement_time": float(_required(table, "engagement_time", where)),
-        "interceptors": _count_or_unlimited(
-            _required(table, "interceptors", where), where + ".interceptors"),
+        "interceptors": _count_or_unlimited(_required(table, "interceptors", where), where + ".interceptors"),
         "shots": int(table.get("shots", 1)),
         "doctrine": table.get("doctrine", "salvo"),
         "look_time": float(table.get("look_time", 0.0)),
-        "max_engagements": _count_or_unlimited(
-            table.get("max_engagements", "unlimited"), where + ".max_engagements"),
+        "max_engagements": _count_or_unlimited(table.get("max_engagements", "unlimited"), where + ".max_engagements"),
         "kill_assessment": float(table.get("kill_assessment", 1.0)),
         "point_defense": bool(table.get("point_defense", False)),
         "coverage": float(table.get("coverage", 1.0)),
@@ -145,13 +141,14 @@ def load(path):
     return {
         "name": scenario_table.get("name", str(path)),
         "groups": [_load_threat_group(t, i) for i, t in enumerate(doc.get("threat", []))],
-        "layers": [_load_layer(l, i) for i, l in enumerate(doc.get("layer", []))],
+        "layers": [_load_layer(table, i) for i, table in enumerate(doc.get("layer", []))],
     }
 
 
 # ---------------------------------------------------------------------------
 # One trial
 # ---------------------------------------------------------------------------
+
 
 def _bernoulli(rng, p):
     return rng.random() < p
@@ -195,20 +192,22 @@ def _draw_threats(scenario, rng):
             fails = _bernoulli(rng, 1.0 - group["p_flight"])
             failure_time = rng.uniform(launch_time, impact)  # only meaningful if fails
             aimed_defended = _bernoulli(rng, group["defended_fraction"])
-            threats.append({
-                "group": group_index,
-                "launched": launched,
-                "launch": launch_time,
-                "impact": impact,
-                "fails": fails,
-                "failure_time": failure_time,
-                "aimed_defended": aimed_defended,
-                # Mutable state, updated as layers act:
-                "release": launch_time,  # when the threat reaches the next layer
-                "gone": False,           # killed, or removed by a flight failure
-                "killed_by": None,       # layer index that intercepted it
-                "engaged": False,        # engaged at least once, by any layer
-            })
+            threats.append(
+                {
+                    "group": group_index,
+                    "launched": launched,
+                    "launch": launch_time,
+                    "impact": impact,
+                    "fails": fails,
+                    "failure_time": failure_time,
+                    "aimed_defended": aimed_defended,
+                    # Mutable state, updated as layers act:
+                    "release": launch_time,  # when the threat reaches the next layer
+                    "gone": False,  # killed, or removed by a flight failure
+                    "killed_by": None,  # layer index that intercepted it
+                    "engaged": False,  # engaged at least once, by any layer
+                }
+            )
     return threats
 
 
@@ -309,8 +308,7 @@ def _run_layer(layer_index, layer, scenario, threats, rng, stats):
             threat["release"] = intercept_time  # salvo: one engagement per layer
             continue
         threat["release"] = intercept_time + layer["look_time"]
-        if engagements_of[i] < layer["max_engagements"] and \
-                _bernoulli(rng, layer["kill_assessment"]):
+        if engagements_of[i] < layer["max_engagements"] and _bernoulli(rng, layer["kill_assessment"]):
             # Correctly seen as surviving: look, then ask for another engagement.
             heapq.heappush(queue, (intercept_time + layer["look_time"], i))
 
@@ -361,7 +359,7 @@ def simulate_trial(scenario, rng):
 
     group_counts = []
     for _ in groups:
-        counts = {f: 0 for f in FATES}
+        counts = dict.fromkeys(FATES, 0)
         counts["engaged"] = 0
         counts["intercepts_by_layer"] = {layer["name"]: 0 for layer in layers}
         group_counts.append(counts)
@@ -381,7 +379,7 @@ def simulate_trial(scenario, rng):
 
     return {
         "groups": {g["name"]: c for g, c in zip(groups, group_counts)},
-        "layers": {l["name"]: s for l, s in zip(layers, layer_stats)},
+        "layers": {layer["name"]: s for layer, s in zip(layers, layer_stats)},
         "rates": rates_of(group_counts),
         "group_rates": {g["name"]: rates_of([c]) for g, c in zip(groups, group_counts)},
     }
@@ -390,6 +388,7 @@ def simulate_trial(scenario, rng):
 # ---------------------------------------------------------------------------
 # Many trials: means and standard errors
 # ---------------------------------------------------------------------------
+
 
 class Accumulator:
     """Running mean and variance (Welford), so trials need not be stored."""
@@ -424,11 +423,11 @@ def run(scenario, trials, seed):
     """Run `trials` trials from random.Random(seed) and summarise them."""
     rng = random.Random(seed)
     group_names = [g["name"] for g in scenario["groups"]]
-    layer_names = [l["name"] for l in scenario["layers"]]
+    layer_names = [layer["name"] for layer in scenario["layers"]]
 
     acc_groups = {g: {k: Accumulator() for k in FATES + ("engaged",)} for g in group_names}
-    acc_group_layers = {g: {l: Accumulator() for l in layer_names} for g in group_names}
-    acc_layers = {l: {m: Accumulator() for m in LAYER_METRICS} for l in layer_names}
+    acc_group_layers = {g: {name: Accumulator() for name in layer_names} for g in group_names}
+    acc_layers = {name: {m: Accumulator() for m in LAYER_METRICS} for name in layer_names}
     acc_rates = {r: Accumulator() for r in RATES}
     acc_group_rates = {g: {r: Accumulator() for r in RATES} for g in group_names}
 
@@ -439,13 +438,13 @@ def run(scenario, trials, seed):
             counts = result["groups"][g]
             for k in FATES + ("engaged",):
                 acc_groups[g][k].add(counts[k])
-            for l in layer_names:
-                acc_group_layers[g][l].add(counts["intercepts_by_layer"][l])
+            for name in layer_names:
+                acc_group_layers[g][name].add(counts["intercepts_by_layer"][name])
             for r in RATES:
                 acc_group_rates[g][r].add(result["group_rates"][g][r])
-        for l in layer_names:
+        for name in layer_names:
             for m in LAYER_METRICS:
-                acc_layers[l][m].add(result["layers"][l][m])
+                acc_layers[name][m].add(result["layers"][name][m])
         for r in RATES:
             acc_rates[r].add(result["rates"][r])
     elapsed = time.perf_counter() - began
@@ -472,6 +471,7 @@ def run(scenario, trials, seed):
 # ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
+
 
 def _fmt(stat):
     if stat["mean"] is None:
