@@ -15,6 +15,7 @@
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 
 namespace salvosim::fuzz {
 

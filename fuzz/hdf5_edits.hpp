@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "hdf5_checksum.hpp"
 #include "hdf5_handles.hpp"
 
 namespace salvosim::fuzz {
@@ -37,6 +38,14 @@ class FileEditor {
   // HDF5 refuses is skipped: the file stays whatever HDF5 made of it.
   void edit(FuzzedDataProvider& input, const std::string& path) const {
     std::filesystem::copy_file(base_, path, std::filesystem::copy_options::overwrite_existing);
+    apply_edits(input, path);
+    // Sealed again, as salvosim would have written it: what is fuzzed is the content the
+    // readers rely on, past the checksum that would otherwise refuse every edited file.
+    hdf5::write_checksum(hdf5::Context(path), path);
+  }
+
+ private:
+  void apply_edits(FuzzedDataProvider& input, const std::string& path) const {
     const hdf5::QuietErrors quiet;
     const hdf5::File file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
     if (!file.valid()) __builtin_trap();
@@ -71,7 +80,6 @@ class FileEditor {
     }
   }
 
- private:
   struct Object {
     std::string path;
     std::vector<std::string> attributes;

@@ -11,6 +11,7 @@
 #include "salvosim/results.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 
 namespace salvosim::fuzz {
 

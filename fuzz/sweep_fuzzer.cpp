@@ -14,6 +14,7 @@
 #include "salvosim/config.hpp"
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep.hpp"
+#include "salvosim/sweep_file.hpp"
 #include "small_scenario.hpp"
 #include "temporary_file.hpp"
 

@@ -188,9 +188,10 @@ void check_threats(Checker& check, const Scenario& scenario) {
           check.report(group + ".count", "the groups up to this one hold more than 2^31 - 1 = 2147483647 "
                                          "threats, the most a scenario can hold (the kernel numbers threats "
                                          "with signed 32-bit integers)");
-          too_many_reported = true;
+          too_many_reported = true;  // and no more counting: the sum could overflow
+        } else {
+          threats_so_far += threat.count;
         }
-        threats_so_far += threat.count;
       }
       check_launch(check, group, threat);
       check.value(group + ".flight_time.mean", field_rule::flight_time::mean, threat.flight_time.mean);
