@@ -17,8 +17,8 @@ inline Plan plan_of(const std::string& file) {
 }
 
 // The standard scenarios of bench/README.md, by benchmark argument.
-inline const char* const standard_scenarios[] = {"true_promise_1_illustrative.toml", "saturation.toml",
-                                                 "example.toml", "large_raid.toml"};
+inline const char* const standard_scenarios[] = {"true_promise_1_illustrative.toml", "saturation.toml", "example.toml",
+                                                 "large_raid.toml"};
 
 // Records in the output which instruction set the batched draws used.
 inline void label_run() { benchmark::AddCustomContext("salvosim_draw_isa", kernel_draw_isa()); }

@@ -51,11 +51,12 @@ BENCHMARK(BM_TrialAndTally)->DenseRange(0, 3);
 // layer of 8 channels with a window for ~3 engagements each: most requests miss for want of a
 // channel, and every one goes through the sort and the channel ring.
 Plan saturation_plan(std::int64_t n) {
-  const std::string text = "[scenario]\nname = \"saturation-bench\"\n\n[[threat]]\nname = \"srbm\"\ncount = " +
-                           std::to_string(n) + "\nlaunch = { waves = [[0.0, " + std::to_string(n) +
-                           "]] }\nflight_time = { mean = 400.0, sd = 5.0 }\n\n"
-                           "[[layer]]\nname = \"one\"\nfire_units = 2\nchannels = 4\nengagement_time = 30.0\n"
-                           "interceptors = \"unlimited\"\nengages.srbm = { pk = 0.7, window = { open = 120.0, close = 20.0 } }\n";
+  const std::string text =
+      "[scenario]\nname = \"saturation-bench\"\n\n[[threat]]\nname = \"srbm\"\ncount = " + std::to_string(n) +
+      "\nlaunch = { waves = [[0.0, " + std::to_string(n) +
+      "]] }\nflight_time = { mean = 400.0, sd = 5.0 }\n\n"
+      "[[layer]]\nname = \"one\"\nfire_units = 2\nchannels = 4\nengagement_time = 30.0\n"
+      "interceptors = \"unlimited\"\nengages.srbm = { pk = 0.7, window = { open = 120.0, close = 20.0 } }\n";
   return compile(load_scenario_string(text, "saturation-bench"));
 }
 

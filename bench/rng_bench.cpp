@@ -29,8 +29,10 @@ void BM_DrawBlockAlone(benchmark::State& state) {
 BENCHMARK(BM_DrawBlockAlone)->Arg(320);
 
 struct Batch {
-  explicit Batch(std::size_t n) : threats(n), words{std::vector<std::uint32_t>(n), std::vector<std::uint32_t>(n),
-                                                     std::vector<std::uint32_t>(n), std::vector<std::uint32_t>(n)} {
+  explicit Batch(std::size_t n)
+      : threats(n),
+        words{std::vector<std::uint32_t>(n), std::vector<std::uint32_t>(n), std::vector<std::uint32_t>(n),
+              std::vector<std::uint32_t>(n)} {
     for (std::size_t k = 0; k < n; ++k) threats[k] = static_cast<std::uint32_t>(3 * k);
   }
   BlockColumns columns() { return {{words[0].data(), words[1].data(), words[2].data(), words[3].data()}}; }
@@ -49,8 +51,8 @@ bool matches_draw_block(Batch& batch, std::size_t n, std::uint64_t trial) {
   return true;
 }
 
-using BatchFunction = void (*)(std::uint64_t, std::uint64_t, const std::uint32_t*, std::size_t, std::uint32_t,
-                               Purpose, std::uint32_t, BlockColumns);
+using BatchFunction = void (*)(std::uint64_t, std::uint64_t, const std::uint32_t*, std::size_t, std::uint32_t, Purpose,
+                               std::uint32_t, BlockColumns);
 
 void run_batches(benchmark::State& state, BatchFunction draw) {
   const auto n = static_cast<std::size_t>(state.range(0));

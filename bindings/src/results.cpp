@@ -91,14 +91,19 @@ void init_results(py::module_& m) {
                              [](const Results& r) {
                                py::dict coords;
                                for (const Coordinate& c : r.coordinates) {
-                                 if (!c.labels.empty()) coords[py::str(c.name)] = c.labels;
-                                 else if (!c.numbers.empty()) coords[py::str(c.name)] = py::array_t<double>(c.numbers.size(), c.numbers.data());
-                                 else coords[py::str(c.name)] = py::array_t<std::int64_t>(c.values.size(), c.values.data());
+                                 if (!c.labels.empty())
+                                   coords[py::str(c.name)] = c.labels;
+                                 else if (!c.numbers.empty())
+                                   coords[py::str(c.name)] = py::array_t<double>(c.numbers.size(), c.numbers.data());
+                                 else
+                                   coords[py::str(c.name)] =
+                                       py::array_t<std::int64_t>(c.values.size(), c.values.data());
                                }
                                return coords;
                              })
       .def(
-          "array", [](py::object self, const std::string& name) { return view(self, self.cast<const Results&>().array(name)); },
+          "array",
+          [](py::object self, const std::string& name) { return view(self, self.cast<const Results&>().array(name)); },
           py::arg("name"), "The named array, as a read-only view on the results")
       .def(
           "dims", [](const Results& r, const std::string& name) { return r.array(name).dims; }, py::arg("name"))

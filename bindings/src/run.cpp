@@ -86,7 +86,8 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
     py::gil_scoped_release release;
     return run_scenario(plan, scenario, request);
   }();
-  return py::make_tuple(std::move(results), per_trial ? rows_array(std::move(records), trials, record_size) : py::none(),
+  return py::make_tuple(std::move(results),
+                        per_trial ? rows_array(std::move(records), trials, record_size) : py::none(),
                         per_threat ? rows_array(std::move(fates), trials, threats) : py::none(),
                         per_threat ? rows_array(std::move(layers), trials, threats) : py::none());
 }

@@ -89,7 +89,8 @@ void bind_sequence(py::module_& m, const char* name) {
   auto at = [](Vector& v, std::int64_t i) -> T& {
     const auto n = static_cast<std::int64_t>(v.size());
     if (i < 0) i += n;
-    if (i < 0 || i >= n) throw py::index_error("index " + std::to_string(i) + " out of range for " + std::to_string(n) + " entries");
+    if (i < 0 || i >= n)
+      throw py::index_error("index " + std::to_string(i) + " out of range for " + std::to_string(n) + " entries");
     return v[static_cast<std::size_t>(i)];
   };
   py::class_<Vector>(m, name)
@@ -115,9 +116,12 @@ void bind_threats(py::module_& m) {
   launch.def_property(
       "kind", [](const LaunchSpec& l) { return l.kind == LaunchSpec::Kind::waves ? "waves" : "uniform"; },
       [](LaunchSpec& l, const std::string& kind) {
-        if (kind == "waves") l.kind = LaunchSpec::Kind::waves;
-        else if (kind == "uniform") l.kind = LaunchSpec::Kind::uniform;
-        else throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
+        if (kind == "waves")
+          l.kind = LaunchSpec::Kind::waves;
+        else if (kind == "uniform")
+          l.kind = LaunchSpec::Kind::uniform;
+        else
+          throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
       });
   def_checked(launch, "start", &LaunchSpec::start, field_rule::launch::start);
   def_checked(launch, "duration", &LaunchSpec::duration, field_rule::launch::duration);
@@ -154,7 +158,9 @@ void bind_threats(py::module_& m) {
   def_checked(threat, "p_flight", &ThreatGroup::p_flight, field_rule::threat::p_flight);
   def_checked(threat, "defended_fraction", &ThreatGroup::defended_fraction, field_rule::threat::defended_fraction);
   def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost);
-  threat.def("__repr__", [](const ThreatGroup& t) { return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">"; });
+  threat.def("__repr__", [](const ThreatGroup& t) {
+    return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">";
+  });
   bind_sequence<ThreatGroup>(m, "ThreatGroups");
 
   py::class_<Salvo> salvo(m, "Salvo");
@@ -162,7 +168,8 @@ void bind_threats(py::module_& m) {
   def_checked(salvo, "start", &Salvo::start, field_rule::salvo::start);
   salvo
       .def_property_readonly(
-          "threats", [](Salvo& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
+          "threats", [](Salvo& s) -> std::vector<ThreatGroup>& { return s.threats; },
+          py::return_value_policy::reference_internal)
       .def("__repr__", [](const Salvo& s) {
         return "<Salvo \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups>";
       });
@@ -178,8 +185,9 @@ void bind_layers(py::module_& m) {
   engagement.def_readwrite("target", &EngagementSpec::target);
   def_checked(engagement, "pk", &EngagementSpec::pk, field_rule::engagement::pk);
   def_checked(engagement, "detect", &EngagementSpec::detect, field_rule::engagement::detect);
-  engagement.def_readwrite("window", &EngagementSpec::window)
-      .def("__repr__", [](const EngagementSpec& e) { return "<EngagementSpec " + e.target + ": pk " + std::to_string(e.pk) + ">"; });
+  engagement.def_readwrite("window", &EngagementSpec::window).def("__repr__", [](const EngagementSpec& e) {
+    return "<EngagementSpec " + e.target + ": pk " + std::to_string(e.pk) + ">";
+  });
   bind_sequence<EngagementSpec>(m, "EngagementSpecs");
 
   py::class_<Layer> layer(m, "Layer");
@@ -191,24 +199,28 @@ void bind_layers(py::module_& m) {
                     "The magazine: an integer, or \"unlimited\"");
   def_checked(layer, "resupply", &Layer::resupply, field_rule::layer::resupply,
               "Interceptors added at the start of each salvo after the first");
-  layer.def_readwrite("capacity", &Layer::capacity, "The most the magazine holds after a resupply (None: interceptors)");
+  layer.def_readwrite("capacity", &Layer::capacity,
+                      "The most the magazine holds after a resupply (None: interceptors)");
   def_checked(layer, "shots", &Layer::shots, field_rule::layer::shots);
   layer.def_property(
       "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
       [](Layer& l, const std::string& doctrine) {
-        if (doctrine == "salvo") l.doctrine = Doctrine::salvo;
-        else if (doctrine == "shoot-look-shoot") l.doctrine = Doctrine::shoot_look_shoot;
-        else throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
+        if (doctrine == "salvo")
+          l.doctrine = Doctrine::salvo;
+        else if (doctrine == "shoot-look-shoot")
+          l.doctrine = Doctrine::shoot_look_shoot;
+        else
+          throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
       });
   def_checked(layer, "look_time", &Layer::look_time, field_rule::layer::look_time);
   def_checked_count(layer, "max_engagements", &Layer::max_engagements, field_rule::layer::max_engagements);
   def_checked(layer, "kill_assessment", &Layer::kill_assessment, field_rule::layer::kill_assessment);
   def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage);
   def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost);
-  layer
-      .def_readwrite("point_defense", &Layer::point_defense)
+  layer.def_readwrite("point_defense", &Layer::point_defense)
       .def_property_readonly(
-          "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; }, py::return_value_policy::reference_internal)
+          "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; },
+          py::return_value_policy::reference_internal)
       .def(
           "engagement",
           [](Layer& l, const std::string& target) -> EngagementSpec& {
@@ -227,12 +239,21 @@ void bind_layers(py::module_& m) {
 void bind_published(py::module_& m) {
   py::class_<PublishedObservable>(m, "PublishedObservable", "One [[published.observable]] entry (docs/model.md §8)")
       .def(py::init([](std::string name, std::string statistic, std::string selection, std::vector<std::string> fates,
-                       std::string rate, std::vector<std::string> layers, std::string metric, std::optional<double> value,
-                       double low, double high, std::string definition, std::string source, std::string note) {
-             return PublishedObservable{std::move(name),   std::move(statistic),  std::move(selection),
-                                        std::move(fates),  std::move(rate),       std::move(layers),
-                                        std::move(metric), value,                 low,
-                                        high,              std::move(definition), std::move(source),
+                       std::string rate, std::vector<std::string> layers, std::string metric,
+                       std::optional<double> value, double low, double high, std::string definition, std::string source,
+                       std::string note) {
+             return PublishedObservable{std::move(name),
+                                        std::move(statistic),
+                                        std::move(selection),
+                                        std::move(fates),
+                                        std::move(rate),
+                                        std::move(layers),
+                                        std::move(metric),
+                                        value,
+                                        low,
+                                        high,
+                                        std::move(definition),
+                                        std::move(source),
                                         std::move(note)};
            }),
            py::kw_only(), py::arg("name"), py::arg("statistic"), py::arg("selection") = "",
@@ -242,7 +263,8 @@ void bind_published(py::module_& m) {
            py::arg("note") = "")
       .def_readonly("name", &PublishedObservable::name)
       .def_readonly("statistic", &PublishedObservable::statistic)
-      .def_readonly("selection", &PublishedObservable::selection, "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
+      .def_readonly("selection", &PublishedObservable::selection,
+                    "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
       .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
       .def_readonly("rate", &PublishedObservable::rate)
       .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
@@ -253,29 +275,34 @@ void bind_published(py::module_& m) {
       .def_readonly("definition", &PublishedObservable::definition)
       .def_readonly("source", &PublishedObservable::source)
       .def_readonly("note", &PublishedObservable::note)
-      .def("__repr__", [](const PublishedObservable& o) { return "<PublishedObservable \"" + o.name + "\": " + o.statistic + ">"; });
+      .def("__repr__", [](const PublishedObservable& o) {
+        return "<PublishedObservable \"" + o.name + "\": " + o.statistic + ">";
+      });
 
   py::class_<Published>(m, "Published", "The [published] table: the figures a scenario is meant to reproduce")
       .def_readonly("description", &Published::description)
       .def_readonly("observables", &Published::observables, "In config order")
-      .def("__repr__", [](const Published& p) { return "<Published: " + std::to_string(p.observables.size()) + " observables>"; });
+      .def("__repr__",
+           [](const Published& p) { return "<Published: " + std::to_string(p.observables.size()) + " observables>"; });
 }
 
 void bind_scenario(py::module_& m) {
   py::class_<Scenario> scenario(m, "Scenario");
   def_checked(scenario, "name", &Scenario::name, field_rule::scenario::name);
-  scenario
-      .def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
+  scenario.def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
       .def_static("from_toml_string", &load_scenario_string, py::arg("text"), py::arg("source_name") = "<string>",
                   "Load and validate a scenario from TOML text")
       .def_readwrite("description", &Scenario::description)
       .def_property_readonly(
-          "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; }, py::return_value_policy::reference_internal)
+          "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; },
+          py::return_value_policy::reference_internal)
       .def_property_readonly(
-          "salvos", [](Scenario& s) -> std::vector<Salvo>& { return s.salvos; }, py::return_value_policy::reference_internal,
+          "salvos", [](Scenario& s) -> std::vector<Salvo>& { return s.salvos; },
+          py::return_value_policy::reference_internal,
           "The salvos of a campaign (empty for a plain scenario, whose groups are `threats`)")
       .def_property_readonly(
-          "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; }, py::return_value_policy::reference_internal)
+          "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; },
+          py::return_value_policy::reference_internal)
       .def_readonly("published", &Scenario::published)
       .def_readonly("source_text", &Scenario::source_text)
       .def_readonly("source_name", &Scenario::source_name)
@@ -308,7 +335,8 @@ void bind_scenario(py::module_& m) {
       .def("to_toml", &to_toml, "The scenario as TOML that loads back to an equal scenario")
       .def("copy", [](const Scenario& s) { return s; })
       .def("__copy__", [](const Scenario& s) { return s; })
-      .def("__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
+      .def(
+          "__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
       .def("__repr__", [](const Scenario& s) {
         std::size_t groups = s.threats.size();
         for (const Salvo& salvo : s.salvos) groups += salvo.threats.size();

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "salvosim/config.hpp"
+#include "salvosim/hdf5_io.hpp"
 #include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
-#include "salvosim/hdf5_io.hpp"
 #include "salvosim/simulate.hpp"
 
 namespace salvosim::cli {

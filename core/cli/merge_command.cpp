@@ -32,8 +32,7 @@ int merge(const MergeArguments& args) {
   if (interrupted) throw RunCancelled();
   write_sweep(args.out, merged);
   std::cout << "sweep \"" << merged.info.name << "\": merged " << shards.size() << " shard"
-            << (shards.size() > 1 ? "s" : "") << " (" << merged.points.size() << " points)\nwrote " << args.out
-            << "\n";
+            << (shards.size() > 1 ? "s" : "") << " (" << merged.points.size() << " points)\nwrote " << args.out << "\n";
   return exit_ok;
 }
 

@@ -123,8 +123,9 @@ int sweep(const SweepArguments& args, Team& team) {
 
 Command add_sweep_command(CLI::App& app) {
   auto args = std::make_shared<SweepArguments>();
-  CLI::App* cmd = app.add_subcommand(
-      "sweep", "Run a sweep (many scenarios from one base, docs/sweeps.md); under mpirun, on every process");
+  CLI::App* cmd =
+      app.add_subcommand("sweep",
+                         "Run a sweep (many scenarios from one base, docs/sweeps.md); under mpirun, on every process");
   cmd->add_option("sweep", args->sweep, "Sweep file (TOML)")->required();
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file")->required();
   add_threads_option(cmd, args->threads, "Worker threads per process");

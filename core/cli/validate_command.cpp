@@ -23,9 +23,8 @@ Command add_validate_command(CLI::App& app) {
               const Plan plan = compile(scenario, limit);
               std::cout << *config << ": valid: scenario \"" << scenario.name << "\", ";
               if (plan.salvo_count() > 1) std::cout << "a campaign of " << plan.salvo_count() << " salvos, ";
-              std::cout << plan.group_count()
-                        << " threat groups (" << plan.threat_count() << " threats), " << plan.layer_count()
-                        << " layers\n";
+              std::cout << plan.group_count() << " threat groups (" << plan.threat_count() << " threats), "
+                        << plan.layer_count() << " layers\n";
               return exit_ok;
             });
           }};

@@ -123,8 +123,7 @@ void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
     loader.record(wave_path, element);
     const toml::array* pair = element.as_array();
     if (pair == nullptr || pair->size() != 2) {
-      loader.report(element.source(), wave_path, "must be a [time, count] pair, got " + describe(element),
-                    wave_path);
+      loader.report(element.source(), wave_path, "must be a [time, count] pair, got " + describe(element), wave_path);
       continue;
     }
     loader.read_value(*pair->get(0), wave_path + ".time", wave.time);
@@ -203,8 +202,7 @@ void read_engages(Loader& loader, TableReader& layer_reader, Layer& layer) {
     loader.record(path, node);
     const toml::table* entry = node.as_table();
     if (entry == nullptr) {
-      loader.report(node.source(), path, "must be a table " + std::string(shape) + ", got " + describe(node),
-                    path);
+      loader.report(node.source(), path, "must be a table " + std::string(shape) + ", got " + describe(node), path);
       continue;
     }
     TableReader reader(loader, *entry, path, keys_of(engagement_fields, {"window"}));
@@ -222,7 +220,8 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   const std::string path = detail::layer_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
   TableReader reader(loader, table, path,
-                     keys_of(layer_fields, {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
+                     keys_of(layer_fields,
+                             {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
   reader.read("name", layer.name, required);
   read_fields(reader, layer, layer_fields);
   read_count_or_unlimited(reader, "interceptors", layer.interceptors, required, 0);
@@ -319,8 +318,8 @@ std::string name_problem(std::string_view name) {
     const bool c1 = c == 0xc2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
                     static_cast<unsigned char>(name[i + 1]) <= 0x9f;
     if (c < 0x20 || c == 0x7f || c1) {
-      return "a name must not hold control characters (NUL, newline, tab, ESC, DEL, ...), got \"" +
-             std::string(name) + "\"";
+      return "a name must not hold control characters (NUL, newline, tab, ESC, DEL, ...), got \"" + std::string(name) +
+             "\"";
     }
   }
   return "";

@@ -25,15 +25,9 @@ inline std::string entry_path(std::string_view array, std::int64_t index, std::s
   if (!name.empty()) path += " \"" + std::string(name) + "\"";
   return path;
 }
-inline std::string threat_path(std::int64_t index, std::string_view name) {
-  return entry_path("threat", index, name);
-}
-inline std::string layer_path(std::int64_t index, std::string_view name) {
-  return entry_path("layer", index, name);
-}
-inline std::string salvo_path(std::int64_t index, std::string_view name) {
-  return entry_path("salvo", index, name);
-}
+inline std::string threat_path(std::int64_t index, std::string_view name) { return entry_path("threat", index, name); }
+inline std::string layer_path(std::int64_t index, std::string_view name) { return entry_path("layer", index, name); }
+inline std::string salvo_path(std::int64_t index, std::string_view name) { return entry_path("salvo", index, name); }
 // The key path of a salvo's group: `threat[1] "mrbm"` in a plain scenario (`salvo` < 0),
 // `salvo[0] "night-1".threat[1] "mrbm"` in a campaign.
 inline std::string group_path(std::int64_t salvo, std::string_view salvo_name, std::int64_t index,
@@ -71,11 +65,21 @@ inline std::string quoted(std::string_view value) {
   for (const char c : value) {
     const auto ch = static_cast<unsigned char>(c);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (ch < 0x20 || ch == 0x7f) {
           static const char* digits = "0123456789abcdef";
@@ -157,8 +161,7 @@ inline std::string only_for_shoot_look_shoot() {
 // validate(), except that a rule is skipped when it involves a key path in `unreadable`: the
 // loader has already reported those values (wrong type, missing required key), and a rule
 // checked on the default left in their place would only repeat or confuse that report.
-std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
-                                             const std::set<std::string>& unreadable);
+std::vector<ConfigProblem> validate_scenario(const Scenario& scenario, const std::set<std::string>& unreadable);
 
 // The rules of docs/model.md §8 on scenario.published (config_published.cpp), added to
 // `problems`; values in `unreadable` are skipped as validate_scenario skips them.

@@ -36,7 +36,7 @@ struct StatisticKey {
   std::variant<std::string Observable::*, std::vector<std::string> Observable::*> member;
 };
 const std::vector<StatisticKey> statistic_keys = {
-    {"selection", &Observable::selection}, {"fate", &Observable::fates}, {"rate", &Observable::rate},
+    {"selection", &Observable::selection}, {"fate", &Observable::fates},    {"rate", &Observable::rate},
     {"layer", &Observable::layers},        {"metric", &Observable::metric},
 };
 
@@ -57,8 +57,8 @@ const std::vector<Statistic> statistics = {
 
 const std::vector<std::string> definitions = {"engaged", "impacts", "neutralized", "count"};
 
-const std::vector<std::string> observable_keys = {"name",  "statistic", "selection", "fate",       "rate",   "layer",
-                                                  "metric", "value",    "range",     "definition", "source", "note"};
+const std::vector<std::string> observable_keys = {"name",   "statistic", "selection", "fate",       "rate",   "layer",
+                                                  "metric", "value",     "range",     "definition", "source", "note"};
 
 template <class Names>
 std::vector<std::string> strings(const Names& names) {
@@ -66,7 +66,8 @@ std::vector<std::string> strings(const Names& names) {
 }
 
 const Statistic* find_statistic(std::string_view name) {
-  const auto it = std::find_if(statistics.begin(), statistics.end(), [&](const Statistic& s) { return s.name() == name; });
+  const auto it =
+      std::find_if(statistics.begin(), statistics.end(), [&](const Statistic& s) { return s.name() == name; });
   return it == statistics.end() ? nullptr : &*it;
 }
 
@@ -142,11 +143,13 @@ Observable read_observable(Loader& loader, const toml::table& table, std::int64_
   TableReader reader(loader, table, path, observable_keys);
   reader.read("name", observable.name, Presence::required);
   // An unknown or unreadable statistic (reported) takes every key, so that each is still read.
-  const Statistic* statistic =
-      reader.read("statistic", observable.statistic, Presence::required) ? find_statistic(observable.statistic) : nullptr;
+  const Statistic* statistic = reader.read("statistic", observable.statistic, Presence::required)
+                                   ? find_statistic(observable.statistic)
+                                   : nullptr;
   for (const StatisticKey& key : statistic_keys) {
     if (statistic != nullptr && !takes(*statistic, key.key)) {
-      if (const toml::node* node = table.get(key.key)) reader.problem(key.key, *node, does_not_take(*statistic, key.key));
+      if (const toml::node* node = table.get(key.key))
+        reader.problem(key.key, *node, does_not_take(*statistic, key.key));
       continue;
     }
     const Presence presence = statistic != nullptr ? presence_of(*statistic) : Presence::optional;
@@ -170,8 +173,8 @@ class Checker {
 
   // False if the loader reported the value, or a table holding it.
   bool readable(const std::string& entry, std::string_view key) const {
-    for (const std::string& path : {entry + "." + std::string(key), entry, std::string("published.observable"),
-                                    std::string("published")}) {
+    for (const std::string& path :
+         {entry + "." + std::string(key), entry, std::string("published.observable"), std::string("published")}) {
       if (unreadable_.count(path) != 0) return false;
     }
     return true;
@@ -224,20 +227,24 @@ class Checker {
       const auto [first, inserted] = first_name_path.emplace(observable.name, entry + ".name");
       if (!inserted) {
         const SourcePosition* at = position({first->second});
-        report(entry, "name", "duplicate observable name \"" + observable.name + "\" (" +
-                                  (at != nullptr && at->line > 0 ? "first at line " + std::to_string(at->line)
-                                                                 : "first is " + first->second) + ")");
+        report(entry, "name",
+               "duplicate observable name \"" + observable.name + "\" (" +
+                   (at != nullptr && at->line > 0 ? "first at line " + std::to_string(at->line)
+                                                  : "first is " + first->second) +
+                   ")");
       }
     }
     one_of(entry, "statistic", observable.statistic, statistic_names());
     if (const Statistic* statistic = find_statistic(observable.statistic)) check_keys(entry, *statistic, observable);
     if (readable(entry, "range") && !(observable.low <= observable.high)) {
-      report(entry, "range", "must be [low, high] with low <= high, got [" + format_number(observable.low) + ", " +
-                                 format_number(observable.high) + "]");
+      report(entry, "range",
+             "must be [low, high] with low <= high, got [" + format_number(observable.low) + ", " +
+                 format_number(observable.high) + "]");
     } else if (observable.value && readable(entry, "value") && readable(entry, "range") &&
                !(*observable.value >= observable.low && *observable.value <= observable.high)) {
-      report(entry, "value", "must lie within range [" + format_number(observable.low) + ", " +
-                                 format_number(observable.high) + "], got " + format_number(*observable.value));
+      report(entry, "value",
+             "must lie within range [" + format_number(observable.low) + ", " + format_number(observable.high) +
+                 "], got " + format_number(*observable.value));
     }
     one_of(entry, "definition", observable.definition, definitions);
     if (readable(entry, "source") && observable.source.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -18,8 +18,9 @@ std::string toml_string(const std::string& value) { return detail::quoted(value)
 
 // A bare key when TOML allows one, else a quoted key.
 std::string toml_key(const std::string& key) {
-  const bool bare = !key.empty() && key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                          "0123456789_-") == std::string::npos;
+  const bool bare = !key.empty() && key.find_first_not_of(
+                                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789_-") == std::string::npos;
   return bare ? key : toml_string(key);
 }
 
@@ -36,8 +37,8 @@ void write_threat(std::ostringstream& out, const ThreatGroup& threat, const char
   if (threat.launch.kind == LaunchSpec::Kind::waves) {
     out << "launch = { waves = [";
     for (std::size_t w = 0; w < threat.launch.waves.size(); ++w) {
-      out << (w ? ", " : "") << "[" << toml_float(threat.launch.waves[w].time) << ", "
-          << threat.launch.waves[w].count << "]";
+      out << (w ? ", " : "") << "[" << toml_float(threat.launch.waves[w].time) << ", " << threat.launch.waves[w].count
+          << "]";
     }
     out << "] }\n";
   } else {

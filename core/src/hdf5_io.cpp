@@ -132,7 +132,7 @@ struct ResultsFileWriter::Impl {
     GroupAt group;
     Scales scales;
     Growing trial, fate, intercept_layer;
-    std::vector<std::int8_t> fates;      // of the current chunk
+    std::vector<std::int8_t> fates;     // of the current chunk
     std::vector<std::int16_t> killers;  // of the current chunk
   };
 
@@ -159,11 +159,7 @@ struct ResultsFileWriter::Impl {
 };
 
 ResultsFileWriter::Impl::Impl(const std::string& final_path, const Plan& plan, bool per_trial, bool per_threat)
-    : ctx(final_path),
-      path(final_path),
-      record_size(plan.layout.size()),
-      threats(plan.threat_count()),
-      file(ctx) {
+    : ctx(final_path), path(final_path), record_size(plan.layout.size()), threats(plan.threat_count()), file(ctx) {
   if (per_trial) open_per_trial(plan);
   if (per_threat) open_per_threat(plan);
 }
@@ -173,7 +169,8 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
   t.group = create_group(ctx, file.root(), "per_trial");
   t.trial = create_trial_scale(ctx, t.group, t.scales);
   std::vector<Coordinate> coordinates{
-      group_coordinate(plan), layer_coordinate(plan),
+      group_coordinate(plan),
+      layer_coordinate(plan),
       {"fate", std::vector<std::string>(fate_names, fate_names + fate_count), {}},
       {"layer_metric", std::vector<std::string>(layer_metric_names, layer_metric_names + layer_metric_count), {}}};
   const RecordLayout& layout = plan.layout;
@@ -185,7 +182,8 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
   // The blocks of a record (plan.hpp), each row-major in its dimensions: one dataset each.
   for (const RecordBlock& block : layout.blocks()) {
     const std::vector<hsize_t> row_shape(block.shape.begin(), block.shape.end());
-    Growing dataset = create_growing<std::int64_t>(ctx, t.group, block.name, row_shape, {block.units, block.description});
+    Growing dataset =
+        create_growing<std::int64_t>(ctx, t.group, block.name, row_shape, {block.units, block.description});
     std::vector<std::string> dims{"trial"};
     dims.insert(dims.end(), block.dims.begin(), block.dims.end());
     t.scales.attach(ctx, dataset.path, dataset.dataset.get(), dims);
@@ -197,7 +195,8 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
   PerThreat& o = outcomes.emplace();
   o.group = create_group(ctx, file.root(), "per_threat");
   o.trial = create_trial_scale(ctx, o.group, o.scales);
-  for (const Coordinate& c : {Coordinate{"threat", {}, iota(threats)}, group_coordinate(plan), layer_coordinate(plan)}) {
+  for (const Coordinate& c :
+       {Coordinate{"threat", {}, iota(threats)}, group_coordinate(plan), layer_coordinate(plan)}) {
     write_coordinate(ctx, o.group, c, o.scales);
   }
 
@@ -208,9 +207,9 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
 
   const std::vector<hsize_t> row_shape{static_cast<hsize_t>(threats)};
   o.fate = create_growing<std::int8_t>(ctx, o.group, "fate", row_shape, {"1", "fate of each threat"});
-  o.intercept_layer = create_growing<std::int16_t>(
-      ctx, o.group, "intercept_layer", row_shape,
-      {"1", "index along layer of the layer that killed the threat, -1 if none"});
+  o.intercept_layer =
+      create_growing<std::int16_t>(ctx, o.group, "intercept_layer", row_shape,
+                                   {"1", "index along layer of the layer that killed the threat, -1 if none"});
   for (const Growing* g : {&o.fate, &o.intercept_layer}) {
     o.scales.attach(ctx, g->path, g->dataset.get(), {"trial", "threat"});
   }
@@ -303,7 +302,8 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
   if (trials || outcomes) {
     // The provenance written is the results' own (results.info): the rows must be its trials.
     const RunInfo& run = results.info;
-    if (run.trials < 0 || static_cast<std::uint64_t>(run.trials) != rows || (rows > 0 && run.first_trial != first_trial)) {
+    if (run.trials < 0 || static_cast<std::uint64_t>(run.trials) != rows ||
+        (rows > 0 && run.first_trial != first_trial)) {
       ctx.fail("the results (trials " + std::to_string(run.first_trial) + " + " + std::to_string(run.trials) +
                ") are not those of the per-trial rows written (trials " + std::to_string(first_trial) + " + " +
                std::to_string(rows) + ")");

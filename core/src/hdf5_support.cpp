@@ -62,8 +62,9 @@ Datatype string_type(const Context& ctx) {
 
 Dataspace make_space(const Context& ctx, const std::vector<hsize_t>& shape, const std::vector<hsize_t>* max) {
   if (shape.empty()) return Dataspace(ctx.check(H5Screate(H5S_SCALAR), "cannot make a dataspace"));
-  return Dataspace(ctx.check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max ? max->data() : nullptr),
-                             "cannot make a dataspace"));
+  return Dataspace(
+      ctx.check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max ? max->data() : nullptr),
+                "cannot make a dataspace"));
 }
 
 hsize_t element_count(const std::vector<hsize_t>& shape) {
@@ -95,8 +96,8 @@ void write_attribute(const Context& ctx, hid_t object, const std::string& where,
   write_attribute_raw(ctx, object, where, name, type.get(), type.get(), {}, &pointer);
 }
 
-Dataset create_dataset(const Context& ctx, const GroupAt& group, const std::string& name, hid_t file_type,
-                       hid_t space, hid_t dcpl, const Meta& meta) {
+Dataset create_dataset(const Context& ctx, const GroupAt& group, const std::string& name, hid_t file_type, hid_t space,
+                       hid_t dcpl, const Meta& meta) {
   const std::string where = group.child(name);
   Dataset dataset(ctx.check(H5Dcreate2(group.id(), name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                             "cannot create dataset " + where));
@@ -120,9 +121,9 @@ Dataset write_dataset_raw(const Context& ctx, const GroupAt& group, const std::s
   const Dataspace space = make_space(ctx, shape);
   const hsize_t bytes = element_count(shape) * H5Tget_size(file_type);
   const bool compress = !shape.empty() && bytes >= compress_bytes && H5Tis_variable_str(file_type) <= 0;
-  const PropertyList dcpl =
-      compress ? compressed(ctx, shape, group.child(name))
-               : PropertyList(ctx.check(H5Pcreate(H5P_DATASET_CREATE), "cannot make a property list"));
+  const PropertyList dcpl = compress
+                                ? compressed(ctx, shape, group.child(name))
+                                : PropertyList(ctx.check(H5Pcreate(H5P_DATASET_CREATE), "cannot make a property list"));
   Dataset dataset = create_dataset(ctx, group, name, file_type, space.get(), dcpl.get(), meta);
   if (element_count(shape) > 0) {
     ctx.check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
@@ -217,11 +218,10 @@ void make_scale(const Context& ctx, const GroupAt& group, hid_t dataset, const s
 
 void write_coordinate(const Context& ctx, const GroupAt& group, const Coordinate& coordinate, Scales& scales) {
   Dataset scale =
-      !coordinate.labels.empty()  ? write_strings(ctx, group, coordinate.name, coordinate.labels, false)
-      : !coordinate.numbers.empty() ? write_dataset(ctx, group, coordinate.name, {coordinate.numbers.size()},
-                                                    coordinate.numbers.data())
-                                    : write_dataset(ctx, group, coordinate.name, {coordinate.values.size()},
-                                                    coordinate.values.data());
+      !coordinate.labels.empty() ? write_strings(ctx, group, coordinate.name, coordinate.labels, false)
+      : !coordinate.numbers.empty()
+          ? write_dataset(ctx, group, coordinate.name, {coordinate.numbers.size()}, coordinate.numbers.data())
+          : write_dataset(ctx, group, coordinate.name, {coordinate.values.size()}, coordinate.values.data());
   make_scale(ctx, group, scale.get(), coordinate.name);
   scales.add(coordinate.name, std::move(scale));
 }
@@ -313,7 +313,8 @@ std::vector<std::string> read_strings(const Context& ctx, const Readable& source
     if (width == 0) ctx.fail(source.what + " is a string of no length");
     std::vector<char> buffer(count * width);
     source.read(ctx, file_type.get(), buffer.data());
-    for (std::size_t k = 0; k < count; ++k) strings.emplace_back(&buffer[k * width], strnlen(&buffer[k * width], width));
+    for (std::size_t k = 0; k < count; ++k)
+      strings.emplace_back(&buffer[k * width], strnlen(&buffer[k * width], width));
   }
   return strings;
 }
@@ -550,8 +551,8 @@ void check_summary(const Context& ctx, const GroupAt& group, const std::vector<C
   for (const SummaryArray& expected : summary_arrays(campaign)) {
     if (std::find(left_out.begin(), left_out.end(), expected.name) != left_out.end()) continue;
     const std::string where = group.child(expected.name);
-    const auto array = std::find_if(arrays.begin(), arrays.end(),
-                                    [&](const DataArray& a) { return a.name == expected.name; });
+    const auto array =
+        std::find_if(arrays.begin(), arrays.end(), [&](const DataArray& a) { return a.name == expected.name; });
     if (array == arrays.end()) ctx.fail("missing dataset " + where);
     std::vector<std::string> dims = leading;
     dims.insert(dims.end(), expected.dims.begin(), expected.dims.end());
@@ -580,7 +581,8 @@ OpenFile open_for_reading(const Context& ctx, const std::string& filetype, const
   open.root = {Group(ctx.check(H5Gopen2(open.file.get(), "/", H5P_DEFAULT), "cannot open the root group")), "/"};
   const hid_t r = open.root.id();
 
-  const bool ours = has_attribute(ctx, r, "filetype", "/") && read_string_attribute(ctx, r, "/", "filetype") == filetype;
+  const bool ours =
+      has_attribute(ctx, r, "filetype", "/") && read_string_attribute(ctx, r, "/", "filetype") == filetype;
   if (!ours) ctx.fail("not a salvosim " + kind + " file (no root attribute filetype = \"" + filetype + "\")");
   const std::vector<std::int64_t> version = read_attribute<std::int64_t>(ctx, r, "/", "version");
   if (version.size() != 2) ctx.fail("the root attribute version is not [major, minor]");

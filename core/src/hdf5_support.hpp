@@ -134,8 +134,8 @@ struct Meta {
 };
 
 // Creates a dataset and writes its attributes; `dcpl` says how it is stored.
-Dataset create_dataset(const Context& ctx, const GroupAt& group, const std::string& name, hid_t file_type,
-                       hid_t space, hid_t dcpl, const Meta& meta);
+Dataset create_dataset(const Context& ctx, const GroupAt& group, const std::string& name, hid_t file_type, hid_t space,
+                       hid_t dcpl, const Meta& meta);
 
 // Chunked storage with shuffle + gzip: integer counts that are mostly small or zero (rows of
 // records, histograms) shrink several times over.

@@ -55,8 +55,8 @@ inline std::size_t list_alive_portable(const std::uint8_t* alive, const std::uin
 
 // k in [first, end) with a[k] below a_threshold and b[k] below b_threshold.
 inline std::size_t list_below_portable(const std::uint32_t* a, Threshold32 a_threshold, const std::uint32_t* b,
-                                       Threshold32 b_threshold, std::size_t first, std::size_t end,
-                                       std::uint32_t* list, std::size_t count) {
+                                       Threshold32 b_threshold, std::size_t first, std::size_t end, std::uint32_t* list,
+                                       std::size_t count) {
   for (std::size_t k = first; k < end; ++k) {
     list[count] = static_cast<std::uint32_t>(k);
     count += a_threshold.below(a[k]) & b_threshold.below(b[k]);
@@ -66,8 +66,7 @@ inline std::size_t list_below_portable(const std::uint32_t* a, Threshold32 a_thr
 
 // k in [first, end) with word[k] outside [low, high].
 inline std::size_t list_outside_portable(const std::uint32_t* word, std::uint32_t low, std::uint32_t high,
-                                         std::size_t first, std::size_t end, std::uint32_t* list,
-                                         std::size_t count) {
+                                         std::size_t first, std::size_t end, std::uint32_t* list, std::size_t count) {
   for (std::size_t k = first; k < end; ++k) {
     list[count] = static_cast<std::uint32_t>(k);
     count += (word[k] < low) | (word[k] > high);
@@ -78,8 +77,8 @@ inline std::size_t list_outside_portable(const std::uint32_t* word, std::uint32_
 #if SALVOSIM_HAVE_INDEX_LISTS_AVX512
 
 // Stores the lanes of `index` selected by `pass`, packed, at list + count; returns the new count.
-__attribute__((target("avx512f"))) inline std::size_t append_passing(__mmask16 pass, __m512i index,
-                                                                     std::uint32_t* list, std::size_t count) {
+__attribute__((target("avx512f"))) inline std::size_t append_passing(__mmask16 pass, __m512i index, std::uint32_t* list,
+                                                                     std::size_t count) {
   _mm512_storeu_si512(list + count, _mm512_maskz_compress_epi32(pass, index));
   return count + static_cast<std::size_t>(__builtin_popcount(pass));
 }
@@ -90,9 +89,9 @@ __attribute__((target("avx512f"))) inline __m512i first_indices(std::size_t star
 }
 
 __attribute__((target("avx512f"))) inline std::size_t list_alive_avx512(const std::uint8_t* alive,
-                                                                        const std::uint8_t* defended,
-                                                                        std::size_t first, std::size_t end,
-                                                                        std::uint32_t* list, std::size_t count) {
+                                                                        const std::uint8_t* defended, std::size_t first,
+                                                                        std::size_t end, std::uint32_t* list,
+                                                                        std::size_t count) {
   std::size_t i = first;
   for (; i + 16 <= end; i += 16) {
     __m128i keep = _mm_loadu_si128(reinterpret_cast<const __m128i*>(alive + i));
@@ -103,12 +102,10 @@ __attribute__((target("avx512f"))) inline std::size_t list_alive_avx512(const st
   return list_alive_portable(alive, defended, i, end, list, count);
 }
 
-__attribute__((target("avx512f"))) inline std::size_t list_below_avx512(const std::uint32_t* a,
-                                                                        Threshold32 a_threshold,
-                                                                        const std::uint32_t* b,
-                                                                        Threshold32 b_threshold, std::size_t first,
-                                                                        std::size_t end, std::uint32_t* list,
-                                                                        std::size_t count) {
+__attribute__((target("avx512f"))) inline std::size_t list_below_avx512(const std::uint32_t* a, Threshold32 a_threshold,
+                                                                        const std::uint32_t* b, Threshold32 b_threshold,
+                                                                        std::size_t first, std::size_t end,
+                                                                        std::uint32_t* list, std::size_t count) {
   const __m512i a_limits = _mm512_set1_epi32(static_cast<int>(a_threshold.limit));
   const __m512i b_limits = _mm512_set1_epi32(static_cast<int>(b_threshold.limit));
   const __mmask16 a_all = a_threshold.always ? 0xffff : 0, b_all = b_threshold.always ? 0xffff : 0;

@@ -21,9 +21,9 @@
 #include <numeric>
 #include <utility>
 
-#include "salvosim/rng.hpp"
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
+#include "salvosim/rng.hpp"
 #include "time_sort.hpp"
 
 // The batched draws run on AVX-512 or AVX2 when the CPU has them (philox_simd.hpp says why),
@@ -240,7 +240,8 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
     if (!(mean - 6.34 * sd > 0.0)) {
       for (std::size_t i = first; i < end; ++i) {
         if (launched[i] && !(mean + sd * normal[i] > 0.0)) {
-          impact_time[i] = launch_time[i] + redraw_flight_time(group, seed, trial, static_cast<std::uint32_t>(i), w1[i], w2[i]);
+          impact_time[i] =
+              launch_time[i] + redraw_flight_time(group, seed, trial, static_cast<std::uint32_t>(i), w1[i], w2[i]);
         }
       }
     }
@@ -267,7 +268,8 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   // The salvo's part of the layer's engaged groups (groups are numbered salvo after salvo).
   const auto engaged_end = static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo)]);
   const auto engaged_begin =
-      salvo == 0 ? std::size_t{0} : static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo - 1)]);
+      salvo == 0 ? std::size_t{0}
+                 : static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo - 1)]);
   const std::uint8_t* const alive = s.alive.data();
   const std::uint8_t* const defended = s.defended.data();
 
@@ -376,7 +378,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   const std::uint64_t assessment_threshold = layer.assessment_threshold;
   double* const channel_end = s.channel_end.data();
   std::fill(channel_end, channel_end + channels, never);
-  std::size_t channel = 0;  // the ring slot of the channel free earliest
+  std::size_t channel = 0;                                          // the ring slot of the channel free earliest
   std::int64_t magazine = s.magazine[static_cast<std::size_t>(l)];  // -1: unlimited
   LayerCounts counts;
 
@@ -471,8 +473,8 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
       // Surviving and correctly assessed, it asks again. Appended without a branch (whether it
       // happens is random): written in any case, kept if `again`. Re-requests at one time come
       // from starts at one time; the rare ties are put in place order (§2.6).
-      const bool again = !fell & !killed & (request.engagements < max_engagements) &
-                         (assess_draw < assessment_threshold);
+      const bool again =
+          !fell & !killed & (request.engagements < max_engagements) & (assess_draw < assessment_threshold);
       re_requests[re_end] = {release, place};
       re_end += again;
       re_requests[re_end] = sentinel;
@@ -491,8 +493,8 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   }
 
   s.magazine[static_cast<std::size_t>(l)] = magazine;  // what is left for the next salvo
-  const std::int64_t values[layer_metric_count] = {counts.engagements,   counts.fired,
-                                                   counts.intercepts,    counts.missed_window,
+  const std::int64_t values[layer_metric_count] = {counts.engagements,       counts.fired,
+                                                   counts.intercepts,        counts.missed_window,
                                                    counts.missed_no_channel, counts.missed_magazine};
   const RecordLayout& layout = plan.layout;
   for (std::int64_t m = 0; m < layer_metric_count; ++m) {
@@ -595,13 +597,14 @@ KernelScratch::KernelScratch(const Plan& plan) {
   channel_end.resize(std::min(n, static_cast<std::size_t>(most_channels)));
 }
 
-void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s,
-                    std::int64_t* record, ThreatOutcome* outcomes) {
+void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s, std::int64_t* record,
+                    ThreatOutcome* outcomes) {
   std::fill(record, record + plan.layout.size(), 0);
   // Every threat of every salvo at once: its draws are keyed by its index in the campaign.
   draw_threats(plan, seed, trial, s);
   const RecordLayout& layout = plan.layout;
-  for (std::int64_t l = 0; l < plan.layer_count(); ++l) s.magazine[static_cast<std::size_t>(l)] = plan.layers[static_cast<std::size_t>(l)].magazine;
+  for (std::int64_t l = 0; l < plan.layer_count(); ++l)
+    s.magazine[static_cast<std::size_t>(l)] = plan.layers[static_cast<std::size_t>(l)].magazine;
   // Salvo after salvo (docs/model.md §5): the magazines carry over, resupplied at each salvo's
   // start after the first up to capacity; the channels are free at each salvo's start.
   for (std::int64_t salvo = 0; salvo < plan.salvo_count(); ++salvo) {
@@ -625,9 +628,12 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
 
 const char* kernel_draw_isa() {
   switch (draw_isa) {
-    case DrawIsa::avx512: return "avx512";
-    case DrawIsa::avx2: return "avx2";
-    case DrawIsa::portable: break;
+    case DrawIsa::avx512:
+      return "avx512";
+    case DrawIsa::avx2:
+      return "avx2";
+    case DrawIsa::portable:
+      break;
   }
   return "portable";
 }

@@ -39,13 +39,13 @@ constexpr double element(const std::vector<T> KernelScratch::*) {
 // one against this.
 constexpr double scratch_bytes_per_threat =
     element(&KernelScratch::launch_time) + element(&KernelScratch::impact_time) +
-    element(&KernelScratch::failure_time) + element(&KernelScratch::release_time) +
-    element(&KernelScratch::launched) + element(&KernelScratch::fails) + element(&KernelScratch::defended) +
-    element(&KernelScratch::engaged) + element(&KernelScratch::alive) + element(&KernelScratch::killer) +
-    element(&KernelScratch::all_threats) + element(&KernelScratch::batch) + 4 * sizeof(std::uint32_t) /* words */ +
-    element(&KernelScratch::normals) + element(&KernelScratch::tails) + element(&KernelScratch::tail_values) +
-    element(&KernelScratch::detected) + element(&KernelScratch::requests) + element(&KernelScratch::first_time) +
-    element(&KernelScratch::order) + element(&KernelScratch::sort_keys) + element(&KernelScratch::re_requests);
+    element(&KernelScratch::failure_time) + element(&KernelScratch::release_time) + element(&KernelScratch::launched) +
+    element(&KernelScratch::fails) + element(&KernelScratch::defended) + element(&KernelScratch::engaged) +
+    element(&KernelScratch::alive) + element(&KernelScratch::killer) + element(&KernelScratch::all_threats) +
+    element(&KernelScratch::batch) + 4 * sizeof(std::uint32_t) /* words */ + element(&KernelScratch::normals) +
+    element(&KernelScratch::tails) + element(&KernelScratch::tail_values) + element(&KernelScratch::detected) +
+    element(&KernelScratch::requests) + element(&KernelScratch::first_time) + element(&KernelScratch::order) +
+    element(&KernelScratch::sort_keys) + element(&KernelScratch::re_requests);
 
 // Bytes of a vector of n elements of T.
 template <class T>
@@ -75,8 +75,8 @@ double most_fired(const Plan& plan, std::int64_t l) {
   for (std::int64_t g = 0; g < plan.group_count(); ++g) {
     const PlanEngagement& how = plan.engagement(l, g);
     if (!how.engages) continue;
-    fired += static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) *
-             engagements_per_threat(layer, how) * static_cast<double>(layer.shots);
+    fired += static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) * engagements_per_threat(layer, how) *
+             static_cast<double>(layer.shots);
   }
   if (layer.magazine >= 0) {
     fired = std::min(fired, static_cast<double>(layer.magazine) +
@@ -90,15 +90,19 @@ double most_fired(const Plan& plan, std::int64_t l) {
 bool fate_possible(const Plan& plan, std::int64_t g, Fate fate) {
   const PlanGroup& group = plan.groups[static_cast<std::size_t>(g)];
   switch (fate) {
-    case Fate::launch_failure: return group.p_launch < 1.0;
-    case Fate::flight_failure: return group.p_launch > 0.0 && group.p_flight < 1.0;
+    case Fate::launch_failure:
+      return group.p_launch < 1.0;
+    case Fate::flight_failure:
+      return group.p_launch > 0.0 && group.p_flight < 1.0;
     case Fate::intercepted:
       for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
         if (plan.engagement(l, g).engages) return group.p_launch > 0.0;
       }
       return false;
-    case Fate::leaked_defended: return group.p_launch > 0.0 && group.defended_fraction > 0.0;
-    case Fate::leaked_open: return group.p_launch > 0.0 && group.defended_fraction < 1.0;
+    case Fate::leaked_defended:
+      return group.p_launch > 0.0 && group.defended_fraction > 0.0;
+    case Fate::leaked_open:
+      return group.p_launch > 0.0 && group.defended_fraction < 1.0;
   }
   return true;
 }
@@ -117,12 +121,11 @@ double tallies_bytes(const Plan& plan) {
   const double selections = static_cast<double>(plan.selections.size());
   const double layers = static_cast<double>(plan.layer_count());
   const double salvos = plan.layout.per_salvo() ? static_cast<double>(plan.salvo_count()) : 0.0;
-  const double fixed =
-      selections * (array<Moments>(fate_count + 1 + layers) + array<Histogram>(fate_count) +
-                    array<RateTally>(rate_count) + array<std::int64_t>(fate_count + 2 + layers) +
-                    array<Tallies::RateSample>(rate_count)) +
-      array<Moments>(layers * (layer_metric_count + salvos * (layer_metric_count + 1))) + array<Histogram>(layers) +
-      array<std::int64_t>(layers * layers * (1 + salvos));
+  const double fixed = selections * (array<Moments>(fate_count + 1 + layers) + array<Histogram>(fate_count) +
+                                     array<RateTally>(rate_count) + array<std::int64_t>(fate_count + 2 + layers) +
+                                     array<Tallies::RateSample>(rate_count)) +
+                       array<Moments>(layers * (layer_metric_count + salvos * (layer_metric_count + 1))) +
+                       array<Histogram>(layers) + array<std::int64_t>(layers * layers * (1 + salvos));
   double bins = 0.0;
   for (const Selection& selection : plan.selections) {
     for (std::int64_t f = 0; f < fate_count; ++f) bins += histogram(most_with_fate(plan, selection, Fate(f)));
@@ -140,10 +143,12 @@ double results_bytes(const Plan& plan) {
   double widest_fired = 0.0, widest_fate = 0.0;
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) widest_fired = std::max(widest_fired, most_fired(plan, l));
   for (const Selection& selection : plan.selections) {
-    for (std::int64_t f = 0; f < fate_count; ++f) widest_fate = std::max(widest_fate, most_with_fate(plan, selection, Fate(f)));
+    for (std::int64_t f = 0; f < fate_count; ++f)
+      widest_fate = std::max(widest_fate, most_with_fate(plan, selection, Fate(f)));
   }
-  return array<std::int64_t>(selections * fate_count * (widest_fate + 1.0) + selections * rate_count * (rate_bins + 1.0) +
-                             layers * (widest_fired + 1.0) + selections * (96.0 + 4.0 * layers));
+  return array<std::int64_t>(selections * fate_count * (widest_fate + 1.0) +
+                             selections * rate_count * (rate_bins + 1.0) + layers * (widest_fired + 1.0) +
+                             selections * (96.0 + 4.0 * layers));
 }
 
 // Per shot of each engaged group, the kill probability and threshold of every partial salvo.
@@ -182,12 +187,14 @@ double scratch_bytes(const Plan& plan, double threats) {
     for (std::int64_t g = 0; g < plan.group_count(); ++g) {
       const PlanEngagement& how = plan.engagement(l, g);
       if (how.engages) {
-        requests += static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) * engagements_per_threat(layer, how);
+        requests +=
+            static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) * engagements_per_threat(layer, how);
       }
     }
     re_requests = std::max(re_requests, 2.0 * requests - threats);
   }
-  const auto n = static_cast<std::size_t>(std::min(threats, static_cast<double>(std::numeric_limits<std::int32_t>::max())));
+  const auto n =
+      static_cast<std::size_t>(std::min(threats, static_cast<double>(std::numeric_limits<std::int32_t>::max())));
   const double groups = static_cast<double>(plan.group_count());
   return threats * scratch_bytes_per_threat + array<std::uint32_t>(2.0 * groups) +
          array<std::uint32_t>(static_cast<double>(detail::time_sort_buckets(n))) +
@@ -270,14 +277,15 @@ MemoryEstimate estimate_run_memory(const Plan& plan, const RunOptions& options) 
   double fired = 0.0;  // in each worker's tallies, the summed tallies, and the results
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) fired += histogram(most_fired(plan, l));
   estimate.with_shots = to_bytes(kill_table_bytes(plan) + static_cast<double>(estimate.workers + 2) * fired);
-  estimate.with_selections = to_bytes(static_cast<double>(plan.selections.size()) * rate_count *
-                                      static_cast<double>(estimate.workers + 2) * histogram(static_cast<double>(rate_bins)));
+  estimate.with_selections =
+      to_bytes(static_cast<double>(plan.selections.size()) * rate_count * static_cast<double>(estimate.workers + 2) *
+               histogram(static_cast<double>(rate_bins)));
   estimate.per_worker = to_bytes(scratch_bytes(plan, threats) + tallies_bytes(plan) + record);
   // Per-trial output: held whole by the caller (Python's arrays), else a chunk at a time.
-  const double output_row = (options.keep_records ? record : 0.0) +
-                            (options.keep_outcomes ? array<ThreatOutcome>(threats) : 0.0);
+  const double output_row =
+      (options.keep_records ? record : 0.0) + (options.keep_outcomes ? array<ThreatOutcome>(threats) : 0.0);
   const double rows = options.output_in_memory ? static_cast<double>(options.trials)
-                                                : static_cast<double>(chunk_trials_limit(plan, options));
+                                               : static_cast<double>(chunk_trials_limit(plan, options));
   estimate.output = to_bytes(tallies_bytes(plan) + results_bytes(plan) + rows * output_row);
   return estimate;
 }
@@ -305,8 +313,10 @@ std::int64_t memory_limit(std::int64_t requested) {
 std::int64_t parse_memory_size(std::string_view text) {
   const std::string given(text);
   const auto bad = [&] {
-    return std::invalid_argument("a memory size is a number of bytes, optionally with K, M, G or T (powers of "
-                                 "1024), e.g. 8G or 512M; got \"" + given + "\"");
+    return std::invalid_argument(
+        "a memory size is a number of bytes, optionally with K, M, G or T (powers of "
+        "1024), e.g. 8G or 512M; got \"" +
+        given + "\"");
   };
   std::size_t used = 0;
   double number = 0.0;
@@ -356,7 +366,8 @@ void check_run_memory(const Plan& plan, const RunOptions& options) {
                         "), more than the memory limit of " + format_bytes(limit) +
                         " (set by --max-memory, max_memory= or SALVOSIM_MAX_MEMORY; by default the machine's "
                         "memory): ";
-  const double room = static_cast<double>(limit) - static_cast<double>(estimate.plan) - static_cast<double>(estimate.output);
+  const double room =
+      static_cast<double>(limit) - static_cast<double>(estimate.plan) - static_cast<double>(estimate.output);
   const double threads = std::floor(room / static_cast<double>(std::max<std::int64_t>(estimate.per_worker, 1)));
   if (threads >= 1.0) {
     message += "at most " + threads_text(static_cast<std::int64_t>(threads)) + " fit";
@@ -369,8 +380,7 @@ void check_run_memory(const Plan& plan, const RunOptions& options) {
         (static_cast<double>(estimate.plan + estimate.per_worker) + static_cast<double>(estimate.output)) /
         std::max(1.0, static_cast<double>(estimate.threats));
     message += "even one thread does not fit; a scenario of at most about " +
-               std::to_string(static_cast<std::int64_t>(static_cast<double>(limit) / per_threat)) +
-               " threats would" +
+               std::to_string(static_cast<std::int64_t>(static_cast<double>(limit) / per_threat)) + " threats would" +
                (options.keep_records || options.keep_outcomes ? " (or fewer trials of per-trial output)" : "");
   }
   throw std::invalid_argument(message);

@@ -40,11 +40,12 @@ void parallel_blocks(std::int64_t begin, std::int64_t end, std::int64_t grain, i
   tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(workers));
   tbb::task_arena arena(workers);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),
-                      [&](const tbb::blocked_range<std::int64_t>& range) {
-                        work(range.begin(), range.end(), tbb::this_task_arena::current_thread_index());
-                      },
-                      tbb::simple_partitioner());
+    tbb::parallel_for(
+        tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),
+        [&](const tbb::blocked_range<std::int64_t>& range) {
+          work(range.begin(), range.end(), tbb::this_task_arena::current_thread_index());
+        },
+        tbb::simple_partitioner());
   });
 #else
   (void)worker_count(threads);

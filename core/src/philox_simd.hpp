@@ -89,7 +89,7 @@ struct PhiloxLanes512 {
   __m512i x0, x1, x2, x3;
 };
 __attribute__((target("avx512f"))) inline PhiloxLanes512 philox_lanes_avx512(const PhiloxBatchConstants& c,
-                                                                            __m256i threats) noexcept {
+                                                                             __m256i threats) noexcept {
   const __m512i m0 = _mm512_set1_epi64(philox_m0), m1 = _mm512_set1_epi64(philox_m1);
   // The zero-masked forms (mask `all`) compute the same as the plain intrinsics; GCC 12 warns
   // (-Wmaybe-uninitialized, its bug 105593) about the plain ones' undefined pass-through value.

@@ -54,9 +54,8 @@ PlanLayer compile_layer(const Layer& layer) {
   plan.shots = layer.shots;
   plan.shoot_look_shoot = layer.doctrine == Doctrine::shoot_look_shoot;
   plan.look_time = plan.shoot_look_shoot ? layer.look_time : 0.0;
-  plan.max_engagements = plan.shoot_look_shoot
-                             ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max())
-                             : 1;
+  plan.max_engagements =
+      plan.shoot_look_shoot ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max()) : 1;
   plan.kill_assessment = layer.kill_assessment;
   plan.point_defense = layer.point_defense;
   plan.coverage = layer.coverage;
@@ -84,8 +83,7 @@ void fill_kill_tables(PlanEngagement& engagement, double pk, std::int64_t shots)
   }
   engagement.kill_probability.resize(static_cast<std::size_t>(entries));
   for (std::int64_t n = 0; n <= shots; ++n) {
-    engagement.kill_probability[static_cast<std::size_t>(n)] =
-        1.0 - std::pow(1.0 - pk, static_cast<double>(n));
+    engagement.kill_probability[static_cast<std::size_t>(n)] = 1.0 - std::pow(1.0 - pk, static_cast<double>(n));
   }
   engagement.kill_threshold.reserve(engagement.kill_probability.size());
   for (double p : engagement.kill_probability) engagement.kill_threshold.push_back(bernoulli_threshold(p));
@@ -111,12 +109,13 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, con
     all.groups.push_back(g);
   }
   for (auto& [name, members] : classes) {
-    selections.push_back({std::string(selection_class_prefix) + name, Selection::Kind::threat_class, std::move(members)});
+    selections.push_back(
+        {std::string(selection_class_prefix) + name, Selection::Kind::threat_class, std::move(members)});
   }
   if (salvos.size() > 1) {  // a campaign of one salvo: the salvo is "all"
     for (const PlanSalvo& salvo : salvos) {
-      Selection& selection =
-          selections.emplace_back(Selection{std::string(selection_salvo_prefix) + salvo.name, Selection::Kind::salvo, {}});
+      Selection& selection = selections.emplace_back(
+          Selection{std::string(selection_salvo_prefix) + salvo.name, Selection::Kind::salvo, {}});
       for (std::int64_t g = 0; g < salvo.group_count; ++g) selection.groups.push_back(salvo.first_group + g);
     }
   }
@@ -134,7 +133,8 @@ void check_reserved_names(const Scenario& scenario) {
           name.rfind(selection_salvo_prefix, 0) == 0) {
         std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
         SourcePosition where;  // the file's, unless the scenario was edited since (validate() does the same)
-        if (auto it = scenario.positions.find(path); it != scenario.positions.end() && source_text_describes(scenario)) {
+        if (auto it = scenario.positions.find(path);
+            it != scenario.positions.end() && source_text_describes(scenario)) {
           where = it->second;
         }
         problems.push_back({where.file, where.line, where.column, path,
@@ -188,15 +188,15 @@ void check_plan_fits(const Scenario& scenario, const Plan& plan, std::int64_t ma
       }
     }
   }
-  throw ConfigError({problem_at(scenario, path,
-                      "this scenario (" + std::to_string(estimate.threats) + " threats in " +
-                          std::to_string(plan.group_count()) + (plan.group_count() == 1 ? " group" : " groups") +
-                          ") needs about " +
-                          format_bytes(estimate.total()) + " to run even on one thread (the plan " +
-                          format_bytes(estimate.plan) + ", a thread's tables " + format_bytes(estimate.per_worker) +
-                          ", results " + format_bytes(estimate.output) + "), more than the memory limit of " +
-                          format_bytes(limit) +
-                          " (set by --max-memory or SALVOSIM_MAX_MEMORY; by default the machine's memory)")});
+  throw ConfigError(
+      {problem_at(scenario, path,
+                  "this scenario (" + std::to_string(estimate.threats) + " threats in " +
+                      std::to_string(plan.group_count()) + (plan.group_count() == 1 ? " group" : " groups") +
+                      ") needs about " + format_bytes(estimate.total()) + " to run even on one thread (the plan " +
+                      format_bytes(estimate.plan) + ", a thread's tables " + format_bytes(estimate.per_worker) +
+                      ", results " + format_bytes(estimate.output) + "), more than the memory limit of " +
+                      format_bytes(limit) +
+                      " (set by --max-memory or SALVOSIM_MAX_MEMORY; by default the machine's memory)")});
 }
 
 // Refuses a scenario whose counts could pass max_count_per_trial: no run of it could keep exact
@@ -212,13 +212,14 @@ void check_counts_fit(const Scenario& scenario, const Plan& plan) {
                                   : "the interceptors its magazine can hold or receive";
   char count[48];
   std::snprintf(count, sizeof count, "%.0Lf", most.count);
-  throw ConfigError({problem_at(scenario, path,
-                      "one trial could count up to " + std::string(count) + " (" + what +
-                          "), more than " + std::to_string(max_count_per_trial) +
-                          ", the largest count whose square fits the 64-bit exact sums the statistics are made of" +
-                          (firing ? std::string(": lower shots, or max_engagements")
-                                                         : std::string(": write interceptors = \"unlimited\" for a "
-                                                                       "magazine that never runs out")))});
+  throw ConfigError(
+      {problem_at(scenario, path,
+                  "one trial could count up to " + std::string(count) + " (" + what + "), more than " +
+                      std::to_string(max_count_per_trial) +
+                      ", the largest count whose square fits the 64-bit exact sums the statistics are made of" +
+                      (firing ? std::string(": lower shots, or max_engagements")
+                              : std::string(": write interceptors = \"unlimited\" for a "
+                                            "magazine that never runs out")))});
 }
 
 }  // namespace
@@ -228,8 +229,8 @@ std::vector<RecordBlock> RecordLayout::blocks() const {
                         std::int64_t offset, std::string units, std::string description) {
     std::int64_t size = 1;
     for (std::int64_t extent : shape) size *= extent;
-    return RecordBlock{std::move(name), std::move(dims), std::move(shape), offset, size, std::move(units),
-                       std::move(description)};
+    return RecordBlock{std::move(name),  std::move(dims),       std::move(shape), offset, size,
+                       std::move(units), std::move(description)};
   };
   std::vector<RecordBlock> out{
       block("fates", {"group", "fate"}, {groups, fate_count}, fate(0, Fate::launch_failure), "threats",
@@ -245,8 +246,9 @@ std::vector<RecordBlock> RecordLayout::blocks() const {
     out.push_back(block("salvo_layer_metrics", {"salvo", "layer", "layer_metric"}, {salvos, layers, layer_metric_count},
                         salvo_layer_metric(0, 0, LayerMetric::engagements), "1",
                         "counters of each layer in each salvo of the campaign"));
-    out.push_back(block("salvo_magazine", {"salvo", "layer"}, {salvos, layers}, salvo_magazine(0, 0), "interceptors",
-                        "interceptors in each layer's magazine at the salvo's start, after its resupply; -1: unlimited"));
+    out.push_back(
+        block("salvo_magazine", {"salvo", "layer"}, {salvos, layers}, salvo_magazine(0, 0), "interceptors",
+              "interceptors in each layer's magazine at the salvo's start, after its resupply; -1: unlimited"));
   }
   return out;
 }

@@ -102,13 +102,14 @@ std::string json_rates(const Results& r, std::int64_t sel) {
   std::vector<std::pair<std::string, std::string>> rates;
   const std::int64_t median = 2;  // reported_quantiles: {0.025, 0.05, 0.5, 0.95, 0.975}
   for (std::int64_t k = 0; k < rate_count; ++k) {
-    rates.emplace_back(rate_names[k],
-                       json_object({{"mean", json_number(r.value("rate_mean", {sel, k}))},
-                                    {"se", json_number(r.value("rate_se", {sel, k}))},
-                                    {"ci95", json_pair(r.value("rate_ci95_low", {sel, k}), r.value("rate_ci95_high", {sel, k}))},
-                                    {"median", json_number(r.value("rate_quantile", {sel, k, median}))},
-                                    {"interval95", json_pair(r.value("rate_quantile", {sel, k, 0}), r.value("rate_quantile", {sel, k, 4}))},
-                                    {"trials", json_number(r.value("rate_trials", {sel, k}))}}));
+    rates.emplace_back(rate_names[k], json_object({{"mean", json_number(r.value("rate_mean", {sel, k}))},
+                                                   {"se", json_number(r.value("rate_se", {sel, k}))},
+                                                   {"ci95", json_pair(r.value("rate_ci95_low", {sel, k}),
+                                                                      r.value("rate_ci95_high", {sel, k}))},
+                                                   {"median", json_number(r.value("rate_quantile", {sel, k, median}))},
+                                                   {"interval95", json_pair(r.value("rate_quantile", {sel, k, 0}),
+                                                                            r.value("rate_quantile", {sel, k, 4}))},
+                                                   {"trials", json_number(r.value("rate_trials", {sel, k}))}}));
   }
   return json_object(rates);
 }
@@ -149,15 +150,16 @@ std::string json_salvos(const Results& r) {
   for (std::int64_t s = 0; s < salvos.size(); ++s) {
     const std::int64_t sel = r.index("selection", std::string(selection_salvo_prefix) + salvos.labels[s]);
     std::vector<std::pair<std::string, std::string>> layer_entries;
-    for (std::int64_t l = 0; l < layers.size(); ++l) layer_entries.emplace_back(layers.labels[l], json_layer(r, "salvo_", s, l));
-    entries.emplace_back(salvos.labels[s],
-                         json_object({{"start", json_number(r.value("salvo_start", {s}))},
-                                      {"total", json_fates(r, sel)},
-                                      {"layers", json_object(layer_entries)},
-                                      {"interceptor_cost", json_mean_se(r.value("salvo_total_interceptor_cost_mean", {s}),
-                                                                        r.value("salvo_total_interceptor_cost_se", {s}))},
-                                      {"threat_cost", json_number(r.value("salvo_threat_cost", {s}))},
-                                      {"rates", json_rates(r, sel)}}));
+    for (std::int64_t l = 0; l < layers.size(); ++l)
+      layer_entries.emplace_back(layers.labels[l], json_layer(r, "salvo_", s, l));
+    entries.emplace_back(salvos.labels[s], json_object({{"start", json_number(r.value("salvo_start", {s}))},
+                                                        {"total", json_fates(r, sel)},
+                                                        {"layers", json_object(layer_entries)},
+                                                        {"interceptor_cost",
+                                                         json_mean_se(r.value("salvo_total_interceptor_cost_mean", {s}),
+                                                                      r.value("salvo_total_interceptor_cost_se", {s}))},
+                                                        {"threat_cost", json_number(r.value("salvo_threat_cost", {s}))},
+                                                        {"rates", json_rates(r, sel)}}));
   }
   return json_object(entries);
 }
@@ -174,11 +176,13 @@ std::string salvo_layer_table(const Results& r) {
   for (std::int64_t s = 0; s < salvos.size(); ++s) {
     for (std::int64_t l = 0; l < layers.size(); ++l) {
       std::vector<std::string> row{l == 0 ? salvos.labels[s] : "", layers.labels[l],
-                                   mean_pm_se(r.value("salvo_magazine_mean", {s, l}), r.value("salvo_magazine_se", {s, l}), 2)};
+                                   mean_pm_se(r.value("salvo_magazine_mean", {s, l}),
+                                              r.value("salvo_magazine_se", {s, l}), 2)};
       for (std::int64_t m = 0; m < layer_metric_count; ++m) {
         row.push_back(mean_pm_se(r.value("salvo_layer_mean", {s, l, m}), r.value("salvo_layer_se", {s, l, m}), 2));
       }
-      row.push_back(mean_pm_se(r.value("salvo_interceptor_cost_mean", {s, l}), r.value("salvo_interceptor_cost_se", {s, l}), 0));
+      row.push_back(
+          mean_pm_se(r.value("salvo_interceptor_cost_mean", {s, l}), r.value("salvo_interceptor_cost_se", {s, l}), 0));
       table.row(row);
     }
   }
@@ -193,8 +197,8 @@ std::string format_table(const Results& r) {
   const auto n_layers = layers.size();
   const bool campaign = is_campaign(r);
   std::ostringstream out;
-  out << "salvosim " << r.info.salvosim_version << ": scenario \"" << r.info.scenario_name << "\", "
-      << r.info.trials << " trials, seed " << r.info.seed << "\n\n";
+  out << "salvosim " << r.info.salvosim_version << ": scenario \"" << r.info.scenario_name << "\", " << r.info.trials
+      << " trials, seed " << r.info.seed << "\n\n";
 
   out << "Threats per trial: mean ± standard error [5%, 50%, 95% of trials]\n";
   TextTable fates;
@@ -206,8 +210,9 @@ std::string format_table(const Results& r) {
     std::vector<std::string> row{selections.labels[s]};
     for (std::int64_t f = 0; f < fate_count; ++f) {
       row.push_back(mean_pm_se(r.value("fate_mean", {s, f}), r.value("fate_se", {s, f}), 2) + " [" +
-                    fixed(r.value("fate_quantile", {s, f, 1}), 0) + ", " + fixed(r.value("fate_quantile", {s, f, 2}), 0) +
-                    ", " + fixed(r.value("fate_quantile", {s, f, 3}), 0) + "]");
+                    fixed(r.value("fate_quantile", {s, f, 1}), 0) + ", " +
+                    fixed(r.value("fate_quantile", {s, f, 2}), 0) + ", " +
+                    fixed(r.value("fate_quantile", {s, f, 3}), 0) + "]");
     }
     row.push_back(mean_pm_se(r.value("engaged_mean", {s}), r.value("engaged_se", {s}), 2));
     fates.row(row);
@@ -244,8 +249,8 @@ std::string format_table(const Results& r) {
     out << table.str();
     out << "total interceptor cost per trial: "
         << mean_pm_se(r.value("total_interceptor_cost_mean", {}), r.value("total_interceptor_cost_se", {}), 0)
-        << "; threat cost of the " << (campaign ? "campaign" : "salvo") << ": "
-        << fixed(r.value("threat_cost", {}), 0) << "\n\n";
+        << "; threat cost of the " << (campaign ? "campaign" : "salvo") << ": " << fixed(r.value("threat_cost", {}), 0)
+        << "\n\n";
     if (campaign) out << salvo_layer_table(r) << "\n";
   }
 
@@ -260,7 +265,8 @@ std::string format_table(const Results& r) {
     std::vector<std::string> row{selections.labels[s]};
     for (std::int64_t k = 0; k < rate_count; ++k) {
       row.push_back(mean_pm_se(r.value("rate_mean", {s, k}), r.value("rate_se", {s, k}), 4) + " (" +
-                    fixed(r.value("rate_ci95_low", {s, k}), 4) + ", " + fixed(r.value("rate_ci95_high", {s, k}), 4) + ")");
+                    fixed(r.value("rate_ci95_low", {s, k}), 4) + ", " + fixed(r.value("rate_ci95_high", {s, k}), 4) +
+                    ")");
     }
     rates.row(row);
   }
@@ -287,7 +293,8 @@ std::string format_json(const Results& r) {
       group_rates.emplace_back(label, json_rates(r, s));
     }
   }
-  for (std::int64_t l = 0; l < layers.size(); ++l) layer_entries.emplace_back(layers.labels[l], json_layer(r, "", 0, l));
+  for (std::int64_t l = 0; l < layers.size(); ++l)
+    layer_entries.emplace_back(layers.labels[l], json_layer(r, "", 0, l));
   std::vector<std::pair<std::string, std::string>> members{
       {"salvosim_version", json_string(r.info.salvosim_version)},
       {"git_sha1", json_string(r.info.git_sha1)},
@@ -300,8 +307,8 @@ std::string format_json(const Results& r) {
       {"classes", json_object(classes)},
       {"total", total_fates},
       {"layers", json_object(layer_entries)},
-      {"interceptor_cost", json_mean_se(r.value("total_interceptor_cost_mean", {}),
-                                        r.value("total_interceptor_cost_se", {}))},
+      {"interceptor_cost",
+       json_mean_se(r.value("total_interceptor_cost_mean", {}), r.value("total_interceptor_cost_se", {}))},
       {"threat_cost", json_number(r.value("threat_cost", {}))},
       {"rates", total_rates},
       {"group_rates", json_object(group_rates)},

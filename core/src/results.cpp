@@ -38,8 +38,8 @@ MeanSe rate_mean_se(const RateTally& tally) {
   out.mean = static_cast<double>(tally.fixed.sum) / one / static_cast<double>(n);
   if (n == 1) return out;
   const double mean_square = static_cast<double>(tally.fixed.sum_squares) / one / static_cast<double>(n);
-  const double variance = std::max(0.0, mean_square - out.mean * out.mean) * static_cast<double>(n) /
-                          static_cast<double>(n - 1);
+  const double variance =
+      std::max(0.0, mean_square - out.mean * out.mean) * static_cast<double>(n) / static_cast<double>(n - 1);
   out.se = std::sqrt(variance / static_cast<double>(n));
   return out;
 }
@@ -88,8 +88,8 @@ struct MeanSeArrays {
 // <prefix>_mean and <prefix>_se per trial, and the exact <prefix>_sum and _sum_squares over
 // trials they come from (kept so that results of separate runs can be merged exactly).
 MeanSeArrays add_moments(ArrayBuilder& build, const std::string& prefix, const std::vector<std::string>& dims,
-                 const std::string& unit, const std::string& what, const std::vector<Moments>& moments,
-                 std::int64_t trials) {
+                         const std::string& unit, const std::string& what, const std::vector<Moments>& moments,
+                         std::int64_t trials) {
   auto& mean = build.real(prefix + "_mean", dims, unit + " per trial", "mean number of " + what + " per trial");
   auto& se = build.real(prefix + "_se", dims, unit + " per trial", "standard error of " + prefix + "_mean");
   auto& sum = build.integer(prefix + "_sum", dims, unit, "exact sum over trials of the number of " + what);
@@ -182,10 +182,12 @@ void add_costs(ArrayBuilder& build, const std::string& prefix, const std::vector
   const std::int64_t layers = plan.layer_count();
   std::vector<std::string> layer_dims = dims;
   layer_dims.emplace_back("layer");
-  auto& cost_mean = build.real(prefix + "interceptor_cost_mean", layer_dims, "currency per trial", "mean cost of interceptors fired");
+  auto& cost_mean =
+      build.real(prefix + "interceptor_cost_mean", layer_dims, "currency per trial", "mean cost of interceptors fired");
   auto& cost_se = build.real(prefix + "interceptor_cost_se", layer_dims, "currency per trial",
                              "standard error of " + prefix + "interceptor_cost_mean");
-  auto& total_mean = build.real(prefix + "total_interceptor_cost_mean", dims, "currency per trial", "mean cost of all interceptors fired");
+  auto& total_mean = build.real(prefix + "total_interceptor_cost_mean", dims, "currency per trial",
+                                "mean cost of all interceptors fired");
   auto& total_se = build.real(prefix + "total_interceptor_cost_se", dims, "currency per trial",
                               "standard error of " + prefix + "total_interceptor_cost_mean");
   const auto fired = static_cast<std::int64_t>(LayerMetric::fired);
@@ -216,9 +218,9 @@ void add_costs(ArrayBuilder& build, const std::string& prefix, const std::vector
 
 void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
   const std::int64_t layers = plan.layer_count();
-  const auto [mean, se] = add_moments(build, "layer", {"layer", "layer_metric"}, "events",
-                                      "engagements, interceptors fired, intercepts or missed requests",
-                                      t.layer_metrics, t.trials);
+  const auto [mean, se] =
+      add_moments(build, "layer", {"layer", "layer_metric"}, "events",
+                  "engagements, interceptors fired, intercepts or missed requests", t.layer_metrics, t.trials);
   auto& histogram = build.integer("fired_histogram", {"layer", "fired"}, "trials",
                                   "number of trials in which the layer fired `fired` interceptors");
   for (std::int64_t l = 0; l < layers; ++l) {
@@ -228,7 +230,8 @@ void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
 
   add_costs(build, "", {}, plan, mean, se, 0, t.layer_metrics, t.fired_cross.data(), t.trials);
   // (Of the whole campaign; the description predates campaigns and is kept as files have it.)
-  auto& threat_cost = build.real("threat_cost", {}, "currency per trial", "cost of the salvo's threats, launched or not");
+  auto& threat_cost =
+      build.real("threat_cost", {}, "currency per trial", "cost of the salvo's threats, launched or not");
   threat_cost.values[0] = plan.threat_cost;
 }
 
@@ -236,7 +239,8 @@ void add_layers(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
 void add_salvos(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
   const std::int64_t layers = plan.layer_count();
   auto& start = build.real("salvo_start", {"salvo"}, "s", "start of the salvo on the campaign's clock");
-  auto& threat_cost = build.real("salvo_threat_cost", {"salvo"}, "currency per trial", "cost of the salvo's threats, launched or not");
+  auto& threat_cost =
+      build.real("salvo_threat_cost", {"salvo"}, "currency per trial", "cost of the salvo's threats, launched or not");
   for (std::int64_t s = 0; s < plan.salvo_count(); ++s) {
     start.values[s] = plan.salvos[s].start;
     threat_cost.values[s] = plan.salvos[s].threat_cost;
@@ -260,17 +264,22 @@ void add_salvos(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
 }
 
 void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
-  auto& mean = build.real("rate_mean", {"selection", "rate"}, "1", "mean over trials of the per-trial interception rate");
+  auto& mean =
+      build.real("rate_mean", {"selection", "rate"}, "1", "mean over trials of the per-trial interception rate");
   auto& se = build.real("rate_se", {"selection", "rate"}, "1", "standard error of rate_mean");
   auto& low = build.real("rate_ci95_low", {"selection", "rate"}, "1", "95% confidence interval of rate_mean, low end");
-  auto& high = build.real("rate_ci95_high", {"selection", "rate"}, "1", "95% confidence interval of rate_mean, high end");
+  auto& high =
+      build.real("rate_ci95_high", {"selection", "rate"}, "1", "95% confidence interval of rate_mean, high end");
   auto& quantile = build.real("rate_quantile", {"selection", "rate", "quantile"}, "1",
                               "quantiles over trials of the per-trial rate (resolution 1/rate_bins)");
-  auto& defined = build.integer("rate_trials", {"selection", "rate"}, "trials", "trials in which the rate was defined (denominator > 0)");
+  auto& defined = build.integer("rate_trials", {"selection", "rate"}, "trials",
+                                "trials in which the rate was defined (denominator > 0)");
   auto& histogram = build.integer("rate_histogram", {"selection", "rate", "rate_bin"}, "trials",
                                   "number of trials whose rate r had floor(r * 10000) == rate_bin");
-  auto& sum = build.integer("rate_fixed_sum", {"selection", "rate"}, "2^-32", "exact sum over trials of the rate in fixed point");
-  auto& sum_sq = build.integer("rate_fixed_sum_squares", {"selection", "rate"}, "2^-32", "exact sum over trials of the squared rate in fixed point");
+  auto& sum = build.integer("rate_fixed_sum", {"selection", "rate"}, "2^-32",
+                            "exact sum over trials of the rate in fixed point");
+  auto& sum_sq = build.integer("rate_fixed_sum_squares", {"selection", "rate"}, "2^-32",
+                               "exact sum over trials of the squared rate in fixed point");
   for (std::int64_t k = 0; k < selections * rate_count; ++k) {
     const RateTally& tally = t.rates[k];
     const MeanSe m = rate_mean_se(tally);
@@ -418,21 +427,21 @@ const std::vector<SummaryArray>& summary_arrays(bool campaign) {
   static const std::vector<SummaryArray> with_salvos = [] {
     std::vector<SummaryArray> arrays = plain;
     arrays.insert(arrays.end(), {
-        {"salvo_start", {"salvo"}, false},
-        {"salvo_threat_cost", {"salvo"}, false},
-        {"salvo_layer_mean", {"salvo", "layer", "layer_metric"}, false},
-        {"salvo_layer_se", {"salvo", "layer", "layer_metric"}, false},
-        {"salvo_layer_sum", {"salvo", "layer", "layer_metric"}, true},
-        {"salvo_layer_sum_squares", {"salvo", "layer", "layer_metric"}, true},
-        {"salvo_magazine_mean", {"salvo", "layer"}, false},
-        {"salvo_magazine_se", {"salvo", "layer"}, false},
-        {"salvo_magazine_sum", {"salvo", "layer"}, true},
-        {"salvo_magazine_sum_squares", {"salvo", "layer"}, true},
-        {"salvo_interceptor_cost_mean", {"salvo", "layer"}, false},
-        {"salvo_interceptor_cost_se", {"salvo", "layer"}, false},
-        {"salvo_total_interceptor_cost_mean", {"salvo"}, false},
-        {"salvo_total_interceptor_cost_se", {"salvo"}, false},
-    });
+                                    {"salvo_start", {"salvo"}, false},
+                                    {"salvo_threat_cost", {"salvo"}, false},
+                                    {"salvo_layer_mean", {"salvo", "layer", "layer_metric"}, false},
+                                    {"salvo_layer_se", {"salvo", "layer", "layer_metric"}, false},
+                                    {"salvo_layer_sum", {"salvo", "layer", "layer_metric"}, true},
+                                    {"salvo_layer_sum_squares", {"salvo", "layer", "layer_metric"}, true},
+                                    {"salvo_magazine_mean", {"salvo", "layer"}, false},
+                                    {"salvo_magazine_se", {"salvo", "layer"}, false},
+                                    {"salvo_magazine_sum", {"salvo", "layer"}, true},
+                                    {"salvo_magazine_sum_squares", {"salvo", "layer"}, true},
+                                    {"salvo_interceptor_cost_mean", {"salvo", "layer"}, false},
+                                    {"salvo_interceptor_cost_se", {"salvo", "layer"}, false},
+                                    {"salvo_total_interceptor_cost_mean", {"salvo"}, false},
+                                    {"salvo_total_interceptor_cost_se", {"salvo"}, false},
+                                });
     return arrays;
   }();
   return campaign ? with_salvos : plain;

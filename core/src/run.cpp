@@ -26,7 +26,8 @@ void check_sums_fit(const Plan& plan, std::int64_t trials) {
     std::snprintf(most_text, sizeof most_text, "%.0f", most);
     const std::string reach = std::string("this scenario's counts reach ") + most_text + " per trial";
     if (fit < 1.0) {
-      throw std::invalid_argument(reach + ", whose square does not fit in a 64-bit exact sum: give an unbounded "
+      throw std::invalid_argument(reach +
+                                  ", whose square does not fit in a 64-bit exact sum: give an unbounded "
                                   "magazine as \"unlimited\" rather than a huge number");
     }
     throw std::invalid_argument(reach + ", so at most " + std::to_string(static_cast<std::int64_t>(fit)) +

@@ -77,18 +77,19 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
   for (std::int64_t done = 0; done < options.trials;) {
     const std::int64_t count = std::min(chunk_trials, options.trials - done);
     const std::uint64_t chunk_first = options.first_trial + static_cast<std::uint64_t>(done);
-    const std::int64_t block_trials = std::clamp<std::int64_t>(count / (blocks_per_worker * workers), 1, max_block_trials);
-    if (keep_records) chunk_records.resize(std::max(chunk_records.size(), static_cast<std::size_t>(count * record_size)));
+    const std::int64_t block_trials =
+        std::clamp<std::int64_t>(count / (blocks_per_worker * workers), 1, max_block_trials);
+    if (keep_records)
+      chunk_records.resize(std::max(chunk_records.size(), static_cast<std::size_t>(count * record_size)));
     if (keep_outcomes) {
-      chunk_outcomes.resize(
-          std::max(chunk_outcomes.size(), static_cast<std::size_t>(count * plan.threat_count())));
+      chunk_outcomes.resize(std::max(chunk_outcomes.size(), static_cast<std::size_t>(count * plan.threat_count())));
     }
     const auto started = std::chrono::steady_clock::now();
     parallel_blocks(0, count, block_trials, options.threads, [&](std::int64_t begin, std::int64_t end, int w) {
       Worker& worker = state[static_cast<std::size_t>(w)];
       for (std::int64_t k = begin; k < end; ++k) {
-        std::int64_t* record = keep_records ? &chunk_records[static_cast<std::size_t>(k * record_size)]
-                                            : worker.record.data();
+        std::int64_t* record =
+            keep_records ? &chunk_records[static_cast<std::size_t>(k * record_size)] : worker.record.data();
         ThreatOutcome* outcomes =
             keep_outcomes ? &chunk_outcomes[static_cast<std::size_t>(k * plan.threat_count())] : nullptr;
         simulate_trial(plan, options.seed, chunk_first + static_cast<std::uint64_t>(k), worker.scratch, record,

@@ -134,7 +134,8 @@ void Tallies::add(const std::int64_t* record) {
       salvo_magazines[s * layers + l].add(record[layout.salvo_magazine(s, l)]);
       const std::int64_t fired = record[layout.salvo_layer_metric(s, l, LayerMetric::fired)];
       for (std::int64_t m = 0; m < layers; ++m) {
-        salvo_fired_cross[(s * layers + l) * layers + m] += fired * record[layout.salvo_layer_metric(s, m, LayerMetric::fired)];
+        salvo_fired_cross[(s * layers + l) * layers + m] +=
+            fired * record[layout.salvo_layer_metric(s, m, LayerMetric::fired)];
       }
     }
   }

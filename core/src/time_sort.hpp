@@ -12,9 +12,9 @@
 //   3. insertion sort on the exact times, which only has to reorder requests that share a
 //      bucket: about one request in four or fewer does, and then with one neighbour or two.
 // One pass over about n buckets measured a third faster than the two radix passes over a
-// grid of ~n² steps that it replaced, on a layer's worth of random times (7 to 190). Buckets holding more than `crowded_run` requests (times
-// bunched far closer than the rest) are sorted by comparisons first, so that no input costs
-// more than O(n log n). Private to the kernel (kernel.cpp).
+// grid of ~n² steps that it replaced, on a layer's worth of random times (7 to 190). Buckets holding more than
+// `crowded_run` requests (times bunched far closer than the rest) are sorted by comparisons first, so that no input
+// costs more than O(n log n). Private to the kernel (kernel.cpp).
 #pragma once
 
 #include <algorithm>
@@ -88,7 +88,9 @@ inline void order_by_time(const double* time, std::size_t n, double low, double 
   // 3. Crowded buckets by comparisons (rare: only bunched times fill one), then insertion sort
   // on the exact times. counts[b] is now where bucket b ends.
   if (most > crowded_run) {
-    auto earlier = [time](std::uint32_t a, std::uint32_t b) { return time[a] < time[b] || (time[a] == time[b] && a < b); };
+    auto earlier = [time](std::uint32_t a, std::uint32_t b) {
+      return time[a] < time[b] || (time[a] == time[b] && a < b);
+    };
     std::uint32_t begin = 0;
     for (std::size_t b = 0; b < buckets; ++b) {
       const std::uint32_t end = counts[b];

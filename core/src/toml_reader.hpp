@@ -240,7 +240,8 @@ inline std::vector<const toml::table*> entries(TableReader& root, std::string_vi
   if (array == nullptr || !array->is_array_of_tables()) {
     if (array == nullptr || !array->empty()) {
       root.problem(key, *node,
-                   "must be an array of tables (write [[" + toml_header(root.path(key)) + "]]), got " + describe(*node));
+                   "must be an array of tables (write [[" + toml_header(root.path(key)) + "]]), got " +
+                       describe(*node));
     }
     return {};
   }

@@ -6,8 +6,8 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -154,8 +154,7 @@ void check_launch(Checker& check, const std::string& group, const ThreatGroup& t
     counts_readable = counts_readable && check.readable(wave_path, wave_path + ".count");
     sum += static_cast<long double>(wave.count);
   }
-  if (counts_readable && check.readable(group + ".count") &&
-      sum != static_cast<long double>(threat.count)) {
+  if (counts_readable && check.readable(group + ".count") && sum != static_cast<long double>(threat.count)) {
     const bool overflows = sum > static_cast<long double>(std::numeric_limits<std::int64_t>::max());
     const std::string total = overflows ? "more than 2^63" : std::to_string(static_cast<std::int64_t>(sum));
     check.report(waves_path, "waves add up to " + total + ", but count is " + std::to_string(threat.count));
@@ -170,11 +169,12 @@ void check_threats(Checker& check, const Scenario& scenario) {
     return;
   }
   if (!scenario.salvos.empty() && !scenario.threats.empty() && check.readable("threat")) {
-    check.report("threat", "a campaign ([[salvo]] tables) takes its threat groups inside its salvos, as "
-                           "[[salvo.threat]]: move these [[threat]] groups into a salvo");
+    check.report("threat",
+                 "a campaign ([[salvo]] tables) takes its threat groups inside its salvos, as "
+                 "[[salvo.threat]]: move these [[threat]] groups into a salvo");
   }
   std::map<std::string, std::string> first_name_path;  // name -> key path of its first `name`
-  std::int64_t threats_so_far = 0;  // threat indices are numbered across groups
+  std::int64_t threats_so_far = 0;                     // threat indices are numbered across groups
   bool too_many_reported = false;
   for (const SalvoView& salvo : campaign_salvos(scenario)) {
     std::int64_t i = 0;
@@ -185,9 +185,10 @@ void check_threats(Checker& check, const Scenario& scenario) {
       check.name(group + ".class", threat.threat_class);
       if (threat.count > 0 && !too_many_reported) {
         if (threat.count > max_threats - threats_so_far) {
-          check.report(group + ".count", "the groups up to this one hold more than 2^31 - 1 = 2147483647 "
-                                         "threats, the most a scenario can hold (the kernel numbers threats "
-                                         "with signed 32-bit integers)");
+          check.report(group + ".count",
+                       "the groups up to this one hold more than 2^31 - 1 = 2147483647 "
+                       "threats, the most a scenario can hold (the kernel numbers threats "
+                       "with signed 32-bit integers)");
           too_many_reported = true;  // and no more counting: the sum could overflow
         } else {
           threats_so_far += threat.count;
@@ -216,10 +217,10 @@ void check_salvos(Checker& check, const Scenario& scenario) {
     check.unique_name(first_name_path, key + ".name", salvo.name, "salvo");
     if (check.value(key + ".start", field_rule::salvo::start, salvo.start)) {
       if (previous != nullptr && !(salvo.start > previous->start)) {
-        check.report(key + ".start", "salvos must start in strictly increasing order: " +
-                                         detail::format_number(salvo.start) + " is not after the start of " +
-                                         detail::salvo_path(previous_index, previous->name) + " (" +
-                                         detail::format_number(previous->start) + ")");
+        check.report(key + ".start",
+                     "salvos must start in strictly increasing order: " + detail::format_number(salvo.start) +
+                         " is not after the start of " + detail::salvo_path(previous_index, previous->name) + " (" +
+                         detail::format_number(previous->start) + ")");
       }
       previous = &salvo;
       previous_index = s;
@@ -255,8 +256,9 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
   const std::string path = layer_key + ".engages";
   if (!check.readable(path)) return;
   if (layer.engages.empty()) {
-    check.report(path, "a layer must engage at least one threat group or class: add "
-                       "engages.<group-or-class> = { pk = ..., window = { open = ..., close = ... } }");
+    check.report(path,
+                 "a layer must engage at least one threat group or class: add "
+                 "engages.<group-or-class> = { pk = ..., window = { open = ..., close = ... } }");
     return;
   }
   std::set<std::string> seen;
@@ -276,8 +278,7 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
     check.value(entry + ".pk", field_rule::engagement::pk, spec.pk);
     check.value(entry + ".detect", field_rule::engagement::detect, spec.detect);
     const bool open_ok = check.value(entry + ".window.open", field_rule::engagement::window_open, spec.window.open);
-    const bool close_ok =
-        check.value(entry + ".window.close", field_rule::engagement::window_close, spec.window.close);
+    const bool close_ok = check.value(entry + ".window.close", field_rule::engagement::window_close, spec.window.close);
     if (open_ok && close_ok && !(spec.window.open > spec.window.close)) {
       check.report(entry + ".window", "window.open (" + detail::format_number(spec.window.open) +
                                           ") must be greater than window.close (" +
@@ -292,7 +293,8 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
   const std::string resupply = layer_key + ".resupply", capacity = layer_key + ".capacity";
   if (!layer.interceptors) {
     if (!check.readable(layer_key + ".interceptors")) return;
-    for (const auto& [path, set] : {std::pair(resupply, layer.resupply != 0), std::pair(capacity, layer.capacity.has_value())}) {
+    for (const auto& [path, set] :
+         {std::pair(resupply, layer.resupply != 0), std::pair(capacity, layer.capacity.has_value())}) {
       if (set && check.readable(path)) {
         check.report(path, "applies only to a finite magazine, but this layer's interceptors are \"unlimited\"");
       }
@@ -305,11 +307,12 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
   if (layer.resupply > 0 && *layer.interceptors >= 0 && check.readable(resupply, layer_key + ".interceptors") &&
       (__builtin_mul_overflow(layer.resupply, salvos - 1, &added) ||
        __builtin_add_overflow(*layer.interceptors, added, &ever))) {
-    check.report(resupply, "interceptors + resupply x (salvos - 1) = " + std::to_string(*layer.interceptors) +
-                               " + " + std::to_string(layer.resupply) + " x " + std::to_string(salvos - 1) +
+    check.report(resupply, "interceptors + resupply x (salvos - 1) = " + std::to_string(*layer.interceptors) + " + " +
+                               std::to_string(layer.resupply) + " x " + std::to_string(salvos - 1) +
                                " is more than 2^63 - 1, the most a count can hold");
   }
-  if (layer.capacity && *layer.capacity < *layer.interceptors && check.readable(capacity, layer_key + ".interceptors")) {
+  if (layer.capacity && *layer.capacity < *layer.interceptors &&
+      check.readable(capacity, layer_key + ".interceptors")) {
     check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
                                "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
   }
@@ -334,11 +337,10 @@ void check_engagement_bound(Checker& check, const std::string& layer_key, const 
   }
   const double engagements = widest / cycle;
   if (engagements <= static_cast<double>(max_engagements_per_threat)) return;
-  const std::string limit = layer.max_engagements
-                                ? "max_engagements = " + std::to_string(*layer.max_engagements)
-                                : "max_engagements unlimited";
-  check.report(path, "with " + limit + ", the window of engages \"" + widest_target +
-                         "\" allows about " + detail::format_number(std::floor(engagements)) +
+  const std::string limit = layer.max_engagements ? "max_engagements = " + std::to_string(*layer.max_engagements)
+                                                  : "max_engagements unlimited";
+  check.report(path, "with " + limit + ", the window of engages \"" + widest_target + "\" allows about " +
+                         detail::format_number(std::floor(engagements)) +
                          " engagements of one threat ((open - close) / (engagement_time + look_time)), "
                          "more than the 2^20 = 1048576 the random stream can number: set "
                          "max_engagements to at most 1048576");
@@ -348,8 +350,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
   const auto layer_count = static_cast<std::int64_t>(scenario.layers.size());
   if (layer_count > max_layers) {
     check.report(detail::layer_path(max_layers, scenario.layers[max_layers].name),
-                 "at most 255 layers (the random stream numbers layers on 8 bits), got " +
-                     std::to_string(layer_count));
+                 "at most 255 layers (the random stream numbers layers on 8 bits), got " + std::to_string(layer_count));
   }
   const std::vector<std::string> targets = engageable_names(scenario);
   std::map<std::string, std::string> first_name_path;
@@ -394,8 +395,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
 
 namespace detail {
 
-std::vector<ConfigProblem> validate_scenario(const Scenario& scenario,
-                                             const std::set<std::string>& unreadable) {
+std::vector<ConfigProblem> validate_scenario(const Scenario& scenario, const std::set<std::string>& unreadable) {
   Checker check(scenario, unreadable);
   check.value("scenario.name", field_rule::scenario::name, scenario.name);
   check_salvos(check, scenario);
@@ -421,7 +421,9 @@ std::string check_value(ValueRule rule, double value) {
     case ValueRule::non_negative:
       return !finite ? "must be a finite number" + got : value >= 0.0 ? "" : "must be >= 0" + got;
     case ValueRule::before_impact:
-      return !finite ? "must be a finite number" + got : value >= 0.0 ? "" : "must be >= 0 (seconds before impact)" + got;
+      return !finite        ? "must be a finite number" + got
+             : value >= 0.0 ? ""
+                            : "must be >= 0 (seconds before impact)" + got;
     default:
       throw std::logic_error("check_value: not a rule on a number");
   }
@@ -439,8 +441,9 @@ std::string check_value(ValueRule rule, std::int64_t value) {
 }
 
 std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value) {
-  const std::int64_t least =
-      rule == ValueRule::count_or_unlimited ? 0 : rule == ValueRule::at_least_one_or_unlimited ? 1 : -1;
+  const std::int64_t least = rule == ValueRule::count_or_unlimited          ? 0
+                             : rule == ValueRule::at_least_one_or_unlimited ? 1
+                                                                            : -1;
   if (least < 0) throw std::logic_error("check_value: not a rule on a count or \"unlimited\"");
   if (!value || *value >= least) return "";
   return "must be an integer >= " + std::to_string(least) + " or \"unlimited\", got " + std::to_string(*value);

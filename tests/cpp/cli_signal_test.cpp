@@ -96,8 +96,8 @@ class Program {
 class CliSignalTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("salvosim_signal_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(GetParam()));
+    dir_ = fs::temp_directory_path() /
+           ("salvosim_signal_" + std::to_string(::getpid()) + "_" + std::to_string(GetParam()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -116,9 +116,7 @@ class CliSignalTest : public ::testing::TestWithParam<int> {
   fs::path dir_;
 };
 
-std::string signal_name(int signal) {
-  return signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT";
-}
+std::string signal_name(int signal) { return signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT"; }
 
 TEST_P(CliSignalTest, ARunLeavesNoFileAndExitsWith128PlusTheSignal) {
   const int signal = GetParam();
@@ -162,7 +160,8 @@ TEST_P(CliSignalTest, ASweepKeepsItsCheckpointsAndSaysHowToResume) {
     if (code == 0) GTEST_SKIP() << "the sweep ended before the signal came";  // 40 points: not seen in practice
     EXPECT_EQ(code, 128 + signal) << sweep.err();
     EXPECT_THAT(sweep.err(), HasSubstr("the points completed are kept in out.h5.checkpoint"));
-    EXPECT_THAT(sweep.err(), HasSubstr("\n  salvosim sweep sweep.toml --out out.h5 --threads 1 --checkpoint-every 0 --resume\n"));
+    EXPECT_THAT(sweep.err(),
+                HasSubstr("\n  salvosim sweep sweep.toml --out out.h5 --threads 1 --checkpoint-every 0 --resume\n"));
   }
   EXPECT_FALSE(fs::exists(dir_ / "out.h5"));
   EXPECT_FALSE(points_done().empty());

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -89,9 +89,9 @@ TEST(Cli, JsonHasTheDocumentedKeys) {
   const Outcome outcome = salvosim("run " + config("example.toml") + " --trials 300 --seed 7 --json");
   ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
   for (const char* key : {"\"salvosim_version\"", "\"scenario\": \"example\"", "\"trials\": 300", "\"seed\": 7",
-                          "\"groups\"", "\"shahed\": {\"launch_failure\": {\"mean\"", "\"leaked_open\"",
-                          "\"layers\"", "\"upper-tier\": {\"engagements\"", "\"missed_no_channel\"",
-                          "\"missed_magazine\"", "\"cost\"", "\"rates\"", "\"threatening\"", "\"ci95\": ["}) {
+                          "\"groups\"", "\"shahed\": {\"launch_failure\": {\"mean\"", "\"leaked_open\"", "\"layers\"",
+                          "\"upper-tier\": {\"engagements\"", "\"missed_no_channel\"", "\"missed_magazine\"",
+                          "\"cost\"", "\"rates\"", "\"threatening\"", "\"ci95\": ["}) {
     EXPECT_THAT(outcome.out, HasSubstr(key));
   }
 }
@@ -190,9 +190,9 @@ TEST(Cli, BadConfigsExitWithTwoAndSayWhereAndWhat) {
 }
 
 TEST(Cli, BadArgumentsExitWithTwo) {
-  for (const char* arguments : {"", "frobnicate", "run --trials 0", "run --trials -5", "run --trials many",
-                                "run --threads -1", "run --seed -3", "run --per-trial", "validate",
-                                "run --no-such-flag"}) {
+  for (const char* arguments :
+       {"", "frobnicate", "run --trials 0", "run --trials -5", "run --trials many", "run --threads -1", "run --seed -3",
+        "run --per-trial", "validate", "run --no-such-flag"}) {
     const Outcome outcome = salvosim(arguments);
     EXPECT_EQ(outcome.exit_code, 2) << "salvosim " << arguments << "\n" << outcome.out;
   }
@@ -263,9 +263,12 @@ TEST(Cli, BadSweepsAndArgumentsExitWithTwoAndSayWhat) {
   EXPECT_THAT(bad.out, HasSubstr("salvosim: invalid sweep:"));
   EXPECT_THAT(bad.out, HasSubstr("bad.toml:5:8: sweep.mode:"));
 
-  const Outcome point = salvosim("sweep " + write_sweep_file(dir, "point.toml", "seed = 1\n[[axis]]\npath = "
-                                                                                 "\"layer.upper-tier.shots\"\n"
-                                                                                 "values = [0]") + out);
+  const Outcome point = salvosim("sweep " +
+                                 write_sweep_file(dir, "point.toml",
+                                                  "seed = 1\n[[axis]]\npath = "
+                                                  "\"layer.upper-tier.shots\"\n"
+                                                  "values = [0]") +
+                                 out);
   EXPECT_EQ(point.exit_code, 2) << point.out;
   EXPECT_THAT(point.out, HasSubstr("axis[0] \"layer.upper-tier.shots\": at point 0 (layer.upper-tier.shots = 0, "
                                    "threat.shahed.count = 5)"));
@@ -276,9 +279,9 @@ TEST(Cli, BadSweepsAndArgumentsExitWithTwoAndSayWhat) {
     EXPECT_THAT(outcome.out, HasSubstr("shard")) << shard;
   }
   EXPECT_THAT(salvosim("sweep " + good + out + " --shard 3/2").out, HasSubstr("shard 3/2 does not exist"));
-  for (const std::string& arguments : {std::string("sweep"), "sweep " + good, "sweep /no/such.toml" + out,
-                                       "sweep " + good + out + " --threads -1", std::string("merge"),
-                                       "merge " + good}) {
+  for (const std::string& arguments :
+       {std::string("sweep"), "sweep " + good, "sweep /no/such.toml" + out, "sweep " + good + out + " --threads -1",
+        std::string("merge"), "merge " + good}) {
     const Outcome outcome = salvosim(arguments);
     EXPECT_EQ(outcome.exit_code, 2) << "salvosim " << arguments << "\n" << outcome.out;
   }
@@ -292,8 +295,8 @@ TEST(Cli, MergeRefusesMissingForeignAndRepeatedShards) {
   for (int i = 1; i <= 2; ++i) {
     for (const std::string& name : {std::string("sweep"), std::string("other")}) {
       const std::string file = (dir / (name + std::to_string(i) + ".h5")).string();
-      const Outcome outcome = salvosim("sweep " + (dir / (name + ".toml")).string() + " --out " + file +
-                                       " --shard " + std::to_string(i) + "/2");
+      const Outcome outcome = salvosim("sweep " + (dir / (name + ".toml")).string() + " --out " + file + " --shard " +
+                                       std::to_string(i) + "/2");
       ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
     }
   }
@@ -342,7 +345,8 @@ TEST(Cli, ACheckpointNeedsResumeAndAnUnwritableOutputIsAFailure) {
 // ---- Hostile input: each ends with exit 2 and a message naming what, never a signal ----------
 
 // A copy of configs/example.toml with the first `from` replaced by `to`, written to `dir`.
-std::string edited_example(const fs::path& dir, const std::string& name, const std::string& from, const std::string& to) {
+std::string edited_example(const fs::path& dir, const std::string& name, const std::string& from,
+                           const std::string& to) {
   std::ifstream in(config("example.toml"));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::size_t at = text.find(from);
@@ -410,7 +414,8 @@ TEST(Cli, MaxMemoryRefusesARunThatWouldNotFitAndSaysWhatWould) {
 
 TEST(Cli, NamesWithControlCharactersAreRefusedAndNeverEchoedRaw) {
   const fs::path dir = temp_dir();
-  const std::string file = edited_example(dir, "escape.toml", "name = \"mrbm\"", "name = \"mrbm\\u001b]0;owned\\u0007\\n\"");
+  const std::string file =
+      edited_example(dir, "escape.toml", "name = \"mrbm\"", "name = \"mrbm\\u001b]0;owned\\u0007\\n\"");
   const Outcome outcome = salvosim("validate " + file);
   EXPECT_EQ(outcome.exit_code, 2) << outcome.out;
   EXPECT_THAT(outcome.out, HasSubstr("must not hold control characters"));

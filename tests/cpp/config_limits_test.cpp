@@ -107,18 +107,26 @@ TEST(ConfigLimits, ShotsAreAtMostTwoToTheTwenty) {
 TEST(ConfigLimits, ResupplyOverAllSalvosMustFitSixtyFourBits) {
   std::string text = "[scenario]\nname = \"c\"\n";
   for (const char* salvo : {"a", "b", "c"}) {
-    text += std::string("[[salvo]]\nname = \"") + salvo + "\"\nstart = " + (salvo[0] == 'a' ? "0.0" : salvo[0] == 'b' ? "1.0" : "2.0") +
-            "\n[[salvo.threat]]\nname = \"t" + salvo + "\"\nclass = \"ballistic\"\ncount = 1\n"
+    text += std::string("[[salvo]]\nname = \"") + salvo + "\"\nstart = " +
+            (salvo[0] == 'a'   ? "0.0"
+             : salvo[0] == 'b' ? "1.0"
+                               : "2.0") +
+            "\n[[salvo.threat]]\nname = \"t" + salvo +
+            "\"\nclass = \"ballistic\"\ncount = 1\n"
             "launch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 600.0 }\n";
   }
   text += base.substr(base.find("[[layer]]"));
   const std::string with = edit(text, "interceptors = 20", "interceptors = 20\nresupply = 4611686018427387904");
   expect_problem(edit(with, "interceptors = 20", "interceptors = 20\ncapacity = " + std::to_string(int64_max)),
-                 "layer[0] \"upper\".resupply", "interceptors + resupply x (salvos - 1) = 20 + 4611686018427387904 x 2");
+                 "layer[0] \"upper\".resupply",
+                 "interceptors + resupply x (salvos - 1) = 20 + 4611686018427387904 x 2");
   // One salvo fewer, and it fits (20 + 2^62).
-  const std::string two_salvos = text.substr(0, text.find("[[salvo]]\nname = \"c\"")) + text.substr(text.find("[[layer]]"));
-  EXPECT_TRUE(problems_of(edit(two_salvos, "interceptors = 20", "interceptors = 20\nresupply = 4611686018427387904\n"
-                                                                 "capacity = " + std::to_string(int64_max)))
+  const std::string two_salvos =
+      text.substr(0, text.find("[[salvo]]\nname = \"c\"")) + text.substr(text.find("[[layer]]"));
+  EXPECT_TRUE(problems_of(edit(two_salvos, "interceptors = 20",
+                               "interceptors = 20\nresupply = 4611686018427387904\n"
+                               "capacity = " +
+                                   std::to_string(int64_max)))
                   .empty())
       << listing(problems_of(two_salvos));
 }
@@ -127,8 +135,9 @@ TEST(ConfigLimits, ThreatCountsAddedOverGroupsAreBoundedWithoutOverflow) {
   // Three groups of 2^62: their sum wraps int64; it is reported once, at the group that passes the limit.
   std::string text = base.substr(0, base.find("[[layer]]"));
   for (const char* name : {"a", "b", "c"}) {
-    text += std::string("[[threat]]\nname = \"") + name +
-            "\"\ncount = 4611686018427387904\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
+    text +=
+        std::string("[[threat]]\nname = \"") + name +
+        "\"\ncount = 4611686018427387904\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
   }
   const std::vector<ConfigProblem> problems = problems_of(text);
   ASSERT_EQ(problems.size(), 1u) << listing(problems);
@@ -149,10 +158,10 @@ TEST(ConfigLimits, WaveCountsAddedWithoutOverflow) {
 // key, and the message shows the character escaped.
 TEST(ConfigLimits, NamesHoldNoControlCharacters) {
   struct Case {
-    const char* toml;      // as written in the file
-    const char* printed;   // as the message shows it
+    const char* toml;     // as written in the file
+    const char* printed;  // as the message shows it
   };
-  const Case cases[] = {{"\\u0000", "\\x00"}, {"\\n", "\\n"}, {"\\t", "\\t"}, {"\\r", "\\r"},
+  const Case cases[] = {{"\\u0000", "\\x00"}, {"\\n", "\\n"},       {"\\t", "\\t"},        {"\\r", "\\r"},
                         {"\\u001b", "\\x1b"}, {"\\u007f", "\\x7f"}, {"\\u009b", "\\u009b"}};
   for (const Case& bad : cases) {
     const std::string n = std::string("x") + bad.toml + "y";
@@ -183,7 +192,8 @@ TEST(ConfigLimits, NamesHoldNoControlCharacters) {
 // "x\0shahed" used to be stored as "x" (and so the same group as "x").
 TEST(ConfigLimits, ANameWithNulIsNotTheNameBeforeIt) {
   std::string text = edit(base, "name = \"mrbm\"", "name = \"x\\u0000shahed\"");
-  text += "[[threat]]\nname = \"x\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
+  text +=
+      "[[threat]]\nname = \"x\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
   expect_problem(text, std::string("threat[0] \"x") + '\0' + "shahed\".name", "must not hold control characters");
 }
 
@@ -209,7 +219,9 @@ TEST(ConfigLimits, PublishedObservableNamesFollowTheNameRule) {
 TEST(ConfigLimits, PrintableEscapesControlCharactersOnly) {
   EXPECT_EQ(printable("plain text, ünïcödé ✈"), "plain text, ünïcödé ✈");
   EXPECT_EQ(printable(std::string("a\nb\tc\rd\x1b[31me\x7f") + '\0' + "f"), "a\\nb\\tc\\rd\\x1b[31me\\x7f\\x00f");
-  EXPECT_EQ(printable("\xc2\x9b" "2J"), "\\u009b2J");  // C1 CSI, as UTF-8
+  EXPECT_EQ(printable("\xc2\x9b"
+                      "2J"),
+            "\\u009b2J");                                        // C1 CSI, as UTF-8
   EXPECT_EQ(printable(printable("a\x1b")), printable("a\x1b"));  // escaping twice changes nothing
 }
 
@@ -222,8 +234,8 @@ std::string sweep_with_axis_name(const std::string& name_line) {
     const std::size_t at = scenario.find(t);
     scenario.insert(at + t.find_last_of('[') + 1, "base.");
   }
-  return "[sweep]\nname = \"s\"\ntrials = 10\nseed = 1\n" + scenario +
-         "\n[[axis]]\npath = \"threat.mrbm.count\"\n" + name_line + "\nvalues = [1, 2]\n";
+  return "[sweep]\nname = \"s\"\ntrials = 10\nseed = 1\n" + scenario + "\n[[axis]]\npath = \"threat.mrbm.count\"\n" +
+         name_line + "\nvalues = [1, 2]\n";
 }
 
 std::string sweep_problems(const std::string& text) {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "salvosim/config.hpp"
 #include "config_test_support.hpp"
+#include "salvosim/config.hpp"
 
 namespace salvosim::config_test {
 namespace {
@@ -26,8 +26,7 @@ TEST(ConfigRules, ProbabilitiesInZeroOne) {
       {edit(base, "p_launch = 0.9", "p_flight = -0.1"), threat0 + ".p_flight", 7, "got -0.1"},
       {edit(base, "p_launch = 0.9", "defended_fraction = 2"), threat0 + ".defended_fraction", 7, "got 2"},
       {base + "coverage = 1.01\n", layer0 + ".coverage", 16, "got 1.01"},
-      {base + "doctrine = \"shoot-look-shoot\"\nkill_assessment = nan\n", layer0 + ".kill_assessment", 17,
-       "got nan"},
+      {base + "doctrine = \"shoot-look-shoot\"\nkill_assessment = nan\n", layer0 + ".kill_assessment", 17, "got nan"},
       {edit(base, "pk = 0.7", "pk = 70"), layer0 + ".engages.ballistic.pk", 15, "got 70"},
       {edit(base, "pk = 0.7", "pk = 0.7, detect = -1"), layer0 + ".engages.ballistic.detect", 15, "got -1"},
   };
@@ -44,8 +43,7 @@ TEST(ConfigRules, CountIsAnIntegerAtLeastZero) {
 TEST(ConfigRules, FireUnitsChannelsShotsAtLeastOne) {
   expect_only(edit(base, "fire_units = 1", "fire_units = 0"), layer0 + ".fire_units", 11,
               "must be an integer >= 1, got 0");
-  expect_only(edit(base, "channels = 2", "channels = -2"), layer0 + ".channels", 12,
-              "must be an integer >= 1, got -2");
+  expect_only(edit(base, "channels = 2", "channels = -2"), layer0 + ".channels", 12, "must be an integer >= 1, got -2");
   expect_only(base + "shots = 0\n", layer0 + ".shots", 16, "must be an integer >= 1, got 0");
 }
 
@@ -77,8 +75,7 @@ TEST(ConfigRules, TimesMustBeFinite) {
 }
 
 TEST(ConfigRules, FlightTimeMeanPositiveSdNonNegative) {
-  expect_only(edit(base, "mean = 600.0", "mean = -600.0"), threat0 + ".flight_time.mean", 6,
-              "must be > 0, got -600");
+  expect_only(edit(base, "mean = 600.0", "mean = -600.0"), threat0 + ".flight_time.mean", 6, "must be > 0, got -600");
   expect_only(edit(base, "sd = 20.0", "sd = -1.5"), threat0 + ".flight_time.sd", 6, "must be >= 0, got -1.5");
 }
 
@@ -127,8 +124,7 @@ TEST(ConfigRules, WindowOpenAfterClose) {
 }
 
 TEST(ConfigRules, WindowCloseNonNegative) {
-  expect_only(edit(base, "close = 60.0", "close = -5"), layer0 + ".engages.ballistic.window.close", 15,
-              "must be >= 0");
+  expect_only(edit(base, "close = 60.0", "close = -5"), layer0 + ".engages.ballistic.window.close", 15, "must be >= 0");
 }
 
 TEST(ConfigRules, NamesNotEmpty) {
@@ -138,14 +134,16 @@ TEST(ConfigRules, NamesNotEmpty) {
 }
 
 TEST(ConfigRules, ThreatNamesUnique) {
-  const std::string second = "[[threat]]\nname = \"mrbm\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\n"
-                             "flight_time = { mean = 60.0 }\n\n";
+  const std::string second =
+      "[[threat]]\nname = \"mrbm\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\n"
+      "flight_time = { mean = 60.0 }\n\n";
   expect_only(second + base, "threat[1] \"mrbm\".name", 8, "duplicate threat name \"mrbm\" (first at line 2)");
 }
 
 TEST(ConfigRules, LayerNamesUnique) {
-  expect_only(base + "\n[[layer]]\nname = \"upper\"\nfire_units = 1\nchannels = 1\nengagement_time = 1\n"
-                     "interceptors = 1\nengages.mrbm = { pk = 1, window = { open = 2, close = 0 } }\n",
+  expect_only(base +
+                  "\n[[layer]]\nname = \"upper\"\nfire_units = 1\nchannels = 1\nengagement_time = 1\n"
+                  "interceptors = 1\nengages.mrbm = { pk = 1, window = { open = 2, close = 0 } }\n",
               "layer[1] \"upper\".name", 18, "duplicate layer name \"upper\" (first at line 10)");
 }
 
@@ -159,8 +157,7 @@ TEST(ConfigRules, EngagesNamesAGroupOrClass) {
 TEST(ConfigRules, LayerEngagesSomething) {
   expect_only(edit(base, "engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }", ""),
               layer0 + ".engages", 9, "a layer must engage at least one threat group or class");
-  expect_only(edit(base, "engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }",
-                   "engages = {}"),
+  expect_only(edit(base, "engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }", "engages = {}"),
               layer0 + ".engages", 15, "a layer must engage at least one threat group or class");
 }
 
@@ -185,8 +182,9 @@ TEST(ConfigRules, NoThreatGroupsIsTheOnlyProblemOfALayerWithNothingToEngage) {
 
 TEST(ConfigRules, AtMostTwoToThe31MinusOneThreats) {
   // The kernel numbers threats, across groups, with signed 32-bit integers.
-  const std::string second = "\n[[threat]]\nname = \"swarm\"\ncount = 2147483637\n"
-                             "launch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
+  const std::string second =
+      "\n[[threat]]\nname = \"swarm\"\ncount = 2147483637\n"
+      "launch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 60.0 }\n";
   const std::string threats = base.substr(0, base.find("[[layer]]"));
   EXPECT_TRUE(problems_of(threats + second).empty());  // 10 + 2147483637 = 2^31 - 1
   expect_only(threats + edit(second, "2147483637", "2147483638"), "threat[1] \"swarm\".count", 12,
@@ -208,9 +206,9 @@ TEST(ConfigRules, AtMost255Layers) {
 
 TEST(ConfigRules, ShootLookShootEngagementNumberFitsTwentyBits) {
   // A window of 2^21 s with 1 s cycles: about 2 million engagements of one threat.
-  const std::string wide = edit(edit(edit(base, "engagement_time = 60.0", "engagement_time = 0.5"),
-                                     "open = 300.0", "open = 2097212.0"),
-                                "flight_time = { mean = 600.0", "flight_time = { mean = 3e6");
+  const std::string wide =
+      edit(edit(edit(base, "engagement_time = 60.0", "engagement_time = 0.5"), "open = 300.0", "open = 2097212.0"),
+           "flight_time = { mean = 600.0", "flight_time = { mean = 3e6");
   const std::string sls = wide + "doctrine = \"shoot-look-shoot\"\nlook_time = 0.5\n";
   expect_only(sls, layer0 + ".max_engagements", 9, "2^20");
   EXPECT_TRUE(contains(problems_of(sls).at(0).message, "max_engagements unlimited"));

@@ -207,9 +207,8 @@ TEST_F(Hdf5DamageTest, MalformedArraysAreRefused) {
 
   const std::string no_dims = file("no_dims.h5");
   fs::copy_file(original, no_dims);
-  edit(no_dims, [](hid_t f) {
-    EXPECT_GE(H5Adelete_by_name(f, "/summary/rate_mean", "DIMENSION_LIST", H5P_DEFAULT), 0);
-  });
+  edit(no_dims,
+       [](hid_t f) { EXPECT_GE(H5Adelete_by_name(f, "/summary/rate_mean", "DIMENSION_LIST", H5P_DEFAULT), 0); });
   expect_bad([&] { read_results(no_dims); }, {no_dims, "DIMENSION_LIST of /summary/rate_mean"});
 
   const std::string bad_class = file("bad_class.h5");  // a scale whose CLASS is not a string
@@ -217,8 +216,8 @@ TEST_F(Hdf5DamageTest, MalformedArraysAreRefused) {
   edit(bad_class, [](hid_t f) {
     EXPECT_GE(H5Adelete_by_name(f, "/summary/fate", "CLASS", H5P_DEFAULT), 0);
     const hid_t space = H5Screate(H5S_SCALAR);
-    const hid_t a = H5Acreate_by_name(f, "/summary/fate", "CLASS", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                      H5P_DEFAULT);
+    const hid_t a =
+        H5Acreate_by_name(f, "/summary/fate", "CLASS", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const std::int64_t value = 7;
     EXPECT_GE(H5Awrite(a, H5T_NATIVE_INT64, &value), 0);
     H5Aclose(a);
@@ -240,8 +239,8 @@ TEST_F(Hdf5DamageTest, MalformedArraysAreRefused) {
     EXPECT_GE(H5Lmove(f, "/summary/quantile", f, "/old_quantile", H5P_DEFAULT, H5P_DEFAULT), 0);
     const hsize_t shorter = size - 1;
     const hid_t new_space = H5Screate_simple(1, &shorter, nullptr);
-    const hid_t q = H5Dcreate2(f, "/summary/quantile", H5T_IEEE_F64LE, new_space, H5P_DEFAULT, H5P_DEFAULT,
-                               H5P_DEFAULT);
+    const hid_t q =
+        H5Dcreate2(f, "/summary/quantile", H5T_IEEE_F64LE, new_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     const std::vector<double> values(shorter, 0.5);
     EXPECT_GE(H5Dwrite(q, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
     H5Dclose(q);
@@ -274,8 +273,8 @@ TEST_F(Hdf5DamageTest, SweepFilesNeedEveryAxisPointColumnAndArray) {
   const std::string original = shard_file("shard1.h5", 1);
   const SweepResults sweep = read_sweep(original);
   ASSERT_EQ(sweep.points.size(), 3U);
-  std::vector<std::string> needed{"/axes/magazine", "/axes/threat.shahed.count", "/points/point", "/points/seed",
-                                  "/points/trials",  "/points/scenario",        "/points/magazine", "/sweep/text",
+  std::vector<std::string> needed{"/axes/magazine", "/axes/threat.shahed.count", "/points/point",    "/points/seed",
+                                  "/points/trials", "/points/scenario",          "/points/magazine", "/sweep/text",
                                   "/summary/point"};
   for (const SummaryArray& array : summary_arrays(false)) {
     if (array.name != "rate_histogram") needed.push_back("/summary/" + array.name);  // left out of sweeps
@@ -287,7 +286,7 @@ TEST_F(Hdf5DamageTest, SweepFilesNeedEveryAxisPointColumnAndArray) {
     SCOPED_TRACE(path);
     // Without an axis, the points its grid has no longer add up; without the coordinate
     // point, the arrays' dimension is no coordinate; the rest is missing as such.
-    const std::string said = path.starts_with("/axes/")  ? "/axes"
+    const std::string said = path.starts_with("/axes/") ? "/axes"
                              : path == "/summary/point" ? "is not a coordinate of its group"
                                                         : path;
     expect_bad([&] { read_sweep(damaged); }, {damaged, said});
@@ -308,8 +307,11 @@ TEST_F(Hdf5DamageTest, MergeOfDamagedShardsIsRefusedNamingTheFile) {
   for (const std::string& path : {first, second}) {
     edit(path, [](hid_t f) { EXPECT_GE(H5Ldelete(f, "/summary/fate_mean", H5P_DEFAULT), 0); });
   }
-  expect_bad([&] { merge_sweeps({read_sweep(first), read_sweep(second)}, {first, second}); },
-             {first, "missing dataset /summary/fate_mean"});
+  expect_bad(
+      [&] {
+        merge_sweeps({read_sweep(first), read_sweep(second)}, {first, second});
+      },
+      {first, "missing dataset /summary/fate_mean"});
 }
 
 }  // namespace

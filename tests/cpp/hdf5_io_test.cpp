@@ -8,8 +8,8 @@
 #include <hdf5.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "hdf5_checksum.hpp"
+#include "salvosim/config.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
-#include "salvosim/config.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
 #include "same_results.hpp"
@@ -440,8 +440,9 @@ TEST_F(Hdf5IoTest, CancelledRunLeavesNoFile) {
   EXPECT_THROW(
       {
         ResultsFileWriter writer(path, plan, true, false);
-        run_trials(plan, options, [&](const TrialChunk& chunk) { writer.write_chunk(chunk); },
-                   [](std::int64_t, std::int64_t) { return false; });
+        run_trials(
+            plan, options, [&](const TrialChunk& chunk) { writer.write_chunk(chunk); },
+            [](std::int64_t, std::int64_t) { return false; });
         writer.finish(Results{});
       },
       RunCancelled);
@@ -480,8 +481,7 @@ TEST_F(Hdf5IoTest, WriterRefusesAMissingDirectory) {
   const Scenario scenario = example_scenario();
   const Plan plan = compile(scenario);
   const std::string path = file("no/such/dir/run.h5");
-  expect_error([&] { ResultsFileWriter(path, plan, false, false); },
-               {path, "does not exist"});
+  expect_error([&] { ResultsFileWriter(path, plan, false, false); }, {path, "does not exist"});
 }
 
 TEST_F(Hdf5IoTest, ReaderRefusesMissingForeignAndNewerFiles) {
@@ -505,7 +505,8 @@ TEST_F(Hdf5IoTest, ReaderRefusesMissingForeignAndNewerFiles) {
   const std::string newer = file("newer.h5");
   write_results(newer, plan, results);
   tamper(newer, {2, 0});
-  expect_error([&] { read_results(newer); }, {newer, "results format version 2.0, but this salvosim reads version 1.x"});
+  expect_error([&] { read_results(newer); },
+               {newer, "results format version 2.0, but this salvosim reads version 1.x"});
 
   const std::string minor = file("minor.h5");  // a newer minor version is still readable
   write_results(minor, plan, results);
@@ -575,8 +576,7 @@ TEST_F(Hdf5IoTest, SweepFileRoundTripsAGrid) {
   EXPECT_EQ(files(), std::vector<std::string>{"sweep.h5"});
   const SweepResults back = read_sweep(path);
   expect_same_sweep(sweep, back);
-  EXPECT_EQ(back.sweep_dims,
-            (std::vector<std::string>{"drones", "layer.upper-tier.engages.ballistic.pk", "magazine"}));
+  EXPECT_EQ(back.sweep_dims, (std::vector<std::string>{"drones", "layer.upper-tier.engages.ballistic.pk", "magazine"}));
   // Axis values come back typed as they were stored: integers, reals, and a mixed axis as text.
   EXPECT_EQ(back.summary.coordinate("drones").values, (std::vector<std::int64_t>{5, 20}));
   EXPECT_EQ(back.summary.coordinate("layer.upper-tier.engages.ballistic.pk").numbers, (std::vector<double>{0.5, 0.75}));

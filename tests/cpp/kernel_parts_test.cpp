@@ -39,8 +39,8 @@ struct Batch {
   std::vector<std::uint32_t> words[4];
 };
 
-using BatchFunction = void (*)(std::uint64_t, std::uint64_t, const std::uint32_t*, std::size_t, std::uint32_t,
-                               Purpose, std::uint32_t, BlockColumns);
+using BatchFunction = void (*)(std::uint64_t, std::uint64_t, const std::uint32_t*, std::size_t, std::uint32_t, Purpose,
+                               std::uint32_t, BlockColumns);
 
 // Every block of the batch equals draw_block's, for sizes around the vector widths (4, 8) and
 // counter fields at their extremes.
@@ -62,7 +62,8 @@ void expect_same_as_draw_block(BatchFunction draw) {
       }
       EXPECT_EQ(wrong, 0u) << "n " << n << ", layer " << layer;
       for (std::size_t w = 0; w < 4; ++w) {
-        EXPECT_EQ(std::count(batch.words[w].begin() + static_cast<std::ptrdiff_t>(n), batch.words[w].end(), 0xdeadbeefu),
+        EXPECT_EQ(std::count(batch.words[w].begin() + static_cast<std::ptrdiff_t>(n), batch.words[w].end(),
+                             0xdeadbeefu),
                   static_cast<std::ptrdiff_t>(Batch::guard))
             << "written past the batch: n " << n << ", word " << w;
       }
@@ -90,8 +91,8 @@ TEST(DrawBlocks, Avx512BatchEqualsDrawBlock) {
 // Bernoulli thresholds: u < bernoulli_threshold(p) exactly when to_unit(u) < p.
 
 TEST(BernoulliThreshold, AgreesWithTheDoubleComparison) {
-  std::vector<double> ps = {0.0, 1.0, 0.5, 0.25, 0.1, 0.9, 0.95, 0.97, 1.0 / 3.0, 0x1p-32, 1.0 - 0x1p-32,
-                            0x1p-33, 1e-300, 0.7 + 0x1p-40};
+  std::vector<double> ps = {0.0,  1.0,       0.5,     0.25,          0.1,     0.9,    0.95,
+                            0.97, 1.0 / 3.0, 0x1p-32, 1.0 - 0x1p-32, 0x1p-33, 1e-300, 0.7 + 0x1p-40};
   std::vector<std::uint32_t> us = {0u, 1u, 2u, 0x7fffffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu};
   for (double p : ps) {
     // The words on either side of the threshold are where an error would show.
@@ -124,11 +125,11 @@ TEST(NormalQuantile, MatchesHighPrecisionValues) {
       {0.5, 0.0},
       {0.975, 1.959963984540054},
       {0.025, -1.959963984540054},
-      {0.075, -1.439531470938456},     // the edge of the central branch
+      {0.075, -1.439531470938456},  // the edge of the central branch
       {0.925, 1.4395314709384561},
-      {0.0749999, -1.4395321773759007},  // just into the tail
-      {1e-12, -7.034483825301132},      // the second branch's far end
-      {1e-20, -9.262340089798409},      // the third branch
+      {0.0749999, -1.4395321773759007},         // just into the tail
+      {1e-12, -7.034483825301132},              // the second branch's far end
+      {1e-20, -9.262340089798409},              // the third branch
       {to_open_unit(0u), -6.3379577545537895},  // the extremes of to_open_unit
       {to_open_unit(0xffffffffu), 6.3379577545537895},
       {0.8125000001164153, 0.8871465594513911},
@@ -157,7 +158,8 @@ TEST(NormalQuantile, OwnLogarithmIsWithinOneUlpOfStdLog) {
   std::mt19937_64 random(11);
   double worst = 0.0;
   for (int k = 0; k < 200000; ++k) {
-    const double x = std::ldexp(1.0 + static_cast<double>(random() >> 11) * 0x1p-53, static_cast<int>(random() % 2098) - 1074);
+    const double x =
+        std::ldexp(1.0 + static_cast<double>(random() >> 11) * 0x1p-53, static_cast<int>(random() % 2098) - 1074);
     if (!(x > 0.0) || !std::isfinite(x)) continue;
     const double expected = std::log(x), got = detail::log_positive(x);
     const double ulp = std::nextafter(std::abs(expected), INFINITY) - std::abs(expected);
@@ -243,7 +245,8 @@ std::vector<IndexListCase> index_list_cases() {
   std::vector<IndexListCase> cases;
   for (std::size_t first : {0u, 3u, 16u}) {
     for (std::size_t length : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 1000u}) {
-      for (std::uint32_t limit : {0u, 0x08000000u, 0x80000000u, 0xffffffffu}) cases.push_back({first, first + length, limit});
+      for (std::uint32_t limit : {0u, 0x08000000u, 0x80000000u, 0xffffffffu})
+        cases.push_back({first, first + length, limit});
     }
   }
   return cases;

@@ -36,8 +36,8 @@ std::string scenario_text(const std::string& count, const std::string& layer_key
          "\nlaunch = { start = 0.0, duration = 600.0 }\nflight_time = { mean = 600.0, sd = 30.0 }\n"
          "p_launch = 0.9\np_flight = 0.95\ndefended_fraction = 0.8\n"
          "[[layer]]\nname = \"gun\"\nfire_units = 4\nchannels = 2\nengagement_time = 5.0\n"
-         "interceptors = \"unlimited\"\n" + layer_keys +
-         "engages.uav = { pk = 0.5, window = { open = 300.0, close = 10.0 } }\n";
+         "interceptors = \"unlimited\"\n" +
+         layer_keys + "engages.uav = { pk = 0.5, window = { open = 300.0, close = 10.0 } }\n";
 }
 
 Plan plan_of(const std::string& count, std::int64_t max_memory = 0, const std::string& layer_keys = "") {
@@ -89,11 +89,12 @@ TEST(MemoryEstimate, BoundsWhatARunHolds) {
   const MemoryEstimate estimate = estimate_run_memory(plan, o);
   const std::int64_t before = heap_in_use();
   std::int64_t most = 0;
-  run_trials(plan, o, [](const TrialChunk&) {},
-             [&](std::int64_t, std::int64_t) {
-               most = std::max(most, heap_in_use() - before);
-               return true;
-             });
+  run_trials(
+      plan, o, [](const TrialChunk&) {},
+      [&](std::int64_t, std::int64_t) {
+        most = std::max(most, heap_in_use() - before);
+        return true;
+      });
   EXPECT_GT(most, 0);
   EXPECT_LE(most, estimate.total() - estimate.plan);
   // Not wildly above it either: the per-threat scratch of two workers is most of it.
@@ -140,8 +141,9 @@ TEST(CompileLimits, AScenarioTooLargeToRunIsRefusedAtItsCount) {
 TEST(CompileLimits, ManyGroupsAreRefusedAtTheGroups) {
   std::string text = "[scenario]\nname = \"many\"\n";
   for (int g = 0; g < 2000; ++g) {
-    text += "[[threat]]\nname = \"g" + std::to_string(g) +
-            "\"\nclass = \"uav\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 600.0 }\n";
+    text +=
+        "[[threat]]\nname = \"g" + std::to_string(g) +
+        "\"\nclass = \"uav\"\ncount = 1\nlaunch = { start = 0.0, duration = 0.0 }\nflight_time = { mean = 600.0 }\n";
   }
   const Scenario scenario = load_scenario_string(text, "many.toml");
   try {

@@ -216,8 +216,8 @@ TEST(Compile, SelectionsGroupsThenSortedClassesThenAll) {
   for (const Selection& s : plan.selections) labels.push_back(s.label);
   // Groups as written; classes sorted ("drone" was written before "ballistic"); the
   // classless group has no class selection; then all.
-  EXPECT_EQ(labels, (std::vector<std::string>{"shahed", "spare", "iskander", "loner", "class:ballistic",
-                                              "class:drone", "all"}));
+  EXPECT_EQ(labels, (std::vector<std::string>{"shahed", "spare", "iskander", "loner", "class:ballistic", "class:drone",
+                                              "all"}));
   for (std::int64_t g = 0; g < 4; ++g) {
     EXPECT_EQ(plan.selections[g].kind, Selection::Kind::group);
     EXPECT_EQ(plan.selections[g].groups, (std::vector<std::int64_t>{g}));

@@ -21,8 +21,8 @@
 namespace salvosim {
 namespace {
 
-using ::testing::HasSubstr;
 using test_support::three_group_plan;
+using ::testing::HasSubstr;
 
 // trial_one then trial_two, as a run keeps them.
 std::vector<std::int64_t> two_trials(const Plan& plan) {
@@ -179,8 +179,7 @@ engages.ballistic = { pk = 0.5, window = { open = 300.0, close = 0.0 } }
   record[static_cast<std::size_t>(plan.layout.fate(1, Fate::leaked_defended))] = 1;  // m2
   record[static_cast<std::size_t>(plan.layout.fate(1, Fate::intercepted))] = 2;
   const auto value = [&](const std::string& selection) {
-    return trial_value(index_observable(observable("fate", selection, {"leaked_defended"}), plan), plan,
-                       record.data());
+    return trial_value(index_observable(observable("fate", selection, {"leaked_defended"}), plan), plan, record.data());
   };
   EXPECT_EQ(value("salvo:first"), 2.0);
   EXPECT_EQ(value("salvo:second"), 1.0);

@@ -122,8 +122,10 @@ TEST(Report, JsonBracesBalance) {
     for (std::size_t k = 0; k < json.size(); ++k) {
       const char ch = json[k];
       if (in_string) {
-        if (ch == '\\') ++k;
-        else if (ch == '"') in_string = false;
+        if (ch == '\\')
+          ++k;
+        else if (ch == '"')
+          in_string = false;
         continue;
       }
       if (ch == '"') in_string = true;

@@ -89,7 +89,7 @@ TEST(DataArray, RowMajorOffsetWithBoundsChecks) {
   EXPECT_THROW(a.offset({2, 0, 0}), std::out_of_range);     // one past the end
   EXPECT_THROW(a.offset({0, 3, 0}), std::out_of_range);
   EXPECT_THROW(a.offset({0, 0, 4}), std::out_of_range);
-  EXPECT_THROW(a.offset({0, -1, 0}), std::out_of_range);    // negative
+  EXPECT_THROW(a.offset({0, -1, 0}), std::out_of_range);  // negative
   try {
     a.offset({0, 5, 0});
     ADD_FAILURE() << "no exception";

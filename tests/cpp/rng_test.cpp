@@ -39,8 +39,7 @@ constexpr std::array<KnownAnswer, 3> philox4x32_10_kat{{
 
 // The generator must be usable in constant expressions; checking it at compile time
 // proves that and fails the build, not just the test, if it breaks.
-static_assert(philox4x32(philox4x32_10_kat[2].counter, philox4x32_10_kat[2].key) ==
-              philox4x32_10_kat[2].expected);
+static_assert(philox4x32(philox4x32_10_kat[2].counter, philox4x32_10_kat[2].key) == philox4x32_10_kat[2].expected);
 
 TEST(Philox4x32, MatchesRandom123KnownAnswers) {
   for (const auto& kat : philox4x32_10_kat) {
@@ -79,8 +78,7 @@ TEST(DrawBlock, FollowsTheDocumentedCounterLayout) {
   // The layout is a compatibility contract: pin it to the raw generator.
   const std::uint64_t seed = 0x0123'4567'89ab'cdefull;
   const std::uint64_t trial = 0xfedc'ba98'7654'3210ull;
-  const PhiloxCounter counter{0x7654'3210u, 0xfedc'ba98u, 42u,
-                              5u << 24 | 2u << 20 | 0x54321u};
+  const PhiloxCounter counter{0x7654'3210u, 0xfedc'ba98u, 42u, 5u << 24 | 2u << 20 | 0x54321u};
   const PhiloxKey key{0x89ab'cdefu, 0x0123'4567u};
   EXPECT_EQ(draw_block(seed, trial, 42, 5, Purpose::layer, 0x54321), philox4x32(counter, key));
 }

@@ -103,7 +103,8 @@ TEST(RunScenario, RequestsAreCheckedByOneSetOfRules) {
   EXPECT_EQ(refusal(scenario, request_of(-5, 1)), "trials must be an integer in [1, 2147483647], got -5");
   EXPECT_THAT(refusal(scenario, request_of(max_run_trials + 1, 1)),
               HasSubstr("got 2147483648 (split larger runs into trial ranges: first_trial)"));
-  EXPECT_EQ(refusal(scenario, request_of(10, 1, -1)), "threads must be an integer in [0, 4096] (0: every core), got -1");
+  EXPECT_EQ(refusal(scenario, request_of(10, 1, -1)),
+            "threads must be an integer in [0, 4096] (0: every core), got -1");
   EXPECT_THAT(refusal(scenario, request_of(10, 1, max_threads + 1)), HasSubstr("got 4097"));
   EXPECT_THAT(refusal(scenario, request_of(10, 1, 1, std::numeric_limits<std::uint64_t>::max() - 5)),
               HasSubstr("first_trial + trials overflows the trial index"));

@@ -112,7 +112,8 @@ values = [2, "unlimited"]
 // The 1-based line of the first `needle` in `text`.
 std::int64_t line_of(const std::string& text, const std::string& needle) {
   const std::size_t at = text.find(needle);
-  return at == std::string::npos ? 0 : 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  return at == std::string::npos ? 0
+                                 : 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
 }
 
 std::string problems_of(const std::function<void()>& call) {
@@ -276,7 +277,7 @@ random = { distribution = "uniform", low = 0.8, high = 1.0, samples = 4, seed = 
 path = "layer.point.point_defense"
 values = [true, false]
 )"),
-                                         "sweep.toml");
+                                           "sweep.toml");
   ASSERT_EQ(spec.axes.size(), 4u);
   EXPECT_EQ(spec.axes[0].values, (std::vector<SweepValue>{std::int64_t{30}, std::int64_t{20}, std::int64_t{10}}));
   ASSERT_EQ(spec.axes[1].values.size(), 5u);
@@ -293,10 +294,11 @@ values = [true, false]
 
   // The same seed draws the same samples; another seed, others.
   const auto draws = [](int seed) {
-    return load_sweep_string(sweep_text("", "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
-                                            "random = { distribution = \"loguniform\", low = 0.1, high = 0.9, "
-                                            "samples = 6, seed = " +
-                                                std::to_string(seed) + " }\n"))
+    return load_sweep_string(sweep_text("",
+                                        "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
+                                        "random = { distribution = \"loguniform\", low = 0.1, high = 0.9, "
+                                        "samples = 6, seed = " +
+                                            std::to_string(seed) + " }\n"))
         .axes[0]
         .values;
   };
@@ -369,7 +371,8 @@ values = ["a", "b"]
   EXPECT_THAT(what, HasSubstr("bad.toml:4:8: sweep.mode: must be \"grid\", \"zip\" or \"latin-hypercube\", got "
                               "string \"gird\" (did you mean \"grid\"?)"));
   EXPECT_THAT(what, HasSubstr("sweep.seed: must be >= 0, got -1"));
-  EXPECT_THAT(what, HasSubstr("axis[0] \"threat.x.count\": needs its values: one of values, range, linspace or random"));
+  EXPECT_THAT(what,
+              HasSubstr("axis[0] \"threat.x.count\": needs its values: one of values, range, linspace or random"));
   EXPECT_THAT(what, HasSubstr("axis[1] \"thret.x.count\".path: \"thret.x.count\" must start with threat, layer, "
                               "scenario, trials or seed, not \"thret\" (did you mean \"threat\"?)"));
   EXPECT_THAT(what, HasSubstr("axis[1] \"thret.x.count\".values: is empty"));
@@ -379,26 +382,30 @@ values = ["a", "b"]
 
 TEST(SweepFile, ReportsGeneratorAndCombinationProblems) {
   EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"threat.drone.count\"\n"
-                                                 "range = { start = 0, stop = 10, step = 0 }\n"));
+                load_sweep_string(sweep_text("",
+                                             "[[axis]]\npath = \"threat.drone.count\"\n"
+                                             "range = { start = 0, stop = 10, step = 0 }\n"));
               }),
               HasSubstr("axis[0] \"threat.drone.count\".range: step must not be 0"));
   EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"threat.drone.count\"\n"
-                                                 "range = { start = 10, stop = 0 }\n"));
+                load_sweep_string(sweep_text("",
+                                             "[[axis]]\npath = \"threat.drone.count\"\n"
+                                             "range = { start = 10, stop = 0 }\n"));
               }),
               HasSubstr("holds no values"));
   EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
-                                                 "random = { distribution = \"unifrom\", low = 1, high = 0, "
-                                                 "samples = 3 }\n"));
+                load_sweep_string(sweep_text("",
+                                             "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
+                                             "random = { distribution = \"unifrom\", low = 1, high = 0, "
+                                             "samples = 3 }\n"));
               }),
               HasSubstr("must be \"uniform\", \"loguniform\" or \"integer\", got \"unifrom\" (did you mean "
                         "\"uniform\"?)"));
   EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
-                                                 "random = { distribution = \"uniform\", low = 1, high = 0, "
-                                                 "samples = 3 }\n"));
+                load_sweep_string(sweep_text("",
+                                             "[[axis]]\npath = \"layer.upper.engages.ballistic.pk\"\n"
+                                             "random = { distribution = \"uniform\", low = 1, high = 0, "
+                                             "samples = 3 }\n"));
               }),
               HasSubstr("needs low < high, got [1, 0]"));
   EXPECT_THAT(problems_of([] { load_sweep_string(sweep_text("mode = \"zip\"", two_axes)); }),
@@ -418,13 +425,13 @@ TEST(SweepFile, ReportsGeneratorAndCombinationProblems) {
               }),
               HasSubstr("is set for the whole design in mode \"latin-hypercube\": [sweep] samples"));
   EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"threat.drone.count\"\nname = \"count\"\n"
-                                                 "values = [1]\n"));
+                load_sweep_string(sweep_text("",
+                                             "[[axis]]\npath = \"threat.drone.count\"\nname = \"count\"\n"
+                                             "values = [1]\n"));
               }),
               HasSubstr("\"count\" is the name of a dimension or dataset of every sweep file"));
-  EXPECT_THAT(problems_of([] {
-                load_sweep_string(sweep_text("", "[[axis]]\npath = \"trials\"\nvalues = [100, 0.5]\n"));
-              }),
+  EXPECT_THAT(problems_of(
+                  [] { load_sweep_string(sweep_text("", "[[axis]]\npath = \"trials\"\nvalues = [100, 0.5]\n")); }),
               HasSubstr("has the value 0.5, but trials must be an integer in [1, 2147483647]"));
   EXPECT_THAT(problems_of([] { load_sweep_string("[sweep]\ntrials = 10\n" + two_axes); }),
               HasSubstr("sweep.base: missing: give base = \"<scenario file>\" in [sweep], or the scenario inline as "
@@ -502,8 +509,10 @@ values = [7, 8]
 )");
   const std::string what = problems_of([&] { expand_sweep(load_sweep_string(text, "sweep.toml")); });
   const std::string axis_at = "sweep.toml:" + std::to_string(line_of(text, "[[axis]]")) + ":1: ";
-  EXPECT_THAT(what, HasSubstr(axis_at + "axis[0] \"layer.upper.engages.ballistic.pk\": at point 2 (pk = 1.2, "
-                              "threat.mrbm.count = 7): layer[0] \"upper\".engages.ballistic.pk: must be in [0, 1], got 1.2"));
+  EXPECT_THAT(what,
+              HasSubstr(axis_at +
+                        "axis[0] \"layer.upper.engages.ballistic.pk\": at point 2 (pk = 1.2, "
+                        "threat.mrbm.count = 7): layer[0] \"upper\".engages.ballistic.pk: must be in [0, 1], got 1.2"));
   EXPECT_THAT(what, HasSubstr("got 1.3"));
   // Reported where the base sets the waves, in the sweep file (the base is inline there).
   const std::string waves_at = "sweep.toml:" + std::to_string(line_of(text, "launch = { waves")) + ":";
@@ -512,8 +521,8 @@ values = [7, 8]
                               "waves add up to 6, but count is 7 (and at 2 more points)"));
 
   EXPECT_THAT(problems_of([] {
-                expand_sweep(load_sweep_string(
-                    sweep_text("", "[[axis]]\npath = \"threat.drone.count\"\nlinspace = { start = 1, stop = 2, num = 2 }\n")));
+                expand_sweep(load_sweep_string(sweep_text(
+                    "", "[[axis]]\npath = \"threat.drone.count\"\nlinspace = { start = 1, stop = 2, num = 2 }\n")));
               }),
               HasSubstr("threat[0] \"drone\".count: must be an integer, got float 1.0"));
 }
@@ -548,8 +557,8 @@ TEST(SweepPoints, EachPointIsTheBaseWithItsValueWrittenIn) {
     const std::size_t at = edited.find(c.from);
     ASSERT_NE(at, std::string::npos) << c.from;
     edited.replace(at, c.from.size(), c.to);
-    const ExpandedSweep sweep =
-        expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"" + c.path + "\"\nvalues = [" + c.value + "]\n")));
+    const ExpandedSweep sweep = expand_sweep(
+        load_sweep_string(sweep_text("", "[[axis]]\npath = \"" + c.path + "\"\nvalues = [" + c.value + "]\n")));
     ASSERT_EQ(sweep.points.size(), 1u);
     EXPECT_EQ(sweep.points[0].scenario_text, to_toml(load_scenario_string(edited))) << c.path;
   }
@@ -563,8 +572,10 @@ TEST(SweepPoints, StringValuesNeedingEscapesRoundTrip) {
                                           std::string("del\x7f") + "ctl\x01", "unicode \xc3\xa9"};
   std::string values;
   for (const std::string& text : texts) values += (values.empty() ? "" : ", ") + to_toml_text(SweepValue(text));
-  const SweepSpec spec = load_sweep_string(sweep_text("mode = \"zip\"", "[[axis]]\npath = \"scenario.description\"\n"
-                                                                        "values = [" + values + "]\n"));
+  const SweepSpec spec = load_sweep_string(sweep_text("mode = \"zip\"",
+                                                      "[[axis]]\npath = \"scenario.description\"\n"
+                                                      "values = [" +
+                                                          values + "]\n"));
   ASSERT_EQ(spec.axes[0].values.size(), texts.size());
   const ExpandedSweep sweep = expand_sweep(spec);
   for (std::size_t k = 0; k < texts.size(); ++k) {
@@ -604,7 +615,8 @@ TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
   };
   EXPECT_EQ(refusal("threat.drone.count", SweepValue(2.5)),
             "threat[0] \"drone\".count: must be an integer, got float 2.5");
-  EXPECT_THAT(refusal("layer.upper.shot", SweepValue(std::int64_t{1})), HasSubstr("has no key shot (did you mean \"shots\"?)"));
+  EXPECT_THAT(refusal("layer.upper.shot", SweepValue(std::int64_t{1})),
+              HasSubstr("has no key shot (did you mean \"shots\"?)"));
   EXPECT_THAT(refusal("seed", SweepValue(std::int64_t{1})), HasSubstr("names no value of a scenario"));
 }
 
@@ -621,22 +633,22 @@ TEST(SweepPoints, EveryProblemOfTheBaseIsListed) {
 
 TEST(SweepPoints, PathsMustExistInTheBase) {
   const auto problems = [](const std::string& path) {
-    return problems_of([&] {
-      expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"" + path + "\"\nvalues = [1]\n")));
-    });
+    return problems_of(
+        [&] { expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"" + path + "\"\nvalues = [1]\n"))); });
   };
   EXPECT_THAT(problems("threat.drones.count"),
               HasSubstr("the base scenario has no threat group named \"drones\" (did you mean \"drone\"?)"));
   EXPECT_THAT(problems("layer.uper.shots"), HasSubstr("no layer named \"uper\" (did you mean \"upper\"?)"));
-  EXPECT_THAT(problems("layer.upper.engages.cruise.pk"),
-              HasSubstr("layer \"upper\".engages has no table cruise"));
+  EXPECT_THAT(problems("layer.upper.engages.cruise.pk"), HasSubstr("layer \"upper\".engages has no table cruise"));
   EXPECT_THAT(problems("layer.upper.engages"), HasSubstr("layer \"upper\".engages is a table: an axis sets one value"));
   // A key the base leaves at its default is set; a key no scenario has is refused at the axis,
   // before any point is made.
   EXPECT_THAT(problems("layer.upper.shot"),
-              HasSubstr("axis[0] \"layer.upper.shot\".path: layer \"upper\" has no key shot (did you mean \"shots\"?)"));
-  EXPECT_EQ(expand_sweep(load_sweep_string(sweep_text("", "[[axis]]\npath = \"layer.point.coverage\"\n"
-                                                          "values = [0.5]\n")))
+              HasSubstr(
+                  "axis[0] \"layer.upper.shot\".path: layer \"upper\" has no key shot (did you mean \"shots\"?)"));
+  EXPECT_EQ(expand_sweep(load_sweep_string(sweep_text("",
+                                                      "[[axis]]\npath = \"layer.point.coverage\"\n"
+                                                      "values = [0.5]\n")))
                 .scenarios[0]
                 .layers[1]
                 .coverage,
@@ -687,7 +699,8 @@ values = [3, 6]
 [[axis]]
 path = "layer.l.resupply"
 values = [0, 2]
-)", "sweep.toml"));
+)",
+                                                             "sweep.toml"));
   ASSERT_EQ(sweep.points.size(), 4u);
   EXPECT_EQ(sweep.scenarios[3].salvos[1].threats[0].count, 6);
   EXPECT_EQ(sweep.scenarios[3].layers[0].resupply, 2);
@@ -705,8 +718,8 @@ values = [0, 2]
 
 TEST(SweepPoints, ABaseThatBreaksARuleIsReportedAtItsLine) {
   const std::string text = sweep_text("", two_axes);
-  const std::string bad = text.substr(0, text.find("p_launch = 0.95")) + "p_launch = 1.95" +
-                          text.substr(text.find("p_launch = 0.95") + 15);
+  const std::string bad =
+      text.substr(0, text.find("p_launch = 0.95")) + "p_launch = 1.95" + text.substr(text.find("p_launch = 0.95") + 15);
   const std::string what = problems_of([&] { expand_sweep(load_sweep_string(bad, "sweep.toml")); });
   EXPECT_THAT(what, HasSubstr("sweep.toml:" + std::to_string(line_of(bad, "p_launch = 1.95")) +
                               ":12: base.threat[0] \"drone\".p_launch: must be in [0, 1], got 1.95"));

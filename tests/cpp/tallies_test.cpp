@@ -113,8 +113,8 @@ TEST(Tallies, OneTrialBySelection) {
   EXPECT_EQ(t.intercepts[sel_all * 2 + inner].sum, 2);
   EXPECT_EQ(t.intercepts[sel_b * 2 + inner].sum, 0);
 
-  EXPECT_EQ(t.layer_metrics[outer * layer_metric_count + 1].sum, 5);  // fired
-  EXPECT_EQ(t.layer_metrics[inner * layer_metric_count + 4].sum, 1);  // missed_no_channel
+  EXPECT_EQ(t.layer_metrics[outer * layer_metric_count + 1].sum, 5);          // fired
+  EXPECT_EQ(t.layer_metrics[inner * layer_metric_count + 4].sum, 1);          // missed_no_channel
   EXPECT_EQ(t.layer_metrics[outer * layer_metric_count + 5].sum_squares, 4);  // missed_magazine 2
   EXPECT_EQ(t.fired_histograms[outer].counts, (std::vector<std::int64_t>{0, 0, 0, 0, 0, 1}));
   EXPECT_EQ(t.fired_cross, (std::vector<std::int64_t>{25, 15, 15, 9}));

@@ -85,8 +85,8 @@ inline constexpr ValueRule name = ValueRule::name, count = ValueRule::count, p_l
                            cost = ValueRule::non_negative;
 }
 namespace launch {
-inline constexpr ValueRule start = ValueRule::finite, duration = ValueRule::non_negative,
-                           wave_time = ValueRule::finite, wave_count = ValueRule::count;
+inline constexpr ValueRule start = ValueRule::finite, duration = ValueRule::non_negative, wave_time = ValueRule::finite,
+                           wave_count = ValueRule::count;
 }
 namespace flight_time {
 inline constexpr ValueRule mean = ValueRule::positive, sd = ValueRule::non_negative;

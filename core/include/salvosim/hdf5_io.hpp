@@ -1,6 +1,6 @@
-// Results files in HDF5, laid out as docs/hdf5-format.md describes (sweep files: salvosim/sweep_file.hpp): self-describing, with
-// provenance, units and named dimensions, readable by h5py and by xarray (h5netcdf) without
-// help. The HDF5 library stays behind this header: callers never see an hid_t.
+// Results files in HDF5, laid out as docs/hdf5-format.md describes (sweep files: salvosim/sweep_file.hpp):
+// self-describing, with provenance, units and named dimensions, readable by h5py and by xarray (h5netcdf) without help.
+// The HDF5 library stays behind this header: callers never see an hid_t.
 #pragma once
 
 #include <memory>

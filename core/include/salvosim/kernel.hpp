@@ -12,7 +12,7 @@ namespace salvosim {
 
 // What happened to each threat of one trial (the opt-in per-threat output).
 struct ThreatOutcome {
-  std::int8_t fate = 0;             // a Fate
+  std::int8_t fate = 0;               // a Fate
   std::int16_t intercept_layer = -1;  // the layer that killed it, -1 if none
 };
 
@@ -46,19 +46,19 @@ struct KernelScratch {
   std::vector<std::uint32_t> all_threats;  // 0, 1, ..., n - 1
   std::vector<std::uint32_t> batch;
   std::vector<std::uint32_t> words[4];
-  std::vector<std::uint32_t> segment_end;  // per group of a batch: where its part of `batch` ends
-  std::vector<std::uint32_t> detected;     // places in the batch of the candidates covered and detected
-  std::vector<std::uint32_t> detected_end; // per group: where its part of `detected` ends
-  std::vector<double> normals;             // a batch's first flight-time normals
-  std::vector<std::uint32_t> tails;        // which of them need the tail formula
-  std::vector<double> tail_values;         // and their values
+  std::vector<std::uint32_t> segment_end;   // per group of a batch: where its part of `batch` ends
+  std::vector<std::uint32_t> detected;      // places in the batch of the candidates covered and detected
+  std::vector<std::uint32_t> detected_end;  // per group: where its part of `detected` ends
+  std::vector<double> normals;              // a batch's first flight-time normals
+  std::vector<std::uint32_t> tails;         // which of them need the tail formula
+  std::vector<double> tail_values;          // and their values
 
   // The current layer: its requests (in threat order), the order to serve them in, the
   // shoot-look-shoot re-requests and the channel ring (kernel.cpp explains both).
   std::vector<Request> requests;
   std::vector<double> first_time;  // of each request: the earliest possible start
   std::size_t requests_count = 0;
-  std::vector<std::uint32_t> order;  // places of the first requests by (time, place)
+  std::vector<std::uint32_t> order;                   // places of the first requests by (time, place)
   std::vector<std::uint32_t> sort_keys, sort_counts;  // the sort's scratch (time_sort.hpp)
   std::vector<Pending> re_requests;
   std::vector<double> channel_end;

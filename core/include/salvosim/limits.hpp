@@ -17,10 +17,10 @@ struct RunOptions;  // simulate.hpp
 // The bytes a run needs, by what they pay for. Histograms are counted at their largest (every
 // count the scenario allows reached in some trial), so the estimate is an upper bound.
 struct MemoryEstimate {
-  std::int64_t plan = 0;        // the compiled plan: per-threat tables, kill tables per shot
-  std::int64_t per_worker = 0;  // each worker thread: kernel scratch (per threat), tallies, record
-  std::int64_t scratch = 0;     // of which the kernel's scratch (kernel.hpp KernelScratch)
-  std::int64_t with_shots = 0;  // the part of total() that grows with shots: kill tables, fired histograms
+  std::int64_t plan = 0;             // the compiled plan: per-threat tables, kill tables per shot
+  std::int64_t per_worker = 0;       // each worker thread: kernel scratch (per threat), tallies, record
+  std::int64_t scratch = 0;          // of which the kernel's scratch (kernel.hpp KernelScratch)
+  std::int64_t with_shots = 0;       // the part of total() that grows with shots: kill tables, fired histograms
   std::int64_t with_selections = 0;  // the part that grows with groups and classes: rate histograms
   std::int64_t workers = 1;
   std::int64_t output = 0;  // the summed tallies, the results' arrays, per-trial output buffers

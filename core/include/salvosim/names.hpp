@@ -17,8 +17,8 @@ enum class Fate : std::int8_t {
   leaked_open = 4,
 };
 inline constexpr std::int64_t fate_count = 5;
-inline constexpr const char* fate_names[fate_count] = {
-    "launch_failure", "flight_failure", "intercepted", "leaked_defended", "leaked_open"};
+inline constexpr const char* fate_names[fate_count] = {"launch_failure", "flight_failure", "intercepted",
+                                                       "leaked_defended", "leaked_open"};
 
 // The three interception rates of docs/model.md §3.
 enum class Rate : std::int64_t { launched = 0, engaged = 1, threatening = 2 };
@@ -35,8 +35,9 @@ enum class LayerMetric : std::int64_t {
   missed_magazine = 5,    // the magazine was empty
 };
 inline constexpr std::int64_t layer_metric_count = 6;
-inline constexpr const char* layer_metric_names[layer_metric_count] = {
-    "engagements", "fired", "intercepts", "missed_window", "missed_no_channel", "missed_magazine"};
+inline constexpr const char* layer_metric_names[layer_metric_count] = {"engagements",       "fired",
+                                                                       "intercepts",        "missed_window",
+                                                                       "missed_no_channel", "missed_magazine"};
 
 // The sets of groups statistics are reported for, labelled by a group's name, "class:<class>",
 // "salvo:<salvo>" or "all". Group names may not take these labels (plan.cpp refuses them).

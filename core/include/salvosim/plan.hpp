@@ -41,8 +41,7 @@ struct RecordLayout {
     return groups * (fate_count + 1) + group * layers + layer;
   }
   std::int64_t layer_metric(std::int64_t layer, LayerMetric metric) const {
-    return groups * (fate_count + 1 + layers) + layer * layer_metric_count +
-           static_cast<std::int64_t>(metric);
+    return groups * (fate_count + 1 + layers) + layer * layer_metric_count + static_cast<std::int64_t>(metric);
   }
   std::int64_t campaign_size() const { return groups * (fate_count + 1 + layers) + layers * layer_metric_count; }
   bool per_salvo() const { return salvos > 1; }
@@ -53,9 +52,7 @@ struct RecordLayout {
   std::int64_t salvo_magazine(std::int64_t salvo, std::int64_t layer) const {
     return campaign_size() + salvos * layers * layer_metric_count + salvo * layers + layer;
   }
-  std::int64_t size() const {
-    return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0);
-  }
+  std::int64_t size() const { return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0); }
   // The record as named blocks, in record order, covering it exactly.
   std::vector<RecordBlock> blocks() const;
 };

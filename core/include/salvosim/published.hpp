@@ -28,10 +28,10 @@ inline constexpr const char* published_statistic_names[published_statistic_count
 // metrics.
 struct ObservableIndex {
   PublishedStatistic statistic = PublishedStatistic::fate;
-  std::int64_t selection = -1;       // fate, rate, intercepts
-  std::vector<Fate> fates;           // fate: their counts are added
-  Rate rate = Rate::launched;        // rate
-  std::vector<std::int64_t> layers;  // intercepts, layer, cost (every layer when it names none): added
+  std::int64_t selection = -1;                    // fate, rate, intercepts
+  std::vector<Fate> fates;                        // fate: their counts are added
+  Rate rate = Rate::launched;                     // rate
+  std::vector<std::int64_t> layers;               // intercepts, layer, cost (every layer when it names none): added
   LayerMetric metric = LayerMetric::engagements;  // layer
 };
 

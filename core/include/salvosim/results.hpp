@@ -34,7 +34,9 @@ struct Coordinate {
   std::vector<std::int64_t> values;
   std::vector<double> numbers = {};  // = {}: code that names only the first three still compiles quietly
   std::int64_t size() const {
-    return static_cast<std::int64_t>(!labels.empty() ? labels.size() : !numbers.empty() ? numbers.size() : values.size());
+    return static_cast<std::int64_t>(!labels.empty()    ? labels.size()
+                                     : !numbers.empty() ? numbers.size()
+                                                        : values.size());
   }
 };
 
@@ -45,7 +47,7 @@ struct DataArray {
   std::string description;
   std::vector<std::string> dims;
   std::vector<std::int64_t> shape;
-  std::vector<double> values;         // when !integer
+  std::vector<double> values;          // when !integer
   std::vector<std::int64_t> integers;  // when integer
   bool integer = false;
 

@@ -78,15 +78,13 @@ inline constexpr std::uint32_t max_layers_in_stream = 256, max_sub_in_stream = 1
 //   key    = {seed low 32 bits, seed high 32 bits}
 // Each field has bits of its own, so two distinct tuples never share a counter. Callers
 // validate layer and sub (a scenario has far fewer than 256 layers); here we only assert.
-inline PhiloxCounter draw_block(std::uint64_t seed, std::uint64_t trial, std::uint32_t threat,
-                                std::uint32_t layer, Purpose purpose,
-                                std::uint32_t sub) noexcept {
+inline PhiloxCounter draw_block(std::uint64_t seed, std::uint64_t trial, std::uint32_t threat, std::uint32_t layer,
+                                Purpose purpose, std::uint32_t sub) noexcept {
   assert(layer < max_layers_in_stream);
   assert(sub < max_sub_in_stream);
   const auto purpose_bits = static_cast<std::uint32_t>(purpose);
   assert(purpose_bits < 16u);
-  const PhiloxCounter counter{static_cast<std::uint32_t>(trial),
-                              static_cast<std::uint32_t>(trial >> 32), threat,
+  const PhiloxCounter counter{static_cast<std::uint32_t>(trial), static_cast<std::uint32_t>(trial >> 32), threat,
                               layer << 24 | purpose_bits << 20 | sub};
   const PhiloxKey key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
   return philox4x32<10>(counter, key);
@@ -203,11 +201,25 @@ inline double normal_quantile_central(double q) noexcept {
   const double r = 0.180625 - q * q;
   return q *
          (((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
-              4.5921953931549871457e4) * r + 1.3731693765509461125e4) * r + 1.9715909503065514427e3) * r +
-           1.3314166789178437745e2) * r + 3.3871328727963666080e0) /
+              4.5921953931549871457e4) *
+                 r +
+             1.3731693765509461125e4) *
+                r +
+            1.9715909503065514427e3) *
+               r +
+           1.3314166789178437745e2) *
+              r +
+          3.3871328727963666080e0) /
          (((((((5.2264952788528545610e3 * r + 2.8729085735721942674e4) * r + 3.9307895800092710610e4) * r +
-              2.1213794301586595867e4) * r + 5.3941960214247511077e3) * r + 6.8718700749205790830e2) * r +
-           4.2313330701600911252e1) * r + 1.0);
+              2.1213794301586595867e4) *
+                 r +
+             5.3941960214247511077e3) *
+                r +
+            6.8718700749205790830e2) *
+               r +
+           4.2313330701600911252e1) *
+              r +
+          1.0);
 }
 
 // Φ⁻¹(p) for |p − 0.5| > normal_quantile_split and min(p, 1 − p) >= normal_quantile_far. The
@@ -217,11 +229,25 @@ inline double normal_quantile_tail(double p) noexcept {
   const double r = std::sqrt(-detail::log_positive(std::min(p, 1.0 - p))) - 1.6;
   const double z =
       (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
-           1.27045825245236838258e0) * r + 3.64784832476320460504e0) * r + 5.76949722146069140550e0) * r +
-        4.63033784615654529590e0) * r + 1.42343711074968357734e0) /
+           1.27045825245236838258e0) *
+              r +
+          3.64784832476320460504e0) *
+             r +
+         5.76949722146069140550e0) *
+            r +
+        4.63033784615654529590e0) *
+           r +
+       1.42343711074968357734e0) /
       (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
-           1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e0) * r +
-        2.05319162663775882187e0) * r + 1.0);
+           1.48103976427480074590e-1) *
+              r +
+          6.89767334985100004550e-1) *
+             r +
+         1.67638483018380384940e0) *
+            r +
+        2.05319162663775882187e0) *
+           r +
+       1.0);
   return std::copysign(z, p - 0.5);
 }
 
@@ -230,11 +256,25 @@ inline double normal_quantile_far_tail(double p) noexcept {
   const double r = std::sqrt(-detail::log_positive(std::min(p, 1.0 - p))) - 5.0;
   const double z =
       (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
-           2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e0) * r +
-        5.46378491116411436990e0) * r + 6.65790464350110377720e0) /
+           2.65321895265761230930e-2) *
+              r +
+          2.96560571828504891230e-1) *
+             r +
+         1.78482653991729133580e0) *
+            r +
+        5.46378491116411436990e0) *
+           r +
+       6.65790464350110377720e0) /
       (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
-           7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
-        5.99832206555887937690e-1) * r + 1.0);
+           7.86869131145613259100e-4) *
+              r +
+          1.48753612908506148525e-2) *
+             r +
+         1.36929880922735805310e-1) *
+            r +
+        5.99832206555887937690e-1) *
+           r +
+       1.0);
   return std::copysign(z, p - 0.5);
 }
 

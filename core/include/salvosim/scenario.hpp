@@ -73,7 +73,7 @@ struct Layer {
   std::int64_t fire_units = 1;
   std::int64_t channels = 1;
   double engagement_time = 0.0;
-  std::optional<std::int64_t> interceptors;     // nullopt: "unlimited"; the magazine at the campaign's start
+  std::optional<std::int64_t> interceptors;  // nullopt: "unlimited"; the magazine at the campaign's start
   // Campaigns (docs/model.md §5): interceptors added to the magazine at the start of each
   // salvo after the first, up to `capacity` (nullopt: capacity = interceptors).
   std::int64_t resupply = 0;
@@ -111,7 +111,7 @@ struct PublishedObservable {
   std::optional<double> value;      // the headline figure; none for a qualitative claim
   double low = 0.0;                 // the config key `range` = [low, high]
   double high = 0.0;
-  std::string definition;           // "engaged", "impacts", "neutralized" or "count"
+  std::string definition;  // "engaged", "impacts", "neutralized" or "count"
   std::string source;
   std::string note;
 };
@@ -161,8 +161,6 @@ inline std::vector<SalvoView> campaign_salvos(const Scenario& scenario) {
   return views;
 }
 
-inline const char* to_string(Doctrine doctrine) {
-  return doctrine == Doctrine::salvo ? "salvo" : "shoot-look-shoot";
-}
+inline const char* to_string(Doctrine doctrine) { return doctrine == Doctrine::salvo ? "salvo" : "shoot-look-shoot"; }
 
 }  // namespace salvosim

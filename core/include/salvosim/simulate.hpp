@@ -31,8 +31,8 @@ struct RunOptions {
 struct TrialChunk {
   std::uint64_t first_trial = 0;
   std::int64_t trials = 0;
-  const std::int64_t* records = nullptr;     // trials x plan.layout.size(), if keep_records
-  const ThreatOutcome* outcomes = nullptr;   // trials x plan.threat_count(), if keep_outcomes
+  const std::int64_t* records = nullptr;    // trials x plan.layout.size(), if keep_records
+  const ThreatOutcome* outcomes = nullptr;  // trials x plan.threat_count(), if keep_outcomes
 };
 
 using ChunkSink = std::function<void(const TrialChunk&)>;

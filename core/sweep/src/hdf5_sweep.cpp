@@ -289,8 +289,8 @@ SweepResults read_sweep(const std::string& path) {
                                          [&](const Coordinate& c) { return c.name == dim; });
     if (coordinate == sweep.summary.coordinates.end()) ctx.fail("missing dataset " + summary.child(dim));
     if (static_cast<std::size_t>(coordinate->size()) != expected || (by_point && coordinate->values != indices)) {
-      ctx.fail(summary.child(dim) + " is not " + (by_point ? "the points held, as in " + points.child("point")
-                                                            : "as long as " + axes.child(dim)));
+      ctx.fail(summary.child(dim) + " is not " +
+               (by_point ? "the points held, as in " + points.child("point") : "as long as " + axes.child(dim)));
     }
   }
   std::vector<std::string> left_out(std::begin(arrays_left_out_of_sweeps), std::end(arrays_left_out_of_sweeps));

@@ -98,8 +98,8 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
   }
   SweepResults sweep;
   sweep.summary.info = std::move(provenance);
-  const bool whole_grid = info.mode == SweepMode::grid && info.shard.whole() &&
-                          static_cast<std::int64_t>(points.size()) == info.points;
+  const bool whole_grid =
+      info.mode == SweepMode::grid && info.shard.whole() && static_cast<std::int64_t>(points.size()) == info.points;
   std::vector<std::int64_t> sweep_shape;
   if (whole_grid) {
     for (const SweepAxis& axis : info.axes) {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/sweep_file.hpp"

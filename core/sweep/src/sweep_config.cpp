@@ -40,9 +40,9 @@ const std::map<std::string, std::string> shapes = {
 // hypercube draws every axis at once).
 struct AxisDraft {
   SweepAxis axis;
-  std::string where;          // `axis[1] "layer.arrow-3.interceptors"`
+  std::string where;  // `axis[1] "layer.arrow-3.interceptors"`
   const toml::table* table = nullptr;
-  bool ok = true;             // false: a problem was reported; make no values
+  bool ok = true;                                // false: a problem was reported; make no values
   std::vector<SweepValue> levels;                // values, range, linspace
   std::optional<DistributionSpec> distribution;  // random
   std::int64_t samples = 0;                      // random, in grid and zip modes
@@ -417,8 +417,8 @@ class SweepReader {
       }
     }
     if (too_many) {
-      loader_.report(root_.source(), "sweep",
-                     "the grid has more than " + std::to_string(max_sweep_points) + " points", "");
+      loader_.report(root_.source(), "sweep", "the grid has more than " + std::to_string(max_sweep_points) + " points",
+                     "");
     }
   }
 
@@ -432,8 +432,7 @@ class SweepReader {
       if (!ok) {
         loader_.report(draft.table->source(), draft.where,
                        "has the value " + to_toml_text(value) + ", but " +
-                           (trials ? "trials " + trials_rule()
-                                   : std::string("a seed must be an integer >= 0")),
+                           (trials ? "trials " + trials_rule() : std::string("a seed must be an integer >= 0")),
                        "");
         return;
       }

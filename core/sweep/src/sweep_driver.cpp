@@ -224,15 +224,14 @@ class Driver {
       const auto report = [&](std::int64_t done, std::int64_t total) {
         return report_progress(item.cost * static_cast<double>(done) / static_cast<double>(total));
       };
-      deliver(item, run_trials(*pending.plan,
-                               run_options(point, item.first_trial, item.trials, options_.threads), {}, report));
+      deliver(item, run_trials(*pending.plan, run_options(point, item.first_trial, item.trials, options_.threads), {},
+                               report));
       return;
     }
     Tallies tallies(*pending.plan);
     for (std::int64_t done = 0; done < item.trials;) {
       const std::int64_t slice = std::min(rank0_slice_trials, item.trials - done);
-      tallies.merge(run_trials(*pending.plan,
-                               run_options(point, item.first_trial + done, slice, options_.threads)));
+      tallies.merge(run_trials(*pending.plan, run_options(point, item.first_trial + done, slice, options_.threads)));
       done += slice;
       serve_waiting();
       if (!report_progress(item.cost * static_cast<double>(done) / static_cast<double>(item.trials))) {
@@ -360,8 +359,7 @@ class Driver {
           plan_point = item.point;
         }
         const SweepPoint& point = sweep_.points[static_cast<std::size_t>(item.point)];
-        pack_tallies(run_trials(*plan, run_options(point, item.first_trial, item.trials, options_.threads)),
-                     message);
+        pack_tallies(run_trials(*plan, run_options(point, item.first_trial, item.trials, options_.threads)), message);
         team_.send(0, std::move(message));
         ++unanswered;
       }
@@ -384,8 +382,8 @@ class Driver {
   std::optional<Checkpoints> checkpoints_;
   std::map<std::int64_t, Results> done_;  // point -> its statistics (trimmed)
   std::map<std::int64_t, Pending> pending_;
-  std::deque<std::int64_t> queue_;        // items not handed out yet
-  std::vector<std::int64_t> held_;        // [rank]: items handed out and not yet back
+  std::deque<std::int64_t> queue_;  // items not handed out yet
+  std::vector<std::int64_t> held_;  // [rank]: items handed out and not yet back
   std::int64_t resumed_ = 0, trials_done_ = 0;
   double cost_total_ = 0.0, cost_done_ = 0.0;
 };

@@ -235,7 +235,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   const std::string entry = owner + ".engages." + keys[1];
   if (keys.size() == 2) not_one_value(owner + ".engages", keys[1], "a table");
   const std::function<EngagementSpec&(Scenario&)> locate_entry = [locate_layer,
-                                                                    target](Scenario& s) -> EngagementSpec& {
+                                                                  target](Scenario& s) -> EngagementSpec& {
     return locate_layer(s).engages[static_cast<std::size_t>(target)];
   };
   if (keys.size() == 3) {

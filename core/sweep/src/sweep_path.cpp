@@ -75,9 +75,9 @@ AxisPath parse_axis_path(const std::string& path) {
 }
 
 // Dimension names the statistics already use, and the members of a sweep file's /points.
-const std::vector<std::string> reserved_names = {"point", "scenario", "selection", "group", "layer", "fate",
-                                                 "layer_metric", "rate", "quantile", "count", "fired",
-                                                 "rate_bin", "salvo"};
+const std::vector<std::string> reserved_names = {"point", "scenario",     "selection", "group",    "layer",
+                                                 "fate",  "layer_metric", "rate",      "quantile", "count",
+                                                 "fired", "rate_bin",     "salvo"};
 
 std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes, SweepMode mode) {
   std::vector<AxisProblem> problems;
@@ -94,12 +94,15 @@ std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes
     if (std::string problem = name_problem(name); !problem.empty()) {
       problems.push_back({a, "name", std::move(problem)});
     } else if (name.find_first_of("/ ") != std::string::npos || name == "." || name == "..") {
-      problems.push_back({a, "name", "\"" + name + "\" must not hold '/' or spaces, nor be \".\" or \"..\" (it names "
-                                     "a dimension, and a dataset of the sweep file)"});
+      problems.push_back({a, "name",
+                          "\"" + name +
+                              "\" must not hold '/' or spaces, nor be \".\" or \"..\" (it names "
+                              "a dimension, and a dataset of the sweep file)"});
     } else if (std::find(reserved_names.begin(), reserved_names.end(), name) != reserved_names.end() ||
                ((name == trials_path || name == seed_path) && name != axis.path)) {
       problems.push_back(
-          {a, "name", "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name"});
+          {a, "name",
+           "\"" + name + "\" is the name of a dimension or dataset of every sweep file: choose another name"});
     }
     if (mode == SweepMode::grid) {
       std::set<std::string> labels;

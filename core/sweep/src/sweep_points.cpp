@@ -86,14 +86,14 @@ class ProblemList {
     for (std::size_t k = 0; k < problems_.size() && k < max_listed_problems; ++k) {
       ConfigProblem problem = problems_[k];
       if (more_at_[k] > 0) {
-        problem.message +=
-            " (and at " + std::to_string(more_at_[k]) + " more point" + (more_at_[k] > 1 ? "s)" : ")");
+        problem.message += " (and at " + std::to_string(more_at_[k]) + " more point" + (more_at_[k] > 1 ? "s)" : ")");
       }
       listed.push_back(std::move(problem));
     }
     if (problems_.size() > max_listed_problems) {
-      listed.push_back({"", 0, 0, "", "... and " + std::to_string(problems_.size() - max_listed_problems) +
-                                         " more problems not listed"});
+      listed.push_back(
+          {"", 0, 0, "",
+           "... and " + std::to_string(problems_.size() - max_listed_problems) + " more problems not listed"});
     }
     throw ConfigError(std::move(listed));
   }
@@ -107,7 +107,7 @@ class ProblemList {
 // An axis tied to the base: the field it sets and how problems name it.
 struct ResolvedAxis {
   AxisPath path;
-  std::string where;                  // `axis[1] "layer.arrow-3.interceptors"`
+  std::string where;                   // `axis[1] "layer.arrow-3.interceptors"`
   std::optional<ScenarioField> field;  // none for trials and seed
   bool special() const { return path.kind == AxisPath::Kind::trials || path.kind == AxisPath::Kind::seed; }
   // The key path of the field as the loader spells it: `layer[2] "arrow-3".interceptors`.
@@ -193,7 +193,8 @@ class Expander {
       };
       const auto problem = problem_at(".path");
       for (const AxisProblem& set_problem : set_problems) {
-        if (set_problem.axis == a) problem_at(set_problem.key.empty() ? "" : "." + set_problem.key)(set_problem.message);
+        if (set_problem.axis == a)
+          problem_at(set_problem.key.empty() ? "" : "." + set_problem.key)(set_problem.message);
       }
       try {
         resolved.path = parse_axis_path(axis.path);
@@ -227,8 +228,8 @@ class Expander {
       return false;
     }
     if (spec_.mode != SweepMode::grid && size != static_cast<std::int64_t>(spec_.axes[0].values.size())) {
-      problem("has " + std::to_string(size) + " values but axis[0] has " +
-              std::to_string(spec_.axes[0].values.size()) + ": zipped axes need as many values each");
+      problem("has " + std::to_string(size) + " values but axis[0] has " + std::to_string(spec_.axes[0].values.size()) +
+              ": zipped axes need as many values each");
       return false;
     }
     if (spec_.mode == SweepMode::grid) {

@@ -121,8 +121,8 @@ std::vector<SweepValue> random_samples(const DistributionSpec& spec, std::int64_
   std::vector<SweepValue> values;
   values.reserve(static_cast<std::size_t>(samples));
   for (std::int64_t k = 0; k < samples; ++k) {
-    values.push_back(distribution_value(
-        spec, unit(design_bits(seed, static_cast<std::uint64_t>(k), stream, DesignPurpose::sample))));
+    values.push_back(distribution_value(spec, unit(design_bits(seed, static_cast<std::uint64_t>(k), stream,
+                                                               DesignPurpose::sample))));
   }
   return values;
 }
@@ -149,9 +149,9 @@ std::vector<std::vector<double>> latin_hypercube(std::int64_t samples, std::int6
     for (std::int64_t k = 0; k < samples; ++k) {
       const double jitter = unit(design_bits(seed, static_cast<std::uint64_t>(k), stream, DesignPurpose::jitter));
       // Below 1 even when rounding would carry the last stratum's top to 1.
-      column[static_cast<std::size_t>(k)] = std::min(
-          (static_cast<double>(strata[static_cast<std::size_t>(k)]) + jitter) / static_cast<double>(samples),
-          std::nextafter(1.0, 0.0));
+      column[static_cast<std::size_t>(k)] =
+          std::min((static_cast<double>(strata[static_cast<std::size_t>(k)]) + jitter) / static_cast<double>(samples),
+                   std::nextafter(1.0, 0.0));
     }
   }
   return u;

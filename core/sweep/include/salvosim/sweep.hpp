@@ -106,11 +106,11 @@ SweepSpec load_sweep_string(std::string_view toml_text, const std::string& sourc
 
 // One point of a sweep: its axis values and what runs there.
 struct SweepPoint {
-  std::int64_t index = 0;           // 0 .. points - 1; a grid is row-major (the last axis fastest)
-  std::vector<SweepValue> values;   // one per axis
+  std::int64_t index = 0;          // 0 .. points - 1; a grid is row-major (the last axis fastest)
+  std::vector<SweepValue> values;  // one per axis
   std::int64_t trials = 0;
   std::uint64_t seed = 0;
-  std::string scenario_text;        // the point's full scenario (TOML), as run and as stored
+  std::string scenario_text;  // the point's full scenario (TOML), as run and as stored
 };
 
 struct ExpandedSweep {
@@ -161,12 +161,12 @@ struct SweepOptions {
 };
 
 struct SweepProgress {
-  std::int64_t points_done = 0;     // including those resumed from checkpoints
-  std::int64_t points_total = 0;    // of this shard
+  std::int64_t points_done = 0;   // including those resumed from checkpoints
+  std::int64_t points_total = 0;  // of this shard
   std::int64_t points_resumed = 0;
-  std::int64_t trials_done = 0;     // run by this session, on every rank
-  double fraction_done = 0.0;       // of this session's estimated work
-  double seconds = 0.0;             // since this session started
+  std::int64_t trials_done = 0;  // run by this session, on every rank
+  double fraction_done = 0.0;    // of this session's estimated work
+  double seconds = 0.0;          // since this session started
 };
 // Called on rank 0 as work completes; returning false stops the sweep (RunCancelled).
 using SweepProgressCallback = std::function<bool(const SweepProgress&)>;
@@ -176,15 +176,15 @@ struct SweepInfo {
   std::string name;
   std::string description;
   SweepMode mode = SweepMode::grid;
-  std::vector<SweepAxis> axes;    // every value of each axis (its position is not stored)
-  std::int64_t points = 0;        // in the whole sweep
-  Shard shard;                    // which slice this is; 1/1 for a whole sweep
-  std::string id;                 // ExpandedSweep::id
-  std::string text;               // the sweep file's text
+  std::vector<SweepAxis> axes;  // every value of each axis (its position is not stored)
+  std::int64_t points = 0;      // in the whole sweep
+  Shard shard;                  // which slice this is; 1/1 for a whole sweep
+  std::string id;               // ExpandedSweep::id
+  std::string text;             // the sweep file's text
   std::string source_name;
-  std::string base_text;          // the base scenario's text
+  std::string base_text;  // the base scenario's text
   std::string base_source;
-  int ranks = 1;                  // processes that ran it (results do not depend on it)
+  int ranks = 1;  // processes that ran it (results do not depend on it)
 };
 
 struct SweepResults {
