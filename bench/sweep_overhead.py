@@ -82,10 +82,16 @@ def main():
     per_point_ms = 1000.0 * (sweep_cpu - run_cpu) / args.points
     print(f"exe: {args.exe}")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"sweep of {args.points} points x {args.trials} trials: {sweep_cpu:.3f} s CPU (best of {args.repeats}: "
-          + ", ".join(f"{s:.3f}" for s in sweeps) + ")")
-    print(f"run of {args.points * args.trials} trials: {run_cpu:.3f} s CPU (best of {args.repeats}: "
-          + ", ".join(f"{s:.3f}" for s in runs) + ")")
+    print(
+        f"sweep of {args.points} points x {args.trials} trials: {sweep_cpu:.3f} s CPU (best of {args.repeats}: "
+        + ", ".join(f"{s:.3f}" for s in sweeps)
+        + ")"
+    )
+    print(
+        f"run of {args.points * args.trials} trials: {run_cpu:.3f} s CPU (best of {args.repeats}: "
+        + ", ".join(f"{s:.3f}" for s in runs)
+        + ")"
+    )
     verdict = "met" if per_point_ms < FLOOR_MS_PER_POINT else "NOT met"
     print(f"overhead per point: {per_point_ms:.3f} ms CPU (floor {FLOOR_MS_PER_POINT} ms: {verdict})")
 

@@ -52,8 +52,9 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def make_originals(exe: str, work: Path, example: Path) -> tuple[Path, Path, Path, Path]:
     results = work / "results.h5"
-    run([exe, "run", str(example), "-n", "200", "-t", "1", "--out", str(results), "--per-trial", "--per-threat"],
-        work).check_returncode()
+    run(
+        [exe, "run", str(example), "-n", "200", "-t", "1", "--out", str(results), "--per-trial", "--per-threat"], work
+    ).check_returncode()
     sweep = work / "small.toml"
     sweep.write_text(f"""[sweep]
 name = "mutations"
@@ -86,9 +87,11 @@ def members(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
     objects: list[str] = []
     attributes: list[tuple[str, str]] = [("/", name) for name in h5py.File(path, "r").attrs]
     with h5py.File(path, "r") as f:
+
         def visit(name: str, obj: object) -> None:
             objects.append(name)
             attributes.extend((name, a) for a in obj.attrs)  # type: ignore[attr-defined]
+
         f.visititems(visit)
     return objects, attributes
 
@@ -131,8 +134,14 @@ def python_reads(jobs: list[tuple[str, Path]], cwd: Path) -> dict[Path, str]:
     while pending:
         text = "".join(f"{kind} {path}\n" for kind, path in pending)
         try:
-            done = subprocess.run([sys.executable, "-c", PYTHON_READER], input=text, cwd=cwd, capture_output=True,
-                                  text=True, timeout=TIMEOUT_SECONDS + 5 * len(pending))
+            done = subprocess.run(
+                [sys.executable, "-c", PYTHON_READER],
+                input=text,
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS + 5 * len(pending),
+            )
             lines, code = done.stdout.splitlines(), done.returncode
         except subprocess.TimeoutExpired as timeout:
             lines, code = (timeout.stdout or b"").decode().splitlines(), None
@@ -169,12 +178,15 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=300, help="damaged files to make (half results, half sweep)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-python", action="store_true", help="read with the command line only")
-    parser.add_argument("--without-checksum", action="store_true",
-                        help="damage files as written before the checksum (format 1.1): the structural checks alone")
+    parser.add_argument(
+        "--without-checksum",
+        action="store_true",
+        help="damage files as written before the checksum (format 1.1): the structural checks alone",
+    )
     parser.add_argument("--keep", metavar="DIR", help="copy the files that failed (and the originals) to DIR")
     args = parser.parse_args()
     exe = str(Path(args.salvosim).resolve())
-    example = (Path(__file__).resolve().parent.parent / "configs" / "example.toml")
+    example = Path(__file__).resolve().parent.parent / "configs" / "example.toml"
     rng = random.Random(args.seed)
     failures: list[str] = []
     tally: Counter[tuple[str, str]] = Counter()
@@ -197,8 +209,11 @@ def main() -> int:
             if kind == "results":
                 # The point's checkpoint is read by `sweep --resume` (a sweep of one point).
                 base = work / "one_point.toml"
-                base.write_text(sweep.read_text().replace("values = [10, 20, 30]", "values = [10]")
-                                .replace("values = [10, 40]", "values = [10]"))
+                base.write_text(
+                    sweep.read_text()
+                    .replace("values = [10, 20, 30]", "values = [10]")
+                    .replace("values = [10, 40]", "values = [10]")
+                )
                 out = work / "resumed.h5"
                 checkpoints = work / "resumed.h5.checkpoint"
                 shutil.rmtree(checkpoints, ignore_errors=True)

@@ -9,6 +9,7 @@
 The model is described in docs/model.md of the salvosim repository.
 """
 
+from ._api import from_dict, load, run, to_dict
 from ._core import (
     BadFileError,
     EngagementSpec,
@@ -20,7 +21,6 @@ from ._core import (
 )
 from ._core import version as _core_version
 from ._errors import ConfigError
-from ._api import from_dict, load, run, to_dict
 from ._results import RateEstimate, Results, read
 from ._sweep import Axis, SweepResults, read_sweep, sweep
 

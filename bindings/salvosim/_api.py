@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 
@@ -15,9 +15,10 @@ from ._errors import ConfigError
 from ._results import Results
 from ._toml_text import dumps
 
-ProgressCallback = Callable[[int, int], Union[bool, None]]
+ProgressCallback = Callable[[int, int], bool | None]
 
-def load(source: Union[str, os.PathLike[str], Mapping[str, Any]]) -> Scenario:
+
+def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenario:
     """A validated scenario from a TOML file path, or from a dict shaped like the TOML.
 
     Raises ConfigError (a ValueError) listing every broken rule with its key path, and
@@ -76,8 +77,9 @@ def _tqdm_callback(total: int, unit: str = "trial") -> tuple[ProgressCallback, C
     return update, bar.close
 
 
-def _progress_callback(progress: Union[None, bool, ProgressCallback], total: int,
-                       unit: str) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
+def _progress_callback(
+    progress: None | bool | ProgressCallback, total: int, unit: str
+) -> tuple[ProgressCallback | None, Callable[[], None]]:
     """What a `progress` argument means: None or False nothing, True a tqdm bar, a callable
     itself; and what to call when the work is over."""
     if progress is True:
@@ -99,7 +101,7 @@ def _progress_callback(progress: Union[None, bool, ProgressCallback], total: int
     raise TypeError(f"progress must be None, True or a callable(done, total), got {progress!r}")
 
 
-def _max_memory_bytes(max_memory: Union[None, int, str]) -> int:
+def _max_memory_bytes(max_memory: None | int | str) -> int:
     """max_memory as bytes for the core: 0 (its default limit) for None, an int of bytes as it
     is, a text such as "8G" as the command line's --max-memory reads it."""
     if max_memory is None:
@@ -108,14 +110,22 @@ def _max_memory_bytes(max_memory: Union[None, int, str]) -> int:
         return _core.parse_memory_size(max_memory)
     value = _integer("max_memory", max_memory)
     if not 1 <= value <= 2**63 - 1:
-        raise ValueError(f"max_memory must be a number of bytes in [1, 2**63 - 1] or a size such as \"8G\", got {value}")
+        raise ValueError(f'max_memory must be a number of bytes in [1, 2**63 - 1] or a size such as "8G", got {value}')
     return value
 
 
-def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], trials: int = 100_000,
-        seed: int = 1, *, threads: int = 0, first_trial: int = 0, per_trial: bool = False,
-        per_threat: bool = False, progress: Union[None, bool, ProgressCallback] = None,
-        max_memory: Union[None, int, str] = None) -> Results:
+def run(
+    scenario: Scenario | str | os.PathLike[str] | Mapping[str, Any],
+    trials: int = 100_000,
+    seed: int = 1,
+    *,
+    threads: int = 0,
+    first_trial: int = 0,
+    per_trial: bool = False,
+    per_threat: bool = False,
+    progress: None | bool | ProgressCallback = None,
+    max_memory: None | int | str = None,
+) -> Results:
     """Run `trials` trials of a scenario and return their statistics.
 
     The same scenario and seed give the same numbers, byte for byte, whatever `threads` is
@@ -141,8 +151,9 @@ def run(scenario: Union[Scenario, str, os.PathLike[str], Mapping[str, Any]], tri
     plan = _core.compile(scenario, memory)
     callback, close = _progress_callback(progress, trials, "trial")
     try:
-        core_results, records, fates, layers = _core.run(plan, scenario, trials, seed, threads, first_trial, per_trial,
-                                                         per_threat, callback, memory)
+        core_results, records, fates, layers = _core.run(
+            plan, scenario, trials, seed, threads, first_trial, per_trial, per_threat, callback, memory
+        )
     finally:
         close()
     return Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)

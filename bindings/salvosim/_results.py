@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -34,9 +34,15 @@ class Results:
     an xarray.DataArray with named dimensions (`res.fate_mean`, `res["rate_mean"]`), as a
     read-only NumPy view (`res.array("fate_mean")`), or all together (`res.to_xarray()`)."""
 
-    def __init__(self, core: _core.Results, plan: Optional[_core.Plan] = None, *,
-                 records: Optional[np.ndarray] = None, fates: Optional[np.ndarray] = None,
-                 intercept_layers: Optional[np.ndarray] = None) -> None:
+    def __init__(
+        self,
+        core: _core.Results,
+        plan: _core.Plan | None = None,
+        *,
+        records: np.ndarray | None = None,
+        fates: np.ndarray | None = None,
+        intercept_layers: np.ndarray | None = None,
+    ) -> None:
         self._core = core
         self._plan = plan
         self._records = records
@@ -66,7 +72,7 @@ class Results:
         return list(self._core.coordinates.get("salvo", []))
 
     @property
-    def coords(self) -> dict[str, Union[list[str], np.ndarray]]:
+    def coords(self) -> dict[str, list[str] | np.ndarray]:
         """Each dimension's labels (selection, group, layer, fate, ...) or values (count, ...)."""
         return dict(self._core.coordinates)
 
@@ -84,8 +90,13 @@ class Results:
         self._check_name(name)
         dims = self.dims(name)
         coords = self._core.coordinates
-        return xr.DataArray(self._core.array(name), dims=dims, coords={d: coords[d] for d in dims}, name=name,
-                            attrs={"units": self._core.units(name), "long_name": self._core.description(name)})
+        return xr.DataArray(
+            self._core.array(name),
+            dims=dims,
+            coords={d: coords[d] for d in dims},
+            name=name,
+            attrs={"units": self._core.units(name), "long_name": self._core.description(name)},
+        )
 
     def __getattr__(self, name: str) -> xr.DataArray:
         if name.startswith("_") or name not in self._core.array_names:
@@ -120,11 +131,16 @@ class Results:
             raise KeyError(f"no selection {selection!r}; there are: {', '.join(selections)}")
         s, k = selections.index(selection), kinds.index(kind)
         quantiles = self.array("rate_quantile")[s, k]
-        return RateEstimate(kind=kind, selection=selection, mean=float(self.array("rate_mean")[s, k]),
-                            se=float(self.array("rate_se")[s, k]),
-                            ci95=(float(self.array("rate_ci95_low")[s, k]), float(self.array("rate_ci95_high")[s, k])),
-                            median=float(quantiles[2]), interval95=(float(quantiles[0]), float(quantiles[4])),
-                            trials=int(self.array("rate_trials")[s, k]))
+        return RateEstimate(
+            kind=kind,
+            selection=selection,
+            mean=float(self.array("rate_mean")[s, k]),
+            se=float(self.array("rate_se")[s, k]),
+            ci95=(float(self.array("rate_ci95_low")[s, k]), float(self.array("rate_ci95_high")[s, k])),
+            median=float(quantiles[2]),
+            interval95=(float(quantiles[0]), float(quantiles[4])),
+            trials=int(self.array("rate_trials")[s, k]),
+        )
 
     def summary(self) -> str:
         """The table `salvosim run` prints."""
@@ -145,7 +161,7 @@ class Results:
 
     # --- per-trial data (opt-in) --------------------------------------------------------
     @property
-    def per_trial(self) -> Optional[xr.Dataset]:
+    def per_trial(self) -> xr.Dataset | None:
         """Every trial's counts (run with per_trial=True), else None."""
         if self._records is None:
             return None
@@ -156,15 +172,17 @@ class Results:
         data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         for block in self._plan_or_compile().record_blocks:
             start = block["offset"]
-            data[block["name"]] = (("trial",) + block["dims"],
-                                   records[:, start:start + block["size"]].reshape((n,) + block["shape"]))
+            data[block["name"]] = (
+                ("trial",) + block["dims"],
+                records[:, start : start + block["size"]].reshape((n,) + block["shape"]),
+            )
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
         names: dict[str, Any] = {"trial": trial}
         names.update({d: coords[d] for d in ("group", "fate", "layer", "layer_metric", "salvo") if d in coords})
         return xr.Dataset(data, coords=names)
 
     @property
-    def per_threat(self) -> Optional[xr.Dataset]:
+    def per_threat(self) -> xr.Dataset | None:
         """Every threat's fate code and killing layer (-1: none) in every trial (run with
         per_threat=True), else None. Fate codes index coords["fate"]."""
         if self._fates is None or self._intercept_layers is None:
@@ -172,17 +190,23 @@ class Results:
         n = self._fates.shape[0]
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
         plan = self._plan_or_compile()
-        return xr.Dataset({"fate": (("trial", "threat"), self._fates),
-                           "intercept_layer": (("trial", "threat"), self._intercept_layers),
-                           "threat_group": (("threat",), plan.threat_group)},
-                          coords={"trial": trial}, attrs={"fates": list(self._core.coordinates["fate"])})
+        return xr.Dataset(
+            {
+                "fate": (("trial", "threat"), self._fates),
+                "intercept_layer": (("trial", "threat"), self._intercept_layers),
+                "threat_group": (("threat",), plan.threat_group),
+            },
+            coords={"trial": trial},
+            attrs={"fates": list(self._core.coordinates["fate"])},
+        )
 
     # --- files --------------------------------------------------------------------------
-    def to_hdf5(self, path: Union[str, os.PathLike[str]]) -> None:
+    def to_hdf5(self, path: str | os.PathLike[str]) -> None:
         """Write the results file (docs/hdf5-format.md), with per-trial data if kept. The file
         appears only when complete."""
-        _core.write_results(os.fspath(path), self._plan_or_compile(), self._core, self._records, self._fates,
-                            self._intercept_layers)
+        _core.write_results(
+            os.fspath(path), self._plan_or_compile(), self._core, self._records, self._fates, self._intercept_layers
+        )
 
     def _plan_or_compile(self) -> _core.Plan:
         if self._plan is None:
@@ -204,7 +228,7 @@ def _rows(f: Any, path: str, name: str, shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(dataset[()])
 
 
-def read(path: Union[str, os.PathLike[str]]) -> Results:
+def read(path: str | os.PathLike[str]) -> Results:
     """Read a results file written by `salvosim run --out` or Results.to_hdf5, with its
     per-trial and per-threat data when it has them. Raises BadFileError for a file that is
     damaged or lacks what it needs (the message names the file and the path inside it)."""
@@ -222,8 +246,13 @@ def read(path: Union[str, os.PathLike[str]]) -> Results:
         with h5py.File(path, "r") as f:
             if "per_trial" in f:
                 plan = Results(core)._plan_or_compile()
-                records = np.concatenate([_rows(f, path, f"per_trial/{b['name']}", (n, *b["shape"])).reshape(n, -1)
-                                          for b in plan.record_blocks], axis=1).astype(np.int64)
+                records = np.concatenate(
+                    [
+                        _rows(f, path, f"per_trial/{b['name']}", (n, *b["shape"])).reshape(n, -1)
+                        for b in plan.record_blocks
+                    ],
+                    axis=1,
+                ).astype(np.int64)
             if "per_threat" in f:
                 fate = f["per_threat"].get("fate") if isinstance(f["per_threat"], h5py.Group) else None
                 threats = fate.shape[1] if fate is not None and len(fate.shape) == 2 else -1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -16,8 +16,8 @@ from ._api import ProgressCallback, _integer, _progress_callback, load
 from ._core import Scenario
 from ._results import Results
 
-PathLike = Union[str, "os.PathLike[str]"]
-Scalar = Union[int, float, str, bool]
+PathLike = str | os.PathLike[str]
+Scalar = int | float | str | bool
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,14 @@ def _scalar(value: Any, path: str) -> Scalar:
     """A plain Python scalar: NumPy's become int, float, bool or str."""
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
         raise ValueError(f"axis {path}: the integer {value} does not fit in 64 bits")
     if isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"axis {path}: a value must be an int, float, str or bool, got {type(value).__name__} {value!r}")
 
 
-def _core_axes(axes: Union[Mapping[str, Iterable[Any]], Iterable[Axis]]) -> list[tuple[str, str, list[Scalar]]]:
+def _core_axes(axes: Mapping[str, Iterable[Any]] | Iterable[Axis]) -> list[tuple[str, str, list[Scalar]]]:
     if isinstance(axes, Mapping):
         axes = [Axis(path, values) for path, values in axes.items()]
     out: list[tuple[str, str, list[Scalar]]] = []
@@ -54,7 +54,9 @@ def _core_axes(axes: Union[Mapping[str, Iterable[Any]], Iterable[Axis]]) -> list
         if isinstance(axis.values, (str, bytes)) or not isinstance(axis.values, Iterable):
             raise TypeError(f"axis {axis.path}: values must be a list, range or array, got {axis.values!r}")
         if isinstance(axis.values, np.ndarray) and axis.values.ndim != 1:
-            raise TypeError(f"axis {axis.path}: values must be one-dimensional, got an array of shape {axis.values.shape}")
+            raise TypeError(
+                f"axis {axis.path}: values must be one-dimensional, got an array of shape {axis.values.shape}"
+            )
         values = axis.values.tolist() if isinstance(axis.values, np.ndarray) else axis.values
         out.append((axis.path, axis.name, [_scalar(v, axis.path) for v in values]))
     if not out:
@@ -143,10 +145,16 @@ class SweepResults:
         return f"<salvosim.SweepResults {info['name']!r}, {info['mode']}: {shape}>"
 
 
-def sweep(base: Union[Scenario, PathLike, Mapping[str, Any]],
-          axes: Union[None, Mapping[str, Iterable[Any]], Iterable[Axis]] = None, *,
-          trials: Optional[int] = None, seed: Optional[int] = None, mode: Optional[str] = None,
-          threads: int = 0, progress: Union[None, bool, ProgressCallback] = None) -> SweepResults:
+def sweep(
+    base: Scenario | PathLike | Mapping[str, Any],
+    axes: None | Mapping[str, Iterable[Any]] | Iterable[Axis] = None,
+    *,
+    trials: int | None = None,
+    seed: int | None = None,
+    mode: str | None = None,
+    threads: int = 0,
+    progress: None | bool | ProgressCallback = None,
+) -> SweepResults:
     """Run a sweep in this process and return its statistics as labelled arrays.
 
     Either a base scenario (a Scenario, a scenario file or a dict) and its axes, a dict
@@ -173,9 +181,12 @@ def sweep(base: Union[Scenario, PathLike, Mapping[str, Any]],
         seed = _integer("seed", 1 if seed is None else seed)
         mode = "grid" if mode is None else mode
         if mode not in ("grid", "zip"):
-            raise ValueError(f"mode must be \"grid\" or \"zip\" (a Latin hypercube is described in a sweep file), got {mode!r}")
-        spec = _core.make_sweep(_core.provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes),
-                                mode, trials, seed)
+            raise ValueError(
+                f'mode must be "grid" or "zip" (a Latin hypercube is described in a sweep file), got {mode!r}'
+            )
+        spec = _core.make_sweep(
+            _core.provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes), mode, trials, seed
+        )
     threads = _integer("threads", threads)
 
     callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made

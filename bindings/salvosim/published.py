@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 
@@ -34,10 +34,11 @@ class Observable:
     """One published figure and the statistic it corresponds to.
 
     `statistic` is "fate", "rate", "intercepts", "layer" or "cost" (docs/model.md §8);
-    `selection` (a group, "class:<name>" or "all") applies to fate, rate and intercepts; `fates` are summed for a fate count; `layers` are summed
-    for intercepts, layer counters and cost (empty for cost: every layer); `metric` is the
-    layer counter; `rate` the rate definition. `value` is the headline figure (None for a
-    qualitative claim), `low`..`high` the published range the model must reproduce, and
+    `selection` (a group, "class:<name>" or "all") applies to fate, rate and intercepts;
+    `fates` are summed for a fate count; `layers` are summed for intercepts, layer counters
+    and cost (empty for cost: every layer); `metric` is the layer counter; `rate` the rate
+    definition. `value` is the headline figure (None for a qualitative claim), `low`..`high`
+    the published range the model must reproduce, and
     `definition` which meaning of the figure it is ("engaged", "impacts", "neutralized" or
     "count").
     """
@@ -48,7 +49,7 @@ class Observable:
     high: float
     definition: str
     source: str
-    value: Optional[float] = None
+    value: float | None = None
     selection: str = ""
     fates: tuple[str, ...] = ()
     layers: tuple[str, ...] = ()
@@ -60,7 +61,7 @@ class Observable:
     def range(self) -> tuple[float, float]:
         return (self.low, self.high)
 
-    def contains(self, x: Union[float, np.ndarray]) -> Union[bool, np.ndarray]:
+    def contains(self, x: float | np.ndarray) -> bool | np.ndarray:
         """Whether a value (or each of an array of values) lies within the published range."""
         inside = np.logical_and(np.asarray(x) >= self.low, np.asarray(x) <= self.high)
         return bool(inside) if np.ndim(inside) == 0 else inside
@@ -80,21 +81,46 @@ class Observable:
 
     def _to_core(self) -> _core.PublishedObservable:
         """The observable as the C++ evaluator takes it."""
-        return _core.PublishedObservable(name=self.name, statistic=self.statistic, selection=self.selection,
-                                         fates=list(self.fates), rate=self.rate, layers=list(self.layers),
-                                         metric=self.metric, value=self.value, low=self.low, high=self.high,
-                                         definition=self.definition, source=self.source, note=self.note)
+        return _core.PublishedObservable(
+            name=self.name,
+            statistic=self.statistic,
+            selection=self.selection,
+            fates=list(self.fates),
+            rate=self.rate,
+            layers=list(self.layers),
+            metric=self.metric,
+            value=self.value,
+            low=self.low,
+            high=self.high,
+            definition=self.definition,
+            source=self.source,
+            note=self.note,
+        )
 
 
 def observables(scenario: Scenario) -> list[Observable]:
     """The published observables of a scenario (its `[published]` table), in config order."""
-    return [Observable(name=o.name, statistic=o.statistic, low=o.low, high=o.high, definition=o.definition,
-                       source=o.source, value=o.value, selection=o.selection, fates=tuple(o.fates),
-                       layers=tuple(o.layers), metric=o.metric, rate=o.rate, note=o.note)
-            for o in scenario.published.observables]
+    return [
+        Observable(
+            name=o.name,
+            statistic=o.statistic,
+            low=o.low,
+            high=o.high,
+            definition=o.definition,
+            source=o.source,
+            value=o.value,
+            selection=o.selection,
+            fates=tuple(o.fates),
+            layers=tuple(o.layers),
+            metric=o.metric,
+            rate=o.rate,
+            note=o.note,
+        )
+        for o in scenario.published.observables
+    ]
 
 
-def load_with_observables(path: Union[str, "os.PathLike[str]"]) -> tuple[Scenario, list[Observable]]:
+def load_with_observables(path: str | os.PathLike[str]) -> tuple[Scenario, list[Observable]]:
     """A scenario file, loaded and validated with its `[published]` table, and its observables."""
     scenario = load(path)
     return scenario, observables(scenario)
@@ -124,16 +150,26 @@ def interval(values: np.ndarray, coverage: float = 0.9) -> tuple[float, float]:
     return float(np.quantile(finite, tail)), float(np.quantile(finite, 1.0 - tail))
 
 
-def table(items: Iterable[Observable], results: Results, scenario: Scenario,
-          coverage: float = 0.9) -> list[dict[str, Any]]:
+def table(
+    items: Iterable[Observable], results: Results, scenario: Scenario, coverage: float = 0.9
+) -> list[dict[str, Any]]:
     """One row per observable: published value and range, simulated mean and the central
     `coverage` range over trials, and whether the mean lies within the published range."""
     rows = []
     for observable in items:
         values = per_trial(observable, results, scenario)
         simulated = mean(observable, results)
-        rows.append({"observable": observable.name, "statistic": observable.describe(),
-                     "definition": observable.definition, "published": observable.value,
-                     "range": observable.range, "simulated": simulated, "interval": interval(values, coverage),
-                     "within": observable.contains(simulated), "source": observable.source})
+        rows.append(
+            {
+                "observable": observable.name,
+                "statistic": observable.describe(),
+                "definition": observable.definition,
+                "published": observable.value,
+                "range": observable.range,
+                "simulated": simulated,
+                "interval": interval(values, coverage),
+                "within": observable.contains(simulated),
+                "source": observable.source,
+            }
+        )
     return rows

@@ -27,6 +27,7 @@ def scenario() -> salvosim.Scenario:
 
 # --- loading and editing ---------------------------------------------------------------
 
+
 def test_load_from_path_string_text_and_dict(scenario: salvosim.Scenario) -> None:
     assert salvosim.load(str(EXAMPLE)).name == "example"
     from_text = salvosim.Scenario.from_toml_string(EXAMPLE.read_text(), "inline")
@@ -70,7 +71,7 @@ def test_bad_edits_are_refused_at_once_or_at_validation(scenario: salvosim.Scena
         scenario.layer("upper-tier").doctrine = "spray-and-pray"
     with pytest.raises(TypeError):
         scenario.threat("mrbm").count = "many"  # type: ignore[assignment]
-    with pytest.raises(KeyError, match="no layer named \"nope\""):
+    with pytest.raises(KeyError, match='no layer named "nope"'):
         scenario.layer("nope")
     with pytest.raises(IndexError):
         scenario.layers[5]
@@ -110,7 +111,7 @@ def test_dict_errors_name_key_paths_without_meaningless_lines(scenario: salvosim
     with pytest.raises(salvosim.ConfigError) as caught:
         salvosim.from_dict(data)
     assert caught.value.problems[0]["line"] == 0
-    assert "did you mean \"pk\"" in str(caught.value)
+    assert 'did you mean "pk"' in str(caught.value)
     with pytest.raises(TypeError):
         salvosim.from_dict({"threat": [{"name": object()}]})
     with pytest.raises(TypeError):
@@ -119,10 +120,15 @@ def test_dict_errors_name_key_paths_without_meaningless_lines(scenario: salvosim
 
 # --- running -----------------------------------------------------------------------------
 
+
 def test_results_equal_the_command_line_byte_for_byte(salvosim_exe: str) -> None:
     res = salvosim.run(salvosim.load(EXAMPLE), trials=20000, seed=7)
-    cli = subprocess.run([salvosim_exe, "run", str(EXAMPLE), "--trials", "20000", "--seed", "7", "--json"],
-                         check=True, capture_output=True, text=True).stdout
+    cli = subprocess.run(
+        [salvosim_exe, "run", str(EXAMPLE), "--trials", "20000", "--seed", "7", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     ours, theirs = res.to_json(), json.loads(cli)
     for key in ("git_sha1", "source"):  # the builds may differ in commit; the source path is spelled differently
         ours.pop(key), theirs.pop(key)
@@ -158,7 +164,7 @@ def test_results_are_labelled_views(scenario: salvosim.Scenario) -> None:
     with pytest.raises(KeyError):
         res["nope"]
     with pytest.raises(AttributeError):
-        res.nope
+        _ = res.nope
     assert "Interception rates" in res.summary()
     ds = res.to_xarray()
     assert isinstance(ds, xr.Dataset) and ds.attrs["seed"] == 1
@@ -193,8 +199,10 @@ def test_hdf5_round_trip_and_interop(scenario: salvosim.Scenario, tmp_path: path
     assert back.per_trial is not None and res.per_trial is not None
     xr.testing.assert_equal(back.per_trial, res.per_trial)
     with xr.open_dataset(path, engine="h5netcdf", group="summary") as ds:
-        assert ds.fate_mean.sel(selection="all", fate="intercepted").item() == \
-            res.fates.sel(selection="all", fate="intercepted").item()
+        assert (
+            ds.fate_mean.sel(selection="all", fate="intercepted").item()
+            == res.fates.sel(selection="all", fate="intercepted").item()
+        )
     import h5py
 
     with h5py.File(path, "r") as f:
@@ -225,12 +233,21 @@ def test_file_errors_are_clear(tmp_path: pathlib.Path, scenario: salvosim.Scenar
         salvosim.run(handle, trials=10)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("kwargs,error", [
-    ({"trials": -5}, ValueError), ({"trials": 0}, ValueError), ({"trials": 2.5}, TypeError),
-    ({"trials": True}, TypeError), ({"seed": -1}, ValueError), ({"seed": 2**64}, ValueError),
-    ({"seed": "7"}, TypeError), ({"threads": -1}, ValueError), ({"per_trial": 1}, TypeError),
-    ({"progress": 3}, TypeError),
-])
+@pytest.mark.parametrize(
+    "kwargs,error",
+    [
+        ({"trials": -5}, ValueError),
+        ({"trials": 0}, ValueError),
+        ({"trials": 2.5}, TypeError),
+        ({"trials": True}, TypeError),
+        ({"seed": -1}, ValueError),
+        ({"seed": 2**64}, ValueError),
+        ({"seed": "7"}, TypeError),
+        ({"threads": -1}, ValueError),
+        ({"per_trial": 1}, TypeError),
+        ({"progress": 3}, TypeError),
+    ],
+)
 def test_bad_arguments_raise(scenario: salvosim.Scenario, kwargs: dict, error: type) -> None:
     with pytest.raises(error):
         salvosim.run(scenario, **{"trials": 10, **kwargs})
@@ -241,6 +258,7 @@ def test_numpy_integers_are_accepted(scenario: salvosim.Scenario) -> None:
 
 
 # --- progress and interruption -------------------------------------------------------------
+
 
 def test_progress_callback_sees_every_chunk_and_can_stop(scenario: salvosim.Scenario) -> None:
     seen: list[tuple[int, int]] = []

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import salvosim
-from salvosim.calibrate import sampler
 from salvosim import calibrate as cal
 from salvosim import published
+from salvosim.calibrate import sampler
 
 # A small salvo against two layers: fast enough to calibrate in a few seconds.
 SCENARIO = """
@@ -104,8 +104,12 @@ def _scenario_text(pk: float, reliability: float, air: float) -> str:
 
 def _observable(name: str, statistic: str, centre: float, half_width: float, **keys: str) -> str:
     lines = [f'name = "{name}"', f'statistic = "{statistic}"'] + [f'{k} = "{v}"' for k, v in keys.items()]
-    lines += [f"value = {centre:.3f}", f"range = [{centre - half_width:.3f}, {centre + half_width:.3f}]",
-              'definition = "count"', 'source = "synthetic: the mean at known parameters"']
+    lines += [
+        f"value = {centre:.3f}",
+        f"range = [{centre - half_width:.3f}, {centre + half_width:.3f}]",
+        'definition = "count"',
+        'source = "synthetic: the mean at known parameters"',
+    ]
     return "\n[[published.observable]]\n" + "\n".join(lines) + "\n"
 
 
@@ -117,15 +121,25 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     truth_text = _scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"])
     scenario = salvosim.Scenario.from_toml_string(truth_text)
     res = salvosim.run(scenario, trials=20_000, seed=99, per_trial=True)
-    items = [("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
-             ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
-             ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
-             ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"})]
+    items = [
+        ("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
+        ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
+        ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
+        ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"}),
+    ]
     text = truth_text
     for name, statistic, keys in items:
-        probe = published.Observable(name=name, statistic=statistic, low=0, high=0, definition="count", source="",
-                                     selection=keys["selection"], fates=tuple(filter(None, [keys.get("fate")])),
-                                     layers=tuple(filter(None, [keys.get("layer")])))
+        probe = published.Observable(
+            name=name,
+            statistic=statistic,
+            low=0,
+            high=0,
+            definition="count",
+            source="",
+            selection=keys["selection"],
+            fates=tuple(filter(None, [keys.get("fate")])),
+            layers=tuple(filter(None, [keys.get("layer")])),
+        )
         values = published.per_trial(probe, res, scenario)
         text += _observable(name, statistic, float(values.mean()), float(values.std()), **keys)
     text = text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
@@ -162,8 +176,9 @@ def test_independent_blocks_make_independent_components(result: cal.CalibrationR
     assert rows["night/failed"][names.index("reliability")] > rows["night/failed"][names.index("pk")] + 0.2
 
 
-def test_representative_point_reproduces_the_published_means(result: cal.CalibrationResult,
-                                                              synthetic: pathlib.Path) -> None:
+def test_representative_point_reproduces_the_published_means(
+    result: cal.CalibrationResult, synthetic: pathlib.Path
+) -> None:
     values = cal.representative_point(result, candidates=20, trials=2000)
     assert result.point["worst_miss"] == 0.0
     summary = {row["parameter"]: row for row in result.summary()}
@@ -198,6 +213,7 @@ def test_report_names_every_parameter_and_observable(result: cal.CalibrationResu
 
 # --- the pieces ------------------------------------------------------------------------------
 
+
 def test_set_path_edits_threats_layers_and_engagements() -> None:
     scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
     cal.set_path(scenario, "layer.outer.engages.ballistic.pk", 0.25)
@@ -218,7 +234,10 @@ def test_set_path_reads_key_paths_as_sweeps_do() -> None:
     """The parser of sweep axes (C++) reads a target path: quoted names with dots, and a clear
     error for a path it cannot read."""
     assert salvosim._core.parse_key_path('layer."s.r.".engages.ballistic.pk') == (
-        "layer", "s.r.", ["engages", "ballistic", "pk"])
+        "layer",
+        "s.r.",
+        ["engages", "ballistic", "pk"],
+    )
     assert salvosim._core.parse_key_path("threat.mrbm.flight_time.mean") == ("threat", "mrbm", ["flight_time", "mean"])
     scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
     with pytest.raises(ValueError, match='key path "layer.outer..pk" has an empty segment'):
@@ -260,28 +279,66 @@ def test_importance_sampling_pieces() -> None:
     assert sampler.effective_sample_size(np.array([1.0, 1.0, 0.0, 0.0])) == pytest.approx(2.0)
 
 
-def test_command_line_writes_a_result(synthetic: pathlib.Path, tmp_path: pathlib.Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_writes_a_result(
+    synthetic: pathlib.Path, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "quick.json"
-    assert cal.main([str(synthetic / "spec.toml"), "--rounds", "30", "15", "--trials", "50", "--candidates", "3",
-                     "--out", str(out)]) == 0
+    assert (
+        cal.main(
+            [
+                str(synthetic / "spec.toml"),
+                "--rounds",
+                "30",
+                "15",
+                "--trials",
+                "50",
+                "--candidates",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "pk" in capsys.readouterr().out
     back = cal.CalibrationResult.load(out)
     assert [len(c.points) for c in back.components] == [45, 45]
     assert set(back.point) >= set(TRUTH)
 
 
-def test_python_dash_m_salvosim_calibrate_runs_the_command_line(synthetic: pathlib.Path,
-                                                                 tmp_path: pathlib.Path) -> None:
+def test_python_dash_m_salvosim_calibrate_runs_the_command_line(
+    synthetic: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
     """`python -m salvosim.calibrate` as docs/calibration.md writes it: a report on stdout and
     the result file, which reads back."""
     out = tmp_path / "quick.json"
-    done = subprocess.run([sys.executable, "-m", "salvosim.calibrate", str(synthetic / "spec.toml"), "--rounds", "30",
-                           "15", "--trials", "50", "--candidates", "0", "--out", str(out)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "salvosim.calibrate",
+            str(synthetic / "spec.toml"),
+            "--rounds",
+            "30",
+            "15",
+            "--trials",
+            "50",
+            "--candidates",
+            "0",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "calibration 'synthetic', 2 independent components" in done.stdout
     assert [c.parameters for c in cal.CalibrationResult.load(out).components] == [["pk", "reliability"], ["air"]]
-    bad = subprocess.run([sys.executable, "-m", "salvosim.calibrate", str(tmp_path / "missing.toml")],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "salvosim.calibrate", str(tmp_path / "missing.toml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 2 and "missing.toml" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr

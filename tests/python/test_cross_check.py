@@ -17,9 +17,9 @@ import math
 import subprocess
 
 import pytest
-from salvosim import _core
 
 from conftest import REFERENCE_MODEL, load_module
+from salvosim import _core
 
 K_SE = 4.5
 FATES = list(_core.FATE_NAMES)  # names.hpp: the reference must use the same names

@@ -37,8 +37,9 @@ def flip_bit(path, offset, bit=0):
 @pytest.fixture(scope="module")
 def results_file(configs_dir, tmp_path_factory):
     path = tmp_path_factory.mktemp("damaged") / "run.h5"
-    salvosim.run(salvosim.load(configs_dir / "example.toml"), trials=300, seed=5, per_trial=True,
-                 per_threat=True).to_hdf5(path)
+    salvosim.run(
+        salvosim.load(configs_dir / "example.toml"), trials=300, seed=5, per_trial=True, per_threat=True
+    ).to_hdf5(path)
     return path
 
 
@@ -47,7 +48,7 @@ def shards(salvosim_exe, configs_dir, tmp_path_factory):
     work = tmp_path_factory.mktemp("shards")
     (work / "small.toml").write_text(f"""[sweep]
 name = "small"
-base = "{configs_dir / 'example.toml'}"
+base = "{configs_dir / "example.toml"}"
 mode = "grid"
 trials = 50
 seed = 1
@@ -64,8 +65,12 @@ values = [10, 40]
     paths = []
     for k in (1, 2):
         out = work / f"shard{k}.h5"
-        subprocess.run([os.path.abspath(salvosim_exe), "sweep", "small.toml", "--out", out.name, "--shard", f"{k}/2",
-                        "-t", "1"], cwd=work, check=True, capture_output=True)
+        subprocess.run(
+            [os.path.abspath(salvosim_exe), "sweep", "small.toml", "--out", out.name, "--shard", f"{k}/2", "-t", "1"],
+            cwd=work,
+            check=True,
+            capture_output=True,
+        )
         paths.append(out)
     return paths
 
@@ -78,8 +83,11 @@ def copy(source, target):
 def test_files_carry_a_checksum_that_zlib_agrees_with(results_file):
     data = results_file.read_bytes()
     header = data[:USER_BLOCK].rstrip(b"\0").decode().splitlines()
-    assert header == ["salvosim checksum 1", f"crc32 {zlib.crc32(data[USER_BLOCK:]):08x}",
-                      f"bytes {len(data) - USER_BLOCK}"]
+    assert header == [
+        "salvosim checksum 1",
+        f"crc32 {zlib.crc32(data[USER_BLOCK:]):08x}",
+        f"bytes {len(data) - USER_BLOCK}",
+    ]
     with h5py.File(results_file, "r") as f:  # HDF5 tools find the file after the user block
         assert f.attrs["filetype"] == "salvosim-results"
         assert list(f.attrs["version"]) == [1, 2]
@@ -98,7 +106,7 @@ def test_a_flipped_bit_is_refused_as_damage(results_file, tmp_path, where):
 def test_a_truncated_file_is_refused(results_file, tmp_path, fraction):
     data = results_file.read_bytes()
     damaged = tmp_path / "cut.h5"
-    damaged.write_bytes(data[:int(len(data) * fraction)])
+    damaged.write_bytes(data[: int(len(data) * fraction)])
     with pytest.raises(salvosim.BadFileError, match=str(damaged)):
         salvosim.read(damaged)
 
@@ -119,9 +127,19 @@ def test_foreign_files_are_refused(results_file, shards, tmp_path):
         salvosim.read(shards[0])
 
 
-@pytest.mark.parametrize("path", ["summary/fate_mean", "summary/rate_quantile", "summary/threat_cost",
-                                  "scenario/text", "per_trial/engaged", "per_trial/layer_metrics",
-                                  "per_threat/fate", "per_threat/intercept_layer"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "summary/fate_mean",
+        "summary/rate_quantile",
+        "summary/threat_cost",
+        "scenario/text",
+        "per_trial/engaged",
+        "per_trial/layer_metrics",
+        "per_threat/fate",
+        "per_threat/intercept_layer",
+    ],
+)
 def test_a_missing_dataset_is_named(results_file, tmp_path, path):
     damaged = copy(results_file, tmp_path / "incomplete.h5")
     with h5py.File(damaged, "r+") as f:
@@ -176,8 +194,9 @@ def test_merge_and_read_sweep_refuse_an_incomplete_shard(salvosim_exe, shards, t
     with pytest.raises(salvosim.BadFileError, match=said):
         salvosim.read_sweep(damaged[0])
     out = tmp_path / "merged.h5"
-    done = subprocess.run([salvosim_exe, "merge", *map(str, damaged), "--out", str(out)], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [salvosim_exe, "merge", *map(str, damaged), "--out", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 2, done.stderr
     assert str(damaged[0]) in done.stderr and said in done.stderr
     assert not out.exists()
@@ -186,8 +205,11 @@ def test_merge_and_read_sweep_refuse_an_incomplete_shard(salvosim_exe, shards, t
 def test_merge_refuses_a_bit_flipped_shard_with_exit_code_2(salvosim_exe, shards, tmp_path):
     damaged = copy(shards[0], tmp_path / "flipped.h5")
     flip_bit(damaged, len(damaged.read_bytes()) // 3)
-    done = subprocess.run([salvosim_exe, "merge", str(damaged), str(shards[1]), "--out", str(tmp_path / "m.h5")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [salvosim_exe, "merge", str(damaged), str(shards[1]), "--out", str(tmp_path / "m.h5")],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2, done.stderr
     assert f"{damaged}: damaged" in done.stderr
 
@@ -199,7 +221,11 @@ def test_a_mutation_campaign_ends_cleanly(salvosim_exe):
     import sys
 
     script = pathlib.Path(__file__).resolve().parents[1] / "hdf5_mutations.py"
-    done = subprocess.run([sys.executable, str(script), "--salvosim", salvosim_exe, "--count", "100", "--seed", "2"],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(script), "--salvosim", salvosim_exe, "--count", "100", "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "100 damaged files" in done.stdout

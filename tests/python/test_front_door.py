@@ -23,30 +23,45 @@ def scenario() -> salvosim.Scenario:
     return salvosim.load(EXAMPLE)
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"trials": 0}, "trials must be an integer in [1, 2147483647], got 0"),
-    ({"trials": 2**31}, "trials must be an integer in [1, 2147483647], got 2147483648"),
-    ({"threads": 5000}, "threads must be an integer in [0, 4096] (0: every core), got 5000"),
-    ({"seed": -1}, "seed must be an integer in [0, 2^64 - 1], got -1"),
-    ({"first_trial": 2**64 - 5}, "first_trial + trials overflows the trial index"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"trials": 0}, "trials must be an integer in [1, 2147483647], got 0"),
+        ({"trials": 2**31}, "trials must be an integer in [1, 2147483647], got 2147483648"),
+        ({"threads": 5000}, "threads must be an integer in [0, 4096] (0: every core), got 5000"),
+        ({"seed": -1}, "seed must be an integer in [0, 2^64 - 1], got -1"),
+        ({"first_trial": 2**64 - 5}, "first_trial + trials overflows the trial index"),
+    ],
+)
 def test_requests_are_checked_by_the_front_door(scenario: salvosim.Scenario, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError) as caught:
         salvosim.run(scenario, **{"trials": 10, **kwargs})
     assert message in str(caught.value)
 
 
-def test_provenance_and_numbers_equal_the_command_line(salvosim_exe: str, tmp_path: pathlib.Path,
-                                                       scenario: salvosim.Scenario) -> None:
+def test_provenance_and_numbers_equal_the_command_line(
+    salvosim_exe: str, tmp_path: pathlib.Path, scenario: salvosim.Scenario
+) -> None:
     path = tmp_path / "cli.h5"
-    subprocess.run([salvosim_exe, "run", str(EXAMPLE), "--trials", "3000", "--seed", "7", "--threads", "2",
-                    "--out", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [salvosim_exe, "run", str(EXAMPLE), "--trials", "3000", "--seed", "7", "--threads", "2", "--out", str(path)],
+        check=True,
+        capture_output=True,
+    )
     cli = salvosim.read(path)
     ours = salvosim.run(scenario, trials=3000, seed=7, threads=2)
     # git_sha1 is each build's own (the program and the module may be configured at different
     # commits); `created` is each run's own time, stamped in the same format.
-    for key in ("scenario_name", "scenario_text", "source_name", "seed", "first_trial", "trials", "threads",
-                "salvosim_version"):
+    for key in (
+        "scenario_name",
+        "scenario_text",
+        "source_name",
+        "seed",
+        "first_trial",
+        "trials",
+        "threads",
+        "salvosim_version",
+    ):
         assert ours.info[key] == cli.info[key], key
     assert ours.info["scenario_text"] == EXAMPLE.read_text()
     for info in (ours.info, cli.info):

@@ -37,12 +37,19 @@ def test_threads_are_bounded_by_the_cores_constant() -> None:
         _core.worker_count(4097)
 
 
-@pytest.mark.parametrize("old, new, key, message", [
-    ("channels = 4", "channels = 4611686018427387904", '"upper-tier".channels', "fire_units x channels"),
-    ("shots = 2", "shots = 9223372036854775807", '"upper-tier".shots', r"must be <= 2\^20"),
-    ("interceptors = 48", "interceptors = 9223372036854775807", '"upper-tier".interceptors',
-     "one trial could count up to"),
-])
+@pytest.mark.parametrize(
+    "old, new, key, message",
+    [
+        ("channels = 4", "channels = 4611686018427387904", '"upper-tier".channels', "fire_units x channels"),
+        ("shots = 2", "shots = 9223372036854775807", '"upper-tier".shots', r"must be <= 2\^20"),
+        (
+            "interceptors = 48",
+            "interceptors = 9223372036854775807",
+            '"upper-tier".interceptors',
+            "one trial could count up to",
+        ),
+    ],
+)
 def test_counts_that_overflow_are_config_errors_at_their_key(tmp_path, old, new, key, message) -> None:
     """These used to load and then crash the interpreter (heap corruption) or give a garbage message."""
     path = _edited(tmp_path, old, new)
@@ -95,10 +102,18 @@ def test_names_with_control_characters_are_refused_and_shown_escaped(bad, shown)
 def test_sweep_axis_names_are_checked_before_any_point_runs() -> None:
     scenario = salvosim.load(EXAMPLE)
     for name in (".", "a\x00b", "a" * 70_000, "a\nb"):
-        calls = []
+        calls: list[int] = []
+
+        def record(done: int, total: int, calls: list[int] = calls) -> None:
+            calls.append(done)
+
         with pytest.raises(salvosim.ConfigError, match="axis"):
-            salvosim.sweep(scenario, [salvosim.Axis("threat.shahed.count", [5, 10], name=name)], trials=10,
-                           progress=lambda done, total: calls.append(done))
+            salvosim.sweep(
+                scenario,
+                [salvosim.Axis("threat.shahed.count", [5, 10], name=name)],
+                trials=10,
+                progress=record,
+            )
         assert calls == []
 
 

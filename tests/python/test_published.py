@@ -229,6 +229,7 @@ def test_table_compares_mean_and_interval_with_the_range(run: tuple[salvosim.Sce
 
 # --- the C++ evaluator (salvosim/published.hpp) against the per-trial counts ------------------
 
+
 def _by_hand(o: published.Observable, res: salvosim.Results, scenario: salvosim.Scenario) -> np.ndarray:
     """The statistic in every trial from the per-trial Dataset with NumPy, written from
     docs/model.md §3 and §8 independently of the C++ evaluator."""
@@ -251,9 +252,11 @@ def _by_hand(o: published.Observable, res: salvosim.Results, scenario: salvosim.
         return counts[:, [fate[f] for f in o.fates]].sum(axis=1).astype(float)
     if o.statistic == "rate":
         intercepted = counts[:, fate["intercepted"]]
-        denominator = {"launched": counts.sum(axis=1) - counts[:, fate["launch_failure"]],
-                       "engaged": data["engaged"].values[:, members].sum(axis=1),
-                       "threatening": intercepted + counts[:, fate["leaked_defended"]]}[o.rate]
+        denominator = {
+            "launched": counts.sum(axis=1) - counts[:, fate["launch_failure"]],
+            "engaged": data["engaged"].values[:, members].sum(axis=1),
+            "threatening": intercepted + counts[:, fate["leaked_defended"]],
+        }[o.rate]
         return np.where(denominator > 0, intercepted / np.maximum(denominator, 1), np.nan)
     if o.statistic == "intercepts":
         return data["intercepts"].values[:, members][:, :, chosen].sum(axis=(1, 2)).astype(float)
@@ -269,15 +272,22 @@ def _every_statistic(res: salvosim.Results) -> list[published.Observable]:
     layers = tuple(str(x) for x in res.coords["layer"])
     out = []
     for s in res.coords["selection"]:
-        out.append(published.Observable("f", "fate", 0, 1, "count", "s", selection=s,
-                                        fates=("intercepted", "leaked_defended")))
-        out += [published.Observable("r", "rate", 0, 1, "count", "s", selection=s, rate=r)
-                for r in ("launched", "engaged", "threatening")]
+        out.append(
+            published.Observable("f", "fate", 0, 1, "count", "s", selection=s, fates=("intercepted", "leaked_defended"))
+        )
+        out += [
+            published.Observable("r", "rate", 0, 1, "count", "s", selection=s, rate=r)
+            for r in ("launched", "engaged", "threatening")
+        ]
         out.append(published.Observable("i", "intercepts", 0, 1, "count", "s", selection=s, layers=layers))
-    out += [published.Observable("l", "layer", 0, 1, "count", "s", layers=(layer,), metric="missed_no_channel")
-            for layer in layers]
-    out += [published.Observable("c", "cost", 0, 1, "count", "s"),
-            published.Observable("c", "cost", 0, 1, "count", "s", layers=layers[:1])]
+    out += [
+        published.Observable("l", "layer", 0, 1, "count", "s", layers=(layer,), metric="missed_no_channel")
+        for layer in layers
+    ]
+    out += [
+        published.Observable("c", "cost", 0, 1, "count", "s"),
+        published.Observable("c", "cost", 0, 1, "count", "s", layers=layers[:1]),
+    ]
     return out
 
 
@@ -292,8 +302,9 @@ def test_the_cpp_evaluator_agrees_with_the_per_trial_counts_bit_for_bit(config: 
         assert got.dtype == np.float64 and got.tobytes() == expected.tobytes(), o
 
 
-def test_results_read_from_a_file_give_the_same_values(run: tuple[salvosim.Scenario, salvosim.Results],
-                                                       tmp_path: pathlib.Path) -> None:
+def test_results_read_from_a_file_give_the_same_values(
+    run: tuple[salvosim.Scenario, salvosim.Results], tmp_path: pathlib.Path
+) -> None:
     scenario, res = run
     res.to_hdf5(tmp_path / "run.h5")
     back = salvosim.read(tmp_path / "run.h5")
@@ -303,10 +314,13 @@ def test_results_read_from_a_file_give_the_same_values(run: tuple[salvosim.Scena
 
 
 def test_an_observable_naming_what_the_results_lack_is_a_value_error(
-        run: tuple[salvosim.Scenario, salvosim.Results]) -> None:
+    run: tuple[salvosim.Scenario, salvosim.Results],
+) -> None:
     scenario, res = run
     o = published.Observable("x", "fate", 0, 1, "count", "s", selection="class:cruise", fates=("intercepted",))
-    with pytest.raises(ValueError, match='published observable "x": selection "class:cruise" is not one of "shahed", "mrbm"'):
+    with pytest.raises(
+        ValueError, match='published observable "x": selection "class:cruise" is not one of "shahed", "mrbm"'
+    ):
         published.per_trial(o, res, scenario)
     with pytest.raises(ValueError, match='selection "class:cruise"'):
         published.mean(o, res)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 import pathlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -38,8 +39,13 @@ def _target(sc: salvosim.Scenario, where: str) -> Any:
 # each kind of property (probability, count, count or "unlimited", name, time, ...).
 BAD = [
     ("layer", "interceptors", -3, 'layer["upper-tier"].interceptors', 'must be an integer >= 0 or "unlimited", got -3'),
-    ("layer", "max_engagements", 0, 'layer["upper-tier"].max_engagements',
-     'must be an integer >= 1 or "unlimited", got 0'),
+    (
+        "layer",
+        "max_engagements",
+        0,
+        'layer["upper-tier"].max_engagements',
+        'must be an integer >= 1 or "unlimited", got 0',
+    ),
     ("layer", "shots", 0, 'layer["upper-tier"].shots', "must be an integer >= 1, got 0"),
     ("layer", "channels", -1, 'layer["upper-tier"].channels', "must be an integer >= 1, got -1"),
     ("layer", "engagement_time", 0.0, 'layer["upper-tier"].engagement_time', "must be > 0, got 0"),
@@ -60,8 +66,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("where,attribute,value,path,rule", BAD, ids=[f"{b[0]}.{b[1]}" for b in BAD])
-def test_a_bad_value_is_refused_at_the_assignment(scenario: salvosim.Scenario, where: str, attribute: str,
-                                                  value: object, path: str, rule: str) -> None:
+def test_a_bad_value_is_refused_at_the_assignment(
+    scenario: salvosim.Scenario, where: str, attribute: str, value: object, path: str, rule: str
+) -> None:
     target = _target(scenario, where)
     before = getattr(target, attribute)
     with pytest.raises(salvosim.ConfigError) as caught:
@@ -104,15 +111,21 @@ def test_the_assignment_rule_is_the_file_rule(tmp_path: pathlib.Path) -> None:
     assert from_file.value.problems[0]["line"] > 0
 
 
-@pytest.mark.parametrize("edit,key_path", [
-    (lambda sc: setattr(sc.layer("upper-tier").engagement("ballistic").window, "open", 100.0),
-     'layer[0] "upper-tier".engages.ballistic.window'),
-    (lambda sc: setattr(sc.layer("upper-tier"), "capacity", 10), 'layer[0] "upper-tier".capacity'),
-    (lambda sc: setattr(sc.layer("short-range"), "name", "upper-tier"), 'layer[1] "upper-tier".name'),
-    (lambda sc: setattr(sc.threat("shahed"), "name", "all"), 'threat[0] "all".name'),
-])
+@pytest.mark.parametrize(
+    "edit,key_path",
+    [
+        (
+            lambda sc: setattr(sc.layer("upper-tier").engagement("ballistic").window, "open", 100.0),
+            'layer[0] "upper-tier".engages.ballistic.window',
+        ),
+        (lambda sc: setattr(sc.layer("upper-tier"), "capacity", 10), 'layer[0] "upper-tier".capacity'),
+        (lambda sc: setattr(sc.layer("short-range"), "name", "upper-tier"), 'layer[1] "upper-tier".name'),
+        (lambda sc: setattr(sc.threat("shahed"), "name", "all"), 'threat[0] "all".name'),
+    ],
+)
 def test_rules_between_fields_are_checked_at_run_without_file_lines(
-        scenario: salvosim.Scenario, edit: Callable[[salvosim.Scenario], None], key_path: str) -> None:
+    scenario: salvosim.Scenario, edit: Callable[[salvosim.Scenario], None], key_path: str
+) -> None:
     edit(scenario)  # each value is fine alone; together with another they break a rule
     attempts: list[Callable[[], object]] = [lambda: salvosim.run(scenario, trials=10)]
     if scenario.threats[0].name != "all":  # reserved names are refused by compile(), not validate()

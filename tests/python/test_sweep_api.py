@@ -252,7 +252,12 @@ values = [1, 2]
 def test_key_paths_are_parsed_and_set_by_the_one_cpp_parser(configs_dir):
     """salvosim._core.parse_key_path / set_key_path: the notation of sweep axes, for calibration."""
     from salvosim import _core
-    assert _core.parse_key_path('layer."s.r.".engages.ballistic.pk') == ("layer", "s.r.", ["engages", "ballistic", "pk"])
+
+    assert _core.parse_key_path('layer."s.r.".engages.ballistic.pk') == (
+        "layer",
+        "s.r.",
+        ["engages", "ballistic", "pk"],
+    )
     assert _core.parse_key_path("threat.shahed.count") == ("threat", "shahed", ["count"])
     assert _core.parse_key_path("seed") == ("seed", "", [])
     with pytest.raises(ValueError, match="quote that is not closed"):

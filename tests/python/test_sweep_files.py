@@ -2,7 +2,6 @@
 run killed and resumed, MPI on 2 and 3 ranks); they open in h5py and xarray with named,
 labelled dimensions; and every point can be rerun on its own from what the file stores."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -27,10 +26,16 @@ def content(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset):
                 values = obj[()]
-                data = repr(values.tolist() if hasattr(values, "tolist") else values) if obj.dtype.kind == "O" \
+                data = (
+                    repr(values.tolist() if hasattr(values, "tolist") else values)
+                    if obj.dtype.kind == "O"
                     else np.asarray(values).tobytes()
-                attrs = {k: np.asarray(v).tobytes() for k, v in obj.attrs.items()
-                         if k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
+                )
+                attrs = {
+                    k: np.asarray(v).tobytes()
+                    for k, v in obj.attrs.items()
+                    if k not in ("DIMENSION_LIST", "REFERENCE_LIST")
+                }
                 dims = [[s.name for s in d.values()] for d in obj.dims]
                 out[name] = (obj.dtype.str, obj.shape, data, attrs, dims)
             else:
@@ -58,10 +63,13 @@ def grid(salvosim_exe, configs_dir, tmp_path_factory):
     """A 3 x 2 grid over the example (a mixed-type axis, points of unequal cost), run once in
     one process: the reference every other way of running it must match."""
     directory = tmp_path_factory.mktemp("grid")
-    path = sweep_toml(directory, "grid.toml", f"""
+    path = sweep_toml(
+        directory,
+        "grid.toml",
+        f"""
 [sweep]
 name = "grid"
-base = "{configs_dir / 'example.toml'}"
+base = "{configs_dir / "example.toml"}"
 trials = 3000
 seed = 4
 
@@ -74,7 +82,8 @@ values = [10, 40, 80]
 path = "layer.short-range.interceptors"
 name = "magazine"
 values = [20, "unlimited"]
-""")
+""",
+    )
     reference = directory / "reference.h5"
     run([salvosim_exe, "sweep", str(path), "--out", str(reference), "--threads", "1"])
     return path, reference
@@ -113,8 +122,24 @@ def mpi_sweep(salvosim_exe, path, out, ranks):
     if mpirun is None:
         pytest.skip("no mpirun (scripts/setup.sh installs openmpi-bin)")
     completed = subprocess.run(
-        [mpirun, "--allow-run-as-root", "--oversubscribe", "-np", str(ranks), salvosim_exe, "sweep", str(path),
-         "--out", str(out), "--threads", "1"], capture_output=True, text=True, timeout=300)
+        [
+            mpirun,
+            "--allow-run-as-root",
+            "--oversubscribe",
+            "-np",
+            str(ranks),
+            salvosim_exe,
+            "sweep",
+            str(path),
+            "--out",
+            str(out),
+            "--threads",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if "built without MPI" in completed.stderr:
         pytest.skip("this salvosim was built without -DSALVOSIM_WITH_MPI=ON")
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -134,9 +159,12 @@ def test_mpi_ranks_give_the_same_bytes(salvosim_exe, grid, tmp_path, ranks):
 def test_mpi_ranks_split_the_trials_of_few_points(salvosim_exe, configs_dir, tmp_path):
     """Two points on three ranks: each point's trials are cut into ranges that several ranks
     run, and the sums come out the same."""
-    path = sweep_toml(tmp_path, "two.toml", f"""
+    path = sweep_toml(
+        tmp_path,
+        "two.toml",
+        f"""
 [sweep]
-base = "{configs_dir / 'example.toml'}"
+base = "{configs_dir / "example.toml"}"
 mode = "zip"
 trials = 12000
 seed = 9
@@ -144,7 +172,8 @@ seed = 9
 [[axis]]
 path = "layer.upper-tier.engages.ballistic.pk"
 values = [0.4, 0.8]
-""")
+""",
+    )
     reference = tmp_path / "one.h5"
     run([salvosim_exe, "sweep", path, "--out", reference, "--threads", "1"])
     assert_same_content(reference, mpi_sweep(salvosim_exe, path, tmp_path / "three.h5", 3))
@@ -163,23 +192,30 @@ def checkpointed_points(checkpoint):
 # Each point written as it completes, and points written together (a file holding several).
 @pytest.mark.parametrize("every", ["0", "0.15"])
 def test_killed_and_resumed_gives_the_same_bytes(salvosim_exe, configs_dir, tmp_path, every):
-    path = sweep_toml(tmp_path, "long.toml", f"""
+    path = sweep_toml(
+        tmp_path,
+        "long.toml",
+        f"""
 [sweep]
-base = "{configs_dir / 'example.toml'}"
+base = "{configs_dir / "example.toml"}"
 trials = 10000
 seed = 2
 
 [[axis]]
 path = "threat.shahed.count"
 range = {{ start = 20, stop = 160, step = 20 }}
-""")
+""",
+    )
     reference = tmp_path / "whole.h5"
     run([salvosim_exe, "sweep", path, "--out", reference, "--threads", "1"])
 
     out = tmp_path / "resumed.h5"
     checkpoint = tmp_path / "resumed.h5.checkpoint"
-    process = subprocess.Popen([salvosim_exe, "sweep", str(path), "--out", str(out), "--threads", "1",
-                                "--checkpoint-every", every], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [salvosim_exe, "sweep", str(path), "--out", str(out), "--threads", "1", "--checkpoint-every", every],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if checkpoint.is_dir() and checkpointed_points(checkpoint) >= 2:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .._core import Scenario
 from ..published import Observable, load_with_observables
-from .spec import Case, CalibrationSpec
+from .spec import CalibrationSpec, Case
 
 
 @dataclass
@@ -27,7 +27,9 @@ def load_case(case: Case, spec: CalibrationSpec) -> LoadedCase:
     listed = [name for block in case.blocks for name in block.observables]
     for name in listed:
         if name not in names:
-            raise ValueError(f"case {case.name}: a block names an observable {name!r} that {case.config} does not publish")
+            raise ValueError(
+                f"case {case.name}: a block names an observable {name!r} that {case.config} does not publish"
+            )
     if len(set(listed)) != len(listed):
         raise ValueError(f"case {case.name}: an observable appears in two blocks")
     everything = [p.name for p in spec.parameters if case.name in p.targets]
@@ -60,15 +62,20 @@ def components(spec: CalibrationSpec, cases: Sequence[LoadedCase]) -> list[Compo
         for _, params in loaded.blocks:
             for p in params[1:]:
                 parent[root(p)] = root(params[0])
-    unconstrained = [p for p in spec.parameter_names
-                     if not any(p in params for loaded in cases for _, params in loaded.blocks)]
+    unconstrained = [
+        p for p in spec.parameter_names if not any(p in params for loaded in cases for _, params in loaded.blocks)
+    ]
     if unconstrained:
         raise ValueError(f"no observable constrains {unconstrained}: remove them or add blocks that depend on them")
     out = []
     for r in dict.fromkeys(root(p) for p in spec.parameter_names):
         members = tuple(p for p in spec.parameter_names if root(p) == r)
-        blocks = tuple((c, b) for c, loaded in enumerate(cases) for b, (_, params) in enumerate(loaded.blocks)
-                       if params and root(params[0]) == r)
+        blocks = tuple(
+            (c, b)
+            for c, loaded in enumerate(cases)
+            for b, (_, params) in enumerate(loaded.blocks)
+            if params and root(params[0]) == r
+        )
         out.append(ComponentPlan(parameters=members, blocks=blocks))
     return out
 
@@ -78,6 +85,8 @@ def component_observables(cases: Sequence[LoadedCase], plan: ComponentPlan) -> l
     for c in dict.fromkeys(c for c, _ in plan.blocks):
         for cc, b in plan.blocks:
             if cc == c:
-                out.extend((f"{cases[c].case.name}/{cases[c].observables[k].name}", cases[c].observables[k])
-                           for k in cases[c].blocks[b][0])
+                out.extend(
+                    (f"{cases[c].case.name}/{cases[c].observables[k].name}", cases[c].observables[k])
+                    for k in cases[c].blocks[b][0]
+                )
     return out

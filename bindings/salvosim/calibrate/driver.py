@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from typing import Optional
 
 import numpy as np
 
@@ -20,8 +19,9 @@ from .posterior import CalibrationResult, Component
 from .spec import CalibrationSpec
 
 
-def evaluate(scenario: Scenario, observables: Sequence[Observable], trials: int, seed: int,
-             threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def evaluate(
+    scenario: Scenario, observables: Sequence[Observable], trials: int, seed: int, threads: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Run a scenario and say, for each observable, whether each trial reproduced it within
     its range (observables x trials) and its mean over trials."""
     results = run(scenario, trials=trials, seed=seed, threads=threads, per_trial=True)
@@ -30,9 +30,14 @@ def evaluate(scenario: Scenario, observables: Sequence[Observable], trials: int,
     return inside, np.array([np.nanmean(v) for v in values])
 
 
-def _component_likelihood(spec: CalibrationSpec, cases: Sequence[LoadedCase], plan: ComponentPlan,
-                          values: Mapping[str, float], trials: int, threads: int
-                          ) -> tuple[float, np.ndarray, np.ndarray]:
+def _component_likelihood(
+    spec: CalibrationSpec,
+    cases: Sequence[LoadedCase],
+    plan: ComponentPlan,
+    values: Mapping[str, float],
+    trials: int,
+    threads: int,
+) -> tuple[float, np.ndarray, np.ndarray]:
     """At parameter values: the component's ABC likelihood (the product over its blocks of
     the share of trials reproducing the whole block), and each of its observables' own
     share of trials and mean."""
@@ -41,8 +46,9 @@ def _component_likelihood(spec: CalibrationSpec, cases: Sequence[LoadedCase], pl
     means: list[float] = []
     for c in dict.fromkeys(c for c, _ in plan.blocks):
         loaded = cases[c]
-        inside, mean = evaluate(spec.apply(loaded.scenario, loaded.case.name, values), loaded.observables, trials,
-                                spec.seed, threads)
+        inside, mean = evaluate(
+            spec.apply(loaded.scenario, loaded.case.name, values), loaded.observables, trials, spec.seed, threads
+        )
         for cc, b in plan.blocks:
             if cc == c:
                 indices = loaded.blocks[b][0]
@@ -55,7 +61,7 @@ def _component_likelihood(spec: CalibrationSpec, cases: Sequence[LoadedCase], pl
 ProgressCallback = Callable[[str, int, int, int], None]  # (component, round, done, points in the round)
 
 
-def calibrate(spec: CalibrationSpec, threads: int = 0, progress: Optional[ProgressCallback] = None) -> CalibrationResult:
+def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallback | None = None) -> CalibrationResult:
     """Run the ABC rounds of a spec, component by component; see the module's docstring."""
     cases = [load_case(c, spec) for c in spec.fitted_cases]
     rng = np.random.default_rng(spec.sampler_seed)
@@ -67,7 +73,7 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: Optional[Progre
         rounds = np.empty(0, dtype=int)
         likelihood = np.empty(0)
         shares = np.empty((0, len(observables)))
-        proposals: list[Optional[sampler.Proposal]] = []
+        proposals: list[sampler.Proposal | None] = []
         for r, n in enumerate(spec.rounds):
             if r == 0:
                 proposal, batch = None, sampler.latin_hypercube(n, d, rng)
@@ -78,34 +84,59 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: Optional[Progre
                 # drawn: their weights use the joint probability.
                 stand_in = np.prod(shares, axis=1) / sampler.mixture_density(points, proposals, list(spec.rounds[:r]))
                 if stand_in.sum() <= 0:
-                    raise ValueError(f"no point reproduced any of {[name for name, _ in observables]}: widen the "
-                                     "priors, add points to round 0, or check the scenarios")
+                    raise ValueError(
+                        f"no point reproduced any of {[name for name, _ in observables]}: widen the "
+                        "priors, add points to round 0, or check the scenarios"
+                    )
                 proposal = sampler.Proposal.fit(points, stand_in, rng)
                 batch = proposal.sample(n, rng)
             proposals.append(proposal)
             batch_likelihood, batch_shares = np.zeros(n), np.zeros((n, len(observables)))
             for i, u in enumerate(batch):
-                values = {name: next(p for p in spec.parameters if p.name == name).value(float(x))
-                          for name, x in zip(plan.parameters, u)}
-                batch_likelihood[i], batch_shares[i], _ = _component_likelihood(spec, cases, plan, values, spec.trials,
-                                                                                threads)
+                values = {
+                    name: next(p for p in spec.parameters if p.name == name).value(float(x))
+                    for name, x in zip(plan.parameters, u)
+                }
+                batch_likelihood[i], batch_shares[i], _ = _component_likelihood(
+                    spec, cases, plan, values, spec.trials, threads
+                )
                 if progress:
                     progress(plan.parameters[0], r, i + 1, n)
             points = np.vstack([points, batch])
             rounds = np.concatenate([rounds, np.full(n, r)])
             likelihood = np.concatenate([likelihood, batch_likelihood])
             shares = np.vstack([shares, batch_shares])
-        result.append(Component(parameters=list(plan.parameters), observables=[name for name, _ in observables],
-                                points=points, rounds=rounds, likelihood=likelihood, observable_likelihood=shares,
-                                proposal_density=sampler.mixture_density(points, proposals, list(spec.rounds))))
-    info = {"salvosim_version": version(), "git_sha1": git_sha1(), "trials": spec.trials, "seed": spec.seed,
-            "sampler_seed": spec.sampler_seed, "rounds": list(spec.rounds),
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+        result.append(
+            Component(
+                parameters=list(plan.parameters),
+                observables=[name for name, _ in observables],
+                points=points,
+                rounds=rounds,
+                likelihood=likelihood,
+                observable_likelihood=shares,
+                proposal_density=sampler.mixture_density(points, proposals, list(spec.rounds)),
+            )
+        )
+    info = {
+        "salvosim_version": version(),
+        "git_sha1": git_sha1(),
+        "trials": spec.trials,
+        "seed": spec.seed,
+        "sampler_seed": spec.sampler_seed,
+        "rounds": list(spec.rounds),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
     return CalibrationResult(spec=spec, components=result, info=info)
 
 
-def representative_point(result: CalibrationResult, candidates: int = 150, screen_trials: int = 1000,
-                         trials: int = 4000, threads: int = 0, max_steps: int = 80) -> dict[str, float]:
+def representative_point(
+    result: CalibrationResult,
+    candidates: int = 150,
+    screen_trials: int = 1000,
+    trials: int = 4000,
+    threads: int = 0,
+    max_steps: int = 80,
+) -> dict[str, float]:
     """A point for the configs' values, component by component, that reproduces every
     published mean within its range and stays inside every parameter's credible interval.
 
@@ -124,14 +155,18 @@ def representative_point(result: CalibrationResult, candidates: int = 150, scree
         observables = [o for _, o in component_observables(cases, plan)]
         params = [next(p for p in spec.parameters if p.name == name) for name in plan.parameters]
 
-        def score(values: dict[str, float], n: int) -> tuple[float, float, float]:
-            """(sum of squared misses, minus the likelihood, worst miss)."""
+        def score(
+            values: dict[str, float], n: int, plan: ComponentPlan = plan, observables: list[Observable] = observables
+        ) -> tuple[float, float, float]:
+            """(sum of squared misses, minus the likelihood, worst miss), of this loop's component."""
             joint, _, means = _component_likelihood(spec, cases, plan, values, n, threads)
             misses = [max(o.low - m, m - o.high, 0.0) / max(o.high - o.low, 1.0) for o, m in zip(observables, means)]
             return sum(x * x for x in misses), -joint, max(misses)
 
-        pool = [{p.name: p.value(float(x)) for p, x in zip(params, component.points[i])}
-                for i in np.argsort(component.likelihood)[::-1][:candidates]]
+        pool = [
+            {p.name: p.value(float(x)) for p, x in zip(params, component.points[i])}
+            for i in np.argsort(component.likelihood)[::-1][:candidates]
+        ]
         values = min(pool, key=lambda v: score(v, screen_trials)[:2])
         values = {k: float(np.clip(v, *bounds[k])) for k, v in values.items()}
         best = score(values, trials)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -19,12 +19,12 @@ class Component:
     """The weighted points of one component's ABC run."""
 
     parameters: list[str]
-    observables: list[str]             # "<case>/<observable>"
-    points: np.ndarray                 # (n, d) in the unit cube
-    rounds: np.ndarray                 # (n,) the round each point was drawn in
-    likelihood: np.ndarray             # (n,) the ABC likelihood
+    observables: list[str]  # "<case>/<observable>"
+    points: np.ndarray  # (n, d) in the unit cube
+    rounds: np.ndarray  # (n,) the round each point was drawn in
+    likelihood: np.ndarray  # (n,) the ABC likelihood
     observable_likelihood: np.ndarray  # (n, observables): each observable on its own
-    proposal_density: np.ndarray       # (n,) under the mixture of the rounds' proposals
+    proposal_density: np.ndarray  # (n,) under the mixture of the rounds' proposals
 
     @property
     def weights(self) -> np.ndarray:
@@ -63,7 +63,7 @@ class CalibrationResult:
         its weighted points are worth."""
         return {c.parameters[0]: sampler.effective_sample_size(c.weights) for c in self.components}
 
-    def summary(self, coverage: Optional[float] = None) -> list[dict[str, Any]]:
+    def summary(self, coverage: float | None = None) -> list[dict[str, Any]]:
         """Per parameter: prior range, posterior median and central credible interval."""
         coverage = self.spec.coverage if coverage is None else coverage
         tail = (1.0 - coverage) / 2.0
@@ -71,11 +71,23 @@ class CalibrationResult:
         for c in self.components:
             values, w = self._values(c), c.weights
             for k, name in enumerate(c.parameters):
-                rows[name] = {"median": sampler.weighted_quantile(values[:, k], w, 0.5),
-                              "interval": (sampler.weighted_quantile(values[:, k], w, tail),
-                                           sampler.weighted_quantile(values[:, k], w, 1.0 - tail))}
-        return [{"parameter": p.name, "prior": (p.low, p.high), **rows[p.name], "coverage": coverage,
-                 "description": p.description} for p in self.spec.parameters]
+                rows[name] = {
+                    "median": sampler.weighted_quantile(values[:, k], w, 0.5),
+                    "interval": (
+                        sampler.weighted_quantile(values[:, k], w, tail),
+                        sampler.weighted_quantile(values[:, k], w, 1.0 - tail),
+                    ),
+                }
+        return [
+            {
+                "parameter": p.name,
+                "prior": (p.low, p.high),
+                **rows[p.name],
+                "coverage": coverage,
+                "description": p.description,
+            }
+            for p in self.spec.parameters
+        ]
 
     def median(self) -> dict[str, float]:
         return {row["parameter"]: row["median"] for row in self.summary()}

@@ -9,21 +9,31 @@ from .posterior import CalibrationResult
 
 def report(result: CalibrationResult) -> str:
     """The fitted ranges and the constraint matrix as text."""
-    sizes = ", ".join(f"{len(c.points)} points ({'+'.join(c.parameters)}): effective sample size "
-                      f"{sampler.effective_sample_size(c.weights):.0f}" for c in result.components)
+    sizes = ", ".join(
+        f"{len(c.points)} points ({'+'.join(c.parameters)}): effective sample size "
+        f"{sampler.effective_sample_size(c.weights):.0f}"
+        for c in result.components
+    )
     lines = [f"calibration {result.spec.name!r}, {len(result.components)} independent components", sizes, ""]
     coverage = int(round(result.spec.coverage * 100))
-    lines.append(f"{'parameter':<22}{'prior':>16}{'median':>9}{f'{coverage}% interval':>20}"
-                 + (f"{'point':>9}" if result.point else ""))
+    lines.append(
+        f"{'parameter':<22}{'prior':>16}{'median':>9}{f'{coverage}% interval':>20}"
+        + (f"{'point':>9}" if result.point else "")
+    )
     for row in result.summary():
         low, high = row["interval"]
         point = f"{result.point[row['parameter']]:>9.3f}" if result.point else ""
-        lines.append(f"{row['parameter']:<22}{'[%.3g, %.3g]' % row['prior']:>16}{row['median']:>9.3f}"
-                     f"{'[%.3f, %.3f]' % (low, high):>20}{point}")
+        lines.append(
+            f"{row['parameter']:<22}{'[{:.3g}, {:.3g}]'.format(*row['prior']):>16}{row['median']:>9.3f}"
+            f"{f'[{low:.3f}, {high:.3f}]':>20}{point}"
+        )
     if result.point:
         miss = result.point["worst_miss"]
-        lines += ["", "point: inside the credible intervals, with means that reproduce the published ranges: "
-                  + ("every mean within its range" if miss == 0 else f"worst mean outside its range by {miss:.2f} widths")]
+        lines += [
+            "",
+            "point: inside the credible intervals, with means that reproduce the published ranges: "
+            + ("every mean within its range" if miss == 0 else f"worst mean outside its range by {miss:.2f} widths"),
+        ]
     lines += ["", "constraint of each parameter by each observable alone (1 - posterior sd / prior sd):", ""]
     names = result.parameter_names
     width = max(len(n) for n in result.observable_names) + 2

@@ -36,12 +36,18 @@ class Proposal:
     uniform prior (weight `defensive`)."""
 
     centres: np.ndarray  # (m, d)
-    sd: np.ndarray       # (d,) the kernels' standard deviations
+    sd: np.ndarray  # (d,) the kernels' standard deviations
     defensive: float
 
     @classmethod
-    def fit(cls, points: np.ndarray, weights: np.ndarray, rng: np.random.Generator, kernels: int = 300,
-            defensive: float = 0.1) -> Proposal:
+    def fit(
+        cls,
+        points: np.ndarray,
+        weights: np.ndarray,
+        rng: np.random.Generator,
+        kernels: int = 300,
+        defensive: float = 0.1,
+    ) -> Proposal:
         """Kernels on `kernels` points drawn by weight, each with twice the weighted variance
         of the points (the choice of Beaumont et al.), floored so that a parameter the data
         pin down still gets a kernel that moves."""
@@ -65,7 +71,9 @@ class Proposal:
 
     def density(self, points: np.ndarray) -> np.ndarray:
         # Each kernel's mass inside the cube factorises over the (independent) coordinates.
-        log_mass = np.log(_normal_cdf((1.0 - self.centres) / self.sd) - _normal_cdf(-self.centres / self.sd)).sum(axis=1)
+        log_mass = np.log(_normal_cdf((1.0 - self.centres) / self.sd) - _normal_cdf(-self.centres / self.sd)).sum(
+            axis=1
+        )
         z = (points[:, None, :] - self.centres[None, :, :]) / self.sd
         log_kernel = -0.5 * (z**2).sum(axis=2) - np.log(self.sd).sum() - 0.5 * self.sd.size * math.log(2 * math.pi)
         log_kernel -= log_mass[None, :]

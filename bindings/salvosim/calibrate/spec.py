@@ -81,12 +81,20 @@ class CalibrationSpec:
         if unknown:
             raise ValueError(f"unknown table(s) in the calibration spec: {sorted(unknown)}")
         head = dict(data.get("calibration", {}))
-        cases = [Case(name=c["name"], config=os.path.join(base, c["config"]),
-                      blocks=tuple(Block(tuple(b["observables"]), tuple(b.get("parameters", ())))
-                                   for b in c.get("block", ())))
-                 for c in data.get("case", [])]
-        cases += [Case(name=c["name"], config=os.path.join(base, c["config"]), predict=True)
-                  for c in data.get("prediction", [])]
+        cases = [
+            Case(
+                name=c["name"],
+                config=os.path.join(base, c["config"]),
+                blocks=tuple(
+                    Block(tuple(b["observables"]), tuple(b.get("parameters", ()))) for b in c.get("block", ())
+                ),
+            )
+            for c in data.get("case", [])
+        ]
+        cases += [
+            Case(name=c["name"], config=os.path.join(base, c["config"]), predict=True)
+            for c in data.get("prediction", [])
+        ]
         names = [c.name for c in cases]
         if len(set(names)) != len(names):
             raise ValueError(f"case names must be unique: {names}")
@@ -99,8 +107,16 @@ class CalibrationSpec:
             for case in targets:
                 if case not in names:
                     raise ValueError(f"parameter {p['name']}: targets name a case {case!r} that is not defined")
-            parameters.append(Parameter(name=p["name"], low=low, high=high, targets=targets,
-                                        power=float(p.get("power", 1.0)), description=p.get("description", "")))
+            parameters.append(
+                Parameter(
+                    name=p["name"],
+                    low=low,
+                    high=high,
+                    targets=targets,
+                    power=float(p.get("power", 1.0)),
+                    description=p.get("description", ""),
+                )
+            )
         known = {p.name for p in parameters}
         for c in cases:
             for b in c.blocks:
@@ -111,11 +127,19 @@ class CalibrationSpec:
                         raise ValueError(f"case {c.name}: a block depends on {name!r}, which sets nothing in it")
         if not parameters or not any(not c.predict for c in cases):
             raise ValueError("a calibration spec needs at least one [[parameter]] and one [[case]]")
-        return cls(name=head.get("name", "calibration"), description=head.get("description", ""),
-                   parameters=tuple(parameters), cases=tuple(cases), trials=int(head.get("trials", 500)),
-                   rounds=tuple(int(n) for n in head.get("rounds", (400, 200, 200))), seed=int(head.get("seed", 1)),
-                   sampler_seed=int(head.get("sampler_seed", 1)), coverage=float(head.get("coverage", 0.9)),
-                   text=text, path=path)
+        return cls(
+            name=head.get("name", "calibration"),
+            description=head.get("description", ""),
+            parameters=tuple(parameters),
+            cases=tuple(cases),
+            trials=int(head.get("trials", 500)),
+            rounds=tuple(int(n) for n in head.get("rounds", (400, 200, 200))),
+            seed=int(head.get("seed", 1)),
+            sampler_seed=int(head.get("sampler_seed", 1)),
+            coverage=float(head.get("coverage", 0.9)),
+            text=text,
+            path=path,
+        )
 
     @property
     def fitted_cases(self) -> tuple[Case, ...]:

@@ -19,27 +19,43 @@ FORMAT, VERSION = "salvosim-calibration", 1
 
 
 def component_to_dict(component: Component) -> dict[str, Any]:
-    return {"parameters": component.parameters, "observables": component.observables,
-            "points": np.round(component.points, 6).tolist(), "rounds": component.rounds.tolist(),
-            "likelihood": np.round(component.likelihood, 8).tolist(),
-            "observable_likelihood": np.round(component.observable_likelihood, 6).tolist(),
-            "proposal_density": component.proposal_density.tolist()}
+    return {
+        "parameters": component.parameters,
+        "observables": component.observables,
+        "points": np.round(component.points, 6).tolist(),
+        "rounds": component.rounds.tolist(),
+        "likelihood": np.round(component.likelihood, 8).tolist(),
+        "observable_likelihood": np.round(component.observable_likelihood, 6).tolist(),
+        "proposal_density": component.proposal_density.tolist(),
+    }
 
 
 def component_from_dict(data: Mapping[str, Any]) -> Component:
     d = len(data["parameters"])
-    return Component(parameters=list(data["parameters"]), observables=list(data["observables"]),
-                     points=np.array(data["points"], dtype=float).reshape(-1, d),
-                     rounds=np.array(data["rounds"], dtype=int), likelihood=np.array(data["likelihood"], dtype=float),
-                     observable_likelihood=np.array(data["observable_likelihood"], dtype=float).reshape(
-                         -1, len(data["observables"])),
-                     proposal_density=np.array(data["proposal_density"], dtype=float))
+    return Component(
+        parameters=list(data["parameters"]),
+        observables=list(data["observables"]),
+        points=np.array(data["points"], dtype=float).reshape(-1, d),
+        rounds=np.array(data["rounds"], dtype=int),
+        likelihood=np.array(data["likelihood"], dtype=float),
+        observable_likelihood=np.array(data["observable_likelihood"], dtype=float).reshape(
+            -1, len(data["observables"])
+        ),
+        proposal_density=np.array(data["proposal_density"], dtype=float),
+    )
 
 
 def to_dict(result: CalibrationResult) -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "info": result.info, "spec_text": result.spec.text,
-            "spec_path": result.spec.path, "components": [component_to_dict(c) for c in result.components],
-            "summary": result.summary(), "point": result.point}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "info": result.info,
+        "spec_text": result.spec.text,
+        "spec_path": result.spec.path,
+        "components": [component_to_dict(c) for c in result.components],
+        "summary": result.summary(),
+        "point": result.point,
+    }
 
 
 def save(result: CalibrationResult, path: PathLike) -> None:
@@ -63,7 +79,12 @@ def load(path: PathLike) -> CalibrationResult:
     spec_dir = os.path.dirname(os.path.abspath(data["spec_path"])) if data["spec_path"] else ""
     if not spec_dir or not os.path.isdir(spec_dir):
         spec_dir = os.path.dirname(os.path.abspath(path))
-    spec = CalibrationSpec.from_dict(tomllib.loads(data["spec_text"]), base=spec_dir, text=data["spec_text"],
-                                     path=data["spec_path"])
-    return CalibrationResult(spec=spec, components=[component_from_dict(c) for c in data["components"]],
-                             info=dict(data["info"]), point=dict(data.get("point", {})))
+    spec = CalibrationSpec.from_dict(
+        tomllib.loads(data["spec_text"]), base=spec_dir, text=data["spec_text"], path=data["spec_path"]
+    )
+    return CalibrationResult(
+        spec=spec,
+        components=[component_from_dict(c) for c in data["components"]],
+        info=dict(data["info"]),
+        point=dict(data.get("point", {})),
+    )
