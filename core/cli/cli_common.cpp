@@ -1,6 +1,6 @@
 #include "cli_common.hpp"
 
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX sigaction, not in <csignal>
 #include <unistd.h>
 
 #include <algorithm>
