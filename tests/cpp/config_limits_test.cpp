@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config_detail.hpp"
+#include "config_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/sweep.hpp"
 
@@ -44,27 +45,9 @@ shots = 1
 engages.ballistic = { pk = 0.7, window = { open = 300.0, close = 60.0 } }
 )";
 
-std::string edit(std::string text, std::string_view from, std::string_view to) {
-  const std::size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << "no \"" << from << "\" to replace";
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-std::vector<ConfigProblem> problems_of(std::string_view text) {
-  try {
-    load_scenario_string(text, "limits.toml");
-  } catch (const ConfigError& error) {
-    return error.problems();
-  }
-  return {};
-}
-
-std::string listing(const std::vector<ConfigProblem>& problems) {
-  std::string out;
-  for (const ConfigProblem& problem : problems) out += "\n  " + problem.to_string();
-  return out;
-}
+using config_test::edit;
+using config_test::listing;
+using config_test::problems_of;
 
 // Some problem of loading `text` is at `key_path` and says `message`.
 void expect_problem(std::string_view text, const std::string& key_path, const std::string& message) {
