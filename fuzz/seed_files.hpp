@@ -9,7 +9,7 @@
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/results.hpp"
-#include "salvosim/simulate.hpp"
+#include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
 
@@ -21,21 +21,14 @@ inline constexpr std::int64_t seed_trials = 16;
 inline void write_results_file(const std::string& config, const std::string& path, bool per_rows) {
   const Scenario scenario = load_scenario_file(config);
   const Plan plan = compile(scenario);
-  RunOptions options;
-  options.trials = seed_trials;
-  options.threads = 1;
-  options.keep_records = per_rows;
-  options.keep_outcomes = per_rows;
-  RunInfo info;
-  info.scenario_name = scenario.name;
-  info.scenario_text = scenario.source_text;
-  info.source_name = scenario.source_name;
-  info.seed = options.seed;
-  info.trials = seed_trials;
-  info.threads = 1;
-  ResultsFileWriter writer(path, plan, info, per_rows, per_rows);
-  const Tallies tallies = run_trials(plan, options, [&](const TrialChunk& chunk) { writer.write_chunk(chunk); });
-  writer.finish(summarize(plan, tallies, info));
+  RunRequest request;
+  request.options.trials = seed_trials;
+  request.options.threads = 1;
+  request.options.keep_records = per_rows;
+  request.options.keep_outcomes = per_rows;
+  ResultsFileWriter writer(path, plan, per_rows, per_rows);
+  request.sink = [&](const TrialChunk& chunk) { writer.write_chunk(chunk); };
+  writer.finish(run_scenario(plan, scenario, request));
 }
 
 // A grid of four points over a small inline scenario: whole (shard 0) or shard `shard` of 2.
