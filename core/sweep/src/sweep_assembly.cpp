@@ -60,7 +60,10 @@ Coordinate shared_coordinate(const std::string& name, const std::vector<Results>
 
 }  // namespace
 
-Results trim_for_sweep(Results results) {
+Results summarize_for_sweep(const Plan& plan, const Tallies& tallies, RunInfo info) {
+  // The rate histogram (rate_bins + 1 bins per selection and rate) is not even made when the
+  // sweep would drop it: building it was most of a small point's cost.
+  Results results = summarize(plan, tallies, std::move(info), !left_out("rate_histogram"));
   std::erase_if(results.arrays, [](const DataArray& array) { return left_out(array.name); });
   std::erase_if(results.coordinates, [&](const Coordinate& coordinate) {
     return std::none_of(results.arrays.begin(), results.arrays.end(), [&](const DataArray& array) {
