@@ -99,8 +99,11 @@ class RateBins {
  public:
   static constexpr std::int64_t sparse_limit = 1024;  // a list of 8 KB at most
 
+  // Inline, counts first: a long run adds to counts once past its first trials.
   void add(std::int64_t bin) {
-    if (dense_.counts.empty() && static_cast<std::int64_t>(list_.size()) < sparse_limit && bin >= 0) {
+    if (!dense_.counts.empty()) {
+      dense_.add(bin);
+    } else if (static_cast<std::int64_t>(list_.size()) < sparse_limit && bin >= 0) {
       list_.push_back(bin);
     } else {
       add_to_counts(bin);
