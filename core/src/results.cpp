@@ -120,7 +120,7 @@ std::size_t widest(const std::vector<Histogram>& histograms) {
   return width;
 }
 
-void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies) {
+void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies, bool with_rate_histogram) {
   std::vector<std::string> selections, groups, layers, quantiles;
   for (const Selection& s : plan.selections) selections.push_back(s.label);
   for (const PlanGroup& g : plan.groups) groups.push_back(g.name);
@@ -140,7 +140,7 @@ void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies)
   c.push_back({"quantile", quantiles, {}});
   c.push_back({"count", {}, iota(static_cast<std::int64_t>(widest(tallies.fate_histograms)))});
   c.push_back({"fired", {}, iota(static_cast<std::int64_t>(widest(tallies.fired_histograms)))});
-  c.push_back({"rate_bin", {}, iota(rate_bins + 1)});
+  if (with_rate_histogram) c.push_back({"rate_bin", {}, iota(rate_bins + 1)});
   if (plan.layout.per_salvo()) {
     std::vector<std::string> salvos;
     for (const PlanSalvo& s : plan.salvos) salvos.push_back(s.name);
@@ -263,7 +263,7 @@ void add_salvos(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
             t.salvo_fired_cross.data(), t.trials);
 }
 
-void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
+void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections, bool with_rate_histogram) {
   auto& mean =
       build.real("rate_mean", {"selection", "rate"}, "1", "mean over trials of the per-trial interception rate");
   auto& se = build.real("rate_se", {"selection", "rate"}, "1", "standard error of rate_mean");
@@ -274,8 +274,10 @@ void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
                               "quantiles over trials of the per-trial rate (resolution 1/rate_bins)");
   auto& defined = build.integer("rate_trials", {"selection", "rate"}, "trials",
                                 "trials in which the rate was defined (denominator > 0)");
-  auto& histogram = build.integer("rate_histogram", {"selection", "rate", "rate_bin"}, "trials",
-                                  "number of trials whose rate r had floor(r * 10000) == rate_bin");
+  DataArray* histogram = with_rate_histogram
+                             ? &build.integer("rate_histogram", {"selection", "rate", "rate_bin"}, "trials",
+                                              "number of trials whose rate r had floor(r * 10000) == rate_bin")
+                             : nullptr;
   auto& sum = build.integer("rate_fixed_sum", {"selection", "rate"}, "2^-32",
                             "exact sum over trials of the rate in fixed point");
   auto& sum_sq = build.integer("rate_fixed_sum_squares", {"selection", "rate"}, "2^-32",
@@ -290,9 +292,14 @@ void add_rates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
     defined.integers[k] = tally.defined;
     sum.integers[k] = tally.fixed.sum;
     sum_sq.integers[k] = tally.fixed.sum_squares;
-    std::copy(tally.bins.counts.begin(), tally.bins.counts.end(), histogram.integers.begin() + k * (rate_bins + 1));
+    if (histogram) {
+      const std::vector<std::int64_t> counts = tally.bins.histogram().counts;
+      std::copy(counts.begin(), counts.end(), histogram->integers.begin() + k * (rate_bins + 1));
+    }
     if (tally.defined == 0) continue;
-    const std::vector<std::int64_t> quantiles = histogram_quantiles(tally.bins.counts, quantile_levels);
+    const std::vector<std::int64_t> quantiles = tally.bins.sparse()
+                                                    ? sorted_quantiles(tally.bins.sorted_list(), quantile_levels)
+                                                    : histogram_quantiles(tally.bins.counts(), quantile_levels);
     for (std::int64_t q = 0; q < quantile_count; ++q) {
       quantile.values[k * quantile_count + q] =
           static_cast<double>(quantiles[static_cast<std::size_t>(q)]) / static_cast<double>(rate_bins);
@@ -382,6 +389,23 @@ std::vector<std::int64_t> histogram_quantiles(const std::vector<std::int64_t>& c
   return out;
 }
 
+std::vector<std::int64_t> sorted_quantiles(const std::vector<std::int64_t>& sorted, const std::vector<double>& qs) {
+  if (sorted.empty()) throw std::invalid_argument("sorted_quantiles: no values");
+  if (!std::is_sorted(qs.begin(), qs.end())) throw std::invalid_argument("sorted_quantiles: qs must increase");
+  // Of the histogram of these values, at least i + 1 trials are at or below sorted[i], and fewer
+  // than i + 1 below it: histogram_quantiles' smallest value with cumulative >= q * total is
+  // sorted[i] for the smallest i with i + 1 >= q * total (compared in double, as there).
+  const auto total = static_cast<double>(sorted.size());
+  std::vector<std::int64_t> out(qs.size(), sorted.back());
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < qs.size(); ++k) {
+    const double needed = qs[k] * total;
+    while (i < sorted.size() && static_cast<double>(i + 1) < needed) ++i;
+    if (i < sorted.size()) out[k] = sorted[i];
+  }
+  return out;
+}
+
 std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q) {
   return histogram_quantiles(counts, {q}).front();
 }
@@ -447,18 +471,18 @@ const std::vector<SummaryArray>& summary_arrays(bool campaign) {
   return campaign ? with_salvos : plain;
 }
 
-Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info) {
+Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info, bool with_rate_histogram) {
   Results results;
   results.info = std::move(info);
   results.info.trials = tallies.trials;
-  add_coordinates(results, plan, tallies);
+  add_coordinates(results, plan, tallies, with_rate_histogram);
   results.arrays.reserve(64);  // the builder hands out references into this vector
   ArrayBuilder build(results);
   const auto selections = static_cast<std::int64_t>(plan.selections.size());
   add_fates(build, tallies, selections);
   add_engaged_and_intercepts(build, tallies);
   add_layers(build, plan, tallies);
-  add_rates(build, tallies, selections);
+  add_rates(build, tallies, selections, with_rate_histogram);
   if (plan.layout.per_salvo()) add_salvos(build, plan, tallies);
   return results;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace salvosim {
 namespace {
@@ -53,6 +54,44 @@ void Histogram::grow_and_add(std::int64_t value) {
 void Histogram::merge(const Histogram& other) {
   if (other.counts.size() > counts.size()) counts.resize(other.counts.size(), 0);
   for (std::size_t k = 0; k < other.counts.size(); ++k) counts[k] += other.counts[k];
+}
+
+void RateBins::add_to_counts(std::int64_t bin) {
+  make_dense();
+  dense_.add(bin);
+}
+
+void RateBins::make_dense() {
+  for (std::int64_t bin : list_) dense_.add(bin);
+  list_.clear();
+  list_.shrink_to_fit();
+}
+
+void RateBins::merge(const RateBins& other) {
+  if (sparse() && other.sparse() && static_cast<std::int64_t>(list_.size() + other.list_.size()) <= sparse_limit) {
+    list_.insert(list_.end(), other.list_.begin(), other.list_.end());
+    return;
+  }
+  make_dense();
+  for (std::int64_t bin : other.list_) dense_.add(bin);
+  dense_.merge(other.dense_);
+}
+
+Histogram RateBins::histogram() const {
+  Histogram counts = dense_;
+  for (std::int64_t bin : list_) counts.add(bin);
+  return counts;
+}
+
+void RateBins::assign(Histogram counts) {
+  list_.clear();
+  dense_ = std::move(counts);
+}
+
+std::vector<std::int64_t> RateBins::sorted_list() const {
+  std::vector<std::int64_t> sorted = list_;
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
 }
 
 Tallies::Tallies(const Plan& plan) : plan_(&plan) {

@@ -66,6 +66,26 @@ TEST(HistogramQuantile, QuantilesInOneScanAreEachQuantile) {
   EXPECT_THROW(histogram_quantiles({1, 2}, {0.5, 0.25}), std::invalid_argument);
 }
 
+// sorted_quantiles of a list of values are histogram_quantiles of their histogram, on the
+// same histograms as above (each expanded to its values) and on lists of many ties.
+TEST(HistogramQuantile, SortedListGivesTheHistogramsQuantiles) {
+  const std::vector<double> qs = {0.0, 0.025, 0.05, 0.2, 0.21, 0.5, 0.51, 0.95, 0.975, 1.0};
+  const std::vector<std::vector<std::int64_t>> histograms = {{0, 2, 3, 5},
+                                                             {1, 1, 1, 1},
+                                                             {95, 0, 0, 0, 0, 0, 0, 5},
+                                                             {0, 0, 1},
+                                                             {0, 0, 0, 40, 0, 0, 60, 0},
+                                                             {0, 19, 0, 0, 0, 0, 1},
+                                                             {3, 0, 0, 0, 0, 0, 0, 0, 0, 37}};
+  for (const auto& h : histograms) {
+    std::vector<std::int64_t> values;
+    for (std::size_t v = 0; v < h.size(); ++v) values.insert(values.end(), static_cast<std::size_t>(h[v]), v);
+    EXPECT_EQ(sorted_quantiles(values, qs), histogram_quantiles(h, qs));
+  }
+  EXPECT_THROW(sorted_quantiles({}, qs), std::invalid_argument);
+  EXPECT_THROW(sorted_quantiles({1, 2}, {0.5, 0.25}), std::invalid_argument);
+}
+
 TEST(HistogramQuantile, EmptyHistogramThrows) {
   EXPECT_THROW(histogram_quantile({}, 0.5), std::invalid_argument);
   EXPECT_THROW(histogram_quantile({0, 0}, 0.5), std::invalid_argument);

@@ -122,7 +122,7 @@ void expect_same_tallies(const Tallies& a, const Tallies& b) {
     EXPECT_EQ(a.rates[k].defined, b.rates[k].defined) << "rates[" << k << "].defined";
     EXPECT_EQ(a.rates[k].fixed.sum, b.rates[k].fixed.sum) << "rates[" << k << "].fixed.sum";
     EXPECT_EQ(a.rates[k].fixed.sum_squares, b.rates[k].fixed.sum_squares) << "rates[" << k << "].fixed.sum_squares";
-    EXPECT_EQ(a.rates[k].bins.counts, b.rates[k].bins.counts) << "rates[" << k << "].bins";
+    EXPECT_EQ(a.rates[k].bins.histogram().counts, b.rates[k].bins.histogram().counts) << "rates[" << k << "].bins";
   }
 }
 

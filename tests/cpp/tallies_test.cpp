@@ -126,26 +126,27 @@ TEST(Tallies, OneTrialBySelection) {
     EXPECT_EQ(rt.defined, 1);
     EXPECT_EQ(rt.fixed.sum, 2863311530);          // floor(2/3 · 2^32)
     EXPECT_EQ(rt.fixed.sum_squares, 1908874353);  // floor(4/9 · 2^32)
-    ASSERT_EQ(rt.bins.counts.size(), 6667u);
-    EXPECT_EQ(rt.bins.counts[6666], 1);
+    ASSERT_EQ(rt.bins.histogram().counts.size(), 6667u);
+    EXPECT_EQ(rt.bins.histogram().counts[6666], 1);
   }
   // b: none intercepted of 2 launched: rate 0; never engaged: rate_engaged undefined.
   EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).defined, 1);
   EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).fixed.sum, 0);
-  EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).bins.counts, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(rate_tally(t, sel_b, Rate::launched).bins.histogram().counts, (std::vector<std::int64_t>{1}));
   EXPECT_EQ(rate_tally(t, sel_b, Rate::engaged).defined, 0);
-  EXPECT_TRUE(rate_tally(t, sel_b, Rate::engaged).bins.counts.empty());
+  EXPECT_TRUE(rate_tally(t, sel_b, Rate::engaged).bins.histogram().counts.empty());
   // c: 1 of 3 launched; 1 of 1 engaged; 1 of 1 threatening (its leak was aimed elsewhere).
   EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).fixed.sum, 1431655765);         // floor(2^32/3)
   EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).fixed.sum_squares, 477218588);  // floor(2^32/9)
-  EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).bins.counts.size(), 3334u);
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::launched).bins.histogram().counts.size(), 3334u);
   EXPECT_EQ(rate_tally(t, sel_c, Rate::engaged).fixed.sum, one);
   EXPECT_EQ(rate_tally(t, sel_c, Rate::engaged).fixed.sum_squares, one);
-  EXPECT_EQ(rate_tally(t, sel_c, Rate::threatening).bins.counts.size(), static_cast<std::size_t>(rate_bins + 1));
+  EXPECT_EQ(rate_tally(t, sel_c, Rate::threatening).bins.histogram().counts.size(),
+            static_cast<std::size_t>(rate_bins + 1));
   // all: 3 of 8 launched, 3 of 4 engaged, 3 of 6 threatening: exact in binary.
   EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).fixed.sum, 3 * one / 8);
   EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).fixed.sum_squares, 9 * one / 64);
-  EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).bins.counts.size(), 3751u);
+  EXPECT_EQ(rate_tally(t, sel_all, Rate::launched).bins.histogram().counts.size(), 3751u);
   EXPECT_EQ(rate_tally(t, sel_all, Rate::engaged).fixed.sum, 3 * one / 4);
   EXPECT_EQ(rate_tally(t, sel_all, Rate::threatening).fixed.sum, one / 2);
   EXPECT_EQ(rate_tally(t, sel_all, Rate::threatening).fixed.sum_squares, one / 4);
@@ -167,7 +168,7 @@ TEST(Tallies, SumsOverTrialsAndMergeIsTheSame) {
   // A rate of 1 is 2^32 exactly, its square too, in the last bin.
   EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).fixed.sum, 3 * one / 8 + one);
   EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).fixed.sum_squares, 9 * one / 64 + one);
-  EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).bins.counts[static_cast<std::size_t>(rate_bins)], 1);
+  EXPECT_EQ(rate_tally(both, sel_all, Rate::launched).bins.histogram().counts[static_cast<std::size_t>(rate_bins)], 1);
   EXPECT_EQ(rate_tally(both, sel_b, Rate::engaged).defined, 1);  // defined in trial two only
   EXPECT_EQ(rate_tally(both, sel_b, Rate::engaged).fixed.sum, one);
 
@@ -193,7 +194,7 @@ TEST(Tallies, SumsOverTrialsAndMergeIsTheSame) {
       EXPECT_EQ(merged.rates[k].defined, both.rates[k].defined);
       EXPECT_EQ(merged.rates[k].fixed.sum, both.rates[k].fixed.sum);
       EXPECT_EQ(merged.rates[k].fixed.sum_squares, both.rates[k].fixed.sum_squares);
-      EXPECT_EQ(merged.rates[k].bins.counts, both.rates[k].bins.counts);
+      EXPECT_EQ(merged.rates[k].bins.histogram().counts, both.rates[k].bins.histogram().counts);
     }
   }
 }
@@ -210,6 +211,46 @@ TEST(Tallies, ShapesFollowThePlan) {
   EXPECT_EQ(t.fired_histograms.size(), 2u);
   EXPECT_EQ(t.fired_cross.size(), 4u);
   EXPECT_EQ(t.rates.size(), 6u * rate_count);
+}
+
+// A RateBins keeps its first sparse_limit trials as a list and counts after that; its
+// histogram is the same either way, added trial by trial or merged, in any split.
+TEST(RateBins, ListAndCountsGiveTheSameHistogram) {
+  std::vector<std::int64_t> bins;  // a fixed pseudo-random sequence over [0, rate_bins]
+  std::uint64_t state = 12345;
+  for (std::int64_t k = 0; k < 3 * RateBins::sparse_limit; ++k) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    bins.push_back(static_cast<std::int64_t>((state >> 33) % static_cast<std::uint64_t>(rate_bins + 1)));
+  }
+  Histogram expected;
+  RateBins all;
+  EXPECT_TRUE(all.sparse());
+  EXPECT_TRUE(all.histogram().counts.empty());
+  for (std::size_t k = 0; k < bins.size(); ++k) {
+    expected.add(bins[k]);
+    all.add(bins[k]);
+    const auto seen = static_cast<std::int64_t>(k + 1);
+    if (seen == 1 || seen == RateBins::sparse_limit || seen == RateBins::sparse_limit + 1 ||
+        seen == static_cast<std::int64_t>(bins.size())) {
+      EXPECT_EQ(all.sparse(), seen <= RateBins::sparse_limit) << seen << " trials";
+      EXPECT_EQ(all.histogram().counts, expected.counts) << seen << " trials";
+    }
+  }
+  for (std::size_t split : {std::size_t{0}, std::size_t{10}, std::size_t{1000}, std::size_t{2000}, bins.size()}) {
+    RateBins first, second;
+    for (std::size_t k = 0; k < bins.size(); ++k) (k < split ? first : second).add(bins[k]);
+    first.merge(second);
+    EXPECT_EQ(first.histogram().counts, expected.counts) << "split at " << split;
+  }
+  // Two short lists merged stay a list; the sorted list is the bins in order.
+  RateBins a, b;
+  a.add(7);
+  a.add(3);
+  b.add(5);
+  a.merge(b);
+  EXPECT_TRUE(a.sparse());
+  EXPECT_EQ(a.sorted_list(), (std::vector<std::int64_t>{3, 5, 7}));
+  EXPECT_THROW(a.add(-1), std::logic_error);
 }
 
 }  // namespace

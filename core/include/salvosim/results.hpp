@@ -84,12 +84,18 @@ struct SummaryArray {
 const std::vector<SummaryArray>& summary_arrays(bool campaign);
 
 // Mean, standard error, quantiles, 95% confidence intervals, histograms and exact sums.
-Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info);
+// Without `with_rate_histogram`, the array rate_histogram and its coordinate rate_bin are not
+// made: a sweep leaves them out of its files (arrays_left_out_of_sweeps), and at rate_bins + 1
+// bins for each selection and rate they are most of the cost of summarizing a small run.
+Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info, bool with_rate_histogram = true);
 
 // The q-quantile of a histogram of integer values: the smallest value v with at least
 // q * total of the trials at or below v (the inverse of the empirical distribution).
 std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double q);
 // histogram_quantile of each of `qs` (in increasing order), in one scan of the histogram.
 std::vector<std::int64_t> histogram_quantiles(const std::vector<std::int64_t>& counts, const std::vector<double>& qs);
+// The same quantiles of the values in `sorted` (in increasing order), without their histogram:
+// histogram_quantiles of their histogram, for a few values of a wide range.
+std::vector<std::int64_t> sorted_quantiles(const std::vector<std::int64_t>& sorted, const std::vector<double>& qs);
 
 }  // namespace salvosim

@@ -90,10 +90,47 @@ struct Histogram {
   void grow_and_add(std::int64_t value);  // throws std::logic_error for a negative value
 };
 
+// The bins of a rate over trials, floor(rate * rate_bins). While it holds few trials it keeps
+// their bins as a list: a histogram grows to rate_bins + 1 bins (80 KB) as soon as a trial has a
+// rate of 1, and allocating, zeroing and scanning those for each selection and rate cost a point
+// of a sweep of 100 trials more than its trials did. Past sparse_limit trials it keeps counts per
+// bin. Either form gives the same histogram() and so the same statistics.
+class RateBins {
+ public:
+  static constexpr std::int64_t sparse_limit = 1024;  // a list of 8 KB at most
+
+  // Inline, counts first: a long run adds to counts once past its first trials.
+  void add(std::int64_t bin) {
+    if (!dense_.counts.empty()) {
+      dense_.add(bin);
+    } else if (static_cast<std::int64_t>(list_.size()) < sparse_limit && bin >= 0) {
+      list_.push_back(bin);
+    } else {
+      add_to_counts(bin);
+    }
+  }
+  void merge(const RateBins& other);
+  // Counts per bin, grown to the largest bin seen (empty without trials).
+  Histogram histogram() const;
+  // Replaces the contents with these counts (the wire's form).
+  void assign(Histogram counts);
+  // True while the trials are kept as a list: then sorted_list() holds their bins in order.
+  bool sparse() const { return dense_.counts.empty(); }
+  std::vector<std::int64_t> sorted_list() const;
+  // The counts of the dense form (empty while sparse()).
+  const std::vector<std::int64_t>& counts() const { return dense_.counts; }
+
+ private:
+  void add_to_counts(std::int64_t bin);  // throws std::logic_error for a negative bin
+  void make_dense();
+  std::vector<std::int64_t> list_;  // the bins of the trials, in the order added, while sparse
+  Histogram dense_;                 // counts per bin, once not sparse
+};
+
 struct RateTally {
   std::int64_t defined = 0;  // trials whose denominator was > 0
   Moments fixed;             // of the rate in fixed point
-  Histogram bins;            // rate_bins + 1 bins: floor(rate * rate_bins)
+  RateBins bins;             // floor(rate * rate_bins), at most rate_bins
 };
 
 class Tallies {

@@ -22,16 +22,24 @@ std::int64_t product(const std::vector<std::int64_t>& shape, std::size_t from = 
 
 // Copies a row-major block of shape `from` into one of shape `to` (each extent of `to` at
 // least that of `from`), the rest of `to` left as it is: histograms padded to longer bins.
+// Row by row (a row: the last dimension's run), so that a point's histograms are copied with
+// std::copy rather than by an index worked out per element.
 template <class T>
 void copy_padded(const T* source, const std::vector<std::int64_t>& from, T* target,
                  const std::vector<std::int64_t>& to) {
-  const std::int64_t count = product(from);
-  std::vector<std::int64_t> index(from.size(), 0);
-  for (std::int64_t k = 0; k < count; ++k) {
+  if (from.empty()) {  // a scalar
+    *target = *source;
+    return;
+  }
+  const std::int64_t row = from.back();
+  if (row == 0) return;
+  const std::int64_t rows = product(from) / row;
+  std::vector<std::int64_t> index(from.size() - 1, 0);  // of the row, in the leading dimensions
+  for (std::int64_t r = 0; r < rows; ++r) {
     std::int64_t offset = 0;
-    for (std::size_t d = 0; d < to.size(); ++d) offset = offset * to[d] + index[d];
-    target[offset] = source[k];
-    for (std::size_t d = from.size(); d-- > 0;) {
+    for (std::size_t d = 0; d < index.size(); ++d) offset = offset * to[d] + index[d];
+    std::copy(source + r * row, source + (r + 1) * row, target + offset * to.back());
+    for (std::size_t d = index.size(); d-- > 0;) {
       if (++index[d] < from[d]) break;
       index[d] = 0;
     }
@@ -60,7 +68,10 @@ Coordinate shared_coordinate(const std::string& name, const std::vector<Results>
 
 }  // namespace
 
-Results trim_for_sweep(Results results) {
+Results summarize_for_sweep(const Plan& plan, const Tallies& tallies, RunInfo info) {
+  // The rate histogram (rate_bins + 1 bins per selection and rate) is not even made when the
+  // sweep would drop it: building it was most of a small point's cost.
+  Results results = summarize(plan, tallies, std::move(info), !left_out("rate_histogram"));
   std::erase_if(results.arrays, [](const DataArray& array) { return left_out(array.name); });
   std::erase_if(results.coordinates, [&](const Coordinate& coordinate) {
     return std::none_of(results.arrays.begin(), results.arrays.end(), [&](const DataArray& array) {

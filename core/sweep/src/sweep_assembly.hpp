@@ -13,7 +13,7 @@ namespace salvosim::detail {
 
 // One point's statistics as a sweep keeps them: summarize()'s, without the arrays sweeps
 // leave out, and without the coordinates no array uses any more.
-Results trim_for_sweep(Results results);
+Results summarize_for_sweep(const Plan& plan, const Tallies& tallies, RunInfo info);
 
 // The sweep's arrays from each held point's trimmed statistics (per_point[k] is points[k]'s).
 // Label coordinates must agree between points; integer coordinates (histogram bins) are

@@ -255,7 +255,7 @@ class Driver {
       const SweepPoint& point = sweep_.points[static_cast<std::size_t>(item.point)];
       RunInfo info = made_here(sweep_.scenarios[static_cast<std::size_t>(item.point)].name, point.scenario_text,
                                spec_.name + " point " + std::to_string(point.index), point.seed, point.trials);
-      Results results = trim_for_sweep(summarize(*pending.plan, *pending.tallies, std::move(info)));
+      Results results = summarize_for_sweep(*pending.plan, *pending.tallies, std::move(info));
       if (checkpoints_ && checkpoints_->add(point, results)) checkpoints_->flush(provenance());
       done_.emplace(item.point, std::move(results));
       pending_.erase(item.point);

@@ -1,6 +1,7 @@
 #include "sweep_wire.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace salvosim::detail {
 namespace {
@@ -22,7 +23,7 @@ void visit_members(Tallies& tallies, Visitor&& visit) {
     visit.scalar(rate.defined);
     visit.scalar(rate.fixed.sum);
     visit.scalar(rate.fixed.sum_squares);
-    visit.histogram(rate.bins);
+    visit.rate_histogram(rate.bins);
   }
   // Campaigns of two salvos or more only (empty otherwise: nothing packed).
   visit.moments(tallies.salvo_layer_metrics);
@@ -46,6 +47,7 @@ struct Packer {
   void histograms(const std::vector<Histogram>& all) {
     for (const Histogram& h : all) histogram(h);
   }
+  void rate_histogram(const RateBins& bins) { histogram(bins.histogram()); }  // counts per bin, either form
 };
 
 struct Unpacker {
@@ -70,6 +72,11 @@ struct Unpacker {
   }
   void histograms(std::vector<Histogram>& all) {
     for (Histogram& h : all) histogram(h);
+  }
+  void rate_histogram(RateBins& bins) {
+    Histogram counts;
+    histogram(counts);
+    bins.assign(std::move(counts));
   }
 };
 
