@@ -142,12 +142,12 @@ class Driver {
     }
   }
 
-  // Stopped (Ctrl-C), it first writes the points completed and not yet checkpointed.
+  // Stopped (Ctrl-C), it first writes the points completed and not yet checkpointed. Done, it
+  // does not: the sweep file is written next, and should that fail, what is lost is at most
+  // checkpoint_seconds of points, as when a sweep is killed (docs/sweeps.md).
   SweepResults coordinate_keeping_checkpoints() {
     try {
-      SweepResults results = coordinate();
-      if (checkpoints_) checkpoints_->flush(provenance());
-      return results;
+      return coordinate();
     } catch (const RunCancelled&) {
       if (checkpoints_) checkpoints_->flush(provenance());
       throw;
