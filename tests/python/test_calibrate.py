@@ -218,10 +218,13 @@ def test_set_path_edits_threats_layers_and_engagements() -> None:
     scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
     cal.set_path(scenario, "layer.outer.engages.ballistic.pk", 0.25)
     cal.set_path(scenario, "threat.mrbm.flight_time.mean", 650.0)
-    cal.set_path(scenario, "layer.outer.fire_units", 6.4)
+    cal.set_path(scenario, "layer.outer.fire_units", 6.0)
     assert scenario.layer("outer").engagement("ballistic").pk == 0.25
     assert scenario.threat("mrbm").flight_time.mean == 650.0
-    assert scenario.layer("outer").fire_units == 6  # integers stay integers
+    assert scenario.layer("outer").fire_units == 6 and isinstance(scenario.layer("outer").fire_units, int)
+    with pytest.raises(ValueError, match="fire_units is an integer and 6.4 is not: calibrate it with an `integer"):
+        cal.set_path(scenario, "layer.outer.fire_units", 6.4)  # never rounded silently
+    assert scenario.layer("outer").fire_units == 6
     with pytest.raises(ValueError, match="threat.<name>.<key>"):
         cal.set_path(scenario, "scenario.name", 1.0)
     with pytest.raises(KeyError):
@@ -259,6 +262,32 @@ def test_spec_rejects_what_it_cannot_use(tmp_path: pathlib.Path) -> None:
         spec(base + '[[parameter]]\nname = "p"\nprior = [0, 1]\n[extra]\n')
     with pytest.raises(ValueError, match="at least one"):
         spec('[[parameter]]\nname = "p"\nprior = [0, 1]\n')
+
+
+def test_integer_parameters_have_a_uniform_prior_over_integers(tmp_path: pathlib.Path) -> None:
+    """An `integer = true` parameter: each integer of the prior gets an equal slice of the unit
+    cube, its summary is of integers, and a spec that cannot mean an integer is refused."""
+    data = tomllib.loads(
+        '[[case]]\nname = "a"\nconfig = "a.toml"\n'
+        '[[parameter]]\nname = "shots"\nprior = [1, 3]\ninteger = true\ntargets.a = ["layer.outer.shots"]\n'
+    )
+    shots = cal.CalibrationSpec.from_dict(data, base=str(tmp_path)).parameters[0]
+    u = (np.arange(30_000) + 0.5) / 30_000
+    values = shots.values(u)
+    assert set(values) == {1.0, 2.0, 3.0}
+    assert [int(np.sum(values == k)) for k in (1, 2, 3)] == [10_000, 10_000, 10_000]
+    assert shots.value(1.0) == 3.0 and shots.value(0.0) == 1.0 and shots.snap(2.4) == 2.0
+    assert sampler.weighted_quantile(np.array([1.0, 2.0, 2.0, 3.0]), np.ones(4), 0.5, discrete=True) == 2.0
+    assert sampler.weighted_quantile(np.array([1.0, 2.0]), np.array([0.9, 0.1]), 0.95, discrete=True) == 2.0
+    for bad, message in (
+        ("prior = [1.5, 3]\ninteger = true", "two integers"),
+        ("prior = [1, 3]\ninteger = true\npower = 0.5", "no power"),
+        ('prior = [1, 3]\ninteger = "yes"', "true or false"),
+        ("prior = [1, 3]\nintegr = true", "unknown key"),
+    ):
+        text = f'[[case]]\nname = "a"\nconfig = "a.toml"\n[[parameter]]\nname = "p"\n{bad}\n'
+        with pytest.raises(ValueError, match=message):
+            cal.CalibrationSpec.from_dict(tomllib.loads(text), base=str(tmp_path))
 
 
 def test_importance_sampling_pieces() -> None:

@@ -84,9 +84,11 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
                 # drawn: their weights use the joint probability.
                 stand_in = np.prod(shares, axis=1) / sampler.mixture_density(points, proposals, list(spec.rounds[:r]))
                 if stand_in.sum() <= 0:
+                    never = [name for (name, _), s in zip(observables, shares.T) if not np.any(s > 0)]
                     raise ValueError(
-                        f"no point reproduced any of {[name for name, _ in observables]}: widen the "
-                        "priors, add points to round 0, or check the scenarios"
+                        f"no trial at any of {len(points)} points reproduced {never}, so no point "
+                        "reproduces the whole component: widen the priors, add points to round 0, or "
+                        "check the scenarios (the model may not be able to reproduce them)"
                     )
                 proposal = sampler.Proposal.fit(points, stand_in, rng)
                 batch = proposal.sample(n, rng)
@@ -167,8 +169,10 @@ def representative_point(
             {p.name: p.value(float(x)) for p, x in zip(params, component.points[i])}
             for i in np.argsort(component.likelihood)[::-1][:candidates]
         ]
+        snap = {p.name: p.snap for p in params}
+        integer = {p.name: p.integer for p in params}
         values = min(pool, key=lambda v: score(v, screen_trials)[:2])
-        values = {k: float(np.clip(v, *bounds[k])) for k, v in values.items()}
+        values = {k: snap[k](float(np.clip(v, *bounds[k]))) for k, v in values.items()}
         best = score(values, trials)
         steps = {k: (bounds[k][1] - bounds[k][0]) / 4.0 for k in values}
         for _ in range(max_steps):
@@ -177,7 +181,11 @@ def representative_point(
             moved = False
             for k in values:
                 for sign in (1.0, -1.0):
-                    trial_values = dict(values, **{k: float(np.clip(values[k] + sign * steps[k], *bounds[k]))})
+                    step = max(steps[k], 1.0) if integer[k] else steps[k]  # an integer moves by one at least
+                    moved_to = snap[k](float(np.clip(values[k] + sign * step, *bounds[k])))
+                    if moved_to == values[k]:  # at a bound
+                        continue
+                    trial_values = dict(values, **{k: moved_to})
                     trial_score = score(trial_values, trials)
                     if trial_score[:2] < best[:2]:
                         values, best, moved = trial_values, trial_score, True

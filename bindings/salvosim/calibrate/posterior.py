@@ -55,8 +55,7 @@ class CalibrationResult:
     def _values(self, component: Component) -> np.ndarray:
         """(n, d) parameter values of a component's points."""
         params = [next(p for p in self.spec.parameters if p.name == name) for name in component.parameters]
-        lows, highs = np.array([p.low for p in params]), np.array([p.high for p in params])
-        return lows + component.points * (highs - lows)
+        return np.stack([p.values(component.points[:, k]) for k, p in enumerate(params)], axis=1)
 
     def effective_sample_size(self) -> dict[str, float]:
         """Per component (named by its first parameter): how many equally weighted points
@@ -68,14 +67,16 @@ class CalibrationResult:
         coverage = self.spec.coverage if coverage is None else coverage
         tail = (1.0 - coverage) / 2.0
         rows = {}
+        integer = {p.name: p.integer for p in self.spec.parameters}
         for c in self.components:
             values, w = self._values(c), c.weights
             for k, name in enumerate(c.parameters):
+                discrete = integer[name]
                 rows[name] = {
-                    "median": sampler.weighted_quantile(values[:, k], w, 0.5),
+                    "median": sampler.weighted_quantile(values[:, k], w, 0.5, discrete),
                     "interval": (
-                        sampler.weighted_quantile(values[:, k], w, tail),
-                        sampler.weighted_quantile(values[:, k], w, 1.0 - tail),
+                        sampler.weighted_quantile(values[:, k], w, tail, discrete),
+                        sampler.weighted_quantile(values[:, k], w, 1.0 - tail, discrete),
                     ),
                 }
         return [

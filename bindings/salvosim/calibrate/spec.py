@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
+import numpy as np
+
 from .._core import Scenario, parse_key_path
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -19,7 +21,11 @@ PathLike = Union[str, "os.PathLike[str]"]
 class Parameter:
     """A calibrated parameter: uniform prior on [low, high]; value**power is written into each
     target key path (`layer.<name>.engages.<target>.pk`, `threat.<name>.p_flight`, ...) of
-    each named case."""
+    each named case.
+
+    An `integer` parameter (shots, a reserve, a stock) has a uniform prior over the integers
+    low..high: the sampler still works in the continuous unit cube, and position u maps to
+    floor(low + u (high - low + 1)), so each integer gets an equal slice of the cube."""
 
     name: str
     low: float
@@ -27,10 +33,21 @@ class Parameter:
     targets: Mapping[str, tuple[str, ...]]
     power: float = 1.0
     description: str = ""
+    integer: bool = False
 
     def value(self, u: float) -> float:
         """The parameter at position u in [0, 1] of its prior range."""
+        return float(self.values(np.asarray(u, dtype=float)))
+
+    def values(self, u: np.ndarray) -> np.ndarray:
+        """The parameter at each position of an array of positions in [0, 1]."""
+        if self.integer:
+            return np.minimum(np.floor(self.low + u * (self.high - self.low + 1.0)), self.high)
         return self.low + u * (self.high - self.low)
+
+    def snap(self, value: float) -> float:
+        """A value moved onto the parameter's support: rounded for an integer parameter."""
+        return float(round(value)) if self.integer else float(value)
 
 
 @dataclass(frozen=True)
@@ -100,9 +117,19 @@ class CalibrationSpec:
             raise ValueError(f"case names must be unique: {names}")
         parameters = []
         for p in data.get("parameter", []):
+            unknown_keys = set(p) - {"name", "prior", "targets", "power", "description", "integer"}
+            if unknown_keys:
+                raise ValueError(f"parameter {p.get('name')}: unknown key(s) {sorted(unknown_keys)}")
             low, high = (float(x) for x in p["prior"])
             if not low < high:
                 raise ValueError(f"parameter {p['name']}: prior must be [low, high] with low < high")
+            integer = p.get("integer", False)
+            if not isinstance(integer, bool):
+                raise ValueError(f"parameter {p['name']}: integer must be true or false")
+            if integer and (not (low.is_integer() and high.is_integer()) or p.get("power", 1.0) != 1.0):
+                raise ValueError(
+                    f"parameter {p['name']}: an integer parameter needs a prior of two integers and no power"
+                )
             targets = {case: tuple(paths) for case, paths in p.get("targets", {}).items()}
             for case in targets:
                 if case not in names:
@@ -115,6 +142,7 @@ class CalibrationSpec:
                     targets=targets,
                     power=float(p.get("power", 1.0)),
                     description=p.get("description", ""),
+                    integer=integer,
                 )
             )
         known = {p.name for p in parameters}
@@ -184,4 +212,8 @@ def set_path(scenario: Scenario, path: str, value: float) -> None:
     current = getattr(obj, keys[-1])
     if isinstance(current, bool) or not isinstance(current, (int, float)):
         raise ValueError(f"{path}: {keys[-1]} is not a number and cannot be calibrated")
-    setattr(obj, keys[-1], int(round(value)) if isinstance(current, int) else float(value))
+    if isinstance(current, int) and not float(value).is_integer():
+        raise ValueError(
+            f"{path}: {keys[-1]} is an integer and {value} is not: calibrate it with an `integer = true` parameter"
+        )
+    setattr(obj, keys[-1], int(value) if isinstance(current, int) else float(value))
