@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Union
 
 import numpy as np
@@ -83,6 +83,12 @@ class CalibrationSpec:
     coverage: float = 0.9
     text: str = ""
     path: str = ""
+    left_out: str = ""  # the case leave_out() made a prediction, if any
+    all_parameters: tuple[Parameter, ...] = ()  # every parameter of the spec file, fitted or not
+
+    def __post_init__(self) -> None:
+        if not self.all_parameters:
+            object.__setattr__(self, "all_parameters", self.parameters)
 
     @classmethod
     def load(cls, path: PathLike) -> CalibrationSpec:
@@ -169,6 +175,28 @@ class CalibrationSpec:
             path=path,
         )
 
+    def leave_out(self, name: str) -> CalibrationSpec:
+        """The spec fitted without case `name`, which becomes a case carried into a prediction:
+        the parameters that set keys in no other fitted case are left out of the fit (a
+        prediction draws them from their prior, `prior_only`)."""
+        if name not in [c.name for c in self.cases]:
+            raise ValueError(f"no case named {name!r} to leave out: the spec's cases are {[c.name for c in self.cases]}")
+        case = self.case(name)
+        if case.predict:
+            raise ValueError(f"case {name!r} is not fitted, so it cannot be left out")
+        cases = tuple(replace(c, predict=True) if c.name == name else c for c in self.cases)
+        fitted = {c.name for c in cases if not c.predict}
+        if not fitted:
+            raise ValueError(f"leaving out {name!r} leaves no case to fit")
+        parameters = tuple(p for p in self.parameters if fitted & set(p.targets))
+        return replace(self, cases=cases, parameters=parameters, left_out=name)
+
+    def prior_only(self, case: str) -> tuple[Parameter, ...]:
+        """The parameters of the full spec that set keys in `case` but are not fitted here
+        (after leave_out(case): those that only the left-out case constrains)."""
+        fitted = set(self.parameter_names)
+        return tuple(p for p in self.all_parameters if case in p.targets and p.name not in fitted)
+
     @property
     def fitted_cases(self) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if not c.predict)
@@ -187,7 +215,7 @@ class CalibrationSpec:
         """A copy of the scenario with the parameters in `values` written into the case's
         targets (the others keep the scenario's own values)."""
         out = scenario.copy()
-        for p in self.parameters:
+        for p in self.all_parameters:
             if p.name in values:
                 for target in p.targets.get(case, ()):
                     set_path(out, target, values[p.name] ** p.power)
