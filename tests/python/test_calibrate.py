@@ -3,7 +3,9 @@ recovery of known parameters from synthetic published figures."""
 
 from __future__ import annotations
 
+import json
 import pathlib
+import re
 import subprocess
 import sys
 import textwrap
@@ -46,7 +48,7 @@ fire_units = 4
 channels = 2
 engagement_time = 60.0
 interceptors = "unlimited"
-shots = 1
+shots = {shots}
 engages.ballistic = {{ pk = {pk}, detect = 0.95, window = {{ open = 400.0, close = 100.0 }} }}
 
 [[layer]]
@@ -58,7 +60,7 @@ interceptors = "unlimited"
 engages.drone = {{ pk = {air}, window = {{ open = 2000.0, close = 100.0 }} }}
 """
 
-TRUTH = {"pk": 0.6, "reliability": 0.7, "air": 0.5}
+TRUTH = {"pk": 0.6, "reliability": 0.7, "air": 0.5, "shots": 2}
 
 SPEC = """
 [calibration]
@@ -73,8 +75,8 @@ name = "night"
 config = "synthetic.toml"
 
 [[case.block]]
-observables = ["failed", "leaked", "intercepted"]
-parameters = ["pk", "reliability"]
+observables = ["failed", "leaked", "intercepted", "fired"]
+parameters = ["pk", "reliability", "shots"]
 
 [[case.block]]
 observables = ["drones-down"]
@@ -95,11 +97,19 @@ targets.night = ["threat.mrbm.p_launch", "threat.mrbm.p_flight"]
 name = "air"
 prior = [0.1, 0.9]
 targets.night = ["layer.aircraft.engages.drone.pk"]
+
+# A doctrine parameter: interceptors per engagement. Alone, the fates confound it with pk
+# (what kills is 1 - (1 - pk)^shots); the interceptors fired (consumption) separate them.
+[[parameter]]
+name = "shots"
+prior = [1, 3]
+integer = true
+targets.night = ["layer.outer.shots"]
 """
 
 
-def _scenario_text(pk: float, reliability: float, air: float) -> str:
-    return SCENARIO.format(p_each=reliability**0.5, pk=pk, air=air)
+def _scenario_text(pk: float, reliability: float, air: float, shots: int = 1) -> str:
+    return SCENARIO.format(p_each=reliability**0.5, pk=pk, air=air, shots=shots)
 
 
 def _observable(name: str, statistic: str, centre: float, half_width: float, **keys: str) -> str:
@@ -118,7 +128,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A scenario whose published figures are the model's own means at TRUTH (with ranges of
     about one standard deviation of a trial), and a spec that fits pk, reliability and air."""
     directory = tmp_path_factory.mktemp("calibration")
-    truth_text = _scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"])
+    truth_text = _scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"], int(TRUTH["shots"]))
     scenario = salvosim.Scenario.from_toml_string(truth_text)
     res = salvosim.run(scenario, trials=20_000, seed=99, per_trial=True)
     items = [
@@ -126,6 +136,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
         ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
         ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
         ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"}),
+        ("fired", "layer", {"layer": "outer", "metric": "fired"}),
     ]
     text = truth_text
     for name, statistic, keys in items:
@@ -136,9 +147,10 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             high=0,
             definition="count",
             source="",
-            selection=keys["selection"],
+            selection=keys.get("selection", ""),
             fates=tuple(filter(None, [keys.get("fate")])),
             layers=tuple(filter(None, [keys.get("layer")])),
+            metric=keys.get("metric", ""),
         )
         values = published.per_trial(probe, res, scenario)
         text += _observable(name, statistic, float(values.mean()), float(values.std()), **keys)
@@ -164,7 +176,7 @@ def test_recovers_known_parameters_within_its_intervals(result: cal.CalibrationR
 
 
 def test_independent_blocks_make_independent_components(result: cal.CalibrationResult) -> None:
-    assert [c.parameters for c in result.components] == [["pk", "reliability"], ["air"]]
+    assert [c.parameters for c in result.components] == [["pk", "reliability", "shots"], ["air"]]
     constraints = result.constraints()
     names = result.parameter_names
     rows = dict(zip(result.observable_names, constraints))
@@ -199,7 +211,8 @@ def test_save_load_and_draws(result: cal.CalibrationResult, tmp_path: pathlib.Pa
         assert a["parameter"] == b["parameter"]
         assert a["median"] == pytest.approx(b["median"], abs=1e-5)
     draws = back.draws(500, seed=1)
-    assert set(draws[0]) == {"pk", "reliability", "air"}
+    assert set(draws[0]) == {"pk", "reliability", "air", "shots"}
+    assert {d["shots"] for d in draws} <= {1.0, 2.0, 3.0}  # an integer parameter draws integers
     pk = np.array([d["pk"] for d in draws])
     assert abs(np.median(pk) - back.median()["pk"]) < 0.05
     assert draws == back.draws(500, seed=1)  # reproducible
@@ -363,7 +376,10 @@ def test_python_dash_m_salvosim_calibrate_runs_the_command_line(
     )
     assert done.returncode == 0, done.stderr
     assert "calibration 'synthetic', 2 independent components" in done.stdout
-    assert [c.parameters for c in cal.CalibrationResult.load(out).components] == [["pk", "reliability"], ["air"]]
+    assert [c.parameters for c in cal.CalibrationResult.load(out).components] == [
+        ["pk", "reliability", "shots"],
+        ["air"],
+    ]
     bad = subprocess.run(
         [sys.executable, "-m", "salvosim.calibrate", str(tmp_path / "missing.toml")],
         capture_output=True,
@@ -371,3 +387,139 @@ def test_python_dash_m_salvosim_calibrate_runs_the_command_line(
         check=False,
     )
     assert bad.returncode == 2 and "missing.toml" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
+
+
+# --- what the data pin down, leave one out, and writing the point into the configs ---------
+
+
+def test_identifiability_and_the_ess_warning_are_reported_and_stored(
+    result: cal.CalibrationResult, tmp_path: pathlib.Path
+) -> None:
+    identified = result.identifiability()
+    # Every parameter is pinned well inside its prior by the synthetic figures.
+    for name in TRUTH:
+        assert 0 <= identified["width_ratio"][name] < 0.5, name
+        assert 0 <= identified["sd_ratio"][name] < 0.5, name
+    matrix = np.array(identified["correlations"]["pk"]["matrix"])
+    assert matrix.shape == (3, 3) and np.allclose(np.diag(matrix), 1.0) and np.allclose(matrix, matrix.T)
+    assert all(abs(pair["correlation"]) >= 0.5 for pair in identified["confounded_pairs"])
+    low = [name for name, ess in result.effective_sample_size().items() if ess < 200]
+    assert [w.split(":")[0] for w in result.warnings()] == [f"component {name}" for name in low]
+    text = cal.report(result)
+    assert "what the data pin down" in text and "confounded" in text
+    result.save(tmp_path / "posterior.json")
+    stored = json.loads((tmp_path / "posterior.json").read_text())
+    assert stored["identifiability"]["width_ratio"] == pytest.approx(identified["width_ratio"])
+    assert stored["warnings"] == result.warnings() and set(stored["effective_sample_size"]) == {"pk", "air"}
+    # Too few points: the warning says which component and why, in the result and its file.
+    assert cal.posterior.MINIMUM_ESS == 200.0
+    few = cal.CalibrationResult(spec=result.spec, components=[_thin(c, 40) for c in result.components])
+    assert len(few.warnings()) == 2 and "effective sample size" in few.warnings()[0]
+    few.save(tmp_path / "few.json")
+    assert len(json.loads((tmp_path / "few.json").read_text())["warnings"]) == 2
+
+
+def _thin(component: cal.Component, n: int) -> cal.Component:
+    """A component cut to its first n points (round 0, from the prior): few effective points."""
+    return cal.Component(
+        parameters=component.parameters,
+        observables=component.observables,
+        points=component.points[:n],
+        rounds=component.rounds[:n],
+        likelihood=component.likelihood[:n],
+        observable_likelihood=component.observable_likelihood[:n],
+        proposal_density=np.ones(n),
+    )
+
+
+def test_leave_one_out_predicts_the_left_out_case(synthetic: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Two nights at the same true parameters: fitted on the first alone, the second's figures
+    fall inside their predictive intervals; a parameter only the second sets is drawn from its
+    prior and named so; the prediction is stored with the fit and read back."""
+    (synthetic / "again.toml").write_text((synthetic / "synthetic.toml").read_text())
+    data = tomllib.loads(SPEC)
+    data["case"].append({"name": "again", "config": "again.toml"})
+    for parameter in data["parameter"]:
+        parameter["targets"]["again"] = parameter["targets"]["night"]
+    data["parameter"].append(
+        {"name": "again_coverage", "prior": [0.97, 1.0], "targets": {"again": ["layer.aircraft.coverage"]}}
+    )
+    spec = cal.CalibrationSpec.from_dict(data, base=str(synthetic))
+    with pytest.raises(ValueError, match="no case named 'nowhere' to leave out"):
+        spec.leave_out("nowhere")
+    without = spec.leave_out("again")
+    assert without.left_out == "again" and [c.name for c in without.fitted_cases] == ["night"]
+    assert "again_coverage" not in without.parameter_names
+    assert [p.name for p in without.prior_only("again")] == ["again_coverage"]
+    fit = cal.calibrate(without, threads=0)
+    prediction = cal.predictive(fit, "again", draws=30, trials=100)
+    assert prediction["left_out"] and prediction["fitted_to"] == ["night"]
+    assert prediction["prior_only"] == ["again_coverage"]
+    rows = {row["observable"]: row for row in prediction["observables"]}
+    assert set(rows) == {"failed", "leaked", "intercepted", "drones-down", "fired"}
+    for name, row in rows.items():
+        low, high = row["interval"]
+        assert low <= row["published"] <= high and row["inside"], name
+        assert 0.2 < row["p_within_range"] <= 1.0, name  # ranges of about one trial's sd around the truth
+    # A published value far from the prediction is reported outside.
+    far = dict(rows["fired"], published=10 * rows["fired"]["interval"][1])
+    assert not (far["interval"][0] <= far["published"] <= far["interval"][1])
+    fit.predictions["again"] = prediction
+    fit.save(tmp_path / "loo.json")
+    back = cal.CalibrationResult.load(tmp_path / "loo.json")
+    assert back.spec.left_out == "again" and back.predictions["again"] == prediction
+    assert [c.parameters for c in back.components] == [c.parameters for c in fit.components]
+    assert "left out of the fit: predicted from night" in cal.report(back)
+    assert "drawn from their prior (no fitted case constrains them): again_coverage" in cal.report(back)
+
+
+def test_apply_writes_the_point_into_copies_of_the_configs(tmp_path: pathlib.Path) -> None:
+    """`apply` on copies of the True Promise configs: only the calibrated keys' lines change,
+    every comment stays, the `calibrated:` figures are refreshed, and the configs load with
+    the new values; --check writes nothing, and a leave-one-out result is refused."""
+    root = pathlib.Path(__file__).resolve().parents[2] / "configs"
+    (tmp_path / "calibration").mkdir()
+    for name in ("true_promise_1.toml", "true_promise_2.toml"):
+        (tmp_path / name).write_text((root / name).read_text())
+    (tmp_path / "calibration" / "true_promise.toml").write_text(
+        (root / "calibration" / "true_promise.toml").read_text()
+    )
+    data = json.loads((root / "calibration" / "true_promise.posterior.json").read_text())
+    data["spec_path"] = str(tmp_path / "calibration" / "true_promise.toml")
+    data["point"].update(pk_bm=0.31234, reliability_tp1=0.5)
+    (tmp_path / "posterior.json").write_text(json.dumps(data))
+    before = {name: (tmp_path / name).read_text() for name in ("true_promise_1.toml", "true_promise_2.toml")}
+
+    assert cal.main(["apply", str(tmp_path / "posterior.json"), "--check"]) == 0
+    assert all((tmp_path / name).read_text() == text for name, text in before.items())
+    assert cal.main(["apply", str(tmp_path / "posterior.json")]) == 0
+
+    summary = {row["parameter"]: row for row in cal.CalibrationResult.load(tmp_path / "posterior.json").summary()}
+    for name, text in before.items():
+        after = (tmp_path / name).read_text()
+        old_lines, new_lines = text.splitlines(), after.splitlines()
+        assert len(old_lines) == len(new_lines)
+        changed = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
+        assert changed, name
+        for a, b in changed:
+            assert b.split("=", 1)[0] == a.split("=", 1)[0] and "# " in b  # the same key, still commented
+            # A new value where the point moved; elsewhere only the comment's figures are refreshed.
+            if not re.search(r"pk = 0\.3123|^p_launch = 0\.7071|^p_flight = 0\.7071", b):
+                assert b.split("#", 1)[0] == a.split("#", 1)[0] and "posterior median" in b, b
+        scenario = salvosim.load(tmp_path / name)
+        for layer in ("arrow-3", "arrow-2", "davids-sling"):
+            assert scenario.layer(layer).engagement("ballistic").pk == 0.3123
+    tp1 = (tmp_path / "true_promise_1.toml").read_text()
+    line = next(x for x in tp1.splitlines() if x.startswith("p_launch = 0.7071"))
+    assert "r = p_launch x p_flight = 0.500" in line
+    median = summary["reliability_tp1"]["median"]
+    assert f"posterior median {median:.3g}," in line
+    assert salvosim.load(tmp_path / "true_promise_1.toml").threat("mrbm").p_launch == 0.7071
+    # The continuation comment under p_launch is left as it is.
+    assert "#   (fitted mainly to PF" in tp1
+
+    data["left_out"] = "tp2"
+    (tmp_path / "loo.json").write_text(json.dumps(data))
+    with pytest.raises(SystemExit) as exit_info:
+        cal.main(["apply", str(tmp_path / "loo.json")])
+    assert exit_info.value.code == 2

@@ -1,8 +1,8 @@
 """The command line:
 
-    python -m salvosim.calibrate SPEC [--out posterior.json]            fit every case of the spec
-    python -m salvosim.calibrate predict SPEC --leave-out CASE [--out]   fit the others, predict CASE
-    python -m salvosim.calibrate apply POSTERIOR.json [--check]          write the point into the configs
+python -m salvosim.calibrate SPEC [--out posterior.json]            fit every case of the spec
+python -m salvosim.calibrate predict SPEC --leave-out CASE [--out]   fit the others, predict CASE
+python -m salvosim.calibrate apply POSTERIOR.json [--check]          write the point into the configs
 """
 
 from __future__ import annotations
@@ -94,4 +94,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _fit_options(parser, candidates=150)
     return _fit(parser, parser.parse_args(argv))
-

@@ -13,7 +13,6 @@ import numpy as np
 from . import sampler
 from .spec import CalibrationSpec, PathLike
 
-
 # Below this effective sample size a calibration warns that its intervals are not to be
 # trusted: the ends of a central 90% interval are weighted quantiles at 5% and 95%, and with n
 # effective points only 0.05 n of them lie beyond each end. With fewer than about 10 there
@@ -125,7 +124,8 @@ class CalibrationResult:
             sd_ratio.update({name: float(s / ps) for name, s, ps in zip(c.parameters, sd, prior_sd)})
             with np.errstate(invalid="ignore", divide="ignore"):
                 r = covariance / np.outer(sd, sd)
-            r = np.where(np.isfinite(r), r, 0.0)
+            r = np.where(np.isfinite(r), r, 0.0)  # a parameter fixed at one value correlates with nothing
+            np.fill_diagonal(r, 1.0)
             correlations[c.parameters[0]] = {
                 "parameters": list(c.parameters),
                 "matrix": np.round(r, 4).tolist(),

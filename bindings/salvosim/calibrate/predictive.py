@@ -32,11 +32,11 @@ def predictive(
     prior_only = spec.prior_only(case)
     rng = np.random.default_rng(seed)
     sets = result.draws(draws, seed=seed)
-    for values in sets:
-        values.update({p.name: p.value(float(rng.random())) for p in prior_only})
+    for drawn in sets:
+        drawn.update({p.name: p.value(float(rng.random())) for p in prior_only})
     pooled: list[list[np.ndarray]] = [[] for _ in loaded.observables]
-    for k, values in enumerate(sets):
-        scenario = spec.apply(loaded.scenario, case, values)
+    for k, drawn in enumerate(sets):
+        scenario = spec.apply(loaded.scenario, case, drawn)
         res = run(scenario, trials=trials, seed=spec.seed, threads=threads, first_trial=k * trials, per_trial=True)
         for j, o in enumerate(loaded.observables):
             pooled[j].append(np.asarray(per_trial(o, res, scenario), dtype=float))
@@ -59,7 +59,9 @@ def predictive(
                 "median": float(np.median(finite)),
                 "interval": [low, high],
                 "p_within_range": float(inside_range.mean()),
-                "inside": bool(low <= o.value <= high) if o.value is not None else bool(o.low <= high and low <= o.high),
+                "inside": bool(low <= o.value <= high)
+                if o.value is not None
+                else bool(o.low <= high and low <= o.high),
                 "source": o.source,
             }
         )

@@ -43,9 +43,7 @@ def report(result: CalibrationResult) -> str:
         "",
     ]
     for name in result.parameter_names:
-        lines.append(
-            f"{name:<22}{identified['width_ratio'][name]:>9.2f}{identified['sd_ratio'][name]:>9.2f}"
-        )
+        lines.append(f"{name:<22}{identified['width_ratio'][name]:>9.2f}{identified['sd_ratio'][name]:>9.2f}")
     pairs = identified["confounded_pairs"]
     lines += [
         "",

@@ -180,7 +180,9 @@ class CalibrationSpec:
         the parameters that set keys in no other fitted case are left out of the fit (a
         prediction draws them from their prior, `prior_only`)."""
         if name not in [c.name for c in self.cases]:
-            raise ValueError(f"no case named {name!r} to leave out: the spec's cases are {[c.name for c in self.cases]}")
+            raise ValueError(
+                f"no case named {name!r} to leave out: the spec's cases are {[c.name for c in self.cases]}"
+            )
         case = self.case(name)
         if case.predict:
             raise ValueError(f"case {name!r} is not fitted, so it cannot be left out")
