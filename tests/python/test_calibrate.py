@@ -13,6 +13,7 @@ import tomllib
 
 import numpy as np
 import pytest
+import tomlkit
 
 import salvosim
 from salvosim import calibrate as cal
@@ -444,7 +445,8 @@ def test_leave_one_out_predicts_the_left_out_case(synthetic: pathlib.Path, tmp_p
     data["parameter"].append(
         {"name": "again_coverage", "prior": [0.97, 1.0], "targets": {"again": ["layer.aircraft.coverage"]}}
     )
-    spec = cal.CalibrationSpec.from_dict(data, base=str(synthetic))
+    (synthetic / "two.toml").write_text(tomlkit.dumps(data))
+    spec = cal.CalibrationSpec.load(synthetic / "two.toml")
     with pytest.raises(ValueError, match="no case named 'nowhere' to leave out"):
         spec.leave_out("nowhere")
     without = spec.leave_out("again")
