@@ -58,8 +58,8 @@ def _fit(parser: argparse.ArgumentParser, args: argparse.Namespace, leave_out: s
     if args.candidates:
         representative_point(result, candidates=args.candidates, threads=args.threads)
     if args.draws and args.draw_trials:
-        cases = [leave_out] if leave_out else [c.name for c in spec.fitted_cases]
-        for case in cases:
+        # The fitted cases in sample, and the left-out one (if any) out of sample.
+        for case in [c.name for c in spec.fitted_cases] + ([leave_out] if leave_out else []):
             result.predictions[case] = predictive(
                 result, case, draws=args.draws, trials=args.draw_trials, threads=args.threads
             )

@@ -68,6 +68,7 @@ def predictive(
     return {
         "case": case,
         "config": loaded.case.config,
+        "description": loaded.scenario.description,
         "fitted_to": [c.name for c in spec.fitted_cases],
         "left_out": spec.left_out == case,
         "draws": draws,
