@@ -34,45 +34,8 @@ import salvosim
 from salvosim import calibrate, published
 from salvosim.calibrate import sampler
 
-SCENARIO = """
-[scenario]
-name = "recovery"
-
-[[threat]]
-name = "mrbm"
-class = "ballistic"
-count = 60
-launch = {{ start = 0.0, duration = 600.0 }}
-flight_time = {{ mean = 700.0, sd = 30.0 }}
-p_launch = {p_each}
-p_flight = {p_each}
-defended_fraction = 0.9
-
-[[threat]]
-name = "drone"
-class = "drone"
-count = 40
-launch = {{ start = 0.0, duration = 600.0 }}
-flight_time = {{ mean = 3000.0, sd = 100.0 }}
-p_flight = 0.9
-
-[[layer]]
-name = "outer"
-fire_units = 4
-channels = 2
-engagement_time = 60.0
-interceptors = "unlimited"
-shots = 1
-engages.ballistic = {{ pk = {pk}, detect = 0.95, window = {{ open = 400.0, close = 100.0 }} }}
-
-[[layer]]
-name = "aircraft"
-fire_units = 10
-channels = 1
-engagement_time = 60.0
-interceptors = "unlimited"
-engages.drone = {{ pk = {air}, window = {{ open = 2000.0, close = 100.0 }} }}
-"""
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "python"))
+import synthetic_case  # noqa: E402  (the scenario of the recovery tests)
 
 PRIORS = {"pk": (0.1, 0.95), "reliability": (0.3, 1.0), "air": (0.1, 0.9)}
 # (name, statistic, keys, tolerance): a published figure is the night's value +- tolerance.
@@ -121,7 +84,7 @@ targets.night = ["layer.aircraft.engages.drone.pk"]
 
 
 def scenario_text(values: dict[str, float]) -> str:
-    return SCENARIO.format(p_each=values["reliability"] ** 0.5, pk=values["pk"], air=values["air"])
+    return synthetic_case.scenario_text(values["pk"], values["reliability"], values["air"])
 
 
 def probes() -> list[published.Observable]:

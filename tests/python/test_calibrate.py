@@ -14,52 +14,12 @@ import tomllib
 import numpy as np
 import pytest
 import tomlkit
+from synthetic_case import scenario_text
 
 import salvosim
 from salvosim import calibrate as cal
 from salvosim import published
 from salvosim.calibrate import sampler
-
-# A small salvo against two layers: fast enough to calibrate in a few seconds.
-SCENARIO = """
-[scenario]
-name = "synthetic"
-
-[[threat]]
-name = "mrbm"
-class = "ballistic"
-count = 60
-launch = {{ start = 0.0, duration = 600.0 }}
-flight_time = {{ mean = 700.0, sd = 30.0 }}
-p_launch = {p_each}
-p_flight = {p_each}
-defended_fraction = 0.9
-
-[[threat]]
-name = "drone"
-class = "drone"
-count = 40
-launch = {{ start = 0.0, duration = 600.0 }}
-flight_time = {{ mean = 3000.0, sd = 100.0 }}
-p_flight = 0.9
-
-[[layer]]
-name = "outer"
-fire_units = 4
-channels = 2
-engagement_time = 60.0
-interceptors = "unlimited"
-shots = {shots}
-engages.ballistic = {{ pk = {pk}, detect = 0.95, window = {{ open = 400.0, close = 100.0 }} }}
-
-[[layer]]
-name = "aircraft"
-fire_units = 10
-channels = 1
-engagement_time = 60.0
-interceptors = "unlimited"
-engages.drone = {{ pk = {air}, window = {{ open = 2000.0, close = 100.0 }} }}
-"""
 
 TRUTH = {"pk": 0.6, "reliability": 0.7, "air": 0.5, "shots": 2}
 
@@ -109,10 +69,6 @@ targets.night = ["layer.outer.shots"]
 """
 
 
-def _scenario_text(pk: float, reliability: float, air: float, shots: int = 1) -> str:
-    return SCENARIO.format(p_each=reliability**0.5, pk=pk, air=air, shots=shots)
-
-
 def _observable(name: str, statistic: str, centre: float, half_width: float, **keys: str) -> str:
     lines = [f'name = "{name}"', f'statistic = "{statistic}"'] + [f'{k} = "{v}"' for k, v in keys.items()]
     lines += [
@@ -129,7 +85,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A scenario whose published figures are the model's own means at TRUTH (with ranges of
     about one standard deviation of a trial), and a spec that fits pk, reliability and air."""
     directory = tmp_path_factory.mktemp("calibration")
-    truth_text = _scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"], int(TRUTH["shots"]))
+    truth_text = scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"], int(TRUTH["shots"]))
     scenario = salvosim.Scenario.from_toml_string(truth_text)
     res = salvosim.run(scenario, trials=20_000, seed=99, per_trial=True)
     items = [
@@ -229,7 +185,7 @@ def test_report_names_every_parameter_and_observable(result: cal.CalibrationResu
 
 
 def test_set_path_edits_threats_layers_and_engagements() -> None:
-    scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
+    scenario = salvosim.Scenario.from_toml_string(scenario_text(0.5, 0.81, 0.5))
     cal.set_path(scenario, "layer.outer.engages.ballistic.pk", 0.25)
     cal.set_path(scenario, "threat.mrbm.flight_time.mean", 650.0)
     cal.set_path(scenario, "layer.outer.fire_units", 6.0)
@@ -256,7 +212,7 @@ def test_set_path_reads_key_paths_as_sweeps_do() -> None:
         ["engages", "ballistic", "pk"],
     )
     assert salvosim._core.parse_key_path("threat.mrbm.flight_time.mean") == ("threat", "mrbm", ["flight_time", "mean"])
-    scenario = salvosim.Scenario.from_toml_string(_scenario_text(0.5, 0.81, 0.5))
+    scenario = salvosim.Scenario.from_toml_string(scenario_text(0.5, 0.81, 0.5))
     with pytest.raises(ValueError, match='key path "layer.outer..pk" has an empty segment'):
         cal.set_path(scenario, "layer.outer..pk", 0.5)
     with pytest.raises(ValueError, match='key path "layer.\\"outer.pk" has a quote that is not closed'):
