@@ -12,7 +12,8 @@ result stores posterior predictive intervals (docs/calibration.md): of the cases
 sample) and of the case it left out (predicted). For each case, the table shows the in-sample
 interval from the result that fitted the most cases, and the prediction from the result that
 left it out, each with whether the published figure falls inside (the value where there is
-one, else the published range overlapping the interval). Nothing is simulated here: the table
+one, else the published range overlapping the interval; "range only" when the value lies
+outside but the published range overlaps). Nothing is simulated here: the table
 is the stored results, so tests/python/test_validation_table.py can check README.md against it.
 """
 
@@ -23,6 +24,8 @@ import json
 import pathlib
 import sys
 from typing import Any
+
+from salvosim.calibrate.predictive import agreement
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = "configs/calibration/three_events*.json"
@@ -66,7 +69,12 @@ def cell(prediction: dict[str, Any] | None, name: str) -> tuple[str, str]:
         return "not run", ""
     row = next(r for r in prediction["observables"] if r["observable"] == name)
     low, high = row["interval"]
-    return f"{number(row['mean'])} [{number(low)}, {number(high)}]", "yes" if row["inside"] else "**no**"
+    where = agreement(row["published"], row["range"], row["interval"])
+    if where["value_inside"] is None or where["value_inside"]:
+        verdict = "yes" if where["inside"] else "**no**"
+    else:  # a value outside, whose published range still overlaps the interval
+        verdict = "range only" if where["range_overlaps"] else "**no**"
+    return f"{number(row['mean'])} [{number(low)}, {number(high)}]", verdict
 
 
 def table(cases: dict[str, dict[str, Any]]) -> str:

@@ -7,6 +7,7 @@ would constrain are drawn from their prior)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,21 @@ from .._api import run
 from ..published import interval, per_trial
 from .components import load_case
 from .posterior import CalibrationResult
+
+
+def agreement(published: float | None, published_range: Sequence[float], interval: Sequence[float]) -> dict[str, Any]:
+    """How a published figure sits against a predictive interval: whether its value lies inside
+    (None when the figure has no value, e.g. a bound), whether its range overlaps the interval,
+    and `inside`, the one a report says: the value's, or for a figure with no value the
+    range's."""
+    low, high = interval
+    value_inside = None if published is None else bool(low <= published <= high)
+    range_overlaps = bool(published_range[0] <= high and low <= published_range[1])
+    return {
+        "value_inside": value_inside,
+        "range_overlaps": range_overlaps,
+        "inside": range_overlaps if value_inside is None else value_inside,
+    }
 
 
 def predictive(
@@ -59,9 +75,7 @@ def predictive(
                 "median": float(np.median(finite)),
                 "interval": [low, high],
                 "p_within_range": float(inside_range.mean()),
-                "inside": bool(low <= o.value <= high)
-                if o.value is not None
-                else bool(o.low <= high and low <= o.high),
+                **agreement(o.value, (o.low, o.high), (low, high)),
                 "source": o.source,
             }
         )
