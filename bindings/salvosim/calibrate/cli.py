@@ -58,8 +58,8 @@ def _fit(parser: argparse.ArgumentParser, args: argparse.Namespace, leave_out: s
     if args.candidates:
         representative_point(result, candidates=args.candidates, threads=args.threads)
     if args.draws and args.draw_trials:
-        # The fitted cases in sample, and the left-out one (if any) out of sample.
-        for case in [c.name for c in spec.fitted_cases] + ([leave_out] if leave_out else []):
+        # The fitted cases in sample; the left-out one and any [[prediction]] case out of sample.
+        for case in [c.name for c in spec.fitted_cases] + [c.name for c in spec.cases if c.predict]:
             result.predictions[case] = predictive(
                 result, case, draws=args.draws, trials=args.draw_trials, threads=args.threads
             )

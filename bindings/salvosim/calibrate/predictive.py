@@ -84,7 +84,7 @@ def predictive(
         "config": loaded.case.config,
         "description": loaded.scenario.description,
         "fitted_to": [c.name for c in spec.fitted_cases],
-        "left_out": spec.left_out == case,
+        "left_out": case not in [c.name for c in spec.fitted_cases],  # left out, or a [[prediction]] case
         "draws": draws,
         "trials": trials,
         "seed": seed,
