@@ -481,3 +481,26 @@ def test_apply_writes_the_point_into_copies_of_the_configs(tmp_path: pathlib.Pat
     with pytest.raises(SystemExit) as exit_info:
         cal.main(["apply", str(tmp_path / "loo.json")])
     assert exit_info.value.code == 2
+
+
+def test_a_case_can_take_its_own_trials(synthetic: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """`trials` on a [[case]] sets its trials per point in the rounds (a case whose block is
+    reproduced in a small share of trials needs more); a bad value is refused."""
+    data = tomllib.loads(SPEC)
+    data["case"][0]["trials"] = 37
+    data["calibration"]["rounds"] = [12]
+    (synthetic / "own_trials.toml").write_text(tomlkit.dumps(data))
+    spec = cal.CalibrationSpec.load(synthetic / "own_trials.toml")
+    assert spec.case("night").trials == 37 and spec.trials == 200
+    fit = cal.calibrate(spec)
+    shares = np.concatenate([c.observable_likelihood.ravel() for c in fit.components])
+    assert np.allclose(shares * 37, np.round(shares * 37)) and not np.allclose(shares * 200, np.round(shares * 200))
+    assert fit.info["case_trials"] == {"night": 37}
+    for bad, message in ((0.5, "integer >= 1"), (-1, "integer >= 1"), (True, "integer >= 1")):
+        data["case"][0]["trials"] = bad
+        with pytest.raises(ValueError, match=message):
+            cal.CalibrationSpec.from_dict(data, base=str(tmp_path))
+    data["case"][0]["trials"] = 37
+    data["case"][0]["trails"] = 37
+    with pytest.raises(ValueError, match="unknown key"):
+        cal.CalibrationSpec.from_dict(data, base=str(tmp_path))

@@ -35,19 +35,23 @@ def _component_likelihood(
     cases: Sequence[LoadedCase],
     plan: ComponentPlan,
     values: Mapping[str, float],
-    trials: int,
+    trials: int | None,
     threads: int,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """At parameter values: the component's ABC likelihood (the product over its blocks of
     the share of trials reproducing the whole block), and each of its observables' own
-    share of trials and mean."""
+    share of trials and mean. `trials` None: each case's own (its `trials`, else the spec's)."""
     joint = 1.0
     shares: list[float] = []
     means: list[float] = []
     for c in dict.fromkeys(c for c, _ in plan.blocks):
         loaded = cases[c]
         inside, mean = evaluate(
-            spec.apply(loaded.scenario, loaded.case.name, values), loaded.observables, trials, spec.seed, threads
+            spec.apply(loaded.scenario, loaded.case.name, values),
+            loaded.observables,
+            trials or loaded.case.trials or spec.trials,
+            spec.seed,
+            threads,
         )
         for cc, b in plan.blocks:
             if cc == c:
@@ -100,7 +104,7 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
                     for name, x in zip(plan.parameters, u)
                 }
                 batch_likelihood[i], batch_shares[i], _ = _component_likelihood(
-                    spec, cases, plan, values, spec.trials, threads
+                    spec, cases, plan, values, None, threads
                 )
                 if progress:
                     progress(plan.parameters[0], r, i + 1, n)
@@ -123,6 +127,7 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
         "salvosim_version": version(),
         "git_sha1": git_sha1(),
         "trials": spec.trials,
+        "case_trials": {c.name: c.trials for c in spec.fitted_cases if c.trials},
         "seed": spec.seed,
         "sampler_seed": spec.sampler_seed,
         "rounds": list(spec.rounds),

@@ -68,6 +68,7 @@ class Case:
     config: str
     blocks: tuple[Block, ...] = ()
     predict: bool = False
+    trials: int = 0  # per point in the ABC rounds; 0: the spec's `trials`
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,13 @@ class CalibrationSpec:
         if unknown:
             raise ValueError(f"unknown table(s) in the calibration spec: {sorted(unknown)}")
         head = dict(data.get("calibration", {}))
+        for c in data.get("case", []):
+            unknown_keys = set(c) - {"name", "config", "block", "trials"}
+            trials = c.get("trials", 0)
+            if unknown_keys:
+                raise ValueError(f"case {c.get('name')}: unknown key(s) {sorted(unknown_keys)}")
+            if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
+                raise ValueError(f"case {c.get('name')}: trials must be an integer >= 1 (or 0: the spec's trials)")
         cases = [
             Case(
                 name=c["name"],
@@ -111,6 +119,7 @@ class CalibrationSpec:
                 blocks=tuple(
                     Block(tuple(b["observables"]), tuple(b.get("parameters", ()))) for b in c.get("block", ())
                 ),
+                trials=int(c.get("trials", 0)),
             )
             for c in data.get("case", [])
         ]
