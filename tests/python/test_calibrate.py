@@ -504,3 +504,17 @@ def test_a_case_can_take_its_own_trials(synthetic: pathlib.Path, tmp_path: pathl
     data["case"][0]["trails"] = 37
     with pytest.raises(ValueError, match="unknown key"):
         cal.CalibrationSpec.from_dict(data, base=str(tmp_path))
+
+
+def test_a_fit_that_nothing_reproduces_says_which_observables(
+    synthetic: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A prior under which no trial reproduces some figure (as June 2025 with today's model):
+    exit status 1 and the observables named, with no traceback."""
+    (synthetic / "impossible.toml").write_text(SPEC.replace("prior = [0.1, 0.9]", "prior = [0.0001, 0.0002]"))
+    for rounds in (["20", "10"], ["20"]):  # stopped in the rounds, or when the weights are read
+        code = cal.main(
+            [str(synthetic / "impossible.toml"), "--rounds", *rounds, "--trials", "20", "--candidates", "0"]
+        )
+        err = capsys.readouterr().err
+        assert code == 1 and "night/drones-down" in err and "Traceback" not in err, err

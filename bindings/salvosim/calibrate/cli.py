@@ -54,16 +54,21 @@ def _fit(parser: argparse.ArgumentParser, args: argparse.Namespace, leave_out: s
         if value is not None and value < 0:
             parser.error(f"{name} must be at least 0, not {value}")
     spec = replace(spec, trials=args.trials or spec.trials, rounds=tuple(args.rounds or spec.rounds))
-    result = calibrate(spec, threads=args.threads, progress=_progress)
-    if args.candidates:
-        representative_point(result, candidates=args.candidates, threads=args.threads)
-    if args.draws and args.draw_trials:
-        # The fitted cases in sample; the left-out one and any [[prediction]] case out of sample.
-        for case in [c.name for c in spec.fitted_cases] + [c.name for c in spec.cases if c.predict]:
-            result.predictions[case] = predictive(
-                result, case, draws=args.draws, trials=args.draw_trials, threads=args.threads
-            )
-    print(report(result))
+    try:  # a ValueError here is what the data or the model cannot give: say it, without a traceback
+        result = calibrate(spec, threads=args.threads, progress=_progress)
+        if args.candidates:
+            representative_point(result, candidates=args.candidates, threads=args.threads)
+        if args.draws and args.draw_trials:
+            # The fitted cases in sample; the left-out one and any [[prediction]] case out of sample.
+            for case in [c.name for c in spec.fitted_cases] + [c.name for c in spec.cases if c.predict]:
+                result.predictions[case] = predictive(
+                    result, case, draws=args.draws, trials=args.draw_trials, threads=args.threads
+                )
+        text = report(result)
+    except ValueError as error:
+        print(f"{args.spec}: {error}", file=sys.stderr)
+        return 1
+    print(text)
     for warning in result.warnings():
         print(f"warning: {warning}", file=sys.stderr)
     if args.out:
