@@ -173,3 +173,30 @@ def table(
             }
         )
     return rows
+
+
+def rate_impacts(results: Results, scenario: Scenario, selection: str = "all") -> np.ndarray:
+    """The interception rate of definition (b), per trial: (launched − impacts) ÷ launched,
+    where impacts are the selection's threats that reached a defended area (`leaked_defended`,
+    docs/model.md §8: a fall in open ground is not an impact) and launched are those that got
+    off the ground (every fate but `launch_failure`, as `rate_launched` counts them, §4.5).
+    Both counts are the published evaluator's, so a figure of kind (b) is evaluated here and
+    nowhere else. NaN in a trial where nothing was launched. Needs per_trial=True."""
+
+    def count(name: str, fates: tuple[str, ...]) -> np.ndarray:
+        probe = Observable(
+            name=name,
+            statistic="fate",
+            low=0,
+            high=0,
+            definition="impacts",
+            source="",
+            selection=selection,
+            fates=fates,
+        )
+        return np.asarray(per_trial(probe, results, scenario), dtype=float)
+
+    impacts = count("impacts", ("leaked_defended",))
+    launched = count("launched", tuple(f for f in _core.FATE_NAMES if f != "launch_failure"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(launched > 0, 1.0 - impacts / launched, np.nan)

@@ -200,6 +200,29 @@ def test_rates_match_their_definitions(run: tuple[salvosim.Scenario, salvosim.Re
     assert res.rate("launched").mean == pytest.approx(np.nanmean(expected), rel=1e-9)
 
 
+def test_definition_b_counts_only_impacts_in_defended_areas(run: tuple[salvosim.Scenario, salvosim.Results]) -> None:
+    """(b), (launched − impacts) ÷ launched, per trial: a fall in open ground is not an impact
+    (docs/model.md §8), and launched is what got off the ground, as rate_launched counts it."""
+    scenario, res = run
+    assert res.per_trial is not None
+    fates = res.per_trial["fates"].sum(dim="group")
+    launched = fates.sum(dim="fate").values - fates.sel(fate="launch_failure").values
+    impacts = fates.sel(fate="leaked_defended").values
+    assert fates.sel(fate="leaked_open").values.sum() > 0  # the scenario has open-ground falls to leave out
+    got = published.rate_impacts(res, scenario)
+    np.testing.assert_allclose(got, np.where(launched > 0, 1.0 - impacts / np.maximum(launched, 1), np.nan))
+    drones = res.per_trial["fates"].sel(group="shahed")
+    drones_launched = drones.sum(dim="fate").values - drones.sel(fate="launch_failure").values
+    np.testing.assert_allclose(
+        published.rate_impacts(res, scenario, "shahed"),
+        np.where(
+            drones_launched > 0,
+            1.0 - drones.sel(fate="leaked_defended").values / np.maximum(drones_launched, 1),
+            np.nan,
+        ),
+    )
+
+
 def test_cost_is_fired_times_unit_cost(run: tuple[salvosim.Scenario, salvosim.Results]) -> None:
     scenario, res = run
     assert res.per_trial is not None

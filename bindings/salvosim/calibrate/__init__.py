@@ -34,10 +34,12 @@ command line). The statistics compared with the published figures are evaluated 
 (`salvosim.published`).
 """
 
+from . import posterior
 from .cli import main
 from .components import ComponentPlan, LoadedCase, components, load_case
 from .driver import ProgressCallback, calibrate, evaluate, representative_point
-from .posterior import CalibrationResult, Component
+from .posterior import MINIMUM_ESS, CalibrationResult, Component
+from .predictive import predictive, report_predictive
 from .report import report
 from .spec import Block, CalibrationSpec, Case, Parameter, set_path
 
@@ -55,8 +57,12 @@ __all__ = [
     "components",
     "evaluate",
     "load_case",
+    "MINIMUM_ESS",
     "main",
+    "posterior",
+    "predictive",
     "report",
+    "report_predictive",
     "representative_point",
     "set_path",
 ]

@@ -35,19 +35,23 @@ def _component_likelihood(
     cases: Sequence[LoadedCase],
     plan: ComponentPlan,
     values: Mapping[str, float],
-    trials: int,
+    trials: int | None,
     threads: int,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """At parameter values: the component's ABC likelihood (the product over its blocks of
     the share of trials reproducing the whole block), and each of its observables' own
-    share of trials and mean."""
+    share of trials and mean. `trials` None: each case's own (its `trials`, else the spec's)."""
     joint = 1.0
     shares: list[float] = []
     means: list[float] = []
     for c in dict.fromkeys(c for c, _ in plan.blocks):
         loaded = cases[c]
         inside, mean = evaluate(
-            spec.apply(loaded.scenario, loaded.case.name, values), loaded.observables, trials, spec.seed, threads
+            spec.apply(loaded.scenario, loaded.case.name, values),
+            loaded.observables,
+            trials or loaded.case.trials or spec.trials,
+            spec.seed,
+            threads,
         )
         for cc, b in plan.blocks:
             if cc == c:
@@ -84,9 +88,11 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
                 # drawn: their weights use the joint probability.
                 stand_in = np.prod(shares, axis=1) / sampler.mixture_density(points, proposals, list(spec.rounds[:r]))
                 if stand_in.sum() <= 0:
+                    never = [name for (name, _), s in zip(observables, shares.T) if not np.any(s > 0)]
                     raise ValueError(
-                        f"no point reproduced any of {[name for name, _ in observables]}: widen the "
-                        "priors, add points to round 0, or check the scenarios"
+                        f"no trial at any of {len(points)} points reproduced {never}, so no point "
+                        "reproduces the whole component: widen the priors, add points to round 0, or "
+                        "check the scenarios (the model may not be able to reproduce them)"
                     )
                 proposal = sampler.Proposal.fit(points, stand_in, rng)
                 batch = proposal.sample(n, rng)
@@ -98,7 +104,7 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
                     for name, x in zip(plan.parameters, u)
                 }
                 batch_likelihood[i], batch_shares[i], _ = _component_likelihood(
-                    spec, cases, plan, values, spec.trials, threads
+                    spec, cases, plan, values, None, threads
                 )
                 if progress:
                     progress(plan.parameters[0], r, i + 1, n)
@@ -121,6 +127,7 @@ def calibrate(spec: CalibrationSpec, threads: int = 0, progress: ProgressCallbac
         "salvosim_version": version(),
         "git_sha1": git_sha1(),
         "trials": spec.trials,
+        "case_trials": {c.name: c.trials for c in spec.fitted_cases if c.trials},
         "seed": spec.seed,
         "sampler_seed": spec.sampler_seed,
         "rounds": list(spec.rounds),
@@ -167,8 +174,10 @@ def representative_point(
             {p.name: p.value(float(x)) for p, x in zip(params, component.points[i])}
             for i in np.argsort(component.likelihood)[::-1][:candidates]
         ]
+        snap = {p.name: p.snap for p in params}
+        integer = {p.name: p.integer for p in params}
         values = min(pool, key=lambda v: score(v, screen_trials)[:2])
-        values = {k: float(np.clip(v, *bounds[k])) for k, v in values.items()}
+        values = {k: snap[k](float(np.clip(v, *bounds[k]))) for k, v in values.items()}
         best = score(values, trials)
         steps = {k: (bounds[k][1] - bounds[k][0]) / 4.0 for k in values}
         for _ in range(max_steps):
@@ -177,7 +186,11 @@ def representative_point(
             moved = False
             for k in values:
                 for sign in (1.0, -1.0):
-                    trial_values = dict(values, **{k: float(np.clip(values[k] + sign * steps[k], *bounds[k]))})
+                    step = max(steps[k], 1.0) if integer[k] else steps[k]  # an integer moves by one at least
+                    moved_to = snap[k](float(np.clip(values[k] + sign * step, *bounds[k])))
+                    if moved_to == values[k]:  # at a bound
+                        continue
+                    trial_values = dict(values, **{k: moved_to})
                     trial_score = score(trial_values, trials)
                     if trial_score[:2] < best[:2]:
                         values, best, moved = trial_values, trial_score, True

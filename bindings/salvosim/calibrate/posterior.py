@@ -13,6 +13,12 @@ import numpy as np
 from . import sampler
 from .spec import CalibrationSpec, PathLike
 
+# Below this effective sample size a calibration warns that its intervals are not to be
+# trusted: the ends of a central 90% interval are weighted quantiles at 5% and 95%, and with n
+# effective points only 0.05 n of them lie beyond each end. With fewer than about 10 there
+# (n < 200) an end moves by a large fraction of the interval from one run to the next.
+MINIMUM_ESS = 200.0
+
 
 @dataclass
 class Component:
@@ -43,6 +49,7 @@ class CalibrationResult:
     components: list[Component]
     info: dict[str, Any] = field(default_factory=dict)
     point: dict[str, float] = field(default_factory=dict)  # see representative_point()
+    predictions: dict[str, dict[str, Any]] = field(default_factory=dict)  # case -> predictive.predictive()
 
     @property
     def parameter_names(self) -> list[str]:
@@ -55,8 +62,7 @@ class CalibrationResult:
     def _values(self, component: Component) -> np.ndarray:
         """(n, d) parameter values of a component's points."""
         params = [next(p for p in self.spec.parameters if p.name == name) for name in component.parameters]
-        lows, highs = np.array([p.low for p in params]), np.array([p.high for p in params])
-        return lows + component.points * (highs - lows)
+        return np.stack([p.values(component.points[:, k]) for k, p in enumerate(params)], axis=1)
 
     def effective_sample_size(self) -> dict[str, float]:
         """Per component (named by its first parameter): how many equally weighted points
@@ -68,14 +74,16 @@ class CalibrationResult:
         coverage = self.spec.coverage if coverage is None else coverage
         tail = (1.0 - coverage) / 2.0
         rows = {}
+        integer = {p.name: p.integer for p in self.spec.parameters}
         for c in self.components:
             values, w = self._values(c), c.weights
             for k, name in enumerate(c.parameters):
+                discrete = integer[name]
                 rows[name] = {
-                    "median": sampler.weighted_quantile(values[:, k], w, 0.5),
+                    "median": sampler.weighted_quantile(values[:, k], w, 0.5, discrete),
                     "interval": (
-                        sampler.weighted_quantile(values[:, k], w, tail),
-                        sampler.weighted_quantile(values[:, k], w, 1.0 - tail),
+                        sampler.weighted_quantile(values[:, k], w, tail, discrete),
+                        sampler.weighted_quantile(values[:, k], w, 1.0 - tail, discrete),
                     ),
                 }
         return [
@@ -87,6 +95,62 @@ class CalibrationResult:
                 "description": p.description,
             }
             for p in self.spec.parameters
+        ]
+
+    def identifiability(self, confounded: float = 0.5) -> dict[str, Any]:
+        """What the data pin down and what they leave confounded. Per parameter: the width of
+        its credible interval over the prior's (1: the data say nothing; small: pinned down)
+        and its posterior sd over the prior's. Per component: the posterior correlations of its
+        parameters, and the pairs correlated at |r| >= `confounded`: the data constrain a
+        combination of them (e.g. a Pk against a reliability), not each one."""
+        summary = {row["parameter"]: row for row in self.summary()}
+        integer = {p.name: p.integer for p in self.spec.parameters}
+        widths = {}
+        for name, row in summary.items():
+            extra = 1.0 if integer[name] else 0.0  # an integer's width is how many integers it holds
+            prior_width = row["prior"][1] - row["prior"][0] + extra
+            widths[name] = (row["interval"][1] - row["interval"][0] + extra) / prior_width
+        sd_ratio: dict[str, float] = {}
+        pairs = []
+        correlations = {}
+        for c in self.components:
+            values, w = self._values(c), c.weights
+            params = [next(p for p in self.spec.parameters if p.name == name) for name in c.parameters]
+            prior_sd = np.array([(p.high - p.low) / math.sqrt(12.0) for p in params])
+            mean = w @ values
+            centred = values - mean
+            covariance = (centred * w[:, None]).T @ centred
+            sd = np.sqrt(np.diag(covariance))
+            sd_ratio.update({name: float(s / ps) for name, s, ps in zip(c.parameters, sd, prior_sd)})
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = covariance / np.outer(sd, sd)
+            r = np.where(np.isfinite(r), r, 0.0)  # a parameter fixed at one value correlates with nothing
+            np.fill_diagonal(r, 1.0)
+            correlations[c.parameters[0]] = {
+                "parameters": list(c.parameters),
+                "matrix": np.round(r, 4).tolist(),
+            }
+            for i in range(len(c.parameters)):
+                for j in range(i + 1, len(c.parameters)):
+                    if abs(r[i, j]) >= confounded:
+                        pairs.append({"parameters": [c.parameters[i], c.parameters[j]], "correlation": float(r[i, j])})
+        return {
+            "width_ratio": widths,
+            "sd_ratio": sd_ratio,
+            "correlations": correlations,
+            "confounded_pairs": sorted(pairs, key=lambda pair: -abs(pair["correlation"])),
+            "threshold": confounded,
+        }
+
+    def warnings(self, minimum_ess: float = MINIMUM_ESS) -> list[str]:
+        """Why the result should not be trusted as it stands: a component whose effective
+        sample size is below `minimum_ess` (MINIMUM_ESS explains the threshold)."""
+        return [
+            f"component {name}: effective sample size {ess:.0f} is below {minimum_ess:.0f}: its credible "
+            "intervals rest on too few points to trust (fewer than 10 beyond each end of a 90% interval); "
+            "add points to the rounds"
+            for name, ess in self.effective_sample_size().items()
+            if ess < minimum_ess
         ]
 
     def median(self) -> dict[str, float]:

@@ -97,11 +97,16 @@ def effective_sample_size(weights: np.ndarray) -> float:
     return float(total**2 / np.sum(weights**2)) if total > 0 else 0.0
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float, discrete: bool = False) -> float:
     """The q-quantile of values under weights (the weighted empirical distribution,
-    interpolated at the midpoints of each point's mass)."""
-    order = np.argsort(values)
+    interpolated at the midpoints of each point's mass). `discrete`: the smallest value whose
+    cumulative weight reaches q, with no interpolation, so that the quantile of integers is
+    an integer."""
+    order = np.argsort(values, kind="stable")
     v, w = values[order], weights[order]
+    if discrete:
+        cumulative = np.cumsum(w) / w.sum()
+        return float(v[min(int(np.searchsorted(cumulative, q - 1e-12)), len(v) - 1)])
     cumulative = (np.cumsum(w) - 0.5 * w) / w.sum()
     return float(np.interp(q, cumulative, v))
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Union
+
+import numpy as np
 
 from .._core import Scenario, parse_key_path
 
@@ -19,7 +21,11 @@ PathLike = Union[str, "os.PathLike[str]"]
 class Parameter:
     """A calibrated parameter: uniform prior on [low, high]; value**power is written into each
     target key path (`layer.<name>.engages.<target>.pk`, `threat.<name>.p_flight`, ...) of
-    each named case."""
+    each named case.
+
+    An `integer` parameter (shots, a reserve, a stock) has a uniform prior over the integers
+    low..high: the sampler still works in the continuous unit cube, and position u maps to
+    floor(low + u (high - low + 1)), so each integer gets an equal slice of the cube."""
 
     name: str
     low: float
@@ -27,10 +33,21 @@ class Parameter:
     targets: Mapping[str, tuple[str, ...]]
     power: float = 1.0
     description: str = ""
+    integer: bool = False
 
     def value(self, u: float) -> float:
         """The parameter at position u in [0, 1] of its prior range."""
+        return float(self.values(np.asarray(u, dtype=float)))
+
+    def values(self, u: np.ndarray) -> np.ndarray:
+        """The parameter at each position of an array of positions in [0, 1]."""
+        if self.integer:
+            return np.minimum(np.floor(self.low + u * (self.high - self.low + 1.0)), self.high)
         return self.low + u * (self.high - self.low)
+
+    def snap(self, value: float) -> float:
+        """A value moved onto the parameter's support: rounded for an integer parameter."""
+        return float(round(value)) if self.integer else float(value)
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Case:
     config: str
     blocks: tuple[Block, ...] = ()
     predict: bool = False
+    trials: int = 0  # per point in the ABC rounds; 0: the spec's `trials`
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,12 @@ class CalibrationSpec:
     coverage: float = 0.9
     text: str = ""
     path: str = ""
+    left_out: str = ""  # the case leave_out() made a prediction, if any
+    all_parameters: tuple[Parameter, ...] = ()  # every parameter of the spec file, fitted or not
+
+    def __post_init__(self) -> None:
+        if not self.all_parameters:
+            object.__setattr__(self, "all_parameters", self.parameters)
 
     @classmethod
     def load(cls, path: PathLike) -> CalibrationSpec:
@@ -81,6 +105,13 @@ class CalibrationSpec:
         if unknown:
             raise ValueError(f"unknown table(s) in the calibration spec: {sorted(unknown)}")
         head = dict(data.get("calibration", {}))
+        for c in data.get("case", []):
+            unknown_keys = set(c) - {"name", "config", "block", "trials"}
+            trials = c.get("trials", 0)
+            if unknown_keys:
+                raise ValueError(f"case {c.get('name')}: unknown key(s) {sorted(unknown_keys)}")
+            if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
+                raise ValueError(f"case {c.get('name')}: trials must be an integer >= 1 (or 0: the spec's trials)")
         cases = [
             Case(
                 name=c["name"],
@@ -88,6 +119,7 @@ class CalibrationSpec:
                 blocks=tuple(
                     Block(tuple(b["observables"]), tuple(b.get("parameters", ()))) for b in c.get("block", ())
                 ),
+                trials=int(c.get("trials", 0)),
             )
             for c in data.get("case", [])
         ]
@@ -100,9 +132,19 @@ class CalibrationSpec:
             raise ValueError(f"case names must be unique: {names}")
         parameters = []
         for p in data.get("parameter", []):
+            unknown_keys = set(p) - {"name", "prior", "targets", "power", "description", "integer"}
+            if unknown_keys:
+                raise ValueError(f"parameter {p.get('name')}: unknown key(s) {sorted(unknown_keys)}")
             low, high = (float(x) for x in p["prior"])
             if not low < high:
                 raise ValueError(f"parameter {p['name']}: prior must be [low, high] with low < high")
+            integer = p.get("integer", False)
+            if not isinstance(integer, bool):
+                raise ValueError(f"parameter {p['name']}: integer must be true or false")
+            if integer and (not (low.is_integer() and high.is_integer()) or p.get("power", 1.0) != 1.0):
+                raise ValueError(
+                    f"parameter {p['name']}: an integer parameter needs a prior of two integers and no power"
+                )
             targets = {case: tuple(paths) for case, paths in p.get("targets", {}).items()}
             for case in targets:
                 if case not in names:
@@ -115,6 +157,7 @@ class CalibrationSpec:
                     targets=targets,
                     power=float(p.get("power", 1.0)),
                     description=p.get("description", ""),
+                    integer=integer,
                 )
             )
         known = {p.name for p in parameters}
@@ -141,6 +184,30 @@ class CalibrationSpec:
             path=path,
         )
 
+    def leave_out(self, name: str) -> CalibrationSpec:
+        """The spec fitted without case `name`, which becomes a case carried into a prediction:
+        the parameters that set keys in no other fitted case are left out of the fit (a
+        prediction draws them from their prior, `prior_only`)."""
+        if name not in [c.name for c in self.cases]:
+            raise ValueError(
+                f"no case named {name!r} to leave out: the spec's cases are {[c.name for c in self.cases]}"
+            )
+        case = self.case(name)
+        if case.predict:
+            raise ValueError(f"case {name!r} is not fitted, so it cannot be left out")
+        cases = tuple(replace(c, predict=True) if c.name == name else c for c in self.cases)
+        fitted = {c.name for c in cases if not c.predict}
+        if not fitted:
+            raise ValueError(f"leaving out {name!r} leaves no case to fit")
+        parameters = tuple(p for p in self.parameters if fitted & set(p.targets))
+        return replace(self, cases=cases, parameters=parameters, left_out=name)
+
+    def prior_only(self, case: str) -> tuple[Parameter, ...]:
+        """The parameters of the full spec that set keys in `case` but are not fitted here
+        (after leave_out(case): those that only the left-out case constrains)."""
+        fitted = set(self.parameter_names)
+        return tuple(p for p in self.all_parameters if case in p.targets and p.name not in fitted)
+
     @property
     def fitted_cases(self) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if not c.predict)
@@ -159,7 +226,7 @@ class CalibrationSpec:
         """A copy of the scenario with the parameters in `values` written into the case's
         targets (the others keep the scenario's own values)."""
         out = scenario.copy()
-        for p in self.parameters:
+        for p in self.all_parameters:
             if p.name in values:
                 for target in p.targets.get(case, ()):
                     set_path(out, target, values[p.name] ** p.power)
@@ -184,4 +251,8 @@ def set_path(scenario: Scenario, path: str, value: float) -> None:
     current = getattr(obj, keys[-1])
     if isinstance(current, bool) or not isinstance(current, (int, float)):
         raise ValueError(f"{path}: {keys[-1]} is not a number and cannot be calibrated")
-    setattr(obj, keys[-1], int(round(value)) if isinstance(current, int) else float(value))
+    if isinstance(current, int) and not float(value).is_integer():
+        raise ValueError(
+            f"{path}: {keys[-1]} is an integer and {value} is not: calibrate it with an `integer = true` parameter"
+        )
+    setattr(obj, keys[-1], int(value) if isinstance(current, int) else float(value))

@@ -54,7 +54,12 @@ def to_dict(result: CalibrationResult) -> dict[str, Any]:
         "spec_path": result.spec.path,
         "components": [component_to_dict(c) for c in result.components],
         "summary": result.summary(),
+        "effective_sample_size": result.effective_sample_size(),
+        "warnings": result.warnings(),
+        "identifiability": result.identifiability(),
         "point": result.point,
+        "left_out": result.spec.left_out,
+        "predictions": result.predictions,
     }
 
 
@@ -82,9 +87,12 @@ def load(path: PathLike) -> CalibrationResult:
     spec = CalibrationSpec.from_dict(
         tomllib.loads(data["spec_text"]), base=spec_dir, text=data["spec_text"], path=data["spec_path"]
     )
+    if data.get("left_out"):
+        spec = spec.leave_out(data["left_out"])
     return CalibrationResult(
         spec=spec,
         components=[component_from_dict(c) for c in data["components"]],
         info=dict(data["info"]),
         point=dict(data.get("point", {})),
+        predictions=dict(data.get("predictions", {})),
     )
