@@ -27,6 +27,10 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _seconds(value: float) -> str:
+    return f"{value:,.6g} s"
+
+
 def _table(frame: pd.DataFrame, index: bool = False) -> str:
     return str(frame.to_html(index=index, float_format=_number, border=0, escape=True))
 
@@ -43,8 +47,8 @@ def _magazine(layer: _core.Layer) -> str:
 def _launch(group: _core.ThreatGroup) -> str:
     launch = group.launch
     if launch.kind == "waves":
-        return f"{len(launch.waves)} waves from {_number(min(t for t, _ in launch.waves))} s"
-    return f"{_number(launch.start)} s + {_number(launch.duration)} s"
+        return f"{len(launch.waves)} waves from {_seconds(min(t for t, _ in launch.waves))}"
+    return f"from {_seconds(launch.start)} over {_seconds(launch.duration)}"
 
 
 def _groups_frame(groups: Iterable[tuple[str, _core.ThreatGroup]]) -> pd.DataFrame:
@@ -55,7 +59,7 @@ def _groups_frame(groups: Iterable[tuple[str, _core.ThreatGroup]]) -> pd.DataFra
             "class": g.threat_class,
             "count": g.count,
             "launch": _launch(g),
-            "flight time (s)": f"{_number(g.flight_time.mean)} ± {_number(g.flight_time.sd)}",
+            "flight time": f"{_seconds(g.flight_time.mean)} ± {_seconds(g.flight_time.sd)}",
             "p_launch": g.p_launch,
             "p_flight": g.p_flight,
             "defended_fraction": g.defended_fraction,

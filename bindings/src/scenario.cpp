@@ -521,10 +521,15 @@ void bind_scenario(py::module_& m) {
           "__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
       .def("__repr__", [](const Scenario& s) {
         std::size_t groups = s.threats.size();
-        for (const Salvo& salvo : s.salvos) groups += salvo.threats.size();
+        std::int64_t threats = 0;
+        for (const ThreatGroup& group : s.threats) threats += group.count;
+        for (const Salvo& salvo : s.salvos) {
+          groups += salvo.threats.size();
+          for (const ThreatGroup& group : salvo.threats) threats += group.count;
+        }
         const std::string salvos = s.salvos.empty() ? "" : std::to_string(s.salvos.size()) + " salvos, ";
-        return "<Scenario \"" + s.name + "\": " + salvos + std::to_string(groups) + " threat groups, " +
-               std::to_string(s.layers.size()) + " layers>";
+        return "<Scenario \"" + s.name + "\": " + salvos + std::to_string(groups) + " threat groups (" +
+               std::to_string(threats) + " threats), " + std::to_string(s.layers.size()) + " layers>";
       });
   bind_editing(scenario);
   def_html(scenario, "scenario_html");

@@ -131,6 +131,7 @@ def test_scenario_and_its_parts_display(scenario: salvosim.Scenario) -> None:
     assert "80 threats" in page and "shahed" in page and "upper-tier" in page and "48" in page
     assert "<table" in scenario.layers._repr_html_()
     assert "mrbm" in scenario.threats._repr_html_()
+    assert repr(scenario) == '<Scenario "example": 2 threat groups (80 threats), 2 layers>'
     assert repr(scenario.layers) == '<2 layers: "upper-tier", "short-range">'
     assert repr(scenario.layers["upper-tier"]).startswith(
         '<Layer "upper-tier": 2 fire units x 4 channels, 48 interceptors'
@@ -265,3 +266,23 @@ def test_the_docstring_range_is_the_rule_an_assignment_meets(scenario: salvosim.
     layer.shots = 2**20
     with pytest.raises(salvosim.ConfigError, match="2\\^20"):
         layer.shots = 2**20 + 1
+
+
+# --- the notebook's progress bar ---------------------------------------------------------------
+
+
+def test_the_progress_extra_brings_the_notebook_bar_its_widgets() -> None:
+    # tqdm.auto picks tqdm.notebook in Jupyter, which needs ipywidgets: without it, it warns
+    # and falls back to text (in a kernel) or fails (here). The extra must bring it.
+    import tomllib
+    import warnings
+
+    from tqdm.notebook import tqdm
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(requirement.startswith("ipywidgets") for requirement in extras["progress"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bar = tqdm(total=3)
+        bar.update(3)
+        bar.close()
