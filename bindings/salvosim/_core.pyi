@@ -454,7 +454,9 @@ class PublishedObservable:
         ...
     @property
     def definition(self) -> str:
-        ...
+        """
+        Which meaning of a published figure it is: engaged, impacts, neutralized or count
+        """
     @property
     def fates(self) -> list[str]:
         """
@@ -477,16 +479,24 @@ class PublishedObservable:
         """
     @property
     def metric(self) -> str:
-        ...
+        """
+        A layer counter (statistic layer); else empty
+        """
     @property
     def name(self) -> str:
-        ...
+        """
+        The observable's name, unique in the scenario
+        """
     @property
     def note(self) -> str:
-        ...
+        """
+        Free text
+        """
     @property
     def rate(self) -> str:
-        ...
+        """
+        launched, engaged or threatening (statistic rate); else empty
+        """
     @property
     def selection(self) -> str:
         """
@@ -494,10 +504,14 @@ class PublishedObservable:
         """
     @property
     def source(self) -> str:
-        ...
+        """
+        Outlet and date (docs/sources.md)
+        """
     @property
     def statistic(self) -> str:
-        ...
+        """
+        The simulated quantity per trial: fate, rate, intercepts, layer or cost (docs/model.md §8)
+        """
     @property
     def value(self) -> float | None:
         """
@@ -511,7 +525,9 @@ class Published:
         ...
     @property
     def description(self) -> str:
-        ...
+        """
+        What the figures are and where they come from
+        """
     @property
     def observables(self) -> list[PublishedObservable]:
         """

@@ -363,26 +363,28 @@ void bind_published(py::module_& m) {
            py::arg("layers") = std::vector<std::string>{}, py::arg("metric") = "", py::arg("value") = py::none(),
            py::arg("low") = 0.0, py::arg("high") = 0.0, py::arg("definition") = "", py::arg("source") = "",
            py::arg("note") = "")
-      .def_readonly("name", &PublishedObservable::name)
-      .def_readonly("statistic", &PublishedObservable::statistic)
+      .def_readonly("name", &PublishedObservable::name, "The observable's name, unique in the scenario")
+      .def_readonly("statistic", &PublishedObservable::statistic,
+                    "The simulated quantity per trial: fate, rate, intercepts, layer or cost (docs/model.md §8)")
       .def_readonly("selection", &PublishedObservable::selection,
                     "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
       .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
-      .def_readonly("rate", &PublishedObservable::rate)
+      .def_readonly("rate", &PublishedObservable::rate, "launched, engaged or threatening (statistic rate); else empty")
       .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
-      .def_readonly("metric", &PublishedObservable::metric)
+      .def_readonly("metric", &PublishedObservable::metric, "A layer counter (statistic layer); else empty")
       .def_readonly("value", &PublishedObservable::value, "The headline figure, or None")
       .def_readonly("low", &PublishedObservable::low, "range = [low, high]")
       .def_readonly("high", &PublishedObservable::high, "range = [low, high]")
-      .def_readonly("definition", &PublishedObservable::definition)
-      .def_readonly("source", &PublishedObservable::source)
-      .def_readonly("note", &PublishedObservable::note)
+      .def_readonly("definition", &PublishedObservable::definition,
+                    "Which meaning of a published figure it is: engaged, impacts, neutralized or count")
+      .def_readonly("source", &PublishedObservable::source, "Outlet and date (docs/sources.md)")
+      .def_readonly("note", &PublishedObservable::note, "Free text")
       .def("__repr__", [](const PublishedObservable& o) {
         return "<PublishedObservable \"" + o.name + "\": " + o.statistic + ">";
       });
 
   py::class_<Published>(m, "Published", "The [published] table: the figures a scenario is meant to reproduce")
-      .def_readonly("description", &Published::description)
+      .def_readonly("description", &Published::description, "What the figures are and where they come from")
       .def_readonly("observables", &Published::observables, "In config order")
       .def("__repr__",
            [](const Published& p) { return "<Published: " + std::to_string(p.observables.size()) + " observables>"; });
