@@ -576,14 +576,22 @@ class Scenario:
         """
         Raise ConfigError listing every broken rule, if any
         """
+    @typing.overload
     def with_layer(self, layer: Layer, *, before: str = '') -> Scenario:
         """
-        A new scenario with a copy of `layer` added (at the end, or before the layer named `before`), validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it.
+        A new scenario with a copy of `layer` added (at the end, or before the layer named `before`), validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it, or pass a dict shaped like a [[layer]] table of the TOML.
         """
+    @typing.overload
+    def with_layer(self, layer: dict, *, before: str = '') -> Scenario:
+        ...
+    @typing.overload
     def with_threat_group(self, group: ThreatGroup, *, salvo: str = '', before: str = '') -> Scenario:
         """
-        A new scenario with a copy of `group` added (to the salvo named `salvo` in a campaign; at the end, or before the group named `before`), validated: ConfigError if it breaks a rule
+        A new scenario with a copy of `group` added (to the salvo named `salvo` in a campaign; at the end, or before the group named `before`), validated: ConfigError if it breaks a rule. `group` may be a dict shaped like a [[threat]] table of the TOML.
         """
+    @typing.overload
+    def with_threat_group(self, group: dict, *, salvo: str = '', before: str = '') -> Scenario:
+        ...
     def without_layer(self, name: str) -> Scenario:
         """
         A new scenario without the layer named `name`, validated

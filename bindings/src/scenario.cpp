@@ -417,6 +417,13 @@ std::vector<ThreatGroup>& groups_of(Scenario& s, const std::string& salvo) {
   return find_named(s.salvos, salvo, "salvo").threats;
 }
 
+// The same with an entry given as a dict shaped like its TOML table: built from the TOML's
+// structure by the Python package (salvosim._api.with_table, through from_dict), which knows it.
+Scenario from_table(const Scenario& s, const char* kind, const py::dict& table, const std::string& before,
+                    const std::string& salvo) {
+  return py::module_::import("salvosim._api").attr("with_table")(s, kind, table, before, salvo).cast<Scenario>();
+}
+
 void bind_editing(py::class_<Scenario>& scenario) {
   scenario
       .def(
@@ -426,7 +433,14 @@ void bind_editing(py::class_<Scenario>& scenario) {
           },
           py::arg("layer"), py::kw_only(), py::arg("before") = "",
           "A new scenario with a copy of `layer` added (at the end, or before the layer named `before`), "
-          "validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it.")
+          "validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it, "
+          "or pass a dict shaped like a [[layer]] table of the TOML.")
+      .def(
+          "with_layer",
+          [](const Scenario& s, const py::dict& table, const std::string& before) {
+            return from_table(s, "layer", table, before, "");
+          },
+          py::arg("layer"), py::kw_only(), py::arg("before") = "")
       .def(
           "without_layer",
           [](const Scenario& s, const std::string& name) {
@@ -443,7 +457,14 @@ void bind_editing(py::class_<Scenario>& scenario) {
           },
           py::arg("group"), py::kw_only(), py::arg("salvo") = "", py::arg("before") = "",
           "A new scenario with a copy of `group` added (to the salvo named `salvo` in a campaign; at the end, or "
-          "before the group named `before`), validated: ConfigError if it breaks a rule")
+          "before the group named `before`), validated: ConfigError if it breaks a rule. `group` may be a dict "
+          "shaped like a [[threat]] table of the TOML.")
+      .def(
+          "with_threat_group",
+          [](const Scenario& s, const py::dict& table, const std::string& salvo, const std::string& before) {
+            return from_table(s, "threat", table, before, salvo);
+          },
+          py::arg("group"), py::kw_only(), py::arg("salvo") = "", py::arg("before") = "")
       .def(
           "without_threat_group",
           [](const Scenario& s, const std::string& name) {

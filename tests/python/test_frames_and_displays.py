@@ -211,6 +211,32 @@ def test_threat_groups_are_added_and_removed_through_validation(scenario: salvos
         scenario.with_threat_group(scenario.threats["shahed"])
 
 
+def test_entries_can_be_given_as_dicts_shaped_like_the_toml(scenario: salvosim.Scenario) -> None:
+    gun = {
+        "name": "gun",
+        "fire_units": 2,
+        "channels": 1,
+        "engagement_time": 5.0,
+        "interceptors": "unlimited",
+        "engages": {"drone": {"pk": 0.4, "window": {"open": 30.0, "close": 2.0}}},
+    }
+    bigger = scenario.with_layer(gun, before="upper-tier")
+    assert bigger.layers.keys() == ["gun", "upper-tier", "short-range"]
+    assert bigger.layers["gun"].engages["drone"].pk == pytest.approx(0.4)
+    group = {
+        "name": "srbm",
+        "class": "ballistic",
+        "count": 4,
+        "launch": {"start": 0.0, "duration": 60.0},
+        "flight_time": {"mean": 300.0},
+    }
+    assert scenario.with_threat_group(group).threats["srbm"].count == 4
+    with pytest.raises(salvosim.ConfigError, match="layer\\[2\\].*pk"):  # the key path of the new table
+        scenario.with_layer(dict(gun, engages={"drone": {"pk": 1.5, "window": {"open": 30.0, "close": 2.0}}}))
+    with pytest.raises(KeyError, match="nothing"):
+        scenario.with_layer(gun, before="nothing")
+
+
 def test_campaign_groups_go_to_a_named_salvo() -> None:
     campaign = salvosim.load(CAMPAIGN)
     salvo = campaign.salvos[0]
@@ -220,6 +246,10 @@ def test_campaign_groups_go_to_a_named_salvo() -> None:
         campaign.with_threat_group(group)
     added = campaign.with_threat_group(group, salvo=salvo.name)
     assert group.name in added.salvos[salvo.name].threats
+    table = {"name": "late", "count": 2, "launch": {"start": 0.0, "duration": 10.0}, "flight_time": {"mean": 600.0}}
+    with pytest.raises(ValueError, match="salvo="):
+        campaign.with_threat_group(table)
+    assert "late" in campaign.with_threat_group(table, salvo=salvo.name).salvos[salvo.name].threats
     assert group.name not in added.without_threat_group(group.name).salvos[salvo.name].threats
 
 
