@@ -49,6 +49,29 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
     return tomllib.loads(scenario.to_toml())
 
 
+def with_table(scenario: Scenario, kind: str, table: Mapping[str, Any], before: str = "", salvo: str = "") -> Scenario:
+    """A new scenario with `table` (a dict shaped like a `[[layer]]` or `[[threat]]` table of the
+    TOML) added at the end, or before the entry named `before`; in a campaign, a threat group
+    goes to the salvo named `salvo`. Validated by from_dict: ConfigError names the key paths.
+    Scenario.with_layer and with_threat_group call it when given a dict."""
+    data = to_dict(scenario)
+    if kind == "threat" and "salvo" in data:
+        salvos = {entry["name"]: entry for entry in data["salvo"]}
+        if salvo not in salvos:
+            known = ", ".join(f'"{name}"' for name in salvos)
+            raise ValueError(f"a campaign's threat groups belong to salvos: say which, with salvo= (one of {known})")
+        entries = salvos[salvo]["threat"]
+    elif salvo:
+        raise ValueError("this scenario has no salvos; leave `salvo` out")
+    else:
+        entries = data.setdefault(kind, [])
+    names = [entry.get("name") for entry in entries]
+    if before and before not in names:
+        raise KeyError(f'no {"layer" if kind == "layer" else "threat group"} named "{before}" to add before')
+    entries.insert(names.index(before) if before else len(entries), dict(table))
+    return from_dict(data)
+
+
 def _integer(name: str, value: object) -> int:
     """`value` as a Python int (NumPy integers too; not bool). Its range is checked by the
     front door in C++ (run.hpp), which raises ValueError."""

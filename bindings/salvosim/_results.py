@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from . import _core
+from . import _core, _display, _tables
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,9 @@ class Results:
 
     @property
     def coords(self) -> dict[str, list[str] | np.ndarray]:
-        """Each dimension's labels (selection, group, layer, fate, ...) or values (count, ...)."""
-        return dict(self._core.coordinates)
+        """Each dimension's labels (selection, group, layer, fate, ...) or values (count,
+        quantile as numbers: `.sel(quantile=0.05)`, ...)."""
+        return coordinates(self._core)
 
     def array(self, name: str) -> np.ndarray:
         """The named array as a read-only NumPy view (no copy)."""
@@ -89,7 +91,7 @@ class Results:
         """The named array with its dimensions, coordinates, units and description."""
         self._check_name(name)
         dims = self.dims(name)
-        coords = self._core.coordinates
+        coords = coordinates(self._core)
         return xr.DataArray(
             self._core.array(name),
             dims=dims,
@@ -156,8 +158,23 @@ class Results:
         attrs = {k: v for k, v in info.items() if k != "scenario_text"}
         return xr.Dataset({name: self[name] for name in self.names}, attrs=attrs)
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """The statistics per selection as a tidy table: one row per selection and statistic
+        (kind "fate": threats per trial with each fate; "engaged"; "intercepts": by each
+        layer; "rate": the interception rates), with mean, se, ci95_low, ci95_high (the 95%
+        confidence interval of the mean) and units."""
+        return _tables.tidy(self.__getitem__, _tables.SELECTION_FAMILIES, self.names)
+
+    def layer_dataframe(self) -> pd.DataFrame:
+        """The counters of each layer (engagements, fired, intercepts, missed ...) per trial as
+        a tidy table: one row per layer and counter, with mean, se, ci95_low, ci95_high, units."""
+        return _tables.tidy(self.__getitem__, _tables.LAYER_FAMILIES, self.names)
+
     def __repr__(self) -> str:
-        return f"<salvosim.Results {self.info['scenario_name']!r}: {self.trials} trials, seed {self.info['seed']}>"
+        return _display.results_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _display.results_html(self)
 
     # --- per-trial data (opt-in) --------------------------------------------------------
     @property
@@ -165,7 +182,7 @@ class Results:
         """Every trial's counts (run with per_trial=True), else None."""
         if self._records is None:
             return None
-        coords = self._core.coordinates
+        coords = coordinates(self._core)
         records = self._records
         n = records.shape[0]
         # The blocks of a record as the C++ layout describes them (plan.hpp, /per_trial).
@@ -184,20 +201,55 @@ class Results:
     @property
     def per_threat(self) -> xr.Dataset | None:
         """Every threat's fate code and killing layer (-1: none) in every trial (run with
-        per_threat=True), else None. Fate codes index coords["fate"]."""
+        per_threat=True), else None. Fate codes index coords["fate"] (also the variable's
+        `flag_meanings`), layer codes coords["layer"]; each threat is labelled with its
+        group's name (`group`) and its index within the group (`index_in_group`).
+        per_threat_dataframe() has the same with fates and layers as labels."""
         if self._fates is None or self._intercept_layers is None:
             return None
         n = self._fates.shape[0]
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
         plan = self._plan_or_compile()
+        coords = coordinates(self._core)
+        group_of = np.asarray(plan.threat_group)
+        fates, layers = list(coords["fate"]), list(coords["layer"])
         return xr.Dataset(
             {
-                "fate": (("trial", "threat"), self._fates),
-                "intercept_layer": (("trial", "threat"), self._intercept_layers),
-                "threat_group": (("threat",), plan.threat_group),
+                "fate": (
+                    ("trial", "threat"),
+                    self._fates,
+                    {"flag_values": list(range(len(fates))), "flag_meanings": " ".join(fates)},
+                ),
+                "intercept_layer": (
+                    ("trial", "threat"),
+                    self._intercept_layers,
+                    {"flag_values": list(range(len(layers))), "flag_meanings": " ".join(layers), "none": -1},
+                ),
+                "threat_group": (("threat",), group_of),
             },
-            coords={"trial": trial},
-            attrs={"fates": list(self._core.coordinates["fate"])},
+            coords={
+                "trial": trial,
+                "group": ("threat", np.asarray(coords["group"], dtype=object)[group_of]),
+                "index_in_group": ("threat", _tables.index_in_group(group_of)),
+            },
+            attrs={"fates": fates, "layers": layers},
+        )
+
+    def per_threat_dataframe(self) -> pd.DataFrame | None:
+        """Every threat in every trial as one row (run with per_threat=True), else None:
+        trial, threat, group, index_in_group, fate and intercept_layer (NaN: none), the
+        labels as pandas Categoricals (a byte a row, as the codes)."""
+        if self._fates is None or self._intercept_layers is None:
+            return None
+        coords = coordinates(self._core)
+        return _tables.per_threat_frame(
+            self._fates,
+            self._intercept_layers,
+            int(self.info["first_trial"]),
+            np.asarray(self._plan_or_compile().threat_group),
+            list(coords["group"]),
+            list(coords["fate"]),
+            list(coords["layer"]),
         )
 
     # --- files --------------------------------------------------------------------------
@@ -213,6 +265,15 @@ class Results:
             info = self.info
             self._plan = _core.compile(_core.Scenario.from_toml_string(info["scenario_text"], info["source_name"]))
         return self._plan
+
+
+def coordinates(core: _core.Results) -> dict[str, Any]:
+    """The summary's coordinates, with the quantile levels as numbers (the file stores their
+    labels, "0.05"), so that `.sel(quantile=0.05)` works."""
+    coords = dict(core.coordinates)
+    if "quantile" in coords:
+        coords["quantile"] = np.array([float(q) for q in coords["quantile"]])
+    return coords
 
 
 def _rows(f: Any, path: str, name: str, shape: tuple[int, ...]) -> np.ndarray:

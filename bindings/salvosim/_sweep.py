@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from . import _core
+from . import _core, _display, _tables
 from ._api import ProgressCallback, _integer, _progress_callback, load
 from ._core import Scenario
 from ._results import Results
@@ -139,10 +140,22 @@ class SweepResults:
         when complete."""
         _core.write_sweep(os.fspath(path), self._core)
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """The statistics per selection at every point as a tidy table: the sweep's
+        dimensions and each axis's values first, then one row per selection and statistic as
+        Results.to_dataframe() has them (kind, selection, statistic, mean, se, ci95_low,
+        ci95_high, units)."""
+        return _tables.tidy(self.__getitem__, _tables.SELECTION_FAMILIES, self.names)
+
+    def layer_dataframe(self) -> pd.DataFrame:
+        """The counters of each layer at every point as a tidy table (Results.layer_dataframe)."""
+        return _tables.tidy(self.__getitem__, _tables.LAYER_FAMILIES, self.names)
+
     def __repr__(self) -> str:
-        info = self.info
-        shape = " x ".join(f"{d} {self._summary.coords[d].__len__()}" for d in self.dims)
-        return f"<salvosim.SweepResults {info['name']!r}, {info['mode']}: {shape}>"
+        return _display.sweep_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _display.sweep_html(self)
 
 
 def sweep(

@@ -115,6 +115,8 @@ void init_results(py::module_& m) {
       .def("table", &format_table, "The summary table the command line prints")
       .def("json", &format_json, "The summary JSON object the command line prints with --json");
 
+  m.attr("Z95") = z95;
+  m.attr("REPORTED_QUANTILES") = std::vector<double>(std::begin(reported_quantiles), std::end(reported_quantiles));
   m.def("read_results", &read_results, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "Read the summary and provenance of a results file");
   m.def("write_results", &write_file, py::arg("path"), py::arg("plan"), py::arg("results"), py::arg("records"),

@@ -2,9 +2,12 @@
 // assignment is checked at once by the field's own rule (config.hpp field_rule, the rule the
 // validator applies): a bad value raises ConfigError naming the attribute and the value, and
 // is not stored. Rules between fields are checked when the scenario is validated or run.
-// Groups, layers and `engages` entries are fixed-length sequences: their elements can be
-// edited, but not added or removed (that would move them in memory under references Python
-// holds); to add or remove, edit `Scenario.to_dict()` and build a new Scenario.
+// Groups, layers and `engages` entries are fixed-length sequences, indexed by position or by
+// name: their elements can be edited in place, but not added or removed there (that would move
+// them in memory under references Python holds); `Scenario.with_layer`, `without_layer`,
+// `with_threat_group` and `without_threat_group` return a new, validated scenario instead.
+// Each attribute's docstring says its meaning and unit, then the range its rule allows
+// (describe_rule, from the rule check_value applies).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -12,6 +15,7 @@
 #include <variant>
 
 #include "bindings.hpp"
+#include "config_detail.hpp"
 #include "salvosim/config.hpp"
 
 namespace py = pybind11;
@@ -55,6 +59,12 @@ void check_assignment(const Class& object, const char* attribute, ValueRule rule
   throw ConfigError({std::move(p)});
 }
 
+// An attribute's docstring: what it means (with its unit), then what its rule allows.
+std::string rule_doc(const char* meaning, ValueRule rule) {
+  const std::string allowed = "Allowed: " + describe_rule(rule) + ".";
+  return *meaning == '\0' ? allowed : std::string(meaning) + ". " + allowed;
+}
+
 // A read-write attribute whose assignment is checked by the field's rule.
 template <class Class, class T>
 void def_checked(py::class_<Class>& cls, const char* name, T Class::*member, ValueRule rule, const char* doc = "") {
@@ -64,7 +74,7 @@ void def_checked(py::class_<Class>& cls, const char* name, T Class::*member, Val
         check_assignment(object, name, rule, value);
         object.*member = value;
       },
-      doc);
+      rule_doc(doc, rule).c_str());
 }
 
 // The same for a count that may be "unlimited" (std::nullopt in C++).
@@ -78,13 +88,61 @@ void def_checked_count(py::class_<Class>& cls, const char* name, std::optional<s
         check_assignment(object, name, rule, count);
         object.*member = count;
       },
-      doc);
+      rule_doc(doc, rule).c_str());
 }
 
-// A fixed-length view of a vector of named entries: len, iteration, and item access by
-// position (negative counts from the end) or by name.
+std::string join_quoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + detail::quoted(n);
+  return out;
+}
+
+// The name an entry is found by: a group's, salvo's or layer's name, an engagement's target.
 template <class T>
-void bind_sequence(py::module_& m, const char* name) {
+const std::string& entry_name(const T& entry) {
+  return entry.name;
+}
+const std::string& entry_name(const EngagementSpec& entry) { return entry.target; }
+
+template <class T>
+std::vector<std::string> entry_names(const std::vector<T>& entries) {
+  std::vector<std::string> names;
+  for (const T& entry : entries) names.push_back(entry_name(entry));
+  return names;
+}
+
+// A KeyError that lists the names there are and suggests the nearest, as the loader's
+// messages do (detail::did_you_mean).
+[[noreturn]] void throw_no_entry(const std::string& name, const std::vector<std::string>& names, const char* what) {
+  const std::string there = join_quoted(names);
+  throw py::key_error(std::string("no ") + what + " named " + detail::quoted(name) + detail::did_you_mean(name, names) +
+                      " (there are: " + (there.empty() ? "none" : there) + ")");
+}
+
+template <class T>
+T& find_named(std::vector<T>& entries, const std::string& name, const char* what) {
+  for (T& entry : entries) {
+    if (entry_name(entry) == name) return entry;
+  }
+  throw_no_entry(name, entry_names(entries), what);
+}
+
+// The display of an object in a notebook: the function `name` of salvosim/_display.py, which
+// builds its tables with pandas.
+template <class Cls>
+void def_html(Cls& cls, const char* name) {
+  cls.def(
+      "_repr_html_",
+      [name](const py::object& self) {
+        return py::module_::import("salvosim._display").attr(name)(self).template cast<std::string>();
+      },
+      "The display in a notebook: tables of what it holds");
+}
+
+// A fixed-length view of a vector of named entries: len, iteration, `in` and item access by
+// position (negative counts from the end) or by name, the names (`keys()`).
+template <class T>
+void bind_sequence(py::module_& m, const char* name, const char* what, const char* html = nullptr) {
   using Vector = std::vector<T>;
   auto at = [](Vector& v, std::int64_t i) -> T& {
     const auto n = static_cast<std::int64_t>(v.size());
@@ -93,22 +151,24 @@ void bind_sequence(py::module_& m, const char* name) {
       throw py::index_error("index " + std::to_string(i) + " out of range for " + std::to_string(n) + " entries");
     return v[static_cast<std::size_t>(i)];
   };
-  py::class_<Vector>(m, name)
-      .def("__len__", [](const Vector& v) { return v.size(); })
-      .def("__getitem__", at, py::return_value_policy::reference_internal)
+  py::class_<Vector> sequence(m, name);
+  if (html != nullptr) def_html(sequence, html);
+  sequence.def("__len__", [](const Vector& v) { return v.size(); })
+      .def("__getitem__", at, py::arg("index"), py::return_value_policy::reference_internal)
+      .def(
+          "__getitem__", [what](Vector& v, const std::string& key) -> T& { return find_named(v, key, what); },
+          py::arg("name"), py::return_value_policy::reference_internal)
+      .def("__contains__",
+           [](const Vector& v, const std::string& key) {
+             return std::any_of(v.begin(), v.end(), [&](const T& e) { return entry_name(e) == key; });
+           })
+      .def("keys", &entry_names<T>, "The names, in order")
       .def(
           "__iter__", [](Vector& v) { return py::make_iterator(v.begin(), v.end()); }, py::keep_alive<0, 1>())
-      .def("__repr__", [](const Vector& v) { return "<" + std::to_string(v.size()) + " entries>"; });
-}
-
-template <class T>
-T& find_named(std::vector<T>& entries, const std::string& name, const char* what) {
-  for (T& entry : entries) {
-    if (entry.name == name) return entry;
-  }
-  std::string names;
-  for (const T& entry : entries) names += (names.empty() ? "" : ", ") + ("\"" + entry.name + "\"");
-  throw py::key_error(std::string("no ") + what + " named \"" + name + "\" (there are: " + names + ")");
+      .def("__repr__", [what](const Vector& v) {
+        return "<" + std::to_string(v.size()) + " " + what + (v.size() == 1 ? "" : "s") + ": " +
+               join_quoted(entry_names(v)) + ">";
+      });
 }
 
 void bind_threats(py::module_& m) {
@@ -122,9 +182,12 @@ void bind_threats(py::module_& m) {
           l.kind = LaunchSpec::Kind::uniform;
         else
           throw py::value_error("launch kind must be \"uniform\" or \"waves\", got \"" + kind + "\"");
-      });
-  def_checked(launch, "start", &LaunchSpec::start, field_rule::launch::start);
-  def_checked(launch, "duration", &LaunchSpec::duration, field_rule::launch::duration);
+      },
+      "\"uniform\" (launches spread over [start, start + duration]) or \"waves\" (counts at given times)");
+  def_checked(launch, "start", &LaunchSpec::start, field_rule::launch::start,
+              "Seconds: the first launch of a uniform launch (on the salvo's clock in a campaign)");
+  def_checked(launch, "duration", &LaunchSpec::duration, field_rule::launch::duration,
+              "Seconds over which a uniform launch spreads its threats, from `start`");
   // (time, count) tuples: immutable, so that editing one cannot silently edit a copy;
   // assign a whole new list to change the waves.
   launch.def_property(
@@ -143,65 +206,89 @@ void bind_threats(py::module_& m) {
         l.waves.clear();
         for (const auto& [time, count] : waves) l.waves.push_back({time, count});
       },
-      "A list of (time, count) pairs");
+      "A list of (time, count) pairs: seconds (any finite number) and an integer >= 0; the counts add up to the "
+      "group's count");
 
   py::class_<FlightTime> flight_time(m, "FlightTime");
-  def_checked(flight_time, "mean", &FlightTime::mean, field_rule::flight_time::mean);
-  def_checked(flight_time, "sd", &FlightTime::sd, field_rule::flight_time::sd);
+  def_checked(flight_time, "mean", &FlightTime::mean, field_rule::flight_time::mean,
+              "Seconds: mean time from launch to impact");
+  def_checked(flight_time, "sd", &FlightTime::sd, field_rule::flight_time::sd,
+              "Seconds: standard deviation of the flight time (a normal cut off below at zero)");
 
   py::class_<ThreatGroup> threat(m, "ThreatGroup");
-  def_checked(threat, "name", &ThreatGroup::name, field_rule::threat::name);
-  threat.def_readwrite("threat_class", &ThreatGroup::threat_class, "The config key `class`");
-  def_checked(threat, "count", &ThreatGroup::count, field_rule::threat::count);
-  threat.def_readwrite("launch", &ThreatGroup::launch).def_readwrite("flight_time", &ThreatGroup::flight_time);
-  def_checked(threat, "p_launch", &ThreatGroup::p_launch, field_rule::threat::p_launch);
-  def_checked(threat, "p_flight", &ThreatGroup::p_flight, field_rule::threat::p_flight);
-  def_checked(threat, "defended_fraction", &ThreatGroup::defended_fraction, field_rule::threat::defended_fraction);
-  def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost);
+  def_checked(threat, "name", &ThreatGroup::name, field_rule::threat::name,
+              "Label of the group in results; unique across a campaign, not `all`, `class:...` or `salvo:...`");
+  threat.def_readwrite(
+      "threat_class", &ThreatGroup::threat_class,
+      "The config key `class`: a label several groups share, which layers can target (text, may be empty)");
+  def_checked(threat, "count", &ThreatGroup::count, field_rule::threat::count, "Number of threats in the group");
+  threat.def_readwrite("launch", &ThreatGroup::launch, "Launch times (LaunchSpec: uniform or waves)")
+      .def_readwrite("flight_time", &ThreatGroup::flight_time, "Time from launch to impact (FlightTime, seconds)");
+  def_checked(threat, "p_launch", &ThreatGroup::p_launch, field_rule::threat::p_launch,
+              "Probability that a threat launches successfully");
+  def_checked(threat, "p_flight", &ThreatGroup::p_flight, field_rule::threat::p_flight,
+              "Probability that a launched threat stays airworthy to impact");
+  def_checked(threat, "defended_fraction", &ThreatGroup::defended_fraction, field_rule::threat::defended_fraction,
+              "Probability that a threat's target lies in a defended area");
+  def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost, "Cost of one threat (any currency unit)");
+  threat.def(
+      "copy", [](const ThreatGroup& t) { return t; }, "A copy that belongs to no scenario (for with_threat_group)");
   threat.def("__repr__", [](const ThreatGroup& t) {
     return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">";
   });
-  bind_sequence<ThreatGroup>(m, "ThreatGroups");
+  bind_sequence<ThreatGroup>(m, "ThreatGroups", "threat group", "groups_html");
+  def_html(threat, "group_html");
 
   py::class_<Salvo> salvo(m, "Salvo");
-  def_checked(salvo, "name", &Salvo::name, field_rule::salvo::name);
-  def_checked(salvo, "start", &Salvo::start, field_rule::salvo::start);
+  def_checked(salvo, "name", &Salvo::name, field_rule::salvo::name, "Label of the salvo in results (`salvo:<name>`)");
+  def_checked(salvo, "start", &Salvo::start, field_rule::salvo::start,
+              "Seconds on the campaign's clock; after the previous salvo's start");
   salvo
       .def_property_readonly(
           "threats", [](Salvo& s) -> std::vector<ThreatGroup>& { return s.threats; },
-          py::return_value_policy::reference_internal)
+          py::return_value_policy::reference_internal, "The salvo's threat groups, by position or name")
       .def("__repr__", [](const Salvo& s) {
         return "<Salvo \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups>";
       });
-  bind_sequence<Salvo>(m, "Salvos");
+  bind_sequence<Salvo>(m, "Salvos", "salvo");
 }
 
 void bind_layers(py::module_& m) {
   py::class_<Window> window(m, "Window");
-  def_checked(window, "open", &Window::open, field_rule::engagement::window_open);
-  def_checked(window, "close", &Window::close, field_rule::engagement::window_close);
+  def_checked(window, "open", &Window::open, field_rule::engagement::window_open,
+              "Seconds before impact when the layer can first intercept; greater than `close`");
+  def_checked(window, "close", &Window::close, field_rule::engagement::window_close,
+              "Seconds before impact when the layer's last intercept must happen");
 
   py::class_<EngagementSpec> engagement(m, "EngagementSpec");
-  engagement.def_readwrite("target", &EngagementSpec::target);
-  def_checked(engagement, "pk", &EngagementSpec::pk, field_rule::engagement::pk);
-  def_checked(engagement, "detect", &EngagementSpec::detect, field_rule::engagement::detect);
-  engagement.def_readwrite("window", &EngagementSpec::window).def("__repr__", [](const EngagementSpec& e) {
-    return "<EngagementSpec " + e.target + ": pk " + std::to_string(e.pk) + ">";
-  });
-  bind_sequence<EngagementSpec>(m, "EngagementSpecs");
+  engagement.def_readwrite("target", &EngagementSpec::target, "The threat group or class this entry engages");
+  def_checked(engagement, "pk", &EngagementSpec::pk, field_rule::engagement::pk,
+              "Probability that one interceptor kills the threat");
+  def_checked(engagement, "detect", &EngagementSpec::detect, field_rule::engagement::detect,
+              "Probability that the layer's sensors pick up and hold a track on the threat");
+  engagement
+      .def_readwrite("window", &EngagementSpec::window, "When the layer can intercept (Window, seconds before impact)")
+      .def("__repr__", [](const EngagementSpec& e) {
+        return "<EngagementSpec " + e.target + ": pk " + detail::format_number(e.pk) + ">";
+      });
+  bind_sequence<EngagementSpec>(m, "EngagementSpecs", "engagement");
 
   py::class_<Layer> layer(m, "Layer");
-  def_checked(layer, "name", &Layer::name, field_rule::layer::name);
-  def_checked(layer, "fire_units", &Layer::fire_units, field_rule::layer::fire_units);
-  def_checked(layer, "channels", &Layer::channels, field_rule::layer::channels);
-  def_checked(layer, "engagement_time", &Layer::engagement_time, field_rule::layer::engagement_time);
+  def_checked(layer, "name", &Layer::name, field_rule::layer::name, "Label of the layer in results; unique");
+  def_checked(layer, "fire_units", &Layer::fire_units, field_rule::layer::fire_units,
+              "Number of fire units (batteries, ships)");
+  def_checked(layer, "channels", &Layer::channels, field_rule::layer::channels,
+              "Engagements one fire unit can run at once");
+  def_checked(layer, "engagement_time", &Layer::engagement_time, field_rule::layer::engagement_time,
+              "Seconds one engagement holds a channel, from firing to intercept");
   def_checked_count(layer, "interceptors", &Layer::interceptors, field_rule::layer::interceptors,
-                    "The magazine: an integer, or \"unlimited\"");
+                    "The magazine: interceptors available to the whole layer (at a campaign's start)");
   def_checked(layer, "resupply", &Layer::resupply, field_rule::layer::resupply,
-              "Interceptors added at the start of each salvo after the first");
+              "Interceptors added to the magazine at the start of each salvo after the first (campaigns)");
   layer.def_readwrite("capacity", &Layer::capacity,
-                      "The most the magazine holds after a resupply (None: interceptors)");
-  def_checked(layer, "shots", &Layer::shots, field_rule::layer::shots);
+                      "The most the magazine holds after a resupply (campaigns): an integer >= interceptors, or None "
+                      "(interceptors)");
+  def_checked(layer, "shots", &Layer::shots, field_rule::layer::shots, "Interceptors fired per engagement");
   layer.def_property(
       "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
       [](Layer& l, const std::string& doctrine) {
@@ -211,16 +298,23 @@ void bind_layers(py::module_& m) {
           l.doctrine = Doctrine::shoot_look_shoot;
         else
           throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
-      });
-  def_checked(layer, "look_time", &Layer::look_time, field_rule::layer::look_time);
-  def_checked_count(layer, "max_engagements", &Layer::max_engagements, field_rule::layer::max_engagements);
-  def_checked(layer, "kill_assessment", &Layer::kill_assessment, field_rule::layer::kill_assessment);
-  def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage);
-  def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost);
-  layer.def_readwrite("point_defense", &Layer::point_defense)
+      },
+      "\"salvo\" (engage a threat at most once) or \"shoot-look-shoot\" (after a miss, look and engage again)");
+  def_checked(layer, "look_time", &Layer::look_time, field_rule::layer::look_time,
+              "Seconds of pause after an intercept attempt before the next engagement (shoot-look-shoot)");
+  def_checked_count(layer, "max_engagements", &Layer::max_engagements, field_rule::layer::max_engagements,
+                    "Most engagements of one threat by this layer (shoot-look-shoot)");
+  def_checked(layer, "kill_assessment", &Layer::kill_assessment, field_rule::layer::kill_assessment,
+              "Probability that a threat that survived an engagement is seen to have survived");
+  def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage,
+              "Probability that a threat's path passes through the layer's coverage");
+  def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost, "Cost of one interceptor (any currency unit)");
+  layer.def_readwrite("point_defense", &Layer::point_defense, "True: the layer ignores threats aimed at open ground")
       .def_property_readonly(
           "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; },
-          py::return_value_policy::reference_internal)
+          py::return_value_policy::reference_internal,
+          "How the layer handles each group or class it engages (the config's `engages.<target>`), by position or "
+          "target name")
       .def(
           "engagement",
           [](Layer& l, const std::string& target) -> EngagementSpec& {
@@ -230,8 +324,16 @@ void bind_layers(py::module_& m) {
             throw py::key_error("layer \"" + l.name + "\" has no engages." + target);
           },
           py::arg("target"), py::return_value_policy::reference_internal, "The `engages.<target>` entry")
-      .def("__repr__", [](const Layer& l) { return "<Layer \"" + l.name + "\">"; });
-  bind_sequence<Layer>(m, "Layers");
+      .def(
+          "copy", [](const Layer& l) { return l; }, "A copy that belongs to no scenario (for with_layer)")
+      .def("__repr__", [](const Layer& l) {
+        std::string magazine = l.interceptors ? std::to_string(*l.interceptors) : "unlimited";
+        return "<Layer \"" + l.name + "\": " + std::to_string(l.fire_units) + " fire units x " +
+               std::to_string(l.channels) + " channels, " + magazine + " interceptors, engages " +
+               join_quoted(entry_names(l.engages)) + ">";
+      });
+  bind_sequence<Layer>(m, "Layers", "layer", "layers_html");
+  def_html(layer, "layer_html");
 }
 
 // Read-only: the published figures are the scenario's reference, not a parameter. One can be
@@ -261,51 +363,154 @@ void bind_published(py::module_& m) {
            py::arg("layers") = std::vector<std::string>{}, py::arg("metric") = "", py::arg("value") = py::none(),
            py::arg("low") = 0.0, py::arg("high") = 0.0, py::arg("definition") = "", py::arg("source") = "",
            py::arg("note") = "")
-      .def_readonly("name", &PublishedObservable::name)
-      .def_readonly("statistic", &PublishedObservable::statistic)
+      .def_readonly("name", &PublishedObservable::name, "The observable's name, unique in the scenario")
+      .def_readonly("statistic", &PublishedObservable::statistic,
+                    "The simulated quantity per trial: fate, rate, intercepts, layer or cost (docs/model.md §8)")
       .def_readonly("selection", &PublishedObservable::selection,
                     "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
       .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
-      .def_readonly("rate", &PublishedObservable::rate)
+      .def_readonly("rate", &PublishedObservable::rate, "launched, engaged or threatening (statistic rate); else empty")
       .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
-      .def_readonly("metric", &PublishedObservable::metric)
+      .def_readonly("metric", &PublishedObservable::metric, "A layer counter (statistic layer); else empty")
       .def_readonly("value", &PublishedObservable::value, "The headline figure, or None")
       .def_readonly("low", &PublishedObservable::low, "range = [low, high]")
       .def_readonly("high", &PublishedObservable::high, "range = [low, high]")
-      .def_readonly("definition", &PublishedObservable::definition)
-      .def_readonly("source", &PublishedObservable::source)
-      .def_readonly("note", &PublishedObservable::note)
+      .def_readonly("definition", &PublishedObservable::definition,
+                    "Which meaning of a published figure it is: engaged, impacts, neutralized or count")
+      .def_readonly("source", &PublishedObservable::source, "Outlet and date (docs/sources.md)")
+      .def_readonly("note", &PublishedObservable::note, "Free text")
       .def("__repr__", [](const PublishedObservable& o) {
         return "<PublishedObservable \"" + o.name + "\": " + o.statistic + ">";
       });
 
   py::class_<Published>(m, "Published", "The [published] table: the figures a scenario is meant to reproduce")
-      .def_readonly("description", &Published::description)
+      .def_readonly("description", &Published::description, "What the figures are and where they come from")
       .def_readonly("observables", &Published::observables, "In config order")
       .def("__repr__",
            [](const Published& p) { return "<Published: " + std::to_string(p.observables.size()) + " observables>"; });
 }
 
+// The position of the entry named `before` (the end if empty), for inserting a new one there.
+template <class T>
+std::vector<T>::iterator position_before(std::vector<T>& entries, const std::string& before, const char* what) {
+  return before.empty() ? entries.end() : entries.begin() + (&find_named(entries, before, what) - entries.data());
+}
+
+// A copy of `s` with an entry added or removed by `edit`, validated as a loaded file is (a
+// ConfigError names the key paths): the scenario Python holds is left as it was, so that the
+// Layer and ThreatGroup objects taken from it stay valid.
+template <class Edit>
+Scenario edited(const Scenario& s, Edit edit) {
+  Scenario copy = s;
+  edit(copy);
+  validate_or_throw(copy);
+  return copy;
+}
+
+// The threat groups a new group joins: the scenario's, or a campaign's salvo named `salvo`.
+std::vector<ThreatGroup>& groups_of(Scenario& s, const std::string& salvo) {
+  if (s.salvos.empty()) {
+    if (!salvo.empty()) throw py::value_error("this scenario has no salvos; leave `salvo` out");
+    return s.threats;
+  }
+  if (salvo.empty()) throw py::value_error("a campaign's threat groups belong to salvos: say which, with `salvo=`");
+  return find_named(s.salvos, salvo, "salvo").threats;
+}
+
+// The same with an entry given as a dict shaped like its TOML table: built from the TOML's
+// structure by the Python package (salvosim._api.with_table, through from_dict), which knows it.
+Scenario from_table(const Scenario& s, const char* kind, const py::dict& table, const std::string& before,
+                    const std::string& salvo) {
+  return py::module_::import("salvosim._api").attr("with_table")(s, kind, table, before, salvo).cast<Scenario>();
+}
+
+void bind_editing(py::class_<Scenario>& scenario) {
+  scenario
+      .def(
+          "with_layer",
+          [](const Scenario& s, const Layer& layer, const std::string& before) {
+            return edited(s, [&](Scenario& c) { c.layers.insert(position_before(c.layers, before, "layer"), layer); });
+          },
+          py::arg("layer"), py::kw_only(), py::arg("before") = "",
+          "A new scenario with a copy of `layer` added (at the end, or before the layer named `before`), "
+          "validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it, "
+          "or pass a dict shaped like a [[layer]] table of the TOML.")
+      .def(
+          "with_layer",
+          [](const Scenario& s, const py::dict& table, const std::string& before) {
+            return from_table(s, "layer", table, before, "");
+          },
+          py::arg("layer"), py::kw_only(), py::arg("before") = "")
+      .def(
+          "without_layer",
+          [](const Scenario& s, const std::string& name) {
+            return edited(s, [&](Scenario& c) { c.layers.erase(position_before(c.layers, name, "layer")); });
+          },
+          py::arg("name"), "A new scenario without the layer named `name`, validated")
+      .def(
+          "with_threat_group",
+          [](const Scenario& s, const ThreatGroup& group, const std::string& salvo, const std::string& before) {
+            return edited(s, [&](Scenario& c) {
+              std::vector<ThreatGroup>& groups = groups_of(c, salvo);
+              groups.insert(position_before(groups, before, "threat group"), group);
+            });
+          },
+          py::arg("group"), py::kw_only(), py::arg("salvo") = "", py::arg("before") = "",
+          "A new scenario with a copy of `group` added (to the salvo named `salvo` in a campaign; at the end, or "
+          "before the group named `before`), validated: ConfigError if it breaks a rule. `group` may be a dict "
+          "shaped like a [[threat]] table of the TOML.")
+      .def(
+          "with_threat_group",
+          [](const Scenario& s, const py::dict& table, const std::string& salvo, const std::string& before) {
+            return from_table(s, "threat", table, before, salvo);
+          },
+          py::arg("group"), py::kw_only(), py::arg("salvo") = "", py::arg("before") = "")
+      .def(
+          "without_threat_group",
+          [](const Scenario& s, const std::string& name) {
+            return edited(s, [&](Scenario& c) {
+              if (c.salvos.empty()) {
+                c.threats.erase(position_before(c.threats, name, "threat group"));
+                return;
+              }
+              std::vector<std::string> names;  // a campaign's groups, found in any salvo
+              for (Salvo& salvo : c.salvos) {
+                for (auto it = salvo.threats.begin(); it != salvo.threats.end(); ++it) {
+                  if (it->name == name) {
+                    salvo.threats.erase(it);
+                    return;
+                  }
+                  names.push_back(it->name);
+                }
+              }
+              throw_no_entry(name, names, "threat group");
+            });
+          },
+          py::arg("name"), "A new scenario without the threat group named `name` (in any salvo), validated");
+}
+
 void bind_scenario(py::module_& m) {
   py::class_<Scenario> scenario(m, "Scenario");
-  def_checked(scenario, "name", &Scenario::name, field_rule::scenario::name);
+  def_checked(scenario, "name", &Scenario::name, field_rule::scenario::name, "A short name, stored with the results");
   scenario.def_static("from_file", &load_scenario_file, py::arg("path"), "Load and validate a TOML scenario file")
       .def_static("from_toml_string", &load_scenario_string, py::arg("text"), py::arg("source_name") = "<string>",
                   "Load and validate a scenario from TOML text")
-      .def_readwrite("description", &Scenario::description)
+      .def_readwrite("description", &Scenario::description, "Free text, stored with the results")
       .def_property_readonly(
           "threats", [](Scenario& s) -> std::vector<ThreatGroup>& { return s.threats; },
-          py::return_value_policy::reference_internal)
+          py::return_value_policy::reference_internal,
+          "The threat groups of a plain scenario, by position or name (a campaign's are in `salvos`)")
       .def_property_readonly(
           "salvos", [](Scenario& s) -> std::vector<Salvo>& { return s.salvos; },
           py::return_value_policy::reference_internal,
           "The salvos of a campaign (empty for a plain scenario, whose groups are `threats`)")
       .def_property_readonly(
           "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; },
-          py::return_value_policy::reference_internal)
-      .def_readonly("published", &Scenario::published)
-      .def_readonly("source_text", &Scenario::source_text)
-      .def_readonly("source_name", &Scenario::source_name)
+          py::return_value_policy::reference_internal, "The defence layers, in the order threats meet them")
+      .def_readonly("published", &Scenario::published, "The figures the scenario is meant to reproduce (read-only)")
+      .def_readonly("source_text", &Scenario::source_text,
+                    "The TOML text it was loaded from (empty if built otherwise)")
+      .def_readonly("source_name", &Scenario::source_name, "The file (or name) it was loaded from")
       .def(
           "threat",
           [](Scenario& s, const std::string& name) -> ThreatGroup& {
@@ -339,11 +544,18 @@ void bind_scenario(py::module_& m) {
           "__deepcopy__", [](const Scenario& s, py::dict) { return s; }, py::arg("memo"))
       .def("__repr__", [](const Scenario& s) {
         std::size_t groups = s.threats.size();
-        for (const Salvo& salvo : s.salvos) groups += salvo.threats.size();
+        std::int64_t threats = 0;
+        for (const ThreatGroup& group : s.threats) threats += group.count;
+        for (const Salvo& salvo : s.salvos) {
+          groups += salvo.threats.size();
+          for (const ThreatGroup& group : salvo.threats) threats += group.count;
+        }
         const std::string salvos = s.salvos.empty() ? "" : std::to_string(s.salvos.size()) + " salvos, ";
-        return "<Scenario \"" + s.name + "\": " + salvos + std::to_string(groups) + " threat groups, " +
-               std::to_string(s.layers.size()) + " layers>";
+        return "<Scenario \"" + s.name + "\": " + salvos + std::to_string(groups) + " threat groups (" +
+               std::to_string(threats) + " threats), " + std::to_string(s.layers.size()) + " layers>";
       });
+  bind_editing(scenario);
+  def_html(scenario, "scenario_html");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace salvosim::cli {
 
@@ -41,6 +42,11 @@ std::string interruption();
 // `subject` is what a ConfigError is about ("scenario", "sweep"); `speak` false keeps it
 // silent (the other processes of an MPI job, which fail alike).
 int guarded(const std::function<int()>& body, const std::string& subject = "scenario", bool speak = true);
+
+// After CLI11 rejected the command line `words` (argv without the program), a line that
+// names the unknown subcommand or flag and the one most likely meant, e.g.
+// `salvosim: unknown option "--trails" (did you mean "--trials"?)`; "" when none is close.
+std::string suggestion(CLI::App& app, const std::vector<std::string>& words);
 
 // A progress line on stderr. On a terminal it is redrawn in place, at most five times a
 // second, once a run has lasted a second; elsewhere (a batch job's log) a full line is

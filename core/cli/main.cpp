@@ -3,10 +3,12 @@
 // Exit codes: 0 success, 2 bad input (config, arguments, files), 1 any other failure, 128 + the
 // signal's number when stopped by SIGINT, SIGTERM or SIGHUP (cli_common.hpp).
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "salvosim/config.hpp"
 #include "salvosim/version.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    const std::string hint = suggestion(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (!hint.empty()) std::cerr << salvosim::printable(hint) << "\n";
     return exit_bad_input;
   }
   for (const Command& command : commands) {

@@ -9,7 +9,6 @@
 namespace salvosim {
 namespace {
 
-constexpr double z95 = 1.959963984540054;  // two-sided 95% normal quantile
 constexpr std::int64_t quantile_count = std::size(reported_quantiles);
 const std::vector<double> quantile_levels(std::begin(reported_quantiles), std::end(reported_quantiles));
 

@@ -454,6 +454,34 @@ std::string check_value(ValueRule rule, const std::string& value) {
   return value.empty() ? "must not be empty" : detail::name_problem(value);
 }
 
+std::string describe_rule(ValueRule rule) {
+  switch (rule) {
+    case ValueRule::finite:
+      return "a finite number";
+    case ValueRule::positive:
+      return "a finite number > 0";
+    case ValueRule::non_negative:
+      return "a finite number >= 0";
+    case ValueRule::probability:
+      return "a number in [0, 1]";
+    case ValueRule::before_impact:
+      return "a finite number >= 0 (seconds before impact)";
+    case ValueRule::count:
+      return "an integer >= 0";
+    case ValueRule::at_least_one:
+      return "an integer >= 1";
+    case ValueRule::count_or_unlimited:
+      return "an integer >= 0, or \"unlimited\"";
+    case ValueRule::at_least_one_or_unlimited:
+      return "an integer >= 1, or \"unlimited\"";
+    case ValueRule::shots:
+      return "an integer in [1, 2^20 = " + std::to_string(max_shots) + "]";
+    case ValueRule::name:
+      return "a name: not empty, at most " + std::to_string(detail::max_name_bytes) + " bytes, no control characters";
+  }
+  throw std::logic_error("describe_rule: unknown rule");
+}
+
 bool source_text_describes(const Scenario& scenario) {
   if (scenario.source_text.empty()) return false;
   try {

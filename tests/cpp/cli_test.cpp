@@ -198,6 +198,33 @@ TEST(Cli, BadArgumentsExitWithTwo) {
   }
 }
 
+TEST(Cli, AMisspeltCommandOrFlagGetsADidYouMean) {
+  struct Case {
+    const char* arguments;
+    const char* suggestion;
+  };
+  for (const Case& c : {
+           Case{"rnu", "salvosim: unknown command \"rnu\" (did you mean \"run\"?)"},
+           Case{"swep configs/sweep.toml", "salvosim: unknown command \"swep\" (did you mean \"sweep\"?)"},
+           Case{"run --trails 5", "salvosim: unknown option \"--trails\" (did you mean \"--trials\"?)"},
+           Case{"run --trails=5", "salvosim: unknown option \"--trails\" (did you mean \"--trials\"?)"},
+           Case{"run --seed 3 --thread 2", "salvosim: unknown option \"--thread\" (did you mean \"--threads\"?)"},
+           Case{"sweep s.toml --out o.h5 --resmue",
+                "salvosim: unknown option \"--resmue\" (did you mean \"--resume\"?)"},
+           Case{"merge --ot o.h5 a.h5", "salvosim: unknown option \"--ot\" (did you mean \"--out\"?)"},
+       }) {
+    const Outcome outcome = salvosim(c.arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << "salvosim " << c.arguments << "\n" << outcome.out;
+    EXPECT_THAT(outcome.out, HasSubstr(c.suggestion)) << "salvosim " << c.arguments;
+  }
+  // Nothing close: CLI11's own message alone, no guess.
+  for (const char* arguments : {"frobnicate", "run --no-such-flag", "run --trials -5"}) {
+    const Outcome outcome = salvosim(arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << "salvosim " << arguments << "\n" << outcome.out;
+    EXPECT_THAT(outcome.out, ::testing::Not(HasSubstr("did you mean"))) << "salvosim " << arguments;
+  }
+}
+
 TEST(Cli, AnUnwritableOutputFileIsAFailureAndLeavesNothing) {
   const Outcome outcome = salvosim("run " + config("example.toml") + " --trials 100 --out /nonexistent-dir/run.h5");
   EXPECT_EQ(outcome.exit_code, 1) << outcome.out;

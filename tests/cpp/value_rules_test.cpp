@@ -49,6 +49,29 @@ TEST(ValueRules, CountsNamesAndUnlimited) {
 }
 
 // validate() reports a field's own rule with the same words as check_value, at the field.
+// What a rule allows, in words (the Python docstrings end with it), says the bound that
+// check_value enforces: the message of a value just past the bound quotes the same bound.
+TEST(ValueRules, EachRuleIsDescribedByTheBoundItChecks) {
+  EXPECT_EQ(describe_rule(ValueRule::probability), "a number in [0, 1]");
+  EXPECT_THAT(check_value(ValueRule::probability, 1.5), HasSubstr("[0, 1]"));
+  EXPECT_EQ(describe_rule(ValueRule::positive), "a finite number > 0");
+  EXPECT_THAT(check_value(ValueRule::positive, 0.0), HasSubstr("> 0"));
+  EXPECT_EQ(describe_rule(ValueRule::non_negative), "a finite number >= 0");
+  EXPECT_THAT(check_value(ValueRule::non_negative, -1.0), HasSubstr(">= 0"));
+  EXPECT_THAT(describe_rule(ValueRule::before_impact), HasSubstr("seconds before impact"));
+  EXPECT_EQ(describe_rule(ValueRule::count), "an integer >= 0");
+  EXPECT_THAT(check_value(ValueRule::count, std::int64_t{-1}), HasSubstr("an integer >= 0"));
+  EXPECT_EQ(describe_rule(ValueRule::at_least_one), "an integer >= 1");
+  EXPECT_THAT(check_value(ValueRule::at_least_one, std::int64_t{0}), HasSubstr("an integer >= 1"));
+  EXPECT_EQ(describe_rule(ValueRule::count_or_unlimited), "an integer >= 0, or \"unlimited\"");
+  EXPECT_EQ(describe_rule(ValueRule::at_least_one_or_unlimited), "an integer >= 1, or \"unlimited\"");
+  EXPECT_EQ(describe_rule(ValueRule::shots), "an integer in [1, 2^20 = 1048576]");
+  EXPECT_EQ(check_value(ValueRule::shots, max_shots), "");
+  EXPECT_THAT(check_value(ValueRule::shots, max_shots + 1), HasSubstr("2^20 = 1048576"));
+  EXPECT_THAT(describe_rule(ValueRule::name), HasSubstr("at most 256 bytes"));
+  EXPECT_EQ(describe_rule(ValueRule::finite), "a finite number");
+}
+
 TEST(ValueRules, ValidateUsesTheFieldRules) {
   Scenario scenario = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/example.toml");
   scenario.threats[1].p_flight = 1.5;

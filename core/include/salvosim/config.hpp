@@ -70,6 +70,9 @@ std::string check_value(ValueRule rule, double value);
 std::string check_value(ValueRule rule, std::int64_t value);
 std::string check_value(ValueRule rule, const std::optional<std::int64_t>& value);
 std::string check_value(ValueRule rule, const std::string& value);
+// What a rule allows, as a phrase ("a number in [0, 1]"): the docstrings of the Python
+// attributes say it, so that the range a user reads is the one check_value applies.
+std::string describe_rule(ValueRule rule);
 
 // The rule of each field that has one on its own, by entity and key.
 namespace field_rule {

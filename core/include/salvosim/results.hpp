@@ -71,6 +71,9 @@ struct Results {
 
 // Quantiles reported for counts and rates.
 inline constexpr double reported_quantiles[] = {0.025, 0.05, 0.5, 0.95, 0.975};
+// The two-sided 95% normal quantile: a mean's 95% confidence interval is mean -+ z95 * se
+// (rate_ci95_*; Python's tables of fates and layer counters use it too).
+inline constexpr double z95 = 1.959963984540054;
 
 // An array every summary holds: its name, dimensions and kind.
 struct SummaryArray {
