@@ -86,7 +86,7 @@ struct LayerToml {
   std::int64_t fire_units = 1000000;
   std::int64_t channels = 1;
   double engagement_time = 1.0;
-  std::string interceptors = "\"unlimited\"";
+  std::string interceptors = "\"unlimited\"";  // not written when empty (a shared magazine)
   std::int64_t shots = 1;
   bool shoot_look_shoot = false;
   double look_time = 1.0;  // written only under shoot-look-shoot
@@ -97,16 +97,18 @@ struct LayerToml {
   std::vector<EngagesToml> engages = {EngagesToml{}};
   std::int64_t resupply = 0;             // written only when not 0
   std::optional<std::int64_t> capacity;  // written only when set
+  std::string extra;                     // more keys of the layer, written before its engages (e.g. "reserve = 3\n")
+  std::string rations;                   // [[layer.ration]] tables, written after every key of the layer
 
   std::string toml() const {
     std::string text = "[[layer]]\nname = \"" + name + "\"\nfire_units = " + std::to_string(fire_units) +
                        "\nchannels = " + std::to_string(channels) + "\nengagement_time = " + num(engagement_time) +
-                       "\ninterceptors = " + interceptors +
+                       (interceptors.empty() ? std::string() : "\ninterceptors = " + interceptors) +
                        (resupply != 0 ? "\nresupply = " + std::to_string(resupply) : std::string()) +
                        (capacity ? "\ncapacity = " + std::to_string(*capacity) : std::string()) +
                        "\nshots = " + std::to_string(shots) +
                        "\npoint_defense = " + (point_defense ? "true" : "false") + "\ncoverage = " + num(coverage) +
-                       "\n";
+                       "\n" + extra;
     if (shoot_look_shoot) {
       text += "doctrine = \"shoot-look-shoot\"\nlook_time = " + num(look_time) +
               "\nkill_assessment = " + num(kill_assessment) + "\n";
@@ -116,7 +118,7 @@ struct LayerToml {
       text += "engages." + e.target + " = { pk = " + num(e.pk) + ", detect = " + num(e.detect) +
               ", window = { open = " + num(e.open) + ", close = " + num(e.close) + " } }\n";
     }
-    return text + "\n";
+    return text + rations + "\n";
   }
 };
 
