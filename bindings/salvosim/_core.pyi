@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
@@ -160,6 +160,46 @@ class EngagementSpecs:
         ...
     def __repr__(self) -> str:
         ...
+class Ration:
+    """
+    A rationing rule: while the layer's usable stock (interceptors left less its reserve) is below `below`, the keys it gives replace the layer's own; None keeps the layer's
+    """
+    def __init__(self, *, below: typing.SupportsInt | typing.SupportsIndex, shots: typing.SupportsInt | typing.SupportsIndex | None = None, doctrine: str | None = None, point_defense: bool | None = None) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def below(self) -> int:
+        """
+        The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer)
+        """
+    @below.setter
+    def below(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def doctrine(self) -> str | None:
+        """
+        "salvo" or "shoot-look-shoot" while it applies (None: the layer's)
+        """
+    @doctrine.setter
+    def doctrine(self, arg1: str | None) -> None:
+        ...
+    @property
+    def point_defense(self) -> bool | None:
+        """
+        Whether threats aimed at open ground are ignored while it applies (None: the layer's)
+        """
+    @point_defense.setter
+    def point_defense(self, arg0: bool | None) -> None:
+        ...
+    @property
+    def shots(self) -> int | None:
+        """
+        Interceptors per engagement while it applies (an integer in [1, 2^20]; None: the layer's)
+        """
+    @shots.setter
+    def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
 class Layer:
     doctrine: str
     name: str
@@ -173,7 +213,7 @@ class Layer:
     @property
     def capacity(self) -> int | None:
         """
-        The most the magazine holds after a resupply (None: interceptors)
+        The most the magazine holds after a resupply (None: interceptors, or no cap with a resupply_schedule)
         """
     @capacity.setter
     def capacity(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
@@ -232,18 +272,58 @@ class Layer:
     def look_time(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def magazine(self) -> str:
+        """
+        The name of an earlier layer whose magazine this one fires from (a shared magazine; "": its own). A layer with one sets no interceptors, resupply or capacity (docs/model.md §2.3.2)
+        """
+    @magazine.setter
+    def magazine(self, arg0: str) -> None:
+        ...
+    @property
     def max_engagements(self) -> int | str:
         ...
     @max_engagements.setter
     def max_engagements(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
         ...
     @property
+    def rations(self) -> list[Ration]:
+        """
+        The rationing rules ([[layer.ration]], docs/model.md §2.3.1) as a list of copies: edit them and assign the list back (`rules = layer.rations; rules[0].shots = 1; layer.rations = rules`)
+        """
+    @rations.setter
+    def rations(self, arg1: collections.abc.Sequence[Ration]) -> None:
+        ...
+    @property
+    def reserve(self) -> int:
+        """
+        Interceptors held back in every salvo (an integer >= 0; finite magazines only)
+        """
+    @reserve.setter
+    def reserve(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def reserve_per_salvo(self) -> int:
+        """
+        Interceptors held back for each salvo still to come (an integer >= 0; finite magazines only)
+        """
+    @reserve_per_salvo.setter
+    def reserve_per_salvo(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def resupply(self) -> int:
         """
-        Interceptors added at the start of each salvo after the first
+        Interceptors added at the start of each salvo after the first (an integer >= 0; 0 when resupply_schedule is used)
         """
     @resupply.setter
     def resupply(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def resupply_schedule(self) -> dict[str, int]:
+        """
+        Resupply as a schedule: {salvo name: interceptors delivered at that salvo's start (an integer >= 0)}; a copy: assign a new dict to change it. Not the first salvo; with a schedule, capacity defaults to no cap (docs/model.md §2.5)
+        """
+    @resupply_schedule.setter
+    def resupply_schedule(self, arg1: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex]) -> None:
         ...
     @property
     def shots(self) -> int:
