@@ -11,8 +11,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 #include <variant>
+#include <vector>
 
 #include "bindings.hpp"
 #include "salvosim/config.hpp"
@@ -203,20 +203,19 @@ void bind_layers(py::module_& m) {
   py::class_<Ration> ration(m, "Ration",
                             "A rationing rule: while the layer's usable stock (interceptors left less its reserve) "
                             "is below `below`, the keys it gives replace the layer's own; None keeps the layer's");
-  ration
-      .def(py::init([](std::int64_t below, std::optional<std::int64_t> shots, std::optional<std::string> doctrine,
-                       std::optional<bool> point_defense) {
-             Ration r;
-             check_assignment(r, "below", field_rule::ration::below, below);
-             r.below = below;
-             if (shots) check_assignment(r, "shots", field_rule::ration::shots, *shots);
-             r.shots = shots;
-             if (doctrine) r.doctrine = doctrine_named(*doctrine);
-             r.point_defense = point_defense;
-             return r;
-           }),
-           py::kw_only(), py::arg("below"), py::arg("shots") = py::none(), py::arg("doctrine") = py::none(),
-           py::arg("point_defense") = py::none());
+  ration.def(py::init([](std::int64_t below, std::optional<std::int64_t> shots, std::optional<std::string> doctrine,
+                         std::optional<bool> point_defense) {
+               Ration r;
+               check_assignment(r, "below", field_rule::ration::below, below);
+               r.below = below;
+               if (shots) check_assignment(r, "shots", field_rule::ration::shots, *shots);
+               r.shots = shots;
+               if (doctrine) r.doctrine = doctrine_named(*doctrine);
+               r.point_defense = point_defense;
+               return r;
+             }),
+             py::kw_only(), py::arg("below"), py::arg("shots") = py::none(), py::arg("doctrine") = py::none(),
+             py::arg("point_defense") = py::none());
   def_checked(ration, "below", &Ration::below, field_rule::ration::below,
               "The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer)");
   ration.def_property(

@@ -785,6 +785,33 @@ engages.a = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
   EXPECT_EQ(campaign.layers[0].resupply_schedule.at("two"), 9);
 }
 
+// look_time on a salvo-doctrine layer is an axis like any other when a rule of the layer
+// switches to shoot-look-shoot, and refused when none does.
+TEST(SweepPoints, LookTimeOfASalvoLayerWithALookingRule) {
+  const std::string head = "[sweep]\nname = \"t\"\ntrials = 100\nseed = 7\n";
+  const std::string base = R"(
+[[base.threat]]
+name = "a"
+count = 4
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+[[base.layer]]
+name = "l"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = 5
+engages.a = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+)";
+  const std::string rule = "[[base.layer.ration]]\nbelow = 3\ndoctrine = \"shoot-look-shoot\"\n";
+  const std::string axis = "[[axis]]\npath = \"layer.l.look_time\"\nvalues = [1.0, 2.0]\n";
+  const ExpandedSweep sweep = expand_sweep(load_sweep_string(head + base + rule + axis, "sweep.toml"));
+  ASSERT_EQ(sweep.points.size(), 2u);
+  EXPECT_EQ(sweep.scenarios[1].layers[0].look_time, 2.0);
+  EXPECT_THAT(problems_of([&] { expand_sweep(load_sweep_string(head + base + axis, "sweep.toml")); }),
+              HasSubstr("applies only to doctrine \"shoot-look-shoot\""));
+}
+
 TEST(SweepPoints, ABaseThatBreaksARuleIsReportedAtItsLine) {
   const std::string text = sweep_text("", two_axes);
   const std::string bad =
