@@ -15,23 +15,6 @@
 namespace salvosim::kernel_test {
 namespace {
 
-// Every trial's record and outcomes, concatenated in trial order.
-struct TrialData {
-  std::vector<std::int64_t> records;
-  std::vector<std::int8_t> fates;
-  std::vector<std::int16_t> killers;
-};
-TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) {
-  TrialData data;
-  for_each_trial(plan, trials, seed, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
-    data.records.insert(data.records.end(), record, record + plan.layout.size());
-    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
-      data.fates.push_back(outcomes[i].fate);
-      data.killers.push_back(outcomes[i].intercept_layer);
-    }
-  });
-  return data;
-}
 void expect_same_trials(const Plan& a, const Plan& b, std::int64_t trials, std::uint64_t seed) {
   const TrialData x = trial_data(a, trials, seed), y = trial_data(b, trials, seed);
   EXPECT_TRUE(x.records == y.records);

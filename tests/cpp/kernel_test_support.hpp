@@ -183,6 +183,24 @@ inline void for_each_trial(const Plan& plan, std::int64_t trials, std::uint64_t 
   ASSERT_EQ(seen, trials);
 }
 
+// Every trial's record and outcomes, concatenated in trial order.
+struct TrialData {
+  std::vector<std::int64_t> records;
+  std::vector<std::int8_t> fates;
+  std::vector<std::int16_t> killers;
+};
+inline TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) {
+  TrialData data;
+  for_each_trial(plan, trials, seed, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
+    data.records.insert(data.records.end(), record, record + plan.layout.size());
+    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
+      data.fates.push_back(outcomes[i].fate);
+      data.killers.push_back(outcomes[i].intercept_layer);
+    }
+  });
+  return data;
+}
+
 struct Estimate {
   double mean = 0.0;
   double se = 0.0;

@@ -53,6 +53,21 @@ const Field<Entity>* find_field(const Fields<Entity>& fields, const std::string&
   throw std::invalid_argument(owner + "." + key + " is " + what + ": an axis sets one value");
 }
 
+std::string integer_misfit(const SweepValue& value) {
+  return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
+}
+
+// A doctrine, as the loader reads one (a layer's or a rationing rule's).
+std::string doctrine_misfit(const SweepValue& value) {
+  const std::vector<std::string> doctrines = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
+  const auto* text = std::get_if<std::string>(&value);
+  if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
+  return must_be("\"salvo\" or \"shoot-look-shoot\"", value) + (text != nullptr ? did_you_mean(*text, doctrines) : "");
+}
+Doctrine doctrine_of(const SweepValue& value) {
+  return std::get<std::string>(value) == to_string(Doctrine::salvo) ? Doctrine::salvo : Doctrine::shoot_look_shoot;
+}
+
 }  // namespace
 
 std::string describe(const SweepValue& value) {
@@ -197,32 +212,19 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       return;
     }
     if (key == "capacity") {
-      misfit_ = [](const SweepValue& value) {
-        return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
-      };
+      misfit_ = integer_misfit;
       set_ = [locate_layer](Scenario& s, const SweepValue& value) {
         locate_layer(s).capacity = std::get<std::int64_t>(value);
       };
       return;
     }
     if (key == "doctrine") {
-      const std::vector<std::string> doctrines = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
-      misfit_ = [doctrines](const SweepValue& value) {
-        const auto* text = std::get_if<std::string>(&value);
-        if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
-        return must_be("\"salvo\" or \"shoot-look-shoot\"", value) +
-               (text != nullptr ? did_you_mean(*text, doctrines) : "");
-      };
-      set_ = [locate_layer](Scenario& s, const SweepValue& value) {
-        const bool salvo = std::get<std::string>(value) == to_string(Doctrine::salvo);
-        locate_layer(s).doctrine = salvo ? Doctrine::salvo : Doctrine::shoot_look_shoot;
-      };
+      misfit_ = doctrine_misfit;
+      set_ = [locate_layer](Scenario& s, const SweepValue& value) { locate_layer(s).doctrine = doctrine_of(value); };
       return;
     }
     if (key == "resupply") {  // the integer form; a schedule's deliveries are resupply.<salvo>
-      misfit_ = [](const SweepValue& value) {
-        return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
-      };
+      misfit_ = integer_misfit;
       set_ = [locate_layer](Scenario& s, const SweepValue& value) {
         locate_layer(s).resupply = std::get<std::int64_t>(value);
       };
@@ -238,9 +240,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     for (const auto& entry : layer.resupply_schedule) salvos.push_back(entry.first);
     if (layer.resupply_schedule.count(keys[1]) == 0 || keys.size() > 2) no_key(owner + ".resupply", keys[1], salvos);
     const std::string salvo = keys[1];
-    misfit_ = [](const SweepValue& value) {
-      return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
-    };
+    misfit_ = integer_misfit;
     set_ = [locate_layer, salvo](Scenario& s, const SweepValue& value) {
       locate_layer(s).resupply_schedule[salvo] = std::get<std::int64_t>(value);
     };
@@ -265,9 +265,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     };
     if (bind_field(locate_rule, ration_fields, keys[2])) return;
     if (keys[2] == "shots") {
-      misfit_ = [](const SweepValue& value) {
-        return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
-      };
+      misfit_ = integer_misfit;
       set_ = [locate_rule](Scenario& s, const SweepValue& value) {
         locate_rule(s).shots = std::get<std::int64_t>(value);
       };
@@ -283,17 +281,8 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       return;
     }
     if (keys[2] == "doctrine") {
-      const std::vector<std::string> doctrines = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
-      misfit_ = [doctrines](const SweepValue& value) {
-        const auto* text = std::get_if<std::string>(&value);
-        if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
-        return must_be("\"salvo\" or \"shoot-look-shoot\"", value) +
-               (text != nullptr ? did_you_mean(*text, doctrines) : "");
-      };
-      set_ = [locate_rule](Scenario& s, const SweepValue& value) {
-        const bool salvo = std::get<std::string>(value) == to_string(Doctrine::salvo);
-        locate_rule(s).doctrine = salvo ? Doctrine::salvo : Doctrine::shoot_look_shoot;
-      };
+      misfit_ = doctrine_misfit;
+      set_ = [locate_rule](Scenario& s, const SweepValue& value) { locate_rule(s).doctrine = doctrine_of(value); };
       return;
     }
     no_key(rule, keys[2], keys_of(ration_fields, {"shots", "doctrine", "point_defense"}));
