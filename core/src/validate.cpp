@@ -506,10 +506,8 @@ void check_layers(Checker& check, const Scenario& scenario) {
                                           " is more than 2^63 - 1, the most a count can hold");
     }
     const bool doctrine_known = check.readable(key + ".doctrine");
-    if (layer.doctrine == Doctrine::shoot_look_shoot) {
-      check.value(key + ".look_time", field_rule::layer::look_time, layer.look_time);
-      check.value(key + ".max_engagements", field_rule::layer::max_engagements, layer.max_engagements);
-    } else if (detail::rations_look(layer)) {  // a rule switches to shoot-look-shoot: they apply
+    // A rule that switches to shoot-look-shoot makes look_time and max_engagements apply.
+    if (layer.doctrine == Doctrine::shoot_look_shoot || detail::rations_look(layer)) {
       check.value(key + ".look_time", field_rule::layer::look_time, layer.look_time);
       check.value(key + ".max_engagements", field_rule::layer::max_engagements, layer.max_engagements);
     } else if (doctrine_known) {
