@@ -170,3 +170,22 @@ def test_a_schedule_delivers_at_its_salvos_uncapped() -> None:
     layer.resupply_schedule = {"d1": 5}
     with pytest.raises(salvosim.ConfigError, match="names the first salvo"):
         campaign.validate()
+
+
+def test_key_paths_reach_the_scalar_keys(scenario: salvosim.Scenario) -> None:
+    """The notation of sweep axes and calibration targets (docs/sweeps.md): reserves, a rule's
+    keys by its index, a schedule's delivery by salvo."""
+    from salvosim import _core
+
+    _core.set_key_path(scenario, "layer.outer.reserve", 6)
+    _core.set_key_path(scenario, "layer.inner.reserve_per_salvo", 1)
+    _core.set_key_path(scenario, "layer.outer.ration.0.shots", 2)
+    _core.set_key_path(scenario, "layer.outer.ration.0.doctrine", "shoot-look-shoot")
+    outer = scenario.layer("outer")
+    assert (outer.reserve, scenario.layer("inner").reserve_per_salvo) == (6, 1)
+    assert (outer.rations[0].shots, outer.rations[0].doctrine) == (2, "shoot-look-shoot")
+    with pytest.raises(ValueError, match="has no ration 1"):
+        _core.set_key_path(scenario, "layer.outer.ration.1.below", 3)
+    campaign = salvosim.Scenario.from_toml_string(CAMPAIGN, "campaign.toml")
+    _core.set_key_path(campaign, "layer.l.resupply.d3", 12)
+    assert campaign.layer("l").resupply_schedule == {"d3": 12}
