@@ -152,13 +152,6 @@ TEST(Campaign, ChannelsAreFreeAtEachSalvoStart) {
   EXPECT_EQ(wrong, 0);
 }
 
-// P(B = k) for B ~ Binomial(n, p).
-double binomial_pmf(std::int64_t n, double p, std::int64_t k) {
-  const double log_choose = std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(k) + 1.0) -
-                            std::lgamma(static_cast<double>(n - k) + 1.0);
-  return std::exp(log_choose + static_cast<double>(k) * std::log(p) + static_cast<double>(n - k) * std::log1p(-p));
-}
-
 // Magazine depletion across two salvos, against its closed form. One layer, salvo doctrine,
 // one shot, channels and windows never short, magazine M, resupply R, capacity K. Salvo 1:
 // N1 threats each launched with probability p, so the layer fires B = min(M, Binomial(N1, p)).

@@ -128,6 +128,44 @@ TEST(Reserve, PerSalvoHoldsBackForTheSalvosToCome) {
   EXPECT_TRUE(all);
 }
 
+// A reserve per salvo to come, with kills and random launches, against the closed form of §6.
+// Two salvos, one shot, pk, channels and windows never short, M = 30, reserve_per_salvo 8:
+// salvo 1 holds back 8 and fires F1 = min(B, 22) at its B ~ Binomial(N1, p) launched threats;
+// salvo 2 holds back nothing and fires min(N2, 30 − F1). So
+//   E[intercepts in salvo 2] = pk · Σ_b P(B = b) · min(N2, 30 − min(b, 22)).
+// Ignoring the reserve (salvo 1 fires min(B, 30)) is far outside the tolerance.
+TEST(Reserve, PerSalvoAcrossTwoSalvosMatchesTheClosedForm) {
+  const std::int64_t n1 = 30, n2 = 20, magazine = 30, held = 8;
+  const double p = 0.7, pk = 0.6;
+  GroupToml first = certain_group(n1), second = certain_group(n2);
+  first.name = "first";
+  first.p_launch = p;
+  second.name = "second";
+  LayerToml layer = certain_layer(magazine, 1);
+  layer.engages[0].pk = pk;
+  layer.extra = "reserve_per_salvo = " + std::to_string(held) + "\n";
+  const Plan plan = campaign_plan_of({{0.0, {first}}, {3600.0, {second}}}, {layer});
+  const Results r = run(plan, 40000, 17);
+  double fired_1 = 0.0, fired_2 = 0.0, fired_2_without_reserve = 0.0;
+  for (std::int64_t b = 0; b <= n1; ++b) {
+    const double weight = binomial_pmf(n1, p, b);
+    fired_1 += weight * static_cast<double>(std::min(b, magazine - held));
+    fired_2 += weight * static_cast<double>(std::min(n2, magazine - std::min(b, magazine - held)));
+    fired_2_without_reserve += weight * static_cast<double>(std::min(n2, magazine - std::min(b, magazine)));
+  }
+  const auto fired_metric = static_cast<std::int64_t>(LayerMetric::fired);
+  const auto kills_metric = static_cast<std::int64_t>(LayerMetric::intercepts);
+  const Estimate fired_in_1{r.value("salvo_layer_mean", {0, 0, fired_metric}),
+                            r.value("salvo_layer_se", {0, 0, fired_metric})};
+  const Estimate kills_in_2{r.value("salvo_layer_mean", {1, 0, kills_metric}),
+                            r.value("salvo_layer_se", {1, 0, kills_metric})};
+  const Estimate magazine_at_2{r.value("salvo_magazine_mean", {1, 0}), r.value("salvo_magazine_se", {1, 0})};
+  expect_within_se("fired in salvo 1", fired_in_1, fired_1);
+  expect_within_se("magazine at salvo 2", magazine_at_2, static_cast<double>(magazine) - fired_1);
+  expect_within_se("intercepts in salvo 2", kills_in_2, pk * fired_2);
+  EXPECT_GT(distance_in_se(kills_in_2, pk * fired_2_without_reserve), wrong_formula_min_se);
+}
+
 // Rules keyed to the usable stock: the shots of each engagement follow the rule in force, in
 // every trial (pk 0, nothing short but the magazine).
 TEST(Rations, ShotsFollowTheUsableStock) {

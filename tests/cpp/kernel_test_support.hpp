@@ -260,6 +260,13 @@ inline constexpr double wrong_formula_min_se = 20.0;
 // ---------------------------------------------------------------------------------------
 // Closed forms of MODEL.md §4.
 
+// P(B = k) for B ~ Binomial(n, p).
+inline double binomial_pmf(std::int64_t n, double p, std::int64_t k) {
+  const double log_choose = std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(k) + 1.0) -
+                            std::lgamma(static_cast<double>(n - k) + 1.0);
+  return std::exp(log_choose + static_cast<double>(k) * std::log(p) + static_cast<double>(n - k) * std::log1p(-p));
+}
+
 inline double salvo_survival(double pk, std::int64_t shots) { return std::pow(1.0 - pk, static_cast<double>(shots)); }
 
 // S_1 = Q, S_m = Q·((1 − a) + a·S_{m−1}).
