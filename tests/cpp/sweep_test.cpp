@@ -738,6 +738,8 @@ TEST(KeyPaths, ReachReservesRulesAndSchedules) {
   EXPECT_EQ(scenario.layers[1].rations[0].point_defense, false);
   set_key_path(scenario, "layer.upper.resupply", SweepValue(std::int64_t{4}));
   EXPECT_EQ(scenario.layers[0].resupply, 4);
+  set_key_path(scenario, "layer.point.magazine", SweepValue(std::string("upper")));
+  EXPECT_EQ(scenario.layers[1].magazine, "upper");
   const auto refusal = [&](const std::string& key, const SweepValue& value) {
     try {
       set_key_path(scenario, key, value);

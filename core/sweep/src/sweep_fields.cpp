@@ -230,10 +230,14 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       };
       return;
     }
+    if (key == "magazine") {  // the layer whose magazine it fires from
+      bind<Layer>(locate_layer, &Layer::magazine);
+      return;
+    }
     if (key == "engages" || key == "ration") not_one_value(owner, key, key == "engages" ? "a table" : "an array");
     no_key(owner, key,
-           keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "doctrine", "max_engagements",
-                                  "ration", "engages"}));
+           keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
+                                  "max_engagements", "ration", "engages"}));
   }
   if (keys[0] == "resupply") {  // resupply.<salvo>: one delivery of the base's schedule
     std::vector<std::string> salvos;
