@@ -40,6 +40,12 @@ inline bool is_small(const Scenario& scenario) {
     if (layer.interceptors.value_or(0) > max_magazine || layer.capacity.value_or(0) > max_magazine ||
         layer.resupply > max_magazine)
       return false;
+    for (const auto& [salvo, count] : layer.resupply_schedule) {
+      if (count > max_magazine) return false;
+    }
+    for (const Ration& ration : layer.rations) {
+      if (ration.shots.value_or(0) > max_shots) return false;
+    }
   }
   return true;
 }

@@ -11,8 +11,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <optional>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include "bindings.hpp"
 #include "config_detail.hpp"
@@ -46,6 +49,7 @@ std::string python_path(const EngagementSpec& e) { return "engagement[\"" + e.ta
 std::string python_path(const LaunchSpec&) { return "launch"; }
 std::string python_path(const FlightTime&) { return "flight_time"; }
 std::string python_path(const Window&) { return "window"; }
+std::string python_path(const Ration& r) { return "ration[below=" + std::to_string(r.below) + "]"; }
 
 // Raises ConfigError (a ValueError) if `value` breaks `rule`: one problem, at the attribute's
 // Python path, with no file or line (the value comes from Python, not from a file).
@@ -171,6 +175,12 @@ void bind_sequence(py::module_& m, const char* name, const char* what, const cha
       });
 }
 
+Doctrine doctrine_named(const std::string& doctrine) {
+  if (doctrine == "salvo") return Doctrine::salvo;
+  if (doctrine == "shoot-look-shoot") return Doctrine::shoot_look_shoot;
+  throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
+}
+
 void bind_threats(py::module_& m) {
   py::class_<LaunchSpec> launch(m, "LaunchSpec");
   launch.def_property(
@@ -273,6 +283,44 @@ void bind_layers(py::module_& m) {
       });
   bind_sequence<EngagementSpec>(m, "EngagementSpecs", "engagement");
 
+  py::class_<Ration> ration(m, "Ration",
+                            "A rationing rule: while the layer's usable stock (interceptors left less its reserve) "
+                            "is below `below`, the keys it gives replace the layer's own; None keeps the layer's");
+  ration.def(py::init([](std::int64_t below, std::optional<std::int64_t> shots, std::optional<std::string> doctrine,
+                         std::optional<bool> point_defense) {
+               Ration r;
+               check_assignment(r, "below", field_rule::ration::below, below);
+               r.below = below;
+               if (shots) check_assignment(r, "shots", field_rule::ration::shots, *shots);
+               r.shots = shots;
+               if (doctrine) r.doctrine = doctrine_named(*doctrine);
+               r.point_defense = point_defense;
+               return r;
+             }),
+             py::kw_only(), py::arg("below"), py::arg("shots") = py::none(), py::arg("doctrine") = py::none(),
+             py::arg("point_defense") = py::none());
+  def_checked(ration, "below", &Ration::below, field_rule::ration::below,
+              "The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer)");
+  ration.def_property(
+      "shots", [](const Ration& r) { return r.shots; },
+      [](Ration& r, std::optional<std::int64_t> shots) {
+        if (shots) check_assignment(r, "shots", field_rule::ration::shots, *shots);
+        r.shots = shots;
+      },
+      "Interceptors per engagement while it applies (an integer in [1, 2^20]; None: the layer's)");
+  ration.def_property(
+      "doctrine",
+      [](const Ration& r) {
+        return r.doctrine ? std::optional<std::string>(to_string(*r.doctrine)) : std::optional<std::string>();
+      },
+      [](Ration& r, std::optional<std::string> doctrine) {
+        r.doctrine = doctrine ? std::optional<Doctrine>(doctrine_named(*doctrine)) : std::nullopt;
+      },
+      "\"salvo\" or \"shoot-look-shoot\" while it applies (None: the layer's)");
+  ration.def_readwrite("point_defense", &Ration::point_defense,
+                       "Whether threats aimed at open ground are ignored while it applies (None: the layer's)");
+  ration.def("__repr__", [](const Ration& r) { return "<Ration below " + std::to_string(r.below) + ">"; });
+
   py::class_<Layer> layer(m, "Layer");
   def_checked(layer, "name", &Layer::name, field_rule::layer::name, "Label of the layer in results; unique");
   def_checked(layer, "fire_units", &Layer::fire_units, field_rule::layer::fire_units,
@@ -284,21 +332,38 @@ void bind_layers(py::module_& m) {
   def_checked_count(layer, "interceptors", &Layer::interceptors, field_rule::layer::interceptors,
                     "The magazine: interceptors available to the whole layer (at a campaign's start)");
   def_checked(layer, "resupply", &Layer::resupply, field_rule::layer::resupply,
-              "Interceptors added to the magazine at the start of each salvo after the first (campaigns)");
+              "Interceptors added to the magazine at the start of each salvo after the first (campaigns; 0 when "
+              "resupply_schedule is used)");
+  layer.def_property(
+      "resupply_schedule", [](const Layer& l) { return l.resupply_schedule; },
+      [](Layer& l, const std::map<std::string, std::int64_t>& schedule) {
+        for (const auto& [salvo, count] : schedule) {
+          check_assignment(l, ("resupply_schedule[\"" + salvo + "\"]").c_str(), field_rule::layer::delivery, count);
+        }
+        l.resupply_schedule = schedule;
+      },
+      "Resupply as a schedule: {salvo name: interceptors delivered at that salvo's start (an integer >= 0)}; "
+      "a copy: assign a new dict to change it. Not the first salvo; with a schedule, capacity defaults to no "
+      "cap (docs/model.md §2.5)");
   layer.def_readwrite("capacity", &Layer::capacity,
-                      "The most the magazine holds after a resupply (campaigns): an integer >= interceptors, or None "
-                      "(interceptors)");
+                      "The most the magazine holds after a resupply (None: interceptors, or no cap with a "
+                      "resupply_schedule)");
+  layer.def_readwrite("magazine", &Layer::magazine,
+                      "The name of an earlier layer whose magazine this one fires from (a shared magazine; \"\": "
+                      "its own). A layer with one sets no interceptors, resupply or capacity (docs/model.md §2.3.2)");
+  def_checked(layer, "reserve", &Layer::reserve, field_rule::layer::reserve,
+              "Interceptors held back in every salvo (an integer >= 0; finite magazines only)");
+  def_checked(layer, "reserve_per_salvo", &Layer::reserve_per_salvo, field_rule::layer::reserve_per_salvo,
+              "Interceptors held back for each salvo still to come (an integer >= 0; finite magazines only)");
+  layer.def_property(
+      "rations", [](const Layer& l) { return l.rations; },
+      [](Layer& l, const std::vector<Ration>& rations) { l.rations = rations; },
+      "The rationing rules ([[layer.ration]], docs/model.md §2.3.1) as a list of copies: edit them and assign "
+      "the list back (`rules = layer.rations; rules[0].shots = 1; layer.rations = rules`)");
   def_checked(layer, "shots", &Layer::shots, field_rule::layer::shots, "Interceptors fired per engagement");
   layer.def_property(
       "doctrine", [](const Layer& l) { return std::string(to_string(l.doctrine)); },
-      [](Layer& l, const std::string& doctrine) {
-        if (doctrine == "salvo")
-          l.doctrine = Doctrine::salvo;
-        else if (doctrine == "shoot-look-shoot")
-          l.doctrine = Doctrine::shoot_look_shoot;
-        else
-          throw py::value_error("doctrine must be \"salvo\" or \"shoot-look-shoot\", got \"" + doctrine + "\"");
-      },
+      [](Layer& l, const std::string& doctrine) { l.doctrine = doctrine_named(doctrine); },
       "\"salvo\" (engage a threat at most once) or \"shoot-look-shoot\" (after a miss, look and engage again)");
   def_checked(layer, "look_time", &Layer::look_time, field_rule::layer::look_time,
               "Seconds of pause after an intercept attempt before the next engagement (shoot-look-shoot)");

@@ -169,9 +169,10 @@ void read_count_or_unlimited(TableReader& reader, std::string_view key, std::opt
                      (text != nullptr ? detail::did_you_mean(text->get(), {"unlimited"}) : ""));
 }
 
-// Returns false when `doctrine` is there but unreadable.
-bool read_doctrine(TableReader& reader, Doctrine& out) {
+// Returns false when `doctrine` is there but unreadable; `given` tells whether it is there.
+bool read_doctrine(TableReader& reader, Doctrine& out, bool* given = nullptr) {
   const toml::node* node = reader.find("doctrine", optional);
+  if (given != nullptr) *given = node != nullptr;
   if (node == nullptr) return true;
   const std::vector<std::string> names = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
   const auto* text = node->as_string();
@@ -214,24 +215,70 @@ void read_engages(Loader& loader, TableReader& layer_reader, Layer& layer) {
   }
 }
 
+// `resupply`: an integer a salvo, or a schedule `{ "<salvo>" = count, ... }` (names are
+// checked against the salvos by validate()).
+void read_resupply(Loader& loader, TableReader& reader, Layer& layer) {
+  const toml::node* node = reader.find("resupply", optional);
+  if (node == nullptr) return;
+  if (const toml::table* schedule = node->as_table()) {
+    for (auto&& [key, amount] : *schedule) {
+      const std::string salvo(key.str());
+      loader.read_value(amount, reader.path("resupply") + "." + salvo, layer.resupply_schedule[salvo]);
+    }
+    return;
+  }
+  if (node->as_integer() == nullptr) {
+    reader.problem("resupply", *node,
+                   "must be an integer (interceptors added at each salvo's start after the first) or a schedule "
+                   "{ \"<salvo>\" = count, ... }, got " +
+                       describe(*node));
+    return;
+  }
+  loader.read_value(*node, reader.path("resupply"), layer.resupply);
+}
+
+// `[[layer.ration]]`: `below`, and the keys that replace the layer's while the rule applies.
+void read_rations(Loader& loader, TableReader& layer_reader, Layer& layer) {
+  std::int64_t r = 0;
+  for (const toml::table* table : entries(layer_reader, "ration")) {
+    Ration& ration = layer.rations.emplace_back();
+    const std::string path = layer_reader.path("ration") + "[" + std::to_string(r++) + "]";
+    loader.record(path, *table);
+    TableReader reader(loader, *table, path, keys_of(ration_fields, {"shots", "doctrine", "point_defense"}));
+    read_fields(reader, ration, ration_fields);
+    std::int64_t shots = 0;
+    if (reader.read("shots", shots, optional)) ration.shots = shots;
+    Doctrine doctrine = Doctrine::salvo;
+    bool given = false;
+    if (read_doctrine(reader, doctrine, &given) && given) ration.doctrine = doctrine;
+    bool point_defense = false;
+    if (reader.read("point_defense", point_defense, optional)) ration.point_defense = point_defense;
+  }
+}
+
 Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   Layer layer;
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::layer_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
   TableReader reader(loader, table, path,
-                     keys_of(layer_fields,
-                             {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
+                     keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
+                                            "max_engagements", "ration", "engages"}));
   reader.read("name", layer.name, required);
   read_fields(reader, layer, layer_fields);
-  read_count_or_unlimited(reader, "interceptors", layer.interceptors, required, 0);
+  // A layer firing from another's magazine has no `interceptors` of its own (validate() says so).
+  reader.read("magazine", layer.magazine, optional);
+  read_count_or_unlimited(reader, "interceptors", layer.interceptors, layer.magazine.empty() ? required : optional, 0);
+  read_resupply(loader, reader, layer);
   std::int64_t capacity = 0;
   if (reader.read("capacity", capacity, optional)) layer.capacity = capacity;
   const bool doctrine_known = read_doctrine(reader, layer.doctrine);
   read_count_or_unlimited(reader, "max_engagements", layer.max_engagements, optional, 1);
+  read_rations(loader, reader, layer);
   // Written under salvo, these would be silently ignored: say so, even when they hold the
-  // default (validate() can only see values that differ from it).
-  if (doctrine_known && layer.doctrine == Doctrine::salvo) {
+  // default (validate() can only see values that differ from it). A rule that switches to
+  // shoot-look-shoot uses them.
+  if (doctrine_known && layer.doctrine == Doctrine::salvo && !detail::rations_look(layer)) {
     for (const char* key : {"look_time", "max_engagements"}) {
       if (const toml::node* node = table.get(key)) {
         loader.report(node->source(), reader.path(key), detail::only_for_shoot_look_shoot(), reader.path(key));

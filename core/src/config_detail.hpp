@@ -158,6 +158,13 @@ inline std::string only_for_shoot_look_shoot() {
   return "applies only to doctrine \"shoot-look-shoot\", but this layer's doctrine is \"salvo\"";
 }
 
+// Whether a rationing rule of `layer` switches to shoot-look-shoot: then look_time and
+// max_engagements apply, even to a salvo-doctrine layer.
+inline bool rations_look(const Layer& layer) {
+  return std::any_of(layer.rations.begin(), layer.rations.end(),
+                     [](const Ration& r) { return r.doctrine == Doctrine::shoot_look_shoot; });
+}
+
 // validate(), except that a rule is skipped when it involves a key path in `unreadable`: the
 // loader has already reported those values (wrong type, missing required key), and a rule
 // checked on the default left in their place would only repeat or confuse that report.

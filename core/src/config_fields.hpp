@@ -38,7 +38,12 @@ inline const Fields<Layer> layer_fields = {
     {"point_defense", &Layer::point_defense, optional},
     {"coverage", &Layer::coverage, optional},
     {"cost", &Layer::cost, optional},
-    {"resupply", &Layer::resupply, optional},
+    {"reserve", &Layer::reserve, optional},
+    {"reserve_per_salvo", &Layer::reserve_per_salvo, optional},
+};
+// `resupply` (an integer or a schedule), `capacity` and `magazine` are read by hand.
+inline const Fields<Ration> ration_fields = {
+    {"below", &Ration::below, required},
 };
 inline const Fields<EngagementSpec> engagement_fields = {
     {"pk", &EngagementSpec::pk, required},

@@ -58,14 +58,31 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
       << "name = " << toml_string(layer.name) << "\n"
       << "fire_units = " << layer.fire_units << "\n"
       << "channels = " << layer.channels << "\n"
-      << "engagement_time = " << toml_float(layer.engagement_time) << "\n"
-      << "interceptors = " << count_or_unlimited(layer.interceptors) << "\n";
-  // Campaign keys only when set, so that the text of a scenario without them is unchanged.
+      << "engagement_time = " << toml_float(layer.engagement_time) << "\n";
+  // A layer firing from another's magazine has none of its own to write.
+  if (layer.magazine.empty()) {
+    out << "interceptors = " << count_or_unlimited(layer.interceptors) << "\n";
+  } else {
+    out << "magazine = " << toml_string(layer.magazine) << "\n";
+  }
+  // Campaign and stock keys only when set, so that the text of a scenario without them is unchanged.
   if (layer.resupply != 0) out << "resupply = " << layer.resupply << "\n";
+  if (!layer.resupply_schedule.empty()) {
+    out << "resupply = { ";
+    const char* separator = "";
+    for (const auto& [salvo, count] : layer.resupply_schedule) {
+      out << separator << toml_key(salvo) << " = " << count;
+      separator = ", ";
+    }
+    out << " }\n";
+  }
   if (layer.capacity) out << "capacity = " << *layer.capacity << "\n";
+  if (layer.reserve != 0) out << "reserve = " << layer.reserve << "\n";
+  if (layer.reserve_per_salvo != 0) out << "reserve_per_salvo = " << layer.reserve_per_salvo << "\n";
   out << "shots = " << layer.shots << "\n"
       << "doctrine = " << toml_string(to_string(layer.doctrine)) << "\n";
-  if (layer.doctrine == Doctrine::shoot_look_shoot) {  // the loader refuses these under salvo
+  // The loader refuses these under salvo, unless a rule switches to shoot-look-shoot.
+  if (layer.doctrine == Doctrine::shoot_look_shoot || detail::rations_look(layer)) {
     out << "look_time = " << toml_float(layer.look_time) << "\n"
         << "max_engagements = " << count_or_unlimited(layer.max_engagements) << "\n";
   }
@@ -77,6 +94,13 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
     out << "engages." << toml_key(spec.target) << " = { pk = " << toml_float(spec.pk)
         << ", detect = " << toml_float(spec.detect) << ", window = { open = " << toml_float(spec.window.open)
         << ", close = " << toml_float(spec.window.close) << " } }\n";
+  }
+  for (const Ration& ration : layer.rations) {  // sub-tables: after every key of the layer
+    out << "\n[[layer.ration]]\n"
+        << "below = " << ration.below << "\n";
+    if (ration.shots) out << "shots = " << *ration.shots << "\n";
+    if (ration.doctrine) out << "doctrine = " << toml_string(to_string(*ration.doctrine)) << "\n";
+    if (ration.point_defense) out << "point_defense = " << (*ration.point_defense ? "true" : "false") << "\n";
   }
 }
 

@@ -357,7 +357,11 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
 // requests. A layer needs no more channels than it has requests, as a threat holds at most
 // one channel at a time. (The results are those of the heaps of docs/model.md's wording; the
 // tests of the engine check them against its closed forms.)
-template <bool shoot_look_shoot>
+//
+// A stock-aware layer (a reserve or rationing rules, docs/model.md §3.4) holds back `hold`
+// interceptors and picks, at every request, the rule that applies to its usable stock; the
+// other layers take the path without either, as they always did.
+template <bool shoot_look_shoot, bool stock_aware>
 void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
                     KernelScratch& s, std::int64_t* record) {
   const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
@@ -378,9 +382,21 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   const std::uint64_t assessment_threshold = layer.assessment_threshold;
   double* const channel_end = s.channel_end.data();
   std::fill(channel_end, channel_end + channels, never);
-  std::size_t channel = 0;                                          // the ring slot of the channel free earliest
-  std::int64_t magazine = s.magazine[static_cast<std::size_t>(l)];  // -1: unlimited
+  std::size_t channel = 0;  // the ring slot of the channel free earliest
+  // -1: unlimited. Shared with the layers that fire from the same magazine (layer.source).
+  std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
   LayerCounts counts;
+  // Stock-aware: the interceptors held back in this salvo (validate() bounds the sum), the
+  // rules by increasing `below` with the layer's own keys last (so one always applies), and the
+  // defended-area flags that a rule's target mask is tested against.
+  [[maybe_unused]] const std::int64_t hold = layer.reserve + layer.reserve_per_salvo * (plan.salvo_count() - 1 - salvo);
+  const PlanRation* const rations = layer.rations.data();
+  [[maybe_unused]] const auto rule_for = [rations](std::int64_t usable) {
+    const PlanRation* rule = rations;
+    while (usable >= rule->below) ++rule;
+    return rule;
+  };
+  [[maybe_unused]] const std::uint8_t* const defended = s.defended.data();
 
   // Shoot-look-shoot: first requests and re-requests are merged in (time, place) order. The
   // re-request FIFO, re_requests[next_re, re_end), is followed by a sentinel at +infinity, as
@@ -421,7 +437,19 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     // It already fell on its own: nothing to miss. Each layer judges this at its own start
     // (an inner layer whose window opens earlier may still have engaged it in time).
     if (failure_time[i] < start) continue;
-    if (magazine == 0) {
+    std::int64_t fired = shots;
+    if constexpr (stock_aware) {
+      // The rule in force now; a threat it does not engage is dropped, as a point-defence
+      // layer never requests one (bit 0 of the mask is a defended aim, bit 1 open ground).
+      const std::int64_t usable = magazine - hold;
+      const PlanRation* const rule = rule_for(usable);
+      if (((rule->target_mask >> (1 - defended[i])) & 1) == 0) continue;
+      if (usable <= 0) {
+        ++counts.missed_magazine;
+        continue;
+      }
+      fired = std::min(rule->shots, usable);
+    } else if (magazine == 0) {
       ++counts.missed_magazine;
       continue;
     }
@@ -438,7 +466,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     const double intercept_time = start + engagement_time;
     channel_end[channel] = intercept_time;
     if (++channel == channels) channel = 0;
-    const std::int64_t fired = magazine < 0 ? shots : std::min(shots, magazine);
+    if constexpr (!stock_aware) fired = magazine < 0 ? shots : std::min(shots, magazine);
     if (magazine > 0) magazine -= fired;
     ++counts.engagements;
     counts.fired += fired;
@@ -458,6 +486,14 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     const std::uint64_t kill_threshold =
         fired == shots ? request.kill_threshold
                        : plan.engagement(l, request.group).kill_threshold[static_cast<std::size_t>(fired)];
+    // Stock-aware: whether to look again is decided by the rule in force once this engagement's
+    // interceptors have left the magazine; under salvo doctrine there is no look.
+    bool look = shoot_look_shoot;
+    double look_pause = look_time;
+    if constexpr (stock_aware && shoot_look_shoot) {
+      look = rule_for(magazine - hold)->shoot_look_shoot;
+      look_pause = look ? look_time : 0.0;
+    }
     // The outcome, without branches (it is as random as the draws, and nothing waits on it):
     // a threat that fell on its own before the intercept is a flight failure, interceptors
     // spent (§3.5); else it is killed or survives.
@@ -466,7 +502,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     alive[i] = !(fell | killed);
     killer[i] = static_cast<std::int16_t>(-1 + killed * (l + 1));  // -1 while not killed
     counts.intercepts += killed;
-    const double release = intercept_time + look_time;
+    const double release = intercept_time + look_pause;
     release_time[i] = release;
 
     if constexpr (shoot_look_shoot) {
@@ -474,7 +510,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
       // happens is random): written in any case, kept if `again`. Re-requests at one time come
       // from starts at one time; the rare ties are put in place order (§2.6).
       const bool again =
-          !fell & !killed & (request.engagements < max_engagements) & (assess_draw < assessment_threshold);
+          look & !fell & !killed & (request.engagements < max_engagements) & (assess_draw < assessment_threshold);
       re_requests[re_end] = {release, place};
       re_end += again;
       re_requests[re_end] = sentinel;
@@ -492,7 +528,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     }
   }
 
-  s.magazine[static_cast<std::size_t>(l)] = magazine;  // what is left for the next salvo
+  s.magazine[static_cast<std::size_t>(layer.source)] = magazine;  // what is left for the next layer and salvo
   const std::int64_t values[layer_metric_count] = {counts.engagements,       counts.fired,
                                                    counts.intercepts,        counts.missed_window,
                                                    counts.missed_no_channel, counts.missed_magazine};
@@ -606,20 +642,30 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
   for (std::int64_t l = 0; l < plan.layer_count(); ++l)
     s.magazine[static_cast<std::size_t>(l)] = plan.layers[static_cast<std::size_t>(l)].magazine;
   // Salvo after salvo (docs/model.md §5): the magazines carry over, resupplied at each salvo's
-  // start after the first up to capacity; the channels are free at each salvo's start.
+  // start after the first up to capacity; the channels are free at each salvo's start. A
+  // shared magazine is its owner's (an earlier layer), resupplied once.
   for (std::int64_t salvo = 0; salvo < plan.salvo_count(); ++salvo) {
     for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
       const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
-      std::int64_t& magazine = s.magazine[static_cast<std::size_t>(l)];
-      if (salvo > 0 && magazine >= 0) magazine += std::min(layer.resupply, layer.capacity - magazine);
+      std::int64_t& magazine = s.magazine[static_cast<std::size_t>(layer.source)];
+      if (salvo > 0 && magazine >= 0 && layer.source == l) {
+        magazine += std::min(layer.deliveries[static_cast<std::size_t>(salvo)], layer.capacity - magazine);
+      }
       if (layout.per_salvo()) record[layout.salvo_magazine(salvo, l)] = magazine;
     }
     for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
       make_requests(plan, salvo, l, seed, trial, s);
-      if (plan.layers[static_cast<std::size_t>(l)].shoot_look_shoot) {
-        serve_requests<true>(plan, salvo, l, seed, trial, s, record);
+      const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+      if (layer.stock_aware) {
+        if (layer.any_shoot_look_shoot) {
+          serve_requests<true, true>(plan, salvo, l, seed, trial, s, record);
+        } else {
+          serve_requests<false, true>(plan, salvo, l, seed, trial, s, record);
+        }
+      } else if (layer.shoot_look_shoot) {
+        serve_requests<true, false>(plan, salvo, l, seed, trial, s, record);
       } else {
-        serve_requests<false>(plan, salvo, l, seed, trial, s, record);
+        serve_requests<false, false>(plan, salvo, l, seed, trial, s, record);
       }
     }
   }

@@ -61,7 +61,7 @@ double histogram(double largest_value) { return 2.0 * array<std::int64_t>(larges
 // shoot-look-shoot max_engagements, and no more than the window allows, each engagement
 // starting engagement_time + look_time after the one before (one more for rounding).
 double engagements_per_threat(const PlanLayer& layer, const PlanEngagement& how) {
-  if (!layer.shoot_look_shoot) return 1.0;
+  if (!layer.any_shoot_look_shoot) return 1.0;
   const double cycle = layer.engagement_time + layer.look_time;
   const double by_window = std::max(0.0, std::floor((how.open - how.close - layer.engagement_time) / cycle)) + 2.0;
   return std::min(by_window, static_cast<double>(layer.max_engagements));
@@ -76,12 +76,10 @@ double most_fired(const Plan& plan, std::int64_t l) {
     const PlanEngagement& how = plan.engagement(l, g);
     if (!how.engages) continue;
     fired += static_cast<double>(plan.groups[static_cast<std::size_t>(g)].count) * engagements_per_threat(layer, how) *
-             static_cast<double>(layer.shots);
+             static_cast<double>(layer.most_shots);
   }
-  if (layer.magazine >= 0) {
-    fired = std::min(fired, static_cast<double>(layer.magazine) +
-                                static_cast<double>(plan.salvo_count() - 1) * static_cast<double>(layer.resupply));
-  }
+  // A shared magazine bounds what each of its layers fires.
+  if (layer.received >= 0) fired = std::min(fired, static_cast<double>(layer.received));
   return fired;
 }
 
@@ -155,7 +153,7 @@ double results_bytes(const Plan& plan) {
 double kill_table_bytes(const Plan& plan) {
   double bytes = 0.0;
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
-    const double entries = static_cast<double>(plan.layers[static_cast<std::size_t>(l)].shots) + 1.0;
+    const double entries = static_cast<double>(plan.layers[static_cast<std::size_t>(l)].most_shots) + 1.0;
     for (std::int64_t g = 0; g < plan.group_count(); ++g) {
       if (plan.engagement(l, g).engages) bytes += array<double>(entries) + array<std::uint64_t>(entries);
     }
@@ -182,7 +180,7 @@ double scratch_bytes(const Plan& plan, double threats) {
   double re_requests = 0.0;
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
     const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
-    if (!layer.shoot_look_shoot) continue;
+    if (!layer.any_shoot_look_shoot) continue;
     double requests = 0.0;
     for (std::int64_t g = 0; g < plan.group_count(); ++g) {
       const PlanEngagement& how = plan.engagement(l, g);
@@ -238,12 +236,11 @@ CountBound largest_count(const Plan& plan) {
   };
   for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
     const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
-    if (layer.magazine >= 0) {
+    if (layer.magazine >= 0 && layer.source == l) {  // a shared magazine is its owner's
       consider(static_cast<long double>(layer.magazine), l, "interceptors");
-      consider(static_cast<long double>(layer.capacity), l, "capacity");
-      consider(static_cast<long double>(layer.magazine) +
-                   static_cast<long double>(plan.salvo_count() - 1) * static_cast<long double>(layer.resupply),
-               l, "resupply");
+      // The magazine never holds more than it receives (a schedule leaves it uncapped).
+      consider(static_cast<long double>(std::min(layer.capacity, layer.received)), l, "capacity");
+      consider(static_cast<long double>(layer.received), l, "resupply");
     }
     // Engagements, interceptors fired and missed requests: bounded by the engagements each
     // threat can get (shoot-look-shoot: by max_engagements and by the window).
@@ -254,8 +251,8 @@ CountBound largest_count(const Plan& plan) {
       engagements += static_cast<long double>(plan.groups[static_cast<std::size_t>(g)].count) *
                      static_cast<long double>(engagements_per_threat(layer, how));
     }
-    const char* key = layer.shoot_look_shoot ? "max_engagements" : "shots";
-    consider(engagements * static_cast<long double>(std::max<std::int64_t>(layer.shots, 1)), l, key);
+    const char* key = layer.any_shoot_look_shoot ? "max_engagements" : "shots";
+    consider(engagements * static_cast<long double>(std::max<std::int64_t>(layer.most_shots, 1)), l, key);
     consider(static_cast<long double>(threats) + engagements, l, key);
   }
   return most;

@@ -1,5 +1,6 @@
 #include "salvosim/plan.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -40,7 +41,19 @@ PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat, do
   return group;
 }
 
-PlanLayer compile_layer(const Layer& layer) {
+// A rule's keys resolved against the layer's own (a rule leaves out what it keeps).
+PlanRation resolve_ration(const Layer& layer, std::int64_t below, const Ration& ration) {
+  PlanRation plan;
+  plan.below = below;
+  plan.shots = ration.shots.value_or(layer.shots);
+  plan.shoot_look_shoot = ration.doctrine.value_or(layer.doctrine) == Doctrine::shoot_look_shoot;
+  plan.target_mask = ration.point_defense.value_or(layer.point_defense) ? 0b01 : 0b11;
+  return plan;
+}
+
+// `layers` are the scenario's, for a layer that fires from another's magazine.
+PlanLayer compile_layer(const Scenario& scenario, std::size_t index, std::int64_t salvos) {
+  const Layer& layer = scenario.layers[index];
   PlanLayer plan;
   plan.name = layer.name;
   // validate() refuses a product beyond int64; checked again here, so no plan holds a wrapped count.
@@ -48,16 +61,47 @@ PlanLayer compile_layer(const Layer& layer) {
     throw std::logic_error("compile: fire_units x channels overflows (validate lets no such layer through)");
   }
   plan.engagement_time = layer.engagement_time;
-  plan.magazine = layer.interceptors.value_or(-1);
-  plan.resupply = layer.interceptors ? layer.resupply : 0;
-  plan.capacity = layer.capacity.value_or(plan.magazine);
+  plan.source = static_cast<std::int64_t>(index);
+  for (std::size_t l = 0; l < index && !layer.magazine.empty(); ++l) {
+    if (scenario.layers[l].name == layer.magazine) plan.source = static_cast<std::int64_t>(l);
+  }
+  const Layer& owner = scenario.layers[static_cast<std::size_t>(plan.source)];
+  plan.magazine = owner.interceptors.value_or(-1);
+  plan.deliveries.assign(static_cast<std::size_t>(salvos), 0);
+  if (owner.interceptors) {
+    const std::vector<SalvoView> views = campaign_salvos(scenario);
+    for (std::size_t s = 1; s < views.size(); ++s) plan.deliveries[s] = owner.resupply;
+    for (std::size_t s = 1; s < views.size() && !owner.resupply_schedule.empty(); ++s) {
+      const auto delivery = owner.resupply_schedule.find(views[s].name);
+      plan.deliveries[s] = delivery != owner.resupply_schedule.end() ? delivery->second : 0;
+    }
+  }
+  plan.received = plan.magazine;  // validate() bounds the sum
+  for (const std::int64_t delivery : plan.deliveries) plan.received += plan.magazine >= 0 ? delivery : 0;
+  // A schedule states deliveries, which arrive whole: no cap unless one is given.
+  plan.capacity = owner.capacity.value_or(owner.resupply_schedule.empty() || !owner.interceptors
+                                              ? plan.magazine
+                                              : std::numeric_limits<std::int64_t>::max());
   plan.shots = layer.shots;
   plan.shoot_look_shoot = layer.doctrine == Doctrine::shoot_look_shoot;
-  plan.look_time = plan.shoot_look_shoot ? layer.look_time : 0.0;
-  plan.max_engagements =
-      plan.shoot_look_shoot ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max()) : 1;
-  plan.kill_assessment = layer.kill_assessment;
+  plan.reserve = layer.reserve;
+  plan.reserve_per_salvo = layer.reserve_per_salvo;
+  plan.stock_aware = layer.reserve != 0 || layer.reserve_per_salvo != 0 || !layer.rations.empty();
+  plan.any_shoot_look_shoot = plan.shoot_look_shoot || detail::rations_look(layer);
+  plan.most_shots = layer.shots;
   plan.point_defense = layer.point_defense;
+  for (const Ration& ration : layer.rations) {
+    plan.rations.push_back(resolve_ration(layer, ration.below, ration));
+    plan.most_shots = std::max(plan.most_shots, plan.rations.back().shots);
+    plan.point_defense = plan.point_defense && plan.rations.back().target_mask == 0b01;
+  }
+  std::sort(plan.rations.begin(), plan.rations.end(),
+            [](const PlanRation& a, const PlanRation& b) { return a.below < b.below; });
+  plan.rations.push_back(resolve_ration(layer, std::numeric_limits<std::int64_t>::max(), Ration{}));
+  plan.look_time = plan.any_shoot_look_shoot ? layer.look_time : 0.0;
+  plan.max_engagements =
+      plan.any_shoot_look_shoot ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max()) : 1;
+  plan.kill_assessment = layer.kill_assessment;
   plan.coverage = layer.coverage;
   plan.cost = layer.cost;
   plan.coverage_threshold = bernoulli_threshold(plan.coverage);
@@ -278,8 +322,9 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
     plan.threat_cost += salvo.threat_cost;
   }
   std::vector<const EngagementSpec*> specs;  // [layer * groups + group]
-  for (const Layer& layer : scenario.layers) {
-    PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(layer));
+  for (std::size_t l = 0; l < scenario.layers.size(); ++l) {
+    const Layer& layer = scenario.layers[l];
+    PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(scenario, l, plan.salvo_count()));
     std::int32_t g = 0;
     for (const SalvoView& view : campaign_salvos(scenario)) {
       for (const ThreatGroup& threat : *view.threats) {
@@ -321,7 +366,7 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
   for (std::size_t k = 0; k < specs.size(); ++k) {
     if (specs[k] == nullptr) continue;
     const auto layer = static_cast<std::size_t>(static_cast<std::int64_t>(k) / plan.group_count());
-    fill_kill_tables(plan.engagements[k], specs[k]->pk, scenario.layers[layer].shots);
+    fill_kill_tables(plan.engagements[k], specs[k]->pk, plan.layers[layer].most_shots);
   }
   return plan;
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -287,14 +288,18 @@ void check_engages(Checker& check, const std::string& layer_key, const Layer& la
   }
 }
 
-// A campaign's magazine: resupply >= 0 interceptors a salvo, up to capacity >= interceptors;
-// both need a finite magazine.
-void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer, std::int64_t salvos) {
+// A campaign's magazine: resupply >= 0 interceptors a salvo (or a schedule of deliveries at
+// named salvos), up to capacity >= interceptors; all need a finite magazine.
+void check_resupply(Checker& check, const std::string& layer_key, const Layer& layer,
+                    const std::vector<SalvoView>& salvos) {
   const std::string resupply = layer_key + ".resupply", capacity = layer_key + ".capacity";
+  const auto salvo_count = static_cast<std::int64_t>(salvos.size());
+  const bool scheduled = !layer.resupply_schedule.empty();
+  if (!layer.magazine.empty()) return;  // no magazine of its own: check_shared_magazine
   if (!layer.interceptors) {
     if (!check.readable(layer_key + ".interceptors")) return;
     for (const auto& [path, set] :
-         {std::pair(resupply, layer.resupply != 0), std::pair(capacity, layer.capacity.has_value())}) {
+         {std::pair(resupply, layer.resupply != 0 || scheduled), std::pair(capacity, layer.capacity.has_value())}) {
       if (set && check.readable(path)) {
         check.report(path, "applies only to a finite magazine, but this layer's interceptors are \"unlimited\"");
       }
@@ -302,19 +307,145 @@ void check_resupply(Checker& check, const std::string& layer_key, const Layer& l
     return;
   }
   check.value(resupply, field_rule::layer::resupply, layer.resupply);
-  // What the layer can fire over the whole campaign must be a 64-bit count.
+  if (scheduled && layer.resupply != 0 && check.readable(resupply)) {
+    check.report(resupply,
+                 "is either an integer (each salvo after the first) or a schedule, not both: "
+                 "set the integer to 0 or clear the schedule");
+  }
+  // What the layer can receive over the whole campaign must be a 64-bit count.
   std::int64_t added = 0, ever = 0;
   if (layer.resupply > 0 && *layer.interceptors >= 0 && check.readable(resupply, layer_key + ".interceptors") &&
-      (__builtin_mul_overflow(layer.resupply, salvos - 1, &added) ||
+      (__builtin_mul_overflow(layer.resupply, salvo_count - 1, &added) ||
        __builtin_add_overflow(*layer.interceptors, added, &ever))) {
     check.report(resupply, "interceptors + resupply x (salvos - 1) = " + std::to_string(*layer.interceptors) + " + " +
-                               std::to_string(layer.resupply) + " x " + std::to_string(salvos - 1) +
+                               std::to_string(layer.resupply) + " x " + std::to_string(salvo_count - 1) +
                                " is more than 2^63 - 1, the most a count can hold");
+  }
+  std::vector<std::string> later;  // the salvos a delivery may name: all but the first
+  for (std::size_t s = 1; s < salvos.size(); ++s) later.push_back(salvos[s].name);
+  ever = *layer.interceptors;
+  bool summable = *layer.interceptors >= 0 && check.readable(layer_key + ".interceptors");
+  for (const auto& [salvo, count] : layer.resupply_schedule) {
+    const std::string path = resupply + "." + salvo;
+    if (!check.readable(path)) {
+      summable = false;
+      continue;
+    }
+    if (!salvos.empty() && salvo == salvos[0].name) {
+      check.report(path,
+                   "names the first salvo, which starts with interceptors: a schedule delivers at later "
+                   "salvos only");
+    } else if (std::find(later.begin(), later.end(), salvo) == later.end()) {
+      check.report(path, "no salvo named \"" + salvo + "\"" + detail::did_you_mean(salvo, later));
+    }
+    if (!check.value(path, field_rule::layer::delivery, count)) {
+      summable = false;
+    } else if (summable && __builtin_add_overflow(ever, count, &ever)) {
+      check.report(path,
+                   "interceptors + the schedule's deliveries up to this one are more than 2^63 - 1, the "
+                   "most a count can hold");
+      summable = false;
+    }
   }
   if (layer.capacity && *layer.capacity < *layer.interceptors &&
       check.readable(capacity, layer_key + ".interceptors")) {
     check.report(capacity, "must be >= interceptors (" + std::to_string(*layer.interceptors) +
                                "), the magazine at the campaign's start; got " + std::to_string(*layer.capacity));
+  }
+}
+
+// A layer that fires from another's magazine (`magazine = "<layer>"`): an earlier layer with
+// a magazine of its own, and nothing of a magazine of its own.
+void check_shared_magazine(Checker& check, const Scenario& scenario, std::int64_t index) {
+  const Layer& layer = scenario.layers[static_cast<std::size_t>(index)];
+  const std::string key = detail::layer_path(index, layer.name);
+  const std::string path = key + ".magazine";
+  if (layer.magazine.empty() || !check.readable(path)) return;
+  std::vector<std::string> earlier;
+  std::int64_t source = -1;
+  for (std::int64_t l = 0; l < static_cast<std::int64_t>(scenario.layers.size()); ++l) {
+    const std::string& name = scenario.layers[static_cast<std::size_t>(l)].name;
+    if (name == layer.magazine && source < 0) source = l;
+    if (l < index) earlier.push_back(name);
+  }
+  if (source == index) {
+    check.report(path, "names this layer itself: a layer fires from its own magazine unless it names an earlier one");
+  } else if (source < 0) {
+    check.report(path, "no layer named \"" + layer.magazine + "\"" + detail::did_you_mean(layer.magazine, earlier));
+  } else if (source > index) {
+    check.report(path, "names \"" + layer.magazine +
+                           "\", a later layer: the magazine must belong to a layer listed before this one");
+  } else if (!scenario.layers[static_cast<std::size_t>(source)].magazine.empty()) {
+    check.report(path, "names \"" + layer.magazine + "\", which fires from the magazine of \"" +
+                           scenario.layers[static_cast<std::size_t>(source)].magazine +
+                           "\" itself: name the layer that owns the magazine");
+  }
+  const char* own = "a layer that fires from another's magazine (magazine = \"";
+  const std::string why =
+      std::string(own) + layer.magazine + "\") has no magazine of its own; set it on \"" + layer.magazine + "\"";
+  if (layer.interceptors && check.readable(key + ".interceptors")) check.report(key + ".interceptors", why);
+  if ((layer.resupply != 0 || !layer.resupply_schedule.empty()) && check.readable(key + ".resupply")) {
+    check.report(key + ".resupply", why);
+  }
+  if (layer.capacity && check.readable(key + ".capacity")) check.report(key + ".capacity", why);
+}
+
+// Whether the magazine layer `index` fires from is finite (its own, or the shared one's);
+// nullopt when that is not known: the magazine named is not a valid one (reported elsewhere).
+std::optional<bool> finite_magazine(const Scenario& scenario, std::int64_t index) {
+  const Layer& layer = scenario.layers[static_cast<std::size_t>(index)];
+  if (layer.magazine.empty()) return layer.interceptors.has_value();
+  for (std::int64_t l = 0; l < index; ++l) {
+    const Layer& source = scenario.layers[static_cast<std::size_t>(l)];
+    if (source.name == layer.magazine && source.magazine.empty()) return source.interceptors.has_value();
+  }
+  return std::nullopt;
+}
+
+// Stock-aware doctrine: reserves and rationing rules, on a finite magazine only.
+void check_rations(Checker& check, const Scenario& scenario, std::int64_t index, std::int64_t salvos) {
+  const Layer& layer = scenario.layers[static_cast<std::size_t>(index)];
+  const std::string key = detail::layer_path(index, layer.name);
+  const std::optional<bool> finite_or_unknown = finite_magazine(scenario, index);
+  const bool unlimited_known = finite_or_unknown == false && check.readable(key + ".interceptors", key + ".magazine");
+  const std::string unlimited =
+      "applies only to a finite magazine, but the magazine this layer fires from is "
+      "\"unlimited\"";
+  for (const auto& [name, value, rule] :
+       {std::tuple("reserve", layer.reserve, field_rule::layer::reserve),
+        std::tuple("reserve_per_salvo", layer.reserve_per_salvo, field_rule::layer::reserve_per_salvo)}) {
+    const std::string path = key + "." + name;
+    if (check.value(path, rule, value) && value != 0 && unlimited_known) check.report(path, unlimited);
+  }
+  std::int64_t per_salvo = 0, held = 0;
+  if (layer.reserve >= 0 && layer.reserve_per_salvo > 0 &&
+      check.readable(key + ".reserve", key + ".reserve_per_salvo") &&
+      (__builtin_mul_overflow(layer.reserve_per_salvo, salvos - 1, &per_salvo) ||
+       __builtin_add_overflow(layer.reserve, per_salvo, &held))) {
+    check.report(key + ".reserve_per_salvo",
+                 "reserve + reserve_per_salvo x (salvos - 1) is more than 2^63 - 1, "
+                 "the most a count can hold");
+  }
+  std::map<std::int64_t, std::string> first_below;  // below -> key path of its first rule
+  for (std::size_t r = 0; r < layer.rations.size(); ++r) {
+    const Ration& ration = layer.rations[r];
+    const std::string path = key + ".ration[" + std::to_string(r) + "]";
+    if (!check.readable(path)) continue;
+    if (unlimited_known) check.report(path, unlimited);
+    if (check.value(path + ".below", field_rule::ration::below, ration.below)) {
+      auto [first, inserted] = first_below.emplace(ration.below, path);
+      if (!inserted) {
+        check.report(path + ".below", "below = " + std::to_string(ration.below) +
+                                          " is given by another rule of this layer too (" +
+                                          check.first_at(first->second + ".below", first->second) +
+                                          "): each rule needs its own threshold");
+      }
+    }
+    if (ration.shots) check.value(path + ".shots", field_rule::ration::shots, *ration.shots);
+    if (!ration.shots && !ration.doctrine && !ration.point_defense &&
+        check.readable(path + ".shots", path + ".doctrine", path + ".point_defense")) {
+      check.report(path, "a rationing rule must give at least one of shots, doctrine, point_defense");
+    }
   }
 }
 
@@ -353,6 +484,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
                  "at most 255 layers (the random stream numbers layers on 8 bits), got " + std::to_string(layer_count));
   }
   const std::vector<std::string> targets = engageable_names(scenario);
+  const std::vector<SalvoView> salvos = campaign_salvos(scenario);
   std::map<std::string, std::string> first_name_path;
   for (std::int64_t j = 0; j < layer_count; ++j) {
     const Layer& layer = scenario.layers[static_cast<std::size_t>(j)];
@@ -362,7 +494,9 @@ void check_layers(Checker& check, const Scenario& scenario) {
     check.value(key + ".channels", field_rule::layer::channels, layer.channels);
     check.value(key + ".engagement_time", field_rule::layer::engagement_time, layer.engagement_time);
     check.value(key + ".interceptors", field_rule::layer::interceptors, layer.interceptors);
-    check_resupply(check, key, layer, static_cast<std::int64_t>(campaign_salvos(scenario).size()));
+    check_shared_magazine(check, scenario, j);
+    check_resupply(check, key, layer, salvos);
+    check_rations(check, scenario, j, static_cast<std::int64_t>(salvos.size()));
     check.value(key + ".shots", field_rule::layer::shots, layer.shots);
     std::int64_t channels = 0;
     if (layer.fire_units >= 1 && layer.channels >= 1 && check.readable(key + ".fire_units", key + ".channels") &&
@@ -372,7 +506,8 @@ void check_layers(Checker& check, const Scenario& scenario) {
                                           " is more than 2^63 - 1, the most a count can hold");
     }
     const bool doctrine_known = check.readable(key + ".doctrine");
-    if (layer.doctrine == Doctrine::shoot_look_shoot) {
+    // A rule that switches to shoot-look-shoot makes look_time and max_engagements apply.
+    if (layer.doctrine == Doctrine::shoot_look_shoot || detail::rations_look(layer)) {
       check.value(key + ".look_time", field_rule::layer::look_time, layer.look_time);
       check.value(key + ".max_engagements", field_rule::layer::max_engagements, layer.max_engagements);
     } else if (doctrine_known) {
@@ -387,7 +522,9 @@ void check_layers(Checker& check, const Scenario& scenario) {
     check.value(key + ".coverage", field_rule::layer::coverage, layer.coverage);
     check.value(key + ".cost", field_rule::layer::cost, layer.cost);
     check_engages(check, key, layer, targets);
-    if (layer.doctrine == Doctrine::shoot_look_shoot) check_engagement_bound(check, key, layer);
+    if (layer.doctrine == Doctrine::shoot_look_shoot || detail::rations_look(layer)) {
+      check_engagement_bound(check, key, layer);
+    }
   }
 }
 

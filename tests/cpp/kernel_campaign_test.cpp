@@ -21,24 +21,6 @@ namespace {
 // ---------------------------------------------------------------------------------------
 // Campaigns (MODEL.md §5): salvos fought one after another, magazines carried over.
 
-// Every trial's record and outcomes, concatenated in trial order.
-struct TrialData {
-  std::vector<std::int64_t> records;
-  std::vector<std::int8_t> fates;
-  std::vector<std::int16_t> killers;
-};
-TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) {
-  TrialData data;
-  for_each_trial(plan, trials, seed, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
-    data.records.insert(data.records.end(), record, record + plan.layout.size());
-    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
-      data.fates.push_back(outcomes[i].fate);
-      data.killers.push_back(outcomes[i].intercept_layer);
-    }
-  });
-  return data;
-}
-
 // A campaign of one salvo is the plain scenario: the same draws, records, outcomes and
 // statistics, byte for byte, whether the salvo is built in code or read from its TOML.
 TEST(Campaign, OneSalvoEqualsThePlainScenario) {
@@ -168,13 +150,6 @@ TEST(Campaign, ChannelsAreFreeAtEachSalvoStart) {
     }
   });
   EXPECT_EQ(wrong, 0);
-}
-
-// P(B = k) for B ~ Binomial(n, p).
-double binomial_pmf(std::int64_t n, double p, std::int64_t k) {
-  const double log_choose = std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(k) + 1.0) -
-                            std::lgamma(static_cast<double>(n - k) + 1.0);
-  return std::exp(log_choose + static_cast<double>(k) * std::log(p) + static_cast<double>(n - k) * std::log1p(-p));
 }
 
 // Magazine depletion across two salvos, against its closed form. One layer, salvo doctrine,

@@ -86,7 +86,7 @@ struct LayerToml {
   std::int64_t fire_units = 1000000;
   std::int64_t channels = 1;
   double engagement_time = 1.0;
-  std::string interceptors = "\"unlimited\"";
+  std::string interceptors = "\"unlimited\"";  // not written when empty (a shared magazine)
   std::int64_t shots = 1;
   bool shoot_look_shoot = false;
   double look_time = 1.0;  // written only under shoot-look-shoot
@@ -97,16 +97,18 @@ struct LayerToml {
   std::vector<EngagesToml> engages = {EngagesToml{}};
   std::int64_t resupply = 0;             // written only when not 0
   std::optional<std::int64_t> capacity;  // written only when set
+  std::string extra;                     // more keys of the layer, written before its engages (e.g. "reserve = 3\n")
+  std::string rations;                   // [[layer.ration]] tables, written after every key of the layer
 
   std::string toml() const {
     std::string text = "[[layer]]\nname = \"" + name + "\"\nfire_units = " + std::to_string(fire_units) +
                        "\nchannels = " + std::to_string(channels) + "\nengagement_time = " + num(engagement_time) +
-                       "\ninterceptors = " + interceptors +
+                       (interceptors.empty() ? std::string() : "\ninterceptors = " + interceptors) +
                        (resupply != 0 ? "\nresupply = " + std::to_string(resupply) : std::string()) +
                        (capacity ? "\ncapacity = " + std::to_string(*capacity) : std::string()) +
                        "\nshots = " + std::to_string(shots) +
                        "\npoint_defense = " + (point_defense ? "true" : "false") + "\ncoverage = " + num(coverage) +
-                       "\n";
+                       "\n" + extra;
     if (shoot_look_shoot) {
       text += "doctrine = \"shoot-look-shoot\"\nlook_time = " + num(look_time) +
               "\nkill_assessment = " + num(kill_assessment) + "\n";
@@ -116,7 +118,7 @@ struct LayerToml {
       text += "engages." + e.target + " = { pk = " + num(e.pk) + ", detect = " + num(e.detect) +
               ", window = { open = " + num(e.open) + ", close = " + num(e.close) + " } }\n";
     }
-    return text + "\n";
+    return text + rations + "\n";
   }
 };
 
@@ -181,6 +183,24 @@ inline void for_each_trial(const Plan& plan, std::int64_t trials, std::uint64_t 
   ASSERT_EQ(seen, trials);
 }
 
+// Every trial's record and outcomes, concatenated in trial order.
+struct TrialData {
+  std::vector<std::int64_t> records;
+  std::vector<std::int8_t> fates;
+  std::vector<std::int16_t> killers;
+};
+inline TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) {
+  TrialData data;
+  for_each_trial(plan, trials, seed, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
+    data.records.insert(data.records.end(), record, record + plan.layout.size());
+    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
+      data.fates.push_back(outcomes[i].fate);
+      data.killers.push_back(outcomes[i].intercept_layer);
+    }
+  });
+  return data;
+}
+
 struct Estimate {
   double mean = 0.0;
   double se = 0.0;
@@ -239,6 +259,13 @@ inline constexpr double wrong_formula_min_se = 20.0;
 
 // ---------------------------------------------------------------------------------------
 // Closed forms of MODEL.md §4.
+
+// P(B = k) for B ~ Binomial(n, p).
+inline double binomial_pmf(std::int64_t n, double p, std::int64_t k) {
+  const double log_choose = std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(k) + 1.0) -
+                            std::lgamma(static_cast<double>(n - k) + 1.0);
+  return std::exp(log_choose + static_cast<double>(k) * std::log(p) + static_cast<double>(n - k) * std::log1p(-p));
+}
 
 inline double salvo_survival(double pk, std::int64_t shots) { return std::pow(1.0 - pk, static_cast<double>(shots)); }
 

@@ -325,9 +325,11 @@ TEST(CompileCampaign, EachLayersEngagedGroupsSplitBySalvo) {
   EXPECT_EQ(plan.layers[2].salvo_engaged_end, (std::vector<std::int32_t>{0, 1}));
   // Magazines: resupply and capacity for a finite magazine, none for an unlimited one.
   EXPECT_EQ(plan.layers[0].magazine, 12);
-  EXPECT_EQ(plan.layers[0].resupply, 3);
+  EXPECT_EQ(plan.layers[0].deliveries, (std::vector<std::int64_t>{0, 3}));  // none at the first salvo
+  EXPECT_EQ(plan.layers[0].received, 15);
   EXPECT_EQ(plan.layers[0].capacity, 15);
-  EXPECT_EQ(plan.layers[1].resupply, 0);
+  EXPECT_EQ(plan.layers[1].deliveries, (std::vector<std::int64_t>{0, 0}));
+  EXPECT_EQ(plan.layers[1].received, -1);
   EXPECT_EQ(plan.layers[1].capacity, -1);
   EXPECT_EQ(test_plan().layers[0].capacity, 12);  // by default, the initial magazine
 }

@@ -716,6 +716,104 @@ values = [0, 2]
               HasSubstr("the base scenario has no threat group named \"d\""));
 }
 
+// The magazine's scalar keys (docs/model.md §2.3.1): reserves, a rule's keys by its index in
+// the layer, a schedule's deliveries by salvo; and each refusal says what the base lacks.
+TEST(KeyPaths, ReachReservesRulesAndSchedules) {
+  std::string text = base_scenario;  // "point", the last layer, with a finite magazine, a reserve and a rule
+  const std::string unlimited = "interceptors = \"unlimited\"";
+  text.replace(text.find(unlimited), unlimited.size(), "interceptors = 10");
+  Scenario scenario = load_scenario_string(text + "reserve = 2\n\n[[layer.ration]]\nbelow = 4\nshots = 1\n");
+  set_key_path(scenario, "layer.point.reserve", SweepValue(std::int64_t{3}));
+  EXPECT_EQ(scenario.layers[1].reserve, 3);
+  set_key_path(scenario, "layer.point.reserve_per_salvo", SweepValue(std::int64_t{1}));
+  EXPECT_EQ(scenario.layers[1].reserve_per_salvo, 1);
+  set_key_path(scenario, "layer.point.ration.0.below", SweepValue(std::int64_t{6}));
+  set_key_path(scenario, "layer.point.ration.0.shots", SweepValue(std::int64_t{2}));
+  set_key_path(scenario, "layer.point.ration.0.doctrine", SweepValue(std::string("shoot-look-shoot")));
+  set_key_path(scenario, "layer.point.ration.0.point_defense", SweepValue(false));
+  ASSERT_EQ(scenario.layers[1].rations.size(), 1u);
+  EXPECT_EQ(scenario.layers[1].rations[0].below, 6);
+  EXPECT_EQ(scenario.layers[1].rations[0].shots, 2);
+  EXPECT_EQ(scenario.layers[1].rations[0].doctrine, Doctrine::shoot_look_shoot);
+  EXPECT_EQ(scenario.layers[1].rations[0].point_defense, false);
+  set_key_path(scenario, "layer.upper.resupply", SweepValue(std::int64_t{4}));
+  EXPECT_EQ(scenario.layers[0].resupply, 4);
+  set_key_path(scenario, "layer.point.magazine", SweepValue(std::string("upper")));
+  EXPECT_EQ(scenario.layers[1].magazine, "upper");
+  const auto refusal = [&](const std::string& key, const SweepValue& value) {
+    try {
+      set_key_path(scenario, key, value);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_THAT(refusal("layer.point.ration.1.shots", SweepValue(std::int64_t{1})),
+              HasSubstr("has no ration 1 (it has 1 rationing rules, numbered from 0)"));
+  EXPECT_THAT(refusal("layer.point.ration.0.shot", SweepValue(std::int64_t{1})),
+              HasSubstr("has no key shot (did you mean \"shots\"?)"));
+  EXPECT_THAT(refusal("layer.point.ration.0.shots", SweepValue(1.5)), HasSubstr("must be an integer, got float 1.5"));
+  EXPECT_THAT(refusal("layer.point.ration.0.doctrine", SweepValue(std::string("salv"))),
+              HasSubstr("(did you mean \"salvo\"?)"));
+  EXPECT_THAT(refusal("layer.point.resupply.two", SweepValue(std::int64_t{1})), HasSubstr("has no key two"));
+  // A schedule's delivery, in a campaign.
+  Scenario campaign = load_scenario_string(R"(
+[[salvo]]
+name = "one"
+start = 0.0
+[[salvo.threat]]
+name = "a"
+count = 4
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+[[salvo]]
+name = "two"
+start = 100.0
+[[salvo.threat]]
+name = "b"
+count = 3
+launch = { start = 0.0, duration = 5.0 }
+flight_time = { mean = 500.0 }
+[[layer]]
+name = "l"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = 5
+resupply = { two = 3 }
+engages.a = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+)");
+  set_key_path(campaign, "layer.l.resupply.two", SweepValue(std::int64_t{9}));
+  EXPECT_EQ(campaign.layers[0].resupply_schedule.at("two"), 9);
+}
+
+// look_time on a salvo-doctrine layer is an axis like any other when a rule of the layer
+// switches to shoot-look-shoot, and refused when none does.
+TEST(SweepPoints, LookTimeOfASalvoLayerWithALookingRule) {
+  const std::string head = "[sweep]\nname = \"t\"\ntrials = 100\nseed = 7\n";
+  const std::string base = R"(
+[[base.threat]]
+name = "a"
+count = 4
+launch = { start = 0.0, duration = 10.0 }
+flight_time = { mean = 500.0 }
+[[base.layer]]
+name = "l"
+fire_units = 1
+channels = 1
+engagement_time = 10.0
+interceptors = 5
+engages.a = { pk = 0.5, window = { open = 100.0, close = 0.0 } }
+)";
+  const std::string rule = "[[base.layer.ration]]\nbelow = 3\ndoctrine = \"shoot-look-shoot\"\n";
+  const std::string axis = "[[axis]]\npath = \"layer.l.look_time\"\nvalues = [1.0, 2.0]\n";
+  const ExpandedSweep sweep = expand_sweep(load_sweep_string(head + base + rule + axis, "sweep.toml"));
+  ASSERT_EQ(sweep.points.size(), 2u);
+  EXPECT_EQ(sweep.scenarios[1].layers[0].look_time, 2.0);
+  EXPECT_THAT(problems_of([&] { expand_sweep(load_sweep_string(head + base + axis, "sweep.toml")); }),
+              HasSubstr("applies only to doctrine \"shoot-look-shoot\""));
+}
+
 TEST(SweepPoints, ABaseThatBreaksARuleIsReportedAtItsLine) {
   const std::string text = sweep_text("", two_axes);
   const std::string bad =

@@ -101,7 +101,11 @@ inline constexpr ValueRule name = ValueRule::name, fire_units = ValueRule::at_le
                            shots = ValueRule::shots, look_time = ValueRule::non_negative,
                            max_engagements = ValueRule::at_least_one_or_unlimited,
                            kill_assessment = ValueRule::probability, coverage = ValueRule::probability,
-                           cost = ValueRule::non_negative;
+                           cost = ValueRule::non_negative, reserve = ValueRule::count,
+                           reserve_per_salvo = ValueRule::count, delivery = ValueRule::count;
+}
+namespace ration {
+inline constexpr ValueRule below = ValueRule::at_least_one, shots = ValueRule::shots;
 }
 namespace engagement {
 inline constexpr ValueRule pk = ValueRule::probability, detect = ValueRule::probability,

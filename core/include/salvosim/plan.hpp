@@ -64,25 +64,53 @@ struct PlanEngagement {
   double detect = 0.0;
   double open = 0.0;
   double close = 0.0;
-  // kill_probability[n] = 1 - (1 - pk)^n for n = 0..shots: a partial salvo fires fewer.
+  // kill_probability[n] = 1 - (1 - pk)^n for n = 0..shots (the layer's most_shots): a partial
+  // salvo fires fewer, a rationing rule may fire more or fewer.
   std::vector<double> kill_probability;
   // The same as integer Bernoulli thresholds (rng.hpp bernoulli_threshold), for the kernel.
   std::uint64_t detect_threshold = 0;
   std::vector<std::uint64_t> kill_threshold;  // [n] for n = 0..shots
 };
 
+// How a layer fires while one rationing rule applies (or, last, with its own keys), every key
+// resolved: a rule's missing keys take the layer's.
+struct PlanRation {
+  std::int64_t below = 0;  // applies while the usable stock is below this; INT64_MAX for the layer's own keys
+  std::int64_t shots = 1;
+  bool shoot_look_shoot = false;
+  // The aims it engages, a bit per implicit target tier (bit 0 defended, bit 1 open ground):
+  // point defence is 0b01. A 64-bit mask so that declared tiers can take its place.
+  std::uint64_t target_mask = 0b11;
+};
+
 struct PlanLayer {
   std::string name;
   std::int64_t channels = 1;  // fire_units x channels
   double engagement_time = 0.0;
+  // The layer whose magazine this one fires from: itself, or an earlier layer (a shared
+  // magazine). The magazine's keys below are those of that layer.
+  std::int64_t source = 0;
   std::int64_t magazine = -1;  // at the campaign's start; -1: unlimited
-  std::int64_t resupply = 0;   // added at the start of each salvo after the first
+  // [salvo]: interceptors delivered at the salvo's start (0 for the first salvo).
+  std::vector<std::int64_t> deliveries;
+  std::int64_t received = -1;  // magazine + every delivery: the most it ever receives; -1: unlimited
   std::int64_t capacity = -1;  // the most the magazine holds after a resupply; -1: unlimited
   std::int64_t shots = 1;
   bool shoot_look_shoot = false;
+  // Stock-aware doctrine (a reserve or rationing rules, finite magazines only): the kernel's
+  // slower path, which evaluates `rations` at every request. Without it, the layer fires by
+  // its own keys alone.
+  bool stock_aware = false;
+  std::int64_t reserve = 0;  // held back in every salvo, plus reserve_per_salvo per salvo to come
+  std::int64_t reserve_per_salvo = 0;
+  std::vector<PlanRation> rations;    // by increasing below, the layer's own keys last
+  bool any_shoot_look_shoot = false;  // its own doctrine or a rule's: look_time and max_engagements apply
+  std::int64_t most_shots = 1;        // of its own and every rule's: the kill tables' length - 1
   double look_time = 0.0;
   std::int64_t max_engagements = 1;  // per threat; INT64_MAX when unlimited
   double kill_assessment = 1.0;
+  // Whether its requests leave out threats aimed at open ground: point defence under its own
+  // keys and under every rule (else a rule that engages only defended areas drops them as served).
   bool point_defense = false;
   double coverage = 1.0;
   double cost = 0.0;

@@ -68,6 +68,16 @@ struct EngagementSpec {
 
 enum class Doctrine { salvo, shoot_look_shoot };
 
+// One `[[layer.ration]]` rule (docs/model.md §2.3): while the layer's usable stock is below
+// `below`, the keys it gives replace the layer's own. A key it leaves out (nullopt) keeps the
+// layer's value.
+struct Ration {
+  std::int64_t below = 1;
+  std::optional<std::int64_t> shots;
+  std::optional<Doctrine> doctrine;
+  std::optional<bool> point_defense;
+};
+
 struct Layer {
   std::string name;
   std::int64_t fire_units = 1;
@@ -77,7 +87,16 @@ struct Layer {
   // Campaigns (docs/model.md §5): interceptors added to the magazine at the start of each
   // salvo after the first, up to `capacity` (nullopt: capacity = interceptors).
   std::int64_t resupply = 0;
+  // `resupply` written as a table: salvo name -> interceptors delivered at that salvo's start.
+  // When it holds any delivery, `resupply` is 0 and capacity defaults to no cap.
+  std::map<std::string, std::int64_t> resupply_schedule;
   std::optional<std::int64_t> capacity;
+  // Interceptors held back: `reserve`, plus `reserve_per_salvo` for each salvo still to come.
+  std::int64_t reserve = 0;
+  std::int64_t reserve_per_salvo = 0;
+  std::vector<Ration> rations;  // in the order written
+  // The layer whose magazine this one fires from (empty: its own).
+  std::string magazine;
   std::int64_t shots = 1;
   Doctrine doctrine = Doctrine::salvo;
   double look_time = 0.0;

@@ -53,6 +53,21 @@ const Field<Entity>* find_field(const Fields<Entity>& fields, const std::string&
   throw std::invalid_argument(owner + "." + key + " is " + what + ": an axis sets one value");
 }
 
+std::string integer_misfit(const SweepValue& value) {
+  return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
+}
+
+// A doctrine, as the loader reads one (a layer's or a rationing rule's).
+std::string doctrine_misfit(const SweepValue& value) {
+  const std::vector<std::string> doctrines = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
+  const auto* text = std::get_if<std::string>(&value);
+  if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
+  return must_be("\"salvo\" or \"shoot-look-shoot\"", value) + (text != nullptr ? did_you_mean(*text, doctrines) : "");
+}
+Doctrine doctrine_of(const SweepValue& value) {
+  return std::get<std::string>(value) == to_string(Doctrine::salvo) ? Doctrine::salvo : Doctrine::shoot_look_shoot;
+}
+
 }  // namespace
 
 std::string describe(const SweepValue& value) {
@@ -197,33 +212,86 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       return;
     }
     if (key == "capacity") {
-      misfit_ = [](const SweepValue& value) {
-        return std::holds_alternative<std::int64_t>(value) ? std::string() : must_be("an integer", value);
-      };
+      misfit_ = integer_misfit;
       set_ = [locate_layer](Scenario& s, const SweepValue& value) {
         locate_layer(s).capacity = std::get<std::int64_t>(value);
       };
       return;
     }
     if (key == "doctrine") {
-      const std::vector<std::string> doctrines = {to_string(Doctrine::salvo), to_string(Doctrine::shoot_look_shoot)};
-      misfit_ = [doctrines](const SweepValue& value) {
-        const auto* text = std::get_if<std::string>(&value);
-        if (text != nullptr && (*text == doctrines[0] || *text == doctrines[1])) return std::string();
-        return must_be("\"salvo\" or \"shoot-look-shoot\"", value) +
-               (text != nullptr ? did_you_mean(*text, doctrines) : "");
-      };
+      misfit_ = doctrine_misfit;
+      set_ = [locate_layer](Scenario& s, const SweepValue& value) { locate_layer(s).doctrine = doctrine_of(value); };
+      return;
+    }
+    if (key == "resupply") {  // the integer form; a schedule's deliveries are resupply.<salvo>
+      misfit_ = integer_misfit;
       set_ = [locate_layer](Scenario& s, const SweepValue& value) {
-        const bool salvo = std::get<std::string>(value) == to_string(Doctrine::salvo);
-        locate_layer(s).doctrine = salvo ? Doctrine::salvo : Doctrine::shoot_look_shoot;
+        locate_layer(s).resupply = std::get<std::int64_t>(value);
       };
       return;
     }
-    if (key == "engages") not_one_value(owner, key, "a table");
+    if (key == "magazine") {  // the layer whose magazine it fires from
+      bind<Layer>(locate_layer, &Layer::magazine);
+      return;
+    }
+    if (key == "engages" || key == "ration") not_one_value(owner, key, key == "engages" ? "a table" : "an array");
     no_key(owner, key,
-           keys_of(layer_fields, {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
+           keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
+                                  "max_engagements", "ration", "engages"}));
   }
-  if (keys[0] != "engages") no_table(owner, keys[0], {"engages"});
+  if (keys[0] == "resupply") {  // resupply.<salvo>: one delivery of the base's schedule
+    std::vector<std::string> salvos;
+    for (const auto& entry : layer.resupply_schedule) salvos.push_back(entry.first);
+    if (layer.resupply_schedule.count(keys[1]) == 0 || keys.size() > 2) no_key(owner + ".resupply", keys[1], salvos);
+    const std::string salvo = keys[1];
+    misfit_ = integer_misfit;
+    set_ = [locate_layer, salvo](Scenario& s, const SweepValue& value) {
+      locate_layer(s).resupply_schedule[salvo] = std::get<std::int64_t>(value);
+    };
+    return;
+  }
+  if (keys[0] == "ration") {  // ration.<index>.<key>: a rule of the base, counted from 0
+    const std::string& index_text = keys[1];
+    std::size_t r = layer.rations.size();
+    if (!index_text.empty() && index_text.size() < 10 &&
+        index_text.find_first_not_of("0123456789") == std::string::npos) {
+      r = static_cast<std::size_t>(std::stoul(index_text));
+    }
+    if (r >= layer.rations.size()) {
+      throw std::invalid_argument(owner + " has no ration " + index_text + " (it has " +
+                                  std::to_string(layer.rations.size()) + " rationing rules, numbered from 0)");
+    }
+    const std::string rule = owner + ".ration." + index_text;
+    if (keys.size() != 3) no_table(rule, keys.size() > 3 ? keys[2] : "", {});
+    key_path_ = layer_path(index, layer.name) + ".ration[" + std::to_string(r) + "]." + keys[2];
+    const std::function<Ration&(Scenario&)> locate_rule = [locate_layer, r](Scenario& s) -> Ration& {
+      return locate_layer(s).rations[r];
+    };
+    if (bind_field(locate_rule, ration_fields, keys[2])) return;
+    if (keys[2] == "shots") {
+      misfit_ = integer_misfit;
+      set_ = [locate_rule](Scenario& s, const SweepValue& value) {
+        locate_rule(s).shots = std::get<std::int64_t>(value);
+      };
+      return;
+    }
+    if (keys[2] == "point_defense") {
+      misfit_ = [](const SweepValue& value) {
+        return std::holds_alternative<bool>(value) ? std::string() : must_be("true or false", value);
+      };
+      set_ = [locate_rule](Scenario& s, const SweepValue& value) {
+        locate_rule(s).point_defense = std::get<bool>(value);
+      };
+      return;
+    }
+    if (keys[2] == "doctrine") {
+      misfit_ = doctrine_misfit;
+      set_ = [locate_rule](Scenario& s, const SweepValue& value) { locate_rule(s).doctrine = doctrine_of(value); };
+      return;
+    }
+    no_key(rule, keys[2], keys_of(ration_fields, {"shots", "doctrine", "point_defense"}));
+  }
+  if (keys[0] != "engages") no_table(owner, keys[0], {"engages", "ration", "resupply"});
   // engages.<target>.<key>, or engages.<target>.window.<key>.
   std::int64_t target = -1;
   std::vector<std::string> targets;

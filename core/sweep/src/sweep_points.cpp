@@ -286,10 +286,13 @@ class Expander {
     // for a scenario edited from Python.
     std::vector<ConfigProblem> problems = detail::validate_scenario(scenario, {});
     // Written at all in a layer of doctrine "salvo", look_time and max_engagements are refused
-    // by the loader; validate() sees them only when they differ from the default.
+    // by the loader (unless a rationing rule switches to shoot-look-shoot); validate() sees them
+    // only when they differ from the default.
     for (const ResolvedAxis& axis : axes_) {
       const std::int64_t l = axis.field ? axis.field->shoot_look_shoot_layer() : -1;
-      if (l < 0 || scenario.layers[static_cast<std::size_t>(l)].doctrine != Doctrine::salvo) continue;
+      if (l < 0) continue;
+      const Layer& layer = scenario.layers[static_cast<std::size_t>(l)];
+      if (layer.doctrine != Doctrine::salvo || rations_look(layer)) continue;
       const bool reported = std::any_of(problems.begin(), problems.end(), [&](const ConfigProblem& problem) {
         return problem.key_path == axis.key_path();
       });
