@@ -6,29 +6,40 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'Z95', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
     pass
 class LaunchSpec:
-    kind: str
     @property
     def duration(self) -> float:
-        ...
+        """
+        Seconds over which a uniform launch spreads its threats, from `start`. Allowed: a finite number >= 0.
+        """
     @duration.setter
     def duration(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
-    def start(self) -> float:
+    def kind(self) -> str:
+        """
+        "uniform" (launches spread over [start, start + duration]) or "waves" (counts at given times)
+        """
+    @kind.setter
+    def kind(self, arg1: str) -> None:
         ...
+    @property
+    def start(self) -> float:
+        """
+        Seconds: the first launch of a uniform launch (on the salvo's clock in a campaign). Allowed: a finite number.
+        """
     @start.setter
     def start(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def waves(self) -> list[tuple[float, int]]:
         """
-        A list of (time, count) pairs
+        A list of (time, count) pairs: seconds (any finite number) and an integer >= 0; the counts add up to the group's count
         """
     @waves.setter
     def waves(self, arg1: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]]) -> None:
@@ -36,62 +47,111 @@ class LaunchSpec:
 class FlightTime:
     @property
     def mean(self) -> float:
-        ...
+        """
+        Seconds: mean time from launch to impact. Allowed: a finite number > 0.
+        """
     @mean.setter
     def mean(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def sd(self) -> float:
-        ...
+        """
+        Seconds: standard deviation of the flight time (a normal cut off below at zero). Allowed: a finite number >= 0.
+        """
     @sd.setter
     def sd(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class ThreatGroup:
-    flight_time: FlightTime
-    launch: LaunchSpec
-    name: str
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The display in a notebook: tables of what it holds
+        """
+    def copy(self) -> ThreatGroup:
+        """
+        A copy that belongs to no scenario (for with_threat_group)
+        """
     @property
     def cost(self) -> float:
-        ...
+        """
+        Cost of one threat (any currency unit). Allowed: a finite number >= 0.
+        """
     @cost.setter
     def cost(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def count(self) -> int:
-        ...
+        """
+        Number of threats in the group. Allowed: an integer >= 0.
+        """
     @count.setter
     def count(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def defended_fraction(self) -> float:
-        ...
+        """
+        Probability that a threat's target lies in a defended area. Allowed: a number in [0, 1].
+        """
     @defended_fraction.setter
     def defended_fraction(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
-    def p_flight(self) -> float:
+    def flight_time(self) -> FlightTime:
+        """
+        Time from launch to impact (FlightTime, seconds)
+        """
+    @flight_time.setter
+    def flight_time(self, arg0: FlightTime) -> None:
         ...
+    @property
+    def launch(self) -> LaunchSpec:
+        """
+        Launch times (LaunchSpec: uniform or waves)
+        """
+    @launch.setter
+    def launch(self, arg0: LaunchSpec) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Label of the group in results; unique across a campaign, not `all`, `class:...` or `salvo:...`. Allowed: a name: not empty, at most 256 bytes, no control characters.
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
+        ...
+    @property
+    def p_flight(self) -> float:
+        """
+        Probability that a launched threat stays airworthy to impact. Allowed: a number in [0, 1].
+        """
     @p_flight.setter
     def p_flight(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def p_launch(self) -> float:
-        ...
+        """
+        Probability that a threat launches successfully. Allowed: a number in [0, 1].
+        """
     @p_launch.setter
     def p_launch(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def threat_class(self) -> str:
         """
-        The config key `class`
+        The config key `class`: a label several groups share, which layers can target (text, may be empty)
         """
     @threat_class.setter
     def threat_class(self, arg0: str) -> None:
         ...
 class ThreatGroups:
-    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> ThreatGroup:
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    @typing.overload
+    def __getitem__(self, index: typing.SupportsInt | typing.SupportsIndex) -> ThreatGroup:
+        ...
+    @typing.overload
+    def __getitem__(self, name: str) -> ThreatGroup:
         ...
     def __iter__(self) -> collections.abc.Iterator[ThreatGroup]:
         ...
@@ -99,21 +159,46 @@ class ThreatGroups:
         ...
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The display in a notebook: tables of what it holds
+        """
+    def keys(self) -> list[str]:
+        """
+        The names, in order
+        """
 class Salvo:
-    name: str
     def __repr__(self) -> str:
         ...
     @property
-    def start(self) -> float:
+    def name(self) -> str:
+        """
+        Label of the salvo in results (`salvo:<name>`). Allowed: a name: not empty, at most 256 bytes, no control characters.
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
         ...
+    @property
+    def start(self) -> float:
+        """
+        Seconds on the campaign's clock; after the previous salvo's start. Allowed: a finite number.
+        """
     @start.setter
     def start(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def threats(self) -> ThreatGroups:
-        ...
+        """
+        The salvo's threat groups, by position or name
+        """
 class Salvos:
-    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Salvo:
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    @typing.overload
+    def __getitem__(self, index: typing.SupportsInt | typing.SupportsIndex) -> Salvo:
+        ...
+    @typing.overload
+    def __getitem__(self, name: str) -> Salvo:
         ...
     def __iter__(self) -> collections.abc.Iterator[Salvo]:
         ...
@@ -121,38 +206,70 @@ class Salvos:
         ...
     def __repr__(self) -> str:
         ...
+    def keys(self) -> list[str]:
+        """
+        The names, in order
+        """
 class Window:
     @property
     def close(self) -> float:
-        ...
+        """
+        Seconds before impact when the layer's last intercept must happen. Allowed: a finite number >= 0 (seconds before impact).
+        """
     @close.setter
     def close(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def open(self) -> float:
-        ...
+        """
+        Seconds before impact when the layer can first intercept; greater than `close`. Allowed: a finite number.
+        """
     @open.setter
     def open(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class EngagementSpec:
-    target: str
-    window: Window
     def __repr__(self) -> str:
         ...
     @property
     def detect(self) -> float:
-        ...
+        """
+        Probability that the layer's sensors pick up and hold a track on the threat. Allowed: a number in [0, 1].
+        """
     @detect.setter
     def detect(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def pk(self) -> float:
-        ...
+        """
+        Probability that one interceptor kills the threat. Allowed: a number in [0, 1].
+        """
     @pk.setter
     def pk(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
+    @property
+    def target(self) -> str:
+        """
+        The threat group or class this entry engages
+        """
+    @target.setter
+    def target(self, arg0: str) -> None:
+        ...
+    @property
+    def window(self) -> Window:
+        """
+        When the layer can intercept (Window, seconds before impact)
+        """
+    @window.setter
+    def window(self, arg0: Window) -> None:
+        ...
 class EngagementSpecs:
-    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> EngagementSpec:
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    @typing.overload
+    def __getitem__(self, index: typing.SupportsInt | typing.SupportsIndex) -> EngagementSpec:
+        ...
+    @typing.overload
+    def __getitem__(self, name: str) -> EngagementSpec:
         ...
     def __iter__(self) -> collections.abc.Iterator[EngagementSpec]:
         ...
@@ -160,6 +277,10 @@ class EngagementSpecs:
         ...
     def __repr__(self) -> str:
         ...
+    def keys(self) -> list[str]:
+        """
+        The names, in order
+        """
 class Ration:
     """
     A rationing rule: while the layer's usable stock (interceptors left less its reserve) is below `below`, the keys it gives replace the layer's own; None keeps the layer's
@@ -171,7 +292,7 @@ class Ration:
     @property
     def below(self) -> int:
         """
-        The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer)
+        The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer). Allowed: an integer >= 1.
         """
     @below.setter
     def below(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -201,11 +322,16 @@ class Ration:
     def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
 class Layer:
-    doctrine: str
-    name: str
-    point_defense: bool
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The display in a notebook: tables of what it holds
+        """
+    def copy(self) -> Layer:
+        """
+        A copy that belongs to no scenario (for with_layer)
+        """
     def engagement(self, target: str) -> EngagementSpec:
         """
         The `engages.<target>` entry
@@ -220,54 +346,78 @@ class Layer:
         ...
     @property
     def channels(self) -> int:
-        ...
+        """
+        Engagements one fire unit can run at once. Allowed: an integer >= 1.
+        """
     @channels.setter
     def channels(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def cost(self) -> float:
-        ...
+        """
+        Cost of one interceptor (any currency unit). Allowed: a finite number >= 0.
+        """
     @cost.setter
     def cost(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def coverage(self) -> float:
-        ...
+        """
+        Probability that a threat's path passes through the layer's coverage. Allowed: a number in [0, 1].
+        """
     @coverage.setter
     def coverage(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
-    def engagement_time(self) -> float:
+    def doctrine(self) -> str:
+        """
+        "salvo" (engage a threat at most once) or "shoot-look-shoot" (after a miss, look and engage again)
+        """
+    @doctrine.setter
+    def doctrine(self, arg1: str) -> None:
         ...
+    @property
+    def engagement_time(self) -> float:
+        """
+        Seconds one engagement holds a channel, from firing to intercept. Allowed: a finite number > 0.
+        """
     @engagement_time.setter
     def engagement_time(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def engages(self) -> EngagementSpecs:
-        ...
+        """
+        How the layer handles each group or class it engages (the config's `engages.<target>`), by position or target name
+        """
     @property
     def fire_units(self) -> int:
-        ...
+        """
+        Number of fire units (batteries, ships). Allowed: an integer >= 1.
+        """
     @fire_units.setter
     def fire_units(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def interceptors(self) -> int | str:
         """
-        The magazine: an integer, or "unlimited"
+        The magazine: interceptors available to the whole layer (at a campaign's start). Allowed: an integer >= 0, or "unlimited".
         """
     @interceptors.setter
     def interceptors(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
         ...
     @property
     def kill_assessment(self) -> float:
-        ...
+        """
+        Probability that a threat that survived an engagement is seen to have survived. Allowed: a number in [0, 1].
+        """
     @kill_assessment.setter
     def kill_assessment(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def look_time(self) -> float:
-        ...
+        """
+        Seconds of pause after an intercept attempt before the next engagement (shoot-look-shoot). Allowed: a finite number >= 0.
+        """
     @look_time.setter
     def look_time(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
@@ -281,9 +431,27 @@ class Layer:
         ...
     @property
     def max_engagements(self) -> int | str:
-        ...
+        """
+        Most engagements of one threat by this layer (shoot-look-shoot). Allowed: an integer >= 1, or "unlimited".
+        """
     @max_engagements.setter
     def max_engagements(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Label of the layer in results; unique. Allowed: a name: not empty, at most 256 bytes, no control characters.
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
+        ...
+    @property
+    def point_defense(self) -> bool:
+        """
+        True: the layer ignores threats aimed at open ground
+        """
+    @point_defense.setter
+    def point_defense(self, arg0: bool) -> None:
         ...
     @property
     def rations(self) -> list[Ration]:
@@ -296,7 +464,7 @@ class Layer:
     @property
     def reserve(self) -> int:
         """
-        Interceptors held back in every salvo (an integer >= 0; finite magazines only)
+        Interceptors held back in every salvo (an integer >= 0; finite magazines only). Allowed: an integer >= 0.
         """
     @reserve.setter
     def reserve(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -304,7 +472,7 @@ class Layer:
     @property
     def reserve_per_salvo(self) -> int:
         """
-        Interceptors held back for each salvo still to come (an integer >= 0; finite magazines only)
+        Interceptors held back for each salvo still to come (an integer >= 0; finite magazines only). Allowed: an integer >= 0.
         """
     @reserve_per_salvo.setter
     def reserve_per_salvo(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -312,7 +480,7 @@ class Layer:
     @property
     def resupply(self) -> int:
         """
-        Interceptors added at the start of each salvo after the first (an integer >= 0; 0 when resupply_schedule is used)
+        Interceptors added to the magazine at the start of each salvo after the first (campaigns; 0 when resupply_schedule is used). Allowed: an integer >= 0.
         """
     @resupply.setter
     def resupply(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -327,12 +495,20 @@ class Layer:
         ...
     @property
     def shots(self) -> int:
-        ...
+        """
+        Interceptors fired per engagement. Allowed: an integer in [1, 2^20 = 1048576].
+        """
     @shots.setter
     def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class Layers:
-    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Layer:
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    @typing.overload
+    def __getitem__(self, index: typing.SupportsInt | typing.SupportsIndex) -> Layer:
+        ...
+    @typing.overload
+    def __getitem__(self, name: str) -> Layer:
         ...
     def __iter__(self) -> collections.abc.Iterator[Layer]:
         ...
@@ -340,6 +516,14 @@ class Layers:
         ...
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The display in a notebook: tables of what it holds
+        """
+    def keys(self) -> list[str]:
+        """
+        The names, in order
+        """
 class PublishedObservable:
     """
     One [[published.observable]] entry (docs/model.md §8)
@@ -350,7 +534,9 @@ class PublishedObservable:
         ...
     @property
     def definition(self) -> str:
-        ...
+        """
+        Which meaning of a published figure it is: engaged, impacts, neutralized or count
+        """
     @property
     def fates(self) -> list[str]:
         """
@@ -373,16 +559,24 @@ class PublishedObservable:
         """
     @property
     def metric(self) -> str:
-        ...
+        """
+        A layer counter (statistic layer); else empty
+        """
     @property
     def name(self) -> str:
-        ...
+        """
+        The observable's name, unique in the scenario
+        """
     @property
     def note(self) -> str:
-        ...
+        """
+        Free text
+        """
     @property
     def rate(self) -> str:
-        ...
+        """
+        launched, engaged or threatening (statistic rate); else empty
+        """
     @property
     def selection(self) -> str:
         """
@@ -390,10 +584,14 @@ class PublishedObservable:
         """
     @property
     def source(self) -> str:
-        ...
+        """
+        Outlet and date (docs/sources.md)
+        """
     @property
     def statistic(self) -> str:
-        ...
+        """
+        The simulated quantity per trial: fate, rate, intercepts, layer or cost (docs/model.md §8)
+        """
     @property
     def value(self) -> float | None:
         """
@@ -407,15 +605,15 @@ class Published:
         ...
     @property
     def description(self) -> str:
-        ...
+        """
+        What the figures are and where they come from
+        """
     @property
     def observables(self) -> list[PublishedObservable]:
         """
         In config order
         """
 class Scenario:
-    description: str
-    name: str
     @staticmethod
     def from_file(path: str) -> Scenario:
         """
@@ -432,6 +630,10 @@ class Scenario:
         ...
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The display in a notebook: tables of what it holds
+        """
     def copy(self) -> Scenario:
         ...
     def layer(self, name: str) -> Layer:
@@ -454,12 +656,56 @@ class Scenario:
         """
         Raise ConfigError listing every broken rule, if any
         """
+    @typing.overload
+    def with_layer(self, layer: Layer, *, before: str = '') -> Scenario:
+        """
+        A new scenario with a copy of `layer` added (at the end, or before the layer named `before`), validated: ConfigError if it breaks a rule. Take a layer from a scenario with `.copy()` and edit it, or pass a dict shaped like a [[layer]] table of the TOML.
+        """
+    @typing.overload
+    def with_layer(self, layer: dict, *, before: str = '') -> Scenario:
+        ...
+    @typing.overload
+    def with_threat_group(self, group: ThreatGroup, *, salvo: str = '', before: str = '') -> Scenario:
+        """
+        A new scenario with a copy of `group` added (to the salvo named `salvo` in a campaign; at the end, or before the group named `before`), validated: ConfigError if it breaks a rule. `group` may be a dict shaped like a [[threat]] table of the TOML.
+        """
+    @typing.overload
+    def with_threat_group(self, group: dict, *, salvo: str = '', before: str = '') -> Scenario:
+        ...
+    def without_layer(self, name: str) -> Scenario:
+        """
+        A new scenario without the layer named `name`, validated
+        """
+    def without_threat_group(self, name: str) -> Scenario:
+        """
+        A new scenario without the threat group named `name` (in any salvo), validated
+        """
+    @property
+    def description(self) -> str:
+        """
+        Free text, stored with the results
+        """
+    @description.setter
+    def description(self, arg0: str) -> None:
+        ...
     @property
     def layers(self) -> Layers:
+        """
+        The defence layers, in the order threats meet them
+        """
+    @property
+    def name(self) -> str:
+        """
+        A short name, stored with the results. Allowed: a name: not empty, at most 256 bytes, no control characters.
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
         ...
     @property
     def published(self) -> Published:
-        ...
+        """
+        The figures the scenario is meant to reproduce (read-only)
+        """
     @property
     def salvos(self) -> Salvos:
         """
@@ -467,13 +713,19 @@ class Scenario:
         """
     @property
     def source_name(self) -> str:
-        ...
+        """
+        The file (or name) it was loaded from
+        """
     @property
     def source_text(self) -> str:
-        ...
+        """
+        The TOML text it was loaded from (empty if built otherwise)
+        """
     @property
     def threats(self) -> ThreatGroups:
-        ...
+        """
+        The threat groups of a plain scenario, by position or name (a campaign's are in `salvos`)
+        """
 class Plan:
     """
     A validated scenario compiled for the kernel
@@ -647,7 +899,9 @@ def write_sweep(path: str, sweep: SweepResults) -> None:
 FATE_NAMES: tuple = ('launch_failure', 'flight_failure', 'intercepted', 'leaked_defended', 'leaked_open')
 LAYER_METRIC_NAMES: tuple = ('engagements', 'fired', 'intercepts', 'missed_window', 'missed_no_channel', 'missed_magazine')
 RATE_NAMES: tuple = ('launched', 'engaged', 'threatening')
+REPORTED_QUANTILES: list = [0.025, 0.05, 0.5, 0.95, 0.975]
 SELECTION_ALL: str = 'all'
 SELECTION_CLASS_PREFIX: str = 'class:'
 SELECTION_SALVO_PREFIX: str = 'salvo:'
+Z95: float = 1.959963984540054
 max_threads: int = 4096

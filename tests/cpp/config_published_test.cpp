@@ -87,13 +87,17 @@ TEST(PublishedLoad, EveryStatisticWithTheKeysItTakes) {
 
 TEST(PublishedLoad, SourcedConfigsKeepTheirFigures) {
   const Scenario april = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/true_promise_1.toml");
-  ASSERT_EQ(april.published.observables.size(), 8u);
+  ASSERT_EQ(april.published.observables.size(), 9u);
   const PublishedObservable& impacts_defended = april.published.observables[0];
   EXPECT_EQ(impacts_defended.name, "impacts-defended");
   EXPECT_EQ(impacts_defended.value, std::optional<double>(3.2));
   EXPECT_EQ(impacts_defended.low, 3.0);
   EXPECT_EQ(impacts_defended.high, 9.0);
   EXPECT_EQ(april.published.observables[1].fates, (std::vector<std::string>{"launch_failure", "flight_failure"}));
+  const PublishedObservable& cost = april.published.observables[8];  // a consumption figure, with no headline value
+  EXPECT_EQ(cost.statistic, "cost");
+  EXPECT_EQ(cost.layers, (std::vector<std::string>{"arrow-3", "arrow-2", "davids-sling", "iron-dome"}));
+  EXPECT_FALSE(cost.value.has_value());
   const Scenario october = load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/true_promise_2.toml");
   ASSERT_EQ(october.published.observables.size(), 3u);
   EXPECT_EQ(october.published.observables[1].metric, "fired");
