@@ -192,15 +192,17 @@ def test_set_path_edits_threats_layers_and_engagements() -> None:
     assert scenario.layer("outer").engagement("ballistic").pk == 0.25
     assert scenario.threat("mrbm").flight_time.mean == 650.0
     assert scenario.layer("outer").fire_units == 6 and isinstance(scenario.layer("outer").fire_units, int)
-    with pytest.raises(ValueError, match="fire_units is an integer and 6.4 is not: calibrate it with an `integer"):
+    with pytest.raises(ValueError, match="fire_units: must be an integer, got float 6.4: calibrate it with an `integer"):
         cal.set_path(scenario, "layer.outer.fire_units", 6.4)  # never rounded silently
     assert scenario.layer("outer").fire_units == 6
     with pytest.raises(ValueError, match="threat.<name>.<key>"):
         cal.set_path(scenario, "scenario.name", 1.0)
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match='no layer named "nowhere"'):
         cal.set_path(scenario, "layer.nowhere.coverage", 0.5)
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(ValueError, match='doctrine: must be "salvo" or "shoot-look-shoot"'):
         cal.set_path(scenario, "layer.outer.doctrine", 1.0)
+    cal.set_path(scenario, "layer.outer.fire_units", 7)  # as a sweep axis would
+    assert scenario.layer("outer").fire_units == 7
 
 
 def test_set_path_reads_key_paths_as_sweeps_do() -> None:

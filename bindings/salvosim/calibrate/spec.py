@@ -12,7 +12,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .._core import Scenario, parse_key_path
+from .._core import Scenario, parse_key_path, set_key_path
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -234,25 +234,19 @@ class CalibrationSpec:
 
 
 def set_path(scenario: Scenario, path: str, value: float) -> None:
-    """Set the value at a key path: `threat.<group>.<key>`, `layer.<layer>.<key>`,
-    `layer.<layer>.engages.<target>.<key>`, with dots for nested keys (`flight_time.mean`).
-    A name holding dots is written in double quotes. The path is read by the parser of sweep
-    axes (salvosim._core.parse_key_path), so a target path means what an axis path means."""
-    kind, entry, keys = parse_key_path(path)
+    """Set the number at a key path (`threat.<group>.<key>`, `layer.<layer>.<key>`,
+    `layer.<layer>.engages.<target>.<key>`, `layer.<layer>.ration.<i>.<key>`,
+    `layer.<layer>.resupply.<salvo>`, ...) as a sweep point does: by the C++ setter of sweep
+    axes (salvosim._core.set_key_path), so a target path means what an axis path means and
+    reaches every key an axis reaches. An integral value is written as an integer (a float key
+    takes it as a float); any other value into an integer key is refused, never rounded."""
+    kind, _, _ = parse_key_path(path)
     if kind not in ("threat", "layer"):
         raise ValueError(f"{path}: a target path must be threat.<name>.<key> or layer.<name>.<key>")
-    obj: Any = scenario.threat(entry) if kind == "threat" else scenario.layer(entry)
-    if kind == "layer" and keys[0] == "engages":
-        if len(keys) != 3:
-            raise ValueError(f"{path}: an engages path is layer.<name>.engages.<target>.<key>")
-        obj, keys = obj.engagement(keys[1]), keys[2:]
-    for key in keys[:-1]:
-        obj = getattr(obj, key)
-    current = getattr(obj, keys[-1])
-    if isinstance(current, bool) or not isinstance(current, (int, float)):
-        raise ValueError(f"{path}: {keys[-1]} is not a number and cannot be calibrated")
-    if isinstance(current, int) and not float(value).is_integer():
-        raise ValueError(
-            f"{path}: {keys[-1]} is an integer and {value} is not: calibrate it with an `integer = true` parameter"
-        )
-    setattr(obj, keys[-1], int(value) if isinstance(current, int) else float(value))
+    number = float(value)
+    try:
+        set_key_path(scenario, path, int(number) if number.is_integer() else number)
+    except ValueError as error:
+        if "must be an integer" in str(error):
+            raise ValueError(f"{path}: {error}: calibrate it with an `integer = true` parameter") from None
+        raise
