@@ -192,7 +192,9 @@ def test_set_path_edits_threats_layers_and_engagements() -> None:
     assert scenario.layer("outer").engagement("ballistic").pk == 0.25
     assert scenario.threat("mrbm").flight_time.mean == 650.0
     assert scenario.layer("outer").fire_units == 6 and isinstance(scenario.layer("outer").fire_units, int)
-    with pytest.raises(ValueError, match="fire_units: must be an integer, got float 6.4: calibrate it with an `integer"):
+    with pytest.raises(
+        ValueError, match="fire_units: must be an integer, got float 6.4: calibrate it with an `integer"
+    ):
         cal.set_path(scenario, "layer.outer.fire_units", 6.4)  # never rounded silently
     assert scenario.layer("outer").fire_units == 6
     with pytest.raises(ValueError, match="threat.<name>.<key>"):
@@ -259,6 +261,28 @@ def test_integer_parameters_have_a_uniform_prior_over_integers(tmp_path: pathlib
     ):
         text = f'[[case]]\nname = "a"\nconfig = "a.toml"\n[[parameter]]\nname = "p"\n{bad}\n'
         with pytest.raises(ValueError, match=message):
+            cal.CalibrationSpec.from_dict(tomllib.loads(text), base=str(tmp_path))
+
+
+def test_a_target_can_be_an_affine_function_of_the_parameter(tmp_path: pathlib.Path) -> None:
+    """`{ path, scale, offset }` writes offset + scale * value**power: one parameter keeps two
+    keys in step (a share and its complement), and a malformed target is refused."""
+    data = tomllib.loads(
+        '[[case]]\nname = "a"\nconfig = "a.toml"\n'
+        '[[parameter]]\nname = "q"\nprior = [0, 1]\n'
+        'targets.a = ["layer.outer.coverage", { path = "layer.aircraft.coverage", scale = -1, offset = 0.9 }]\n'
+    )
+    q = cal.CalibrationSpec.from_dict(data, base=str(tmp_path))
+    scenario = salvosim.Scenario.from_toml_string(scenario_text(0.5, 0.81, 0.5))
+    edited = q.apply(scenario, "a", {"q": 0.25})
+    assert edited.layer("outer").coverage == 0.25
+    assert edited.layer("aircraft").coverage == pytest.approx(0.65, abs=1e-15)
+    assert q.parameters[0].targets["a"][1].describe() == "layer.aircraft.coverage = 0.9 - 1 x"
+    for bad in ('{ path = "layer.outer.coverage", scal = 2 }', "{ scale = 2 }", '{ path = "x", offset = "1" }', "3"):
+        text = (
+            f'[[case]]\nname = "a"\nconfig = "a.toml"\n[[parameter]]\nname = "p"\nprior = [0, 1]\ntargets.a = [{bad}]\n'
+        )
+        with pytest.raises(ValueError, match="a target"):
             cal.CalibrationSpec.from_dict(tomllib.loads(text), base=str(tmp_path))
 
 

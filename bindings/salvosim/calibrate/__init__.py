@@ -41,7 +41,7 @@ from .driver import ProgressCallback, calibrate, evaluate, representative_point
 from .posterior import MINIMUM_ESS, CalibrationResult, Component
 from .predictive import predictive, report_predictive
 from .report import report
-from .spec import Block, CalibrationSpec, Case, Parameter, set_path
+from .spec import Block, CalibrationSpec, Case, Parameter, Target, set_path
 
 __all__ = [
     "Block",
@@ -52,6 +52,7 @@ __all__ = [
     "ComponentPlan",
     "LoadedCase",
     "Parameter",
+    "Target",
     "ProgressCallback",
     "calibrate",
     "components",

@@ -119,8 +119,8 @@ def apply(result: CalibrationResult, check_only: bool = False) -> dict[str, str]
         for p in spec.parameters:
             for target in p.targets.get(case.name, ()):
                 point = result.point[p.name]
-                written = _set(doc, target, point**p.power, p.integer)
-                _refresh_comment(written, target.rsplit(".", 1)[1], p, summary[p.name], point, spec.name)
+                written = _set(doc, target.path, target.written(point**p.power), p.integer)
+                _refresh_comment(written, target.path.rsplit(".", 1)[1], p, summary[p.name], point, spec.name)
         text = tomlkit.dumps(doc)
         Scenario.from_toml_string(text).validate()  # the loader's every rule, before any file changes
         texts[case.config] = text

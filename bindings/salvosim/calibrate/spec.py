@@ -18,10 +18,49 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 @dataclass(frozen=True)
+class Target:
+    """A key path a parameter is written into, as `offset + scale * value**power`: a plain
+    path is scale 1, offset 0; `{ path = ..., scale = -1, offset = 0.85 }` writes a
+    complement, for keys that must stay in step with the parameter (a group's target shares,
+    which add up to 1: one share is the parameter, another the rest)."""
+
+    path: str
+    scale: float = 1.0
+    offset: float = 0.0
+
+    def written(self, value: float) -> float:
+        """What this target receives for the (powered) parameter value."""
+        return self.offset + self.scale * value
+
+    def describe(self) -> str:
+        if self.scale == 1.0 and self.offset == 0.0:
+            return self.path
+        return f"{self.path} = {self.offset:g} {'+' if self.scale >= 0 else '-'} {abs(self.scale):g} x"
+
+
+def _target(entry: Any, parameter: str) -> Target:
+    if isinstance(entry, str):
+        return Target(entry)
+    if isinstance(entry, Mapping):
+        unknown = set(entry) - {"path", "scale", "offset"}
+        if unknown or not isinstance(entry.get("path"), str):
+            raise ValueError(
+                f"parameter {parameter}: a target is a key path or a table {{ path, scale, offset }}, got {dict(entry)}"
+            )
+        scale, offset = entry.get("scale", 1.0), entry.get("offset", 0.0)
+        if any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in (scale, offset)):
+            raise ValueError(f"parameter {parameter}: a target's scale and offset are numbers, got {dict(entry)}")
+        return Target(entry["path"], float(scale), float(offset))
+    raise ValueError(
+        f"parameter {parameter}: a target is a key path or a table {{ path, scale, offset }}, got {entry!r}"
+    )
+
+
+@dataclass(frozen=True)
 class Parameter:
     """A calibrated parameter: uniform prior on [low, high]; value**power is written into each
-    target key path (`layer.<name>.engages.<target>.pk`, `threat.<name>.p_flight`, ...) of
-    each named case.
+    target of each named case: a key path (`layer.<name>.engages.<target>.pk`,
+    `threat.<name>.p_flight`, ...), or an affine function of the value at a key path (`Target`).
 
     An `integer` parameter (shots, a reserve, a stock) has a uniform prior over the integers
     low..high: the sampler still works in the continuous unit cube, and position u maps to
@@ -30,7 +69,7 @@ class Parameter:
     name: str
     low: float
     high: float
-    targets: Mapping[str, tuple[str, ...]]
+    targets: Mapping[str, tuple[Target, ...]]
     power: float = 1.0
     description: str = ""
     integer: bool = False
@@ -145,7 +184,9 @@ class CalibrationSpec:
                 raise ValueError(
                     f"parameter {p['name']}: an integer parameter needs a prior of two integers and no power"
                 )
-            targets = {case: tuple(paths) for case, paths in p.get("targets", {}).items()}
+            targets = {
+                case: tuple(_target(t, p["name"]) for t in paths) for case, paths in p.get("targets", {}).items()
+            }
             for case in targets:
                 if case not in names:
                     raise ValueError(f"parameter {p['name']}: targets name a case {case!r} that is not defined")
@@ -229,7 +270,7 @@ class CalibrationSpec:
         for p in self.all_parameters:
             if p.name in values:
                 for target in p.targets.get(case, ()):
-                    set_path(out, target, values[p.name] ** p.power)
+                    set_path(out, target.path, target.written(values[p.name] ** p.power))
         return out
 
 
