@@ -6,11 +6,50 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
     pass
+class Tier:
+    """
+    A tier of targets ([[tier]], docs/model.md §2.7)
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def defended(self) -> bool:
+        """
+        Whether the tier lies in a defended area: an impact on it is leaked_defended, else leaked_open (default True)
+        """
+    @defended.setter
+    def defended(self, arg0: bool) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Unique; not "all", and not starting with "class:", "salvo:" or "tier:"
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
+        ...
+    @property
+    def value(self) -> float:
+        """
+        The damage of one impact on the tier: finite, >= 0 (default 1)
+        """
+    @value.setter
+    def value(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class Tiers:
+    def __getitem__(self: collections.abc.Sequence[Tier], arg0: typing.SupportsInt | typing.SupportsIndex) -> Tier:
+        ...
+    def __iter__(self: collections.abc.Sequence[Tier]) -> collections.abc.Iterator[Tier]:
+        ...
+    def __len__(self: collections.abc.Sequence[Tier]) -> int:
+        ...
+    def __repr__(self: collections.abc.Sequence[Tier]) -> str:
+        ...
 class LaunchSpec:
     kind: str
     @property
@@ -81,6 +120,14 @@ class ThreatGroup:
         ...
     @p_launch.setter
     def p_launch(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def targets(self) -> dict[str, float]:
+        """
+        With declared tiers: the share of the group's threats aimed at each tier, {tier name: share}, each share in [0, 1] and the shares adding up to 1 (within 1e-9); tiers not listed get 0. Empty without declared tiers (the group aims by defended_fraction). Assign a whole dict to change it.
+        """
+    @targets.setter
+    def targets(self, arg1: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
     @property
     def threat_class(self) -> str:
@@ -163,7 +210,6 @@ class EngagementSpecs:
 class Layer:
     doctrine: str
     name: str
-    point_defense: bool
     def __repr__(self) -> str:
         ...
     def engagement(self, target: str) -> EngagementSpec:
@@ -238,6 +284,14 @@ class Layer:
     def max_engagements(self, arg1: typing.SupportsInt | typing.SupportsIndex | str) -> None:
         ...
     @property
+    def point_defense(self) -> bool:
+        """
+        Engage only threats aimed at a defended area (with declared tiers: at a defended tier)
+        """
+    @point_defense.setter
+    def point_defense(self, arg0: bool) -> None:
+        ...
+    @property
     def resupply(self) -> int:
         """
         Interceptors added at the start of each salvo after the first
@@ -250,6 +304,14 @@ class Layer:
         ...
     @shots.setter
     def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tiers(self) -> list[str] | None:
+        """
+        The names of the tiers the layer engages (a list of declared tier names), or None: every tier (with point_defense, the defended tiers). Needs declared tiers; not with point_defense.
+        """
+    @tiers.setter
+    def tiers(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
 class Layers:
     def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> Layer:
@@ -306,7 +368,7 @@ class PublishedObservable:
     @property
     def selection(self) -> str:
         """
-        A group, "class:<name>" or "all"; empty if the statistic takes none
+        A group, "class:<name>", "salvo:<name>", "tier:<name>" or "all"; empty if the statistic takes none
         """
     @property
     def source(self) -> str:
@@ -366,6 +428,10 @@ class Scenario:
         """
         The threat group of this name, in any salvo
         """
+    def tier(self, name: str) -> Tier:
+        """
+        The declared tier of this name
+        """
     def to_toml(self) -> str:
         """
         The scenario as TOML that loads back to an equal scenario
@@ -394,6 +460,11 @@ class Scenario:
     @property
     def threats(self) -> ThreatGroups:
         ...
+    @property
+    def tiers(self) -> list[Tier]:
+        """
+        The declared tiers of targets ([[tier]]), in declaration order; empty: the two implicit tiers of each group's defended_fraction. At most 64.
+        """
 class Plan:
     """
     A validated scenario compiled for the kernel
@@ -570,4 +641,5 @@ RATE_NAMES: tuple = ('launched', 'engaged', 'threatening')
 SELECTION_ALL: str = 'all'
 SELECTION_CLASS_PREFIX: str = 'class:'
 SELECTION_SALVO_PREFIX: str = 'salvo:'
+SELECTION_TIER_PREFIX: str = 'tier:'
 max_threads: int = 4096

@@ -8,7 +8,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "bindings.hpp"
@@ -38,6 +40,7 @@ std::string python_path(const Scenario&) { return "scenario"; }
 std::string python_path(const ThreatGroup& t) { return "threat[\"" + t.name + "\"]"; }
 std::string python_path(const Salvo& s) { return "salvo[\"" + s.name + "\"]"; }
 std::string python_path(const Layer& l) { return "layer[\"" + l.name + "\"]"; }
+std::string python_path(const Tier& t) { return "tier[\"" + t.name + "\"]"; }
 std::string python_path(const EngagementSpec& e) { return "engagement[\"" + e.target + "\"]"; }
 std::string python_path(const LaunchSpec&) { return "launch"; }
 std::string python_path(const FlightTime&) { return "flight_time"; }
@@ -158,6 +161,18 @@ void bind_threats(py::module_& m) {
   def_checked(threat, "p_flight", &ThreatGroup::p_flight, field_rule::threat::p_flight);
   def_checked(threat, "defended_fraction", &ThreatGroup::defended_fraction, field_rule::threat::defended_fraction);
   def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost);
+  // A dict: assign a whole new one to change it (an edit of the returned copy changes nothing).
+  threat.def_property(
+      "targets", [](const ThreatGroup& t) { return t.targets; },
+      [](ThreatGroup& t, const std::map<std::string, double>& targets) {
+        for (const auto& [tier, share] : targets) {
+          check_assignment(t, ("targets[\"" + tier + "\"]").c_str(), field_rule::threat::target_share, share);
+        }
+        t.targets = targets;
+      },
+      "With declared tiers: the share of the group's threats aimed at each tier, {tier name: share}, each share in "
+      "[0, 1] and the shares adding up to 1 (within 1e-9); tiers not listed get 0. Empty without declared tiers "
+      "(the group aims by defended_fraction). Assign a whole dict to change it.");
   threat.def("__repr__", [](const ThreatGroup& t) {
     return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">";
   });
@@ -174,6 +189,20 @@ void bind_threats(py::module_& m) {
         return "<Salvo \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups>";
       });
   bind_sequence<Salvo>(m, "Salvos");
+}
+
+void bind_tiers(py::module_& m) {
+  py::class_<Tier> tier(m, "Tier", "A tier of targets ([[tier]], docs/model.md §2.7)");
+  def_checked(tier, "name", &Tier::name, field_rule::tier::name,
+              "Unique; not \"all\", and not starting with \"class:\", \"salvo:\" or \"tier:\"");
+  def_checked(tier, "value", &Tier::value, field_rule::tier::value,
+              "The damage of one impact on the tier: finite, >= 0 (default 1)");
+  tier.def_readwrite("defended", &Tier::defended,
+                     "Whether the tier lies in a defended area: an impact on it is leaked_defended, else "
+                     "leaked_open (default True)")
+      .def("__repr__",
+           [](const Tier& t) { return "<Tier \"" + t.name + "\": value " + std::to_string(t.value) + ">"; });
+  bind_sequence<Tier>(m, "Tiers");
 }
 
 void bind_layers(py::module_& m) {
@@ -217,7 +246,12 @@ void bind_layers(py::module_& m) {
   def_checked(layer, "kill_assessment", &Layer::kill_assessment, field_rule::layer::kill_assessment);
   def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage);
   def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost);
-  layer.def_readwrite("point_defense", &Layer::point_defense)
+  layer.def_readwrite("tiers", &Layer::tiers,
+                      "The names of the tiers the layer engages (a list of declared tier names), or None: every tier "
+                      "(with point_defense, the defended tiers). Needs declared tiers; not with point_defense.");
+  layer
+      .def_readwrite("point_defense", &Layer::point_defense,
+                     "Engage only threats aimed at a defended area (with declared tiers: at a defended tier)")
       .def_property_readonly(
           "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; },
           py::return_value_policy::reference_internal)
@@ -264,7 +298,8 @@ void bind_published(py::module_& m) {
       .def_readonly("name", &PublishedObservable::name)
       .def_readonly("statistic", &PublishedObservable::statistic)
       .def_readonly("selection", &PublishedObservable::selection,
-                    "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
+                    "A group, \"class:<name>\", \"salvo:<name>\", \"tier:<name>\" or \"all\"; empty if the "
+                    "statistic takes none")
       .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
       .def_readonly("rate", &PublishedObservable::rate)
       .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
@@ -303,6 +338,14 @@ void bind_scenario(py::module_& m) {
       .def_property_readonly(
           "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; },
           py::return_value_policy::reference_internal)
+      .def_property_readonly(
+          "tiers", [](Scenario& s) -> std::vector<Tier>& { return s.tiers; },
+          py::return_value_policy::reference_internal,
+          "The declared tiers of targets ([[tier]]), in declaration order; empty: the two implicit tiers of each "
+          "group's defended_fraction. At most 64.")
+      .def(
+          "tier", [](Scenario& s, const std::string& name) -> Tier& { return find_named(s.tiers, name, "tier"); },
+          py::arg("name"), py::return_value_policy::reference_internal, "The declared tier of this name")
       .def_readonly("published", &Scenario::published)
       .def_readonly("source_text", &Scenario::source_text)
       .def_readonly("source_name", &Scenario::source_name)
@@ -349,6 +392,7 @@ void bind_scenario(py::module_& m) {
 }  // namespace
 
 void init_scenario(py::module_& m) {
+  bind_tiers(m);
   bind_threats(m);
   bind_layers(m);
   bind_published(m);

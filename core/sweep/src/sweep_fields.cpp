@@ -1,5 +1,6 @@
 #include "sweep_fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -127,12 +128,13 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     };
     key_path_ = group_path(salvo, salvo_name, index, path.entry);
     const std::string owner = "threat group \"" + path.entry + "\"";
-    const std::vector<std::string> tables = {"launch", "flight_time"};
     for (const std::string& key : keys) key_path_ += "." + key;
     if (keys.size() == 1) {
       if (bind_field(locate_group, threat_fields, keys[0])) return;
-      if (keys[0] == "launch" || keys[0] == "flight_time") not_one_value(owner, keys[0], "a table");
-      no_key(owner, keys[0], keys_of(threat_fields, {"name", "launch", "flight_time"}));
+      if (keys[0] == "launch" || keys[0] == "flight_time" || keys[0] == "targets") {
+        not_one_value(owner, keys[0], "a table");
+      }
+      no_key(owner, keys[0], keys_of(threat_fields, {"name", "launch", "flight_time", "targets"}));
     }
     if (keys.size() == 2 && keys[0] == "launch") {
       const std::function<LaunchSpec&(Scenario&)> locate = [locate_group](Scenario& s) -> LaunchSpec& {
@@ -149,8 +151,48 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       if (bind_field(locate, flight_time_fields, keys[1])) return;
       no_key(owner + ".flight_time", keys[1], keys_of(flight_time_fields));
     }
-    no_table(keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time") ? owner + "." + keys[0] : owner,
-             keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time") ? keys[1] : keys[0], tables);
+    if (keys.size() == 2 && keys[0] == "targets") {
+      // A share of a declared tier (validate() checks the shares of each point add up to 1: vary
+      // two shares together with mode "zip").
+      std::vector<std::string> tiers;
+      for (const Tier& tier : base.tiers) tiers.push_back(tier.name);
+      if (std::find(tiers.begin(), tiers.end(), keys[1]) == tiers.end()) {
+        throw std::invalid_argument("the base scenario declares no tier named \"" + keys[1] + "\"" +
+                                    did_you_mean(keys[1], tiers));
+      }
+      misfit_ = [](const SweepValue& value) {
+        double share = 0.0;
+        return take_value(value, share) ? std::string() : must_be("a number", value);
+      };
+      set_ = [locate_group, tier = keys[1]](Scenario& s, const SweepValue& value) {
+        take_value(value, locate_group(s).targets[tier]);
+      };
+      return;
+    }
+    const bool nested = keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time" || keys[0] == "targets");
+    no_table(nested ? owner + "." + keys[0] : owner, nested ? keys[1] : keys[0], {"launch", "flight_time", "targets"});
+  }
+
+  if (path.kind == AxisPath::Kind::tier) {
+    std::int64_t index = -1;
+    std::vector<std::string> names;
+    for (std::size_t t = 0; t < base.tiers.size(); ++t) {
+      names.push_back(base.tiers[t].name);
+      if (names.back() == path.entry) index = static_cast<std::int64_t>(t);
+    }
+    if (index < 0) {
+      throw std::invalid_argument("the base scenario declares no tier named \"" + path.entry + "\"" +
+                                  did_you_mean(path.entry, names));
+    }
+    key_path_ = tier_path(index, path.entry);
+    for (const std::string& key : keys) key_path_ += "." + key;
+    const std::function<Tier&(Scenario&)> locate_tier = [index](Scenario& s) -> Tier& {
+      return s.tiers[static_cast<std::size_t>(index)];
+    };
+    const std::string owner = "tier \"" + path.entry + "\"";
+    if (keys.size() == 1 && bind_field(locate_tier, tier_fields, keys[0])) return;
+    if (keys.size() == 1) no_key(owner, keys[0], keys_of(tier_fields, {"name"}));
+    no_table(owner, keys[0], {});
   }
 
   // A layer.
@@ -220,8 +262,10 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       return;
     }
     if (key == "engages") not_one_value(owner, key, "a table");
+    if (key == "tiers") not_one_value(owner, key, "an array");
     no_key(owner, key,
-           keys_of(layer_fields, {"name", "interceptors", "capacity", "doctrine", "max_engagements", "engages"}));
+           keys_of(layer_fields,
+                   {"name", "interceptors", "capacity", "doctrine", "max_engagements", "tiers", "engages"}));
   }
   if (keys[0] != "engages") no_table(owner, keys[0], {"engages"});
   // engages.<target>.<key>, or engages.<target>.window.<key>.
