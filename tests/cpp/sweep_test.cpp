@@ -587,6 +587,16 @@ TEST(SweepPoints, StringValuesNeedingEscapesRoundTrip) {
 }
 
 // The one parser of key paths, and the setter a point uses, as the bindings offer them.
+// What set_key_path says when it refuses to set `key` to `value`, or "(accepted)".
+std::string refusal_of(Scenario& scenario, const std::string& key, const SweepValue& value) {
+  try {
+    set_key_path(scenario, key, value);
+  } catch (const std::invalid_argument& error) {
+    return std::string(error.what());
+  }
+  return std::string("(accepted)");
+}
+
 TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
   const KeyPath path = parse_key_path("layer.\"s.r.\".engages.ballistic.pk");
   EXPECT_EQ(path.head, "layer");
@@ -606,12 +616,7 @@ TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
   EXPECT_EQ(scenario.threats[0].flight_time.mean, 1900.0);
   EXPECT_EQ(scenario.layers[1].interceptors, 30);
   const auto refusal = [&](const std::string& key, const SweepValue& value) {
-    try {
-      set_key_path(scenario, key, value);
-    } catch (const std::invalid_argument& error) {
-      return std::string(error.what());
-    }
-    return std::string("(accepted)");
+    return refusal_of(scenario, key, value);
   };
   EXPECT_EQ(refusal("threat.drone.count", SweepValue(2.5)),
             "threat[0] \"drone\".count: must be an integer, got float 2.5");
@@ -631,12 +636,7 @@ TEST(KeyPaths, TierKeys) {
   EXPECT_TRUE(scenario.tiers[2].defended);
   EXPECT_EQ(scenario.threats[0].targets.at("populated"), 0.25);
   const auto refusal = [&](const std::string& key, const SweepValue& value) {
-    try {
-      set_key_path(scenario, key, value);
-    } catch (const std::invalid_argument& error) {
-      return std::string(error.what());
-    }
-    return std::string("(accepted)");
+    return refusal_of(scenario, key, value);
   };
   EXPECT_THAT(refusal("tier.militray.value", SweepValue(1.0)),
               HasSubstr("declares no tier named \"militray\" (did you mean \"military\"?)"));

@@ -54,6 +54,20 @@ const Field<Entity>* find_field(const Fields<Entity>& fields, const std::string&
   throw std::invalid_argument(owner + "." + key + " is " + what + ": an axis sets one value");
 }
 
+// The index of the entry named `name` (a layer, a tier) of the base, or an error: "the base
+// scenario <missing> named ..." with a "did you mean".
+template <class Entry>
+std::int64_t index_named(const std::vector<Entry>& entries, const std::string& name, const char* missing) {
+  std::vector<std::string> names;
+  for (const Entry& entry : entries) names.push_back(entry.name);
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) {
+    throw std::invalid_argument(std::string("the base scenario ") + missing + " named \"" + name + "\"" +
+                                did_you_mean(name, names));
+  }
+  return static_cast<std::int64_t>(found - names.begin());
+}
+
 }  // namespace
 
 std::string describe(const SweepValue& value) {
@@ -174,16 +188,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   }
 
   if (path.kind == AxisPath::Kind::tier) {
-    std::int64_t index = -1;
-    std::vector<std::string> names;
-    for (std::size_t t = 0; t < base.tiers.size(); ++t) {
-      names.push_back(base.tiers[t].name);
-      if (names.back() == path.entry) index = static_cast<std::int64_t>(t);
-    }
-    if (index < 0) {
-      throw std::invalid_argument("the base scenario declares no tier named \"" + path.entry + "\"" +
-                                  did_you_mean(path.entry, names));
-    }
+    const std::int64_t index = index_named(base.tiers, path.entry, "declares no tier");
     key_path_ = tier_path(index, path.entry);
     for (const std::string& key : keys) key_path_ += "." + key;
     const std::function<Tier&(Scenario&)> locate_tier = [index](Scenario& s) -> Tier& {
@@ -196,16 +201,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   }
 
   // A layer.
-  std::int64_t index = -1;
-  std::vector<std::string> names;
-  for (std::size_t l = 0; l < base.layers.size(); ++l) {
-    names.push_back(base.layers[l].name);
-    if (names.back() == path.entry) index = static_cast<std::int64_t>(l);
-  }
-  if (index < 0) {
-    throw std::invalid_argument("the base scenario has no layer named \"" + path.entry + "\"" +
-                                did_you_mean(path.entry, names));
-  }
+  const std::int64_t index = index_named(base.layers, path.entry, "has no layer");
   const Layer& layer = base.layers[static_cast<std::size_t>(index)];
   key_path_ = layer_path(index, layer.name);
   for (const std::string& key : keys) key_path_ += "." + key;
