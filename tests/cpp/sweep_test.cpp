@@ -628,6 +628,9 @@ TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
 // Tiers (docs/sweeps.md): a tier's keys and a group's shares are reachable; a layer's tiers
 // (a list) and an undeclared tier are not.
 TEST(KeyPaths, TierKeys) {
+  const KeyPath path = parse_key_path("tier.military.value");
+  EXPECT_EQ(path.head, "tier");
+  EXPECT_EQ(path.entry, "military");
   Scenario scenario = load_scenario_file(std::string(SALVOSIM_TEST_DATA_DIR) + "/configs/tiers.toml");
   set_key_path(scenario, "tier.military.value", SweepValue(std::int64_t{5}));
   set_key_path(scenario, "tier.open.defended", SweepValue(true));

@@ -252,3 +252,16 @@ def test_declared_tiers_reproduce_every_shipped_config(configs_dir, name: str) -
     # The damage's SE comes from double sums of the tiers' covariances, not the exact integers.
     assert tiered["damage"]["all"]["mean"] == plain["total"]["leaked_defended"]["mean"]
     assert tiered["damage"]["all"]["se"] == pytest.approx(plain["total"]["leaked_defended"]["se"], rel=1e-9)
+
+
+def test_calibration_targets_reach_tier_keys(scenario: salvosim.Scenario) -> None:
+    from salvosim.calibrate.spec import set_path
+
+    set_path(scenario, "tier.military.value", 3.5)
+    set_path(scenario, "threat.mrbm.targets.populated", 0.4)
+    set_path(scenario, "threat.mrbm.targets.open", 0.3)
+    assert scenario.tier("military").value == 3.5
+    assert scenario.threat("mrbm").targets == {"populated": 0.4, "military": 0.3, "open": 0.3}
+    scenario.validate()
+    with pytest.raises(salvosim.ConfigError, match="must be in"):
+        set_path(scenario, "threat.mrbm.targets.open", 1.5)

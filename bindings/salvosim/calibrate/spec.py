@@ -168,13 +168,21 @@ class CalibrationSpec:
 
 def set_path(scenario: Scenario, path: str, value: float) -> None:
     """Set the value at a key path: `threat.<group>.<key>`, `layer.<layer>.<key>`,
-    `layer.<layer>.engages.<target>.<key>`, with dots for nested keys (`flight_time.mean`).
+    `layer.<layer>.engages.<target>.<key>`, `tier.<tier>.value`, `threat.<group>.targets.<tier>`
+    (a share: the shares must still add up to 1 when the scenario is run), with dots for nested
+    keys (`flight_time.mean`).
     A name holding dots is written in double quotes. The path is read by the parser of sweep
     axes (salvosim._core.parse_key_path), so a target path means what an axis path means."""
     kind, entry, keys = parse_key_path(path)
-    if kind not in ("threat", "layer"):
-        raise ValueError(f"{path}: a target path must be threat.<name>.<key> or layer.<name>.<key>")
-    obj: Any = scenario.threat(entry) if kind == "threat" else scenario.layer(entry)
+    if kind not in ("threat", "layer", "tier"):
+        raise ValueError(f"{path}: a target path must be threat.<name>.<key>, layer.<name>.<key> or tier.<name>.<key>")
+    if kind == "threat" and keys[0] == "targets":  # a share of a tier (a dict, assigned whole)
+        if len(keys) != 2:
+            raise ValueError(f"{path}: a share is threat.<name>.targets.<tier>")
+        group = scenario.threat(entry)
+        group.targets = {**group.targets, keys[1]: float(value)}
+        return
+    obj: Any = {"threat": scenario.threat, "layer": scenario.layer, "tier": scenario.tier}[kind](entry)
     if kind == "layer" and keys[0] == "engages":
         if len(keys) != 3:
             raise ValueError(f"{path}: an engages path is layer.<name>.engages.<target>.<key>")

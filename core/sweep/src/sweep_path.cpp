@@ -129,7 +129,7 @@ KeyPath parse_key_path(const std::string& path) {
   } catch (const std::invalid_argument& error) {
     throw std::invalid_argument("key path \"" + path + "\" " + error.what());
   }
-  static const char* heads[] = {"trials", "seed", "scenario", "threat", "layer"};  // in AxisPath::Kind order
+  static const char* heads[] = {"trials", "seed", "scenario", "threat", "layer", "tier"};  // in AxisPath::Kind order
   return {heads[static_cast<int>(parsed.kind)], parsed.entry, parsed.keys};
 }
 
