@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     write_results_file(SALVOSIM_TEST_DATA_DIR "/configs/minimal.toml", (results_dir / "minimal_rows.h5").string(),
                        true);
     write_results_file(SALVOSIM_CONFIGS_DIR "/campaign_example.toml", (results_dir / "campaign.h5").string(), false);
+    write_results_file(SALVOSIM_TEST_DATA_DIR "/configs/tiers.toml", (results_dir / "tiers_rows.h5").string(), true);
     write_sweep_file((sweep_dir / "grid.h5").string(), 0);
     write_sweep_file((sweep_dir / "grid_shard_1_of_2.h5").string(), 1);
   } catch (const std::exception& error) {

@@ -17,6 +17,7 @@ inline constexpr std::int64_t max_channels = 64;  // fire_units x channels of on
 inline constexpr std::int64_t max_shots = 8;
 inline constexpr std::int64_t max_engagements = 64;   // engages entries of one layer
 inline constexpr std::int64_t max_magazine = 100000;  // interceptors, capacity, resupply
+inline constexpr std::int64_t max_tiers = 16;         // the tallies keep tiers x tiers sums per selection
 
 inline bool is_small(const Scenario& scenario) {
   std::int64_t threats = 0;
@@ -31,6 +32,7 @@ inline bool is_small(const Scenario& scenario) {
   if (threats > max_threats || groups > max_threats) return false;
   if (static_cast<std::int64_t>(scenario.salvos.size()) > max_salvos) return false;
   if (static_cast<std::int64_t>(scenario.layers.size()) > max_layers) return false;
+  if (static_cast<std::int64_t>(scenario.tiers.size()) > max_tiers) return false;
   for (const Layer& layer : scenario.layers) {
     if (layer.fire_units < 1 || layer.channels < 1 || layer.fire_units > max_channels ||
         layer.channels > max_channels || layer.fire_units * layer.channels > max_channels)

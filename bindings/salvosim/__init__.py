@@ -19,6 +19,7 @@ from ._core import (
     Salvo,
     Scenario,
     ThreatGroup,
+    Tier,
 )
 from ._core import version as _core_version
 from ._errors import ConfigError
@@ -41,6 +42,7 @@ __all__ = [
     "Scenario",
     "SweepResults",
     "ThreatGroup",
+    "Tier",
     "__version__",
     "from_dict",
     "load",

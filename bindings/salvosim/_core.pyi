@@ -6,11 +6,60 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Window', 'Z95', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'Z95', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
     pass
+class Tier:
+    """
+    A tier of targets ([[tier]], docs/model.md §2.7)
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def defended(self) -> bool:
+        """
+        Whether the tier lies in a defended area: an impact on it is leaked_defended, else leaked_open (default True)
+        """
+    @defended.setter
+    def defended(self, arg0: bool) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Unique; not "all", and not starting with "class:", "salvo:" or "tier:". Allowed: a name: not empty, at most 256 bytes, no control characters.
+        """
+    @name.setter
+    def name(self, arg1: str) -> None:
+        ...
+    @property
+    def value(self) -> float:
+        """
+        The damage of one impact on the tier: finite, >= 0 (default 1). Allowed: a finite number >= 0.
+        """
+    @value.setter
+    def value(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class Tiers:
+    def __contains__(self: collections.abc.Sequence[Tier], arg0: str) -> bool:
+        ...
+    @typing.overload
+    def __getitem__(self: collections.abc.Sequence[Tier], index: typing.SupportsInt | typing.SupportsIndex) -> Tier:
+        ...
+    @typing.overload
+    def __getitem__(self: collections.abc.Sequence[Tier], name: str) -> Tier:
+        ...
+    def __iter__(self: collections.abc.Sequence[Tier]) -> collections.abc.Iterator[Tier]:
+        ...
+    def __len__(self: collections.abc.Sequence[Tier]) -> int:
+        ...
+    def __repr__(self: collections.abc.Sequence[Tier]) -> str:
+        ...
+    def keys(self: collections.abc.Sequence[Tier]) -> list[str]:
+        """
+        The names, in order
+        """
 class LaunchSpec:
     @property
     def duration(self) -> float:
@@ -135,6 +184,14 @@ class ThreatGroup:
         """
     @p_launch.setter
     def p_launch(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def targets(self) -> dict[str, float]:
+        """
+        With declared tiers: the share of the group's threats aimed at each tier, {tier name: share}, each share in [0, 1] and the shares adding up to 1 (within 1e-9); tiers not listed get 0. Empty without declared tiers (the group aims by defended_fraction). Assign a whole dict to change it.
+        """
+    @targets.setter
+    def targets(self, arg1: collections.abc.Mapping[str, typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
     @property
     def threat_class(self) -> str:
@@ -285,7 +342,7 @@ class Ration:
     """
     A rationing rule: while the layer's usable stock (interceptors left less its reserve) is below `below`, the keys it gives replace the layer's own; None keeps the layer's
     """
-    def __init__(self, *, below: typing.SupportsInt | typing.SupportsIndex, shots: typing.SupportsInt | typing.SupportsIndex | None = None, doctrine: str | None = None, point_defense: bool | None = None) -> None:
+    def __init__(self, *, below: typing.SupportsInt | typing.SupportsIndex, shots: typing.SupportsInt | typing.SupportsIndex | None = None, doctrine: str | None = None, point_defense: bool | None = None, tiers: collections.abc.Sequence[str] | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -320,6 +377,14 @@ class Ration:
         """
     @shots.setter
     def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def tiers(self) -> list[str] | None:
+        """
+        The declared tiers it engages while it applies, by name (None: the layer's); not with point_defense (docs/model.md §2.3.1)
+        """
+    @tiers.setter
+    def tiers(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
 class Layer:
     def __repr__(self) -> str:
@@ -448,7 +513,7 @@ class Layer:
     @property
     def point_defense(self) -> bool:
         """
-        True: the layer ignores threats aimed at open ground
+        True: the layer ignores threats aimed at open ground (with declared tiers: engages only the defended tiers)
         """
     @point_defense.setter
     def point_defense(self, arg0: bool) -> None:
@@ -500,6 +565,14 @@ class Layer:
         """
     @shots.setter
     def shots(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tiers(self) -> list[str] | None:
+        """
+        The names of the tiers the layer engages (a list of declared tier names), or None: every tier (with point_defense, the defended tiers). Needs declared tiers; not with point_defense.
+        """
+    @tiers.setter
+    def tiers(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
 class Layers:
     def __contains__(self, arg0: str) -> bool:
@@ -580,7 +653,7 @@ class PublishedObservable:
     @property
     def selection(self) -> str:
         """
-        A group, "class:<name>" or "all"; empty if the statistic takes none
+        A group, "class:<name>", "salvo:<name>", "tier:<name>" or "all"; empty if the statistic takes none
         """
     @property
     def source(self) -> str:
@@ -647,6 +720,10 @@ class Scenario:
     def threat(self, name: str) -> ThreatGroup:
         """
         The threat group of this name, in any salvo
+        """
+    def tier(self, name: str) -> Tier:
+        """
+        The declared tier of this name
         """
     def to_toml(self) -> str:
         """
@@ -725,6 +802,11 @@ class Scenario:
     def threats(self) -> ThreatGroups:
         """
         The threat groups of a plain scenario, by position or name (a campaign's are in `salvos`)
+        """
+    @property
+    def tiers(self) -> list[Tier]:
+        """
+        The declared tiers of targets ([[tier]]), in declaration order; empty: the two implicit tiers of each group's defended_fraction. At most 64.
         """
 class Plan:
     """
@@ -903,5 +985,6 @@ REPORTED_QUANTILES: list = [0.025, 0.05, 0.5, 0.95, 0.975]
 SELECTION_ALL: str = 'all'
 SELECTION_CLASS_PREFIX: str = 'class:'
 SELECTION_SALVO_PREFIX: str = 'salvo:'
+SELECTION_TIER_PREFIX: str = 'tier:'
 Z95: float = 1.959963984540054
 max_threads: int = 4096

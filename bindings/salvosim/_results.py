@@ -73,6 +73,12 @@ class Results:
         return list(self._core.coordinates.get("salvo", []))
 
     @property
+    def tiers(self) -> list[str]:
+        """The tiers a scenario declares ([[tier]]), in order (the labels of the `tier` dimension;
+        the threats aimed at each are the selections "tier:<name>"); empty without declared tiers."""
+        return list(self._core.coordinates.get("tier", []))
+
+    @property
     def coords(self) -> dict[str, list[str] | np.ndarray]:
         """Each dimension's labels (selection, group, layer, fate, ...) or values (count,
         quantile as numbers: `.sel(quantile=0.05)`, ...)."""
@@ -117,6 +123,14 @@ class Results:
     def fates(self) -> xr.DataArray:
         """Mean threats per trial of each fate, by selection (group, class:<name>, all)."""
         return self["fate_mean"]
+
+    @property
+    def damage(self) -> xr.DataArray:
+        """Mean value-weighted damage per trial by selection: the sum over leaked threats of
+        their tier's value (only for a scenario that declares tiers; damage_se is its SE)."""
+        if "damage_mean" not in self._core.array_names:
+            raise KeyError("no damage: the scenario declares no [[tier]] tables")
+        return self["damage_mean"]
 
     @property
     def layers(self) -> xr.DataArray:
@@ -195,7 +209,7 @@ class Results:
             )
         trial = np.arange(n, dtype=np.uint64) + np.uint64(self.info["first_trial"])
         names: dict[str, Any] = {"trial": trial}
-        names.update({d: coords[d] for d in ("group", "fate", "layer", "layer_metric", "salvo") if d in coords})
+        names.update({d: coords[d] for d in ("group", "fate", "layer", "layer_metric", "salvo", "tier") if d in coords})
         return xr.Dataset(data, coords=names)
 
     @property

@@ -33,8 +33,9 @@ from ._results import Results
 class Observable:
     """One published figure and the statistic it corresponds to.
 
-    `statistic` is "fate", "rate", "intercepts", "layer" or "cost" (docs/model.md §8);
-    `selection` (a group, "class:<name>" or "all") applies to fate, rate and intercepts;
+    `statistic` is "fate", "rate", "intercepts", "layer", "cost" or "damage" (docs/model.md §8);
+    `selection` (a group, "class:<name>", "salvo:<name>", "tier:<name>" or "all") applies to
+    fate, rate, intercepts and damage (the value-weighted damage, with declared tiers);
     `fates` are summed for a fate count; `layers` are summed for intercepts, layer counters
     and cost (empty for cost: every layer); `metric` is the layer counter; `rate` the rate
     definition. `value` is the headline figure (None for a qualitative claim), `low`..`high`
@@ -77,6 +78,8 @@ class Observable:
             return f"intercepts of {self.selection} by {layers}"
         if self.statistic == "layer":
             return f"{self.metric} by {layers}"
+        if self.statistic == "damage":
+            return f"damage of {self.selection}"
         return f"interceptor cost of {layers}"
 
     def _to_core(self) -> _core.PublishedObservable:

@@ -26,6 +26,7 @@ void init_names(py::module_& m) {
   m.attr("SELECTION_ALL") = py::str(std::string(selection_all));
   m.attr("SELECTION_CLASS_PREFIX") = py::str(std::string(selection_class_prefix));
   m.attr("SELECTION_SALVO_PREFIX") = py::str(std::string(selection_salvo_prefix));
+  m.attr("SELECTION_TIER_PREFIX") = py::str(std::string(selection_tier_prefix));
 }
 
 }  // namespace salvosim::python

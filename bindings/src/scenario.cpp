@@ -45,6 +45,7 @@ std::string python_path(const Scenario&) { return "scenario"; }
 std::string python_path(const ThreatGroup& t) { return "threat[\"" + t.name + "\"]"; }
 std::string python_path(const Salvo& s) { return "salvo[\"" + s.name + "\"]"; }
 std::string python_path(const Layer& l) { return "layer[\"" + l.name + "\"]"; }
+std::string python_path(const Tier& t) { return "tier[\"" + t.name + "\"]"; }
 std::string python_path(const EngagementSpec& e) { return "engagement[\"" + e.target + "\"]"; }
 std::string python_path(const LaunchSpec&) { return "launch"; }
 std::string python_path(const FlightTime&) { return "flight_time"; }
@@ -243,6 +244,18 @@ void bind_threats(py::module_& m) {
   def_checked(threat, "cost", &ThreatGroup::cost, field_rule::threat::cost, "Cost of one threat (any currency unit)");
   threat.def(
       "copy", [](const ThreatGroup& t) { return t; }, "A copy that belongs to no scenario (for with_threat_group)");
+  // A dict: assign a whole new one to change it (an edit of the returned copy changes nothing).
+  threat.def_property(
+      "targets", [](const ThreatGroup& t) { return t.targets; },
+      [](ThreatGroup& t, const std::map<std::string, double>& targets) {
+        for (const auto& [tier, share] : targets) {
+          check_assignment(t, ("targets[\"" + tier + "\"]").c_str(), field_rule::threat::target_share, share);
+        }
+        t.targets = targets;
+      },
+      "With declared tiers: the share of the group's threats aimed at each tier, {tier name: share}, each share in "
+      "[0, 1] and the shares adding up to 1 (within 1e-9); tiers not listed get 0. Empty without declared tiers "
+      "(the group aims by defended_fraction). Assign a whole dict to change it.");
   threat.def("__repr__", [](const ThreatGroup& t) {
     return "<ThreatGroup \"" + t.name + "\": " + std::to_string(t.count) + " " + t.threat_class + ">";
   });
@@ -261,6 +274,20 @@ void bind_threats(py::module_& m) {
         return "<Salvo \"" + s.name + "\": " + std::to_string(s.threats.size()) + " threat groups>";
       });
   bind_sequence<Salvo>(m, "Salvos", "salvo");
+}
+
+void bind_tiers(py::module_& m) {
+  py::class_<Tier> tier(m, "Tier", "A tier of targets ([[tier]], docs/model.md §2.7)");
+  def_checked(tier, "name", &Tier::name, field_rule::tier::name,
+              "Unique; not \"all\", and not starting with \"class:\", \"salvo:\" or \"tier:\"");
+  def_checked(tier, "value", &Tier::value, field_rule::tier::value,
+              "The damage of one impact on the tier: finite, >= 0 (default 1)");
+  tier.def_readwrite("defended", &Tier::defended,
+                     "Whether the tier lies in a defended area: an impact on it is leaked_defended, else "
+                     "leaked_open (default True)")
+      .def("__repr__",
+           [](const Tier& t) { return "<Tier \"" + t.name + "\": value " + std::to_string(t.value) + ">"; });
+  bind_sequence<Tier>(m, "Tiers", "tier");
 }
 
 void bind_layers(py::module_& m) {
@@ -287,7 +314,7 @@ void bind_layers(py::module_& m) {
                             "A rationing rule: while the layer's usable stock (interceptors left less its reserve) "
                             "is below `below`, the keys it gives replace the layer's own; None keeps the layer's");
   ration.def(py::init([](std::int64_t below, std::optional<std::int64_t> shots, std::optional<std::string> doctrine,
-                         std::optional<bool> point_defense) {
+                         std::optional<bool> point_defense, std::optional<std::vector<std::string>> tiers) {
                Ration r;
                check_assignment(r, "below", field_rule::ration::below, below);
                r.below = below;
@@ -295,10 +322,11 @@ void bind_layers(py::module_& m) {
                r.shots = shots;
                if (doctrine) r.doctrine = doctrine_named(*doctrine);
                r.point_defense = point_defense;
+               r.tiers = std::move(tiers);
                return r;
              }),
              py::kw_only(), py::arg("below"), py::arg("shots") = py::none(), py::arg("doctrine") = py::none(),
-             py::arg("point_defense") = py::none());
+             py::arg("point_defense") = py::none(), py::arg("tiers") = py::none());
   def_checked(ration, "below", &Ration::below, field_rule::ration::below,
               "The rule applies while the usable stock is below this (an integer >= 1, distinct within a layer)");
   ration.def_property(
@@ -319,6 +347,9 @@ void bind_layers(py::module_& m) {
       "\"salvo\" or \"shoot-look-shoot\" while it applies (None: the layer's)");
   ration.def_readwrite("point_defense", &Ration::point_defense,
                        "Whether threats aimed at open ground are ignored while it applies (None: the layer's)");
+  ration.def_readwrite("tiers", &Ration::tiers,
+                       "The declared tiers it engages while it applies, by name (None: the layer's); not with "
+                       "point_defense (docs/model.md §2.3.1)");
   ration.def("__repr__", [](const Ration& r) { return "<Ration below " + std::to_string(r.below) + ">"; });
 
   py::class_<Layer> layer(m, "Layer");
@@ -374,7 +405,13 @@ void bind_layers(py::module_& m) {
   def_checked(layer, "coverage", &Layer::coverage, field_rule::layer::coverage,
               "Probability that a threat's path passes through the layer's coverage");
   def_checked(layer, "cost", &Layer::cost, field_rule::layer::cost, "Cost of one interceptor (any currency unit)");
-  layer.def_readwrite("point_defense", &Layer::point_defense, "True: the layer ignores threats aimed at open ground")
+  layer.def_readwrite("tiers", &Layer::tiers,
+                      "The names of the tiers the layer engages (a list of declared tier names), or None: every tier "
+                      "(with point_defense, the defended tiers). Needs declared tiers; not with point_defense.");
+  layer
+      .def_readwrite("point_defense", &Layer::point_defense,
+                     "True: the layer ignores threats aimed at open ground (with declared tiers: engages only the "
+                     "defended tiers)")
       .def_property_readonly(
           "engages", [](Layer& l) -> std::vector<EngagementSpec>& { return l.engages; },
           py::return_value_policy::reference_internal,
@@ -432,7 +469,8 @@ void bind_published(py::module_& m) {
       .def_readonly("statistic", &PublishedObservable::statistic,
                     "The simulated quantity per trial: fate, rate, intercepts, layer or cost (docs/model.md §8)")
       .def_readonly("selection", &PublishedObservable::selection,
-                    "A group, \"class:<name>\" or \"all\"; empty if the statistic takes none")
+                    "A group, \"class:<name>\", \"salvo:<name>\", \"tier:<name>\" or \"all\"; empty if the "
+                    "statistic takes none")
       .def_readonly("fates", &PublishedObservable::fates, "The config key `fate`, as a list")
       .def_readonly("rate", &PublishedObservable::rate, "launched, engaged or threatening (statistic rate); else empty")
       .def_readonly("layers", &PublishedObservable::layers, "The config key `layer`, as a list")
@@ -572,6 +610,14 @@ void bind_scenario(py::module_& m) {
       .def_property_readonly(
           "layers", [](Scenario& s) -> std::vector<Layer>& { return s.layers; },
           py::return_value_policy::reference_internal, "The defence layers, in the order threats meet them")
+      .def_property_readonly(
+          "tiers", [](Scenario& s) -> std::vector<Tier>& { return s.tiers; },
+          py::return_value_policy::reference_internal,
+          "The declared tiers of targets ([[tier]]), in declaration order; empty: the two implicit tiers of each "
+          "group's defended_fraction. At most 64.")
+      .def(
+          "tier", [](Scenario& s, const std::string& name) -> Tier& { return find_named(s.tiers, name, "tier"); },
+          py::arg("name"), py::return_value_policy::reference_internal, "The declared tier of this name")
       .def_readonly("published", &Scenario::published, "The figures the scenario is meant to reproduce (read-only)")
       .def_readonly("source_text", &Scenario::source_text,
                     "The TOML text it was loaded from (empty if built otherwise)")
@@ -626,6 +672,7 @@ void bind_scenario(py::module_& m) {
 }  // namespace
 
 void init_scenario(py::module_& m) {
+  bind_tiers(m);
   bind_threats(m);
   bind_layers(m);
   bind_published(m);

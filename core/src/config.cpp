@@ -87,7 +87,7 @@ namespace {
 using namespace detail;  // the TOML reading machinery (toml_reader.hpp)
 
 // The top-level tables. Adding one means a key here and a reader in read_root.
-const std::vector<std::string> top_level_keys = {"scenario", "threat", "salvo", "layer", "published"};
+const std::vector<std::string> top_level_keys = {"scenario", "tier", "threat", "salvo", "layer", "published"};
 
 // `{ start, duration }` or `{ waves = [[time, count], ...] }`.
 void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
@@ -131,16 +131,35 @@ void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
   }
 }
 
-// Group `index` of salvo `salvo` (named `salvo_name`; -1 for a plain scenario's groups).
+// `targets = { <tier> = share, ... }`: the shares by tier name (validate() checks names and sums).
+void read_targets(Loader& loader, TableReader& group, ThreatGroup& threat) {
+  const toml::table* table = group.table("targets", optional, "of <tier> = share");
+  if (table == nullptr) return;
+  for (auto&& [key, node] : *table) {
+    // Kept even when unreadable (as 0), so that validate() knows the sum is not worth checking.
+    double& share = threat.targets[std::string(key.str())];
+    loader.read_value(node, group.path("targets") + "." + std::string(key.str()), share);
+  }
+}
+
+// Group `index` of salvo `salvo` (named `salvo_name`; -1 for a plain scenario's groups). With
+// declared tiers, a group aims by `targets`, and `defended_fraction` has no meaning.
 ThreatGroup read_threat(Loader& loader, const toml::table& table, std::int64_t salvo, std::string_view salvo_name,
-                        std::int64_t index) {
+                        std::int64_t index, bool tiers_declared) {
   ThreatGroup threat;
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::group_path(salvo, salvo_name, index, name != nullptr ? name->get() : "");
   loader.record(path, table);
-  TableReader reader(loader, table, path, keys_of(threat_fields, {"name", "launch", "flight_time"}));
+  TableReader reader(loader, table, path, keys_of(threat_fields, {"name", "launch", "flight_time", "targets"}));
   reader.read("name", threat.name, required);
   read_fields(reader, threat, threat_fields);
+  read_targets(loader, reader, threat);
+  // Written at all (even as 1), it is a mistake worth pointing out: validate() sees only values
+  // that differ from the default.
+  if (const toml::node* node = table.get("defended_fraction"); node != nullptr && tiers_declared) {
+    loader.report(node->source(), reader.path("defended_fraction"), detail::defended_fraction_with_tiers(),
+                  reader.path("defended_fraction"));
+  }
   read_launch(loader, reader, threat.launch);
   if (const toml::table* flight = reader.table("flight_time", required, "{ mean = ..., sd = ... }")) {
     TableReader flight_reader(loader, *flight, reader.path("flight_time"), keys_of(flight_time_fields));
@@ -215,6 +234,30 @@ void read_engages(Loader& loader, TableReader& layer_reader, Layer& layer) {
   }
 }
 
+// `tiers = ["populated", ...]`: the tiers a layer or a rationing rule engages (validate()
+// checks the names).
+void read_tier_names(TableReader& reader, std::optional<std::vector<std::string>>& tiers) {
+  const toml::node* node = reader.find("tiers", optional);
+  if (node == nullptr) return;
+  const toml::array* array = node->as_array();
+  std::vector<std::string> names;
+  if (array != nullptr) {
+    for (const toml::node& element : *array) {
+      const auto* text = element.as_string();
+      if (text == nullptr) {
+        array = nullptr;
+        break;
+      }
+      names.push_back(text->get());
+    }
+  }
+  if (array == nullptr) {
+    reader.problem("tiers", *node, "must be an array of tier names, got " + describe(*node));
+    return;
+  }
+  tiers = std::move(names);
+}
+
 // `resupply`: an integer a salvo, or a schedule `{ "<salvo>" = count, ... }` (names are
 // checked against the salvos by validate()).
 void read_resupply(Loader& loader, TableReader& reader, Layer& layer) {
@@ -244,7 +287,7 @@ void read_rations(Loader& loader, TableReader& layer_reader, Layer& layer) {
     Ration& ration = layer.rations.emplace_back();
     const std::string path = layer_reader.path("ration") + "[" + std::to_string(r++) + "]";
     loader.record(path, *table);
-    TableReader reader(loader, *table, path, keys_of(ration_fields, {"shots", "doctrine", "point_defense"}));
+    TableReader reader(loader, *table, path, keys_of(ration_fields, {"shots", "doctrine", "point_defense", "tiers"}));
     read_fields(reader, ration, ration_fields);
     std::int64_t shots = 0;
     if (reader.read("shots", shots, optional)) ration.shots = shots;
@@ -253,6 +296,7 @@ void read_rations(Loader& loader, TableReader& layer_reader, Layer& layer) {
     if (read_doctrine(reader, doctrine, &given) && given) ration.doctrine = doctrine;
     bool point_defense = false;
     if (reader.read("point_defense", point_defense, optional)) ration.point_defense = point_defense;
+    read_tier_names(reader, ration.tiers);
   }
 }
 
@@ -263,7 +307,7 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   loader.record(path, table);
   TableReader reader(loader, table, path,
                      keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
-                                            "max_engagements", "ration", "engages"}));
+                                            "max_engagements", "ration", "tiers", "engages"}));
   reader.read("name", layer.name, required);
   read_fields(reader, layer, layer_fields);
   // A layer firing from another's magazine has no `interceptors` of its own (validate() says so).
@@ -285,12 +329,25 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
       }
     }
   }
+  read_tier_names(reader, layer.tiers);
   read_engages(loader, reader, layer);
   return layer;
 }
 
+// `[[tier]]`: name, value, defended.
+Tier read_tier(Loader& loader, const toml::table& table, std::int64_t index) {
+  Tier tier;
+  const auto* name = table.get_as<std::string>("name");
+  const std::string path = detail::tier_path(index, name != nullptr ? name->get() : "");
+  loader.record(path, table);
+  TableReader reader(loader, table, path, keys_of(tier_fields, {"name"}));
+  reader.read("name", tier.name, required);
+  read_fields(reader, tier, tier_fields);
+  return tier;
+}
+
 // `[[salvo]]`: name, start, and its own `[[salvo.threat]]` groups.
-Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index) {
+Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index, bool tiers_declared) {
   Salvo salvo;
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::salvo_path(index, name != nullptr ? name->get() : "");
@@ -300,7 +357,8 @@ Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index) {
   reader.read("start", salvo.start, required);
   std::int64_t g = 0;
   for (const toml::table* group : entries(reader, "threat")) {
-    salvo.threats.push_back(read_threat(loader, *group, index, name != nullptr ? name->get() : "", g++));
+    salvo.threats.push_back(
+        read_threat(loader, *group, index, name != nullptr ? name->get() : "", g++, tiers_declared));
   }
   return salvo;
 }
@@ -313,12 +371,15 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
     scenario_reader.read("description", scenario.description, optional);
   }
   std::int64_t index = 0;
+  for (const toml::table* table : entries(reader, "tier")) scenario.tiers.push_back(read_tier(loader, *table, index++));
+  const bool tiers_declared = !scenario.tiers.empty();
+  index = 0;
   for (const toml::table* table : entries(reader, "threat")) {
-    scenario.threats.push_back(read_threat(loader, *table, -1, "", index++));
+    scenario.threats.push_back(read_threat(loader, *table, -1, "", index++, tiers_declared));
   }
   index = 0;
   for (const toml::table* table : entries(reader, "salvo")) {
-    scenario.salvos.push_back(read_salvo(loader, *table, index++));
+    scenario.salvos.push_back(read_salvo(loader, *table, index++, tiers_declared));
   }
   index = 0;
   for (const toml::table* table : entries(reader, "layer")) {

@@ -28,6 +28,7 @@ inline std::string entry_path(std::string_view array, std::int64_t index, std::s
 inline std::string threat_path(std::int64_t index, std::string_view name) { return entry_path("threat", index, name); }
 inline std::string layer_path(std::int64_t index, std::string_view name) { return entry_path("layer", index, name); }
 inline std::string salvo_path(std::int64_t index, std::string_view name) { return entry_path("salvo", index, name); }
+inline std::string tier_path(std::int64_t index, std::string_view name) { return entry_path("tier", index, name); }
 // The key path of a salvo's group: `threat[1] "mrbm"` in a plain scenario (`salvo` < 0),
 // `salvo[0] "night-1".threat[1] "mrbm"` in a campaign.
 inline std::string group_path(std::int64_t salvo, std::string_view salvo_name, std::int64_t index,
@@ -163,6 +164,13 @@ inline std::string only_for_shoot_look_shoot() {
 inline bool rations_look(const Layer& layer) {
   return std::any_of(layer.rations.begin(), layer.rations.end(),
                      [](const Ration& r) { return r.doctrine == Doctrine::shoot_look_shoot; });
+}
+
+// Said of defended_fraction in a scenario with [[tier]] tables, by the loader when the key is
+// written at all and by validate() when an in-memory value differs from the default.
+inline std::string defended_fraction_with_tiers() {
+  return "the scenario declares [[tier]] tables: a group aims by targets = { <tier> = share, ... }, not by "
+         "defended_fraction";
 }
 
 // validate(), except that a rule is skipped when it involves a key path in `unreadable`: the

@@ -20,6 +20,10 @@ inline const Fields<ThreatGroup> threat_fields = {
     {"defended_fraction", &ThreatGroup::defended_fraction, optional},
     {"cost", &ThreatGroup::cost, optional},
 };
+inline const Fields<Tier> tier_fields = {
+    {"value", &Tier::value, optional},
+    {"defended", &Tier::defended, optional},
+};
 inline const Fields<LaunchSpec> uniform_launch_fields = {
     {"start", &LaunchSpec::start, required},
     {"duration", &LaunchSpec::duration, required},

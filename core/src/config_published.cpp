@@ -53,6 +53,7 @@ const std::vector<Statistic> statistics = {
     {PublishedStatistic::intercepts, {"selection", "layer"}},
     {PublishedStatistic::layer, {"layer", "metric"}},
     {PublishedStatistic::cost, {"layer"}},
+    {PublishedStatistic::damage, {"selection"}},
 };
 
 const std::vector<std::string> definitions = {"engaged", "impacts", "neutralized", "count"};
@@ -235,6 +236,11 @@ class Checker {
       }
     }
     one_of(entry, "statistic", observable.statistic, statistic_names());
+    if (observable.statistic == "damage" && scenario_.tiers.empty() && readable(entry, "statistic")) {
+      report(entry, "statistic",
+             "\"damage\" weighs impacts by the value of their tier: it needs [[tier]] tables (without them, count "
+             "leaked_defended with statistic \"fate\")");
+    }
     if (const Statistic* statistic = find_statistic(observable.statistic)) check_keys(entry, *statistic, observable);
     if (readable(entry, "range") && !(observable.low <= observable.high)) {
       report(entry, "range",
@@ -304,6 +310,7 @@ class Checker {
     if (salvos.size() > 1) {
       for (const SalvoView& salvo : salvos) out.push_back(std::string(selection_salvo_prefix) + salvo.name);
     }
+    for (const Tier& tier : scenario_.tiers) out.push_back(std::string(selection_tier_prefix) + tier.name);
     return out;
   }
 

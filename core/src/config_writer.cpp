@@ -28,8 +28,9 @@ std::string count_or_unlimited(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : "\"unlimited\"";
 }
 
-// `header` is "threat" in a plain scenario, "salvo.threat" in a campaign.
-void write_threat(std::ostringstream& out, const ThreatGroup& threat, const char* header) {
+// `header` is "threat" in a plain scenario, "salvo.threat" in a campaign. With declared tiers a
+// group aims by targets (and defended_fraction, which the loader then refuses, is left out).
+void write_threat(std::ostringstream& out, const ThreatGroup& threat, const char* header, bool tiers_declared) {
   out << "\n[[" << header << "]]\n"
       << "name = " << toml_string(threat.name) << "\n";
   if (!threat.threat_class.empty()) out << "class = " << toml_string(threat.threat_class) << "\n";
@@ -48,9 +49,33 @@ void write_threat(std::ostringstream& out, const ThreatGroup& threat, const char
   out << "flight_time = { mean = " << toml_float(threat.flight_time.mean)
       << ", sd = " << toml_float(threat.flight_time.sd) << " }\n"
       << "p_launch = " << toml_float(threat.p_launch) << "\n"
-      << "p_flight = " << toml_float(threat.p_flight) << "\n"
-      << "defended_fraction = " << toml_float(threat.defended_fraction) << "\n"
-      << "cost = " << toml_float(threat.cost) << "\n";
+      << "p_flight = " << toml_float(threat.p_flight) << "\n";
+  if (!tiers_declared) out << "defended_fraction = " << toml_float(threat.defended_fraction) << "\n";
+  out << "cost = " << toml_float(threat.cost) << "\n";
+  if (!threat.targets.empty()) {
+    out << "targets = { ";
+    const char* separator = "";
+    for (const auto& [tier, share] : threat.targets) {
+      out << separator << toml_key(tier) << " = " << toml_float(share);
+      separator = ", ";
+    }
+    out << " }\n";
+  }
+}
+
+void write_tier(std::ostringstream& out, const Tier& tier) {
+  out << "\n[[tier]]\n"
+      << "name = " << toml_string(tier.name) << "\n"
+      << "value = " << toml_float(tier.value) << "\n"
+      << "defended = " << (tier.defended ? "true" : "false") << "\n";
+}
+
+// `tiers = ["a", "b"]` (a layer's or a rule's), nothing when left out.
+void write_tiers(std::ostringstream& out, const std::optional<std::vector<std::string>>& tiers) {
+  if (!tiers) return;
+  out << "tiers = [";
+  for (std::size_t t = 0; t < tiers->size(); ++t) out << (t ? ", " : "") << toml_string((*tiers)[t]);
+  out << "]\n";
 }
 
 void write_layer(std::ostringstream& out, const Layer& layer) {
@@ -87,8 +112,9 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
         << "max_engagements = " << count_or_unlimited(layer.max_engagements) << "\n";
   }
   out << "kill_assessment = " << toml_float(layer.kill_assessment) << "\n"
-      << "point_defense = " << (layer.point_defense ? "true" : "false") << "\n"
-      << "coverage = " << toml_float(layer.coverage) << "\n"
+      << "point_defense = " << (layer.point_defense ? "true" : "false") << "\n";
+  write_tiers(out, layer.tiers);
+  out << "coverage = " << toml_float(layer.coverage) << "\n"
       << "cost = " << toml_float(layer.cost) << "\n";
   for (const EngagementSpec& spec : layer.engages) {
     out << "engages." << toml_key(spec.target) << " = { pk = " << toml_float(spec.pk)
@@ -101,6 +127,7 @@ void write_layer(std::ostringstream& out, const Layer& layer) {
     if (ration.shots) out << "shots = " << *ration.shots << "\n";
     if (ration.doctrine) out << "doctrine = " << toml_string(to_string(*ration.doctrine)) << "\n";
     if (ration.point_defense) out << "point_defense = " << (*ration.point_defense ? "true" : "false") << "\n";
+    write_tiers(out, ration.tiers);
   }
 }
 
@@ -146,12 +173,14 @@ std::string to_toml(const Scenario& scenario) {
   out << "[scenario]\n"
       << "name = " << toml_string(scenario.name) << "\n";
   if (!scenario.description.empty()) out << "description = " << toml_string(scenario.description) << "\n";
-  for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat, "threat");
+  for (const Tier& tier : scenario.tiers) write_tier(out, tier);
+  const bool tiers_declared = !scenario.tiers.empty();
+  for (const ThreatGroup& threat : scenario.threats) write_threat(out, threat, "threat", tiers_declared);
   for (const Salvo& salvo : scenario.salvos) {
     out << "\n[[salvo]]\n"
         << "name = " << toml_string(salvo.name) << "\n"
         << "start = " << toml_float(salvo.start) << "\n";
-    for (const ThreatGroup& threat : salvo.threats) write_threat(out, threat, "salvo.threat");
+    for (const ThreatGroup& threat : salvo.threats) write_threat(out, threat, "salvo.threat", tiers_declared);
   }
   for (const Layer& layer : scenario.layers) write_layer(out, layer);
   write_published(out, scenario.published);

@@ -141,7 +141,7 @@ struct ResultsFileWriter::Impl {
   void open_per_threat(const Plan& plan);
   void write_chunk(const TrialChunk& chunk);
   void finish(const Results& results);
-  void write_provenance(const RunInfo& run);
+  void write_provenance(const RunInfo& run, bool tiers);
   void write_summary(const Results& results);
 
   Context ctx;
@@ -177,6 +177,10 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
   if (layout.per_salvo()) {
     Coordinate& salvos = coordinates.emplace_back(Coordinate{"salvo", {}, {}});
     for (const PlanSalvo& salvo : plan.salvos) salvos.labels.push_back(salvo.name);
+  }
+  if (layout.tiers > 0) {
+    Coordinate& tiers = coordinates.emplace_back(Coordinate{"tier", {}, {}});
+    for (const PlanTier& tier : plan.tiers) tiers.labels.push_back(tier.name);
   }
   for (const Coordinate& c : coordinates) write_coordinate(ctx, t.group, c, t.scales);
   // The blocks of a record (plan.hpp), each row-major in its dimensions: one dataset each.
@@ -273,11 +277,12 @@ void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
   rows += count;
 }
 
-void ResultsFileWriter::Impl::write_provenance(const RunInfo& run) {
+void ResultsFileWriter::Impl::write_provenance(const RunInfo& run, bool tiers) {
   const Context& c = ctx;
   const hid_t r = file.root().id();
   write_attribute(c, r, "/", "filetype", std::string(filetype));
-  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, results_format_minor});
+  const std::int32_t minor = tiers ? results_format_minor_with_tiers : results_format_minor;
+  write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, minor});
   write_made_by(c, r, run);
   write_attribute(c, r, "/", "scenario_name", run.scenario_name);
   write_attribute(c, r, "/", "seed", run.seed);
@@ -309,7 +314,7 @@ void ResultsFileWriter::Impl::finish(const Results& results) {
                std::to_string(rows) + ")");
     }
   }
-  write_provenance(results.info);
+  write_provenance(results.info, results.has_array("damage_mean"));
   write_summary(results);
 
   outcomes.reset();

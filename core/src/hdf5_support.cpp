@@ -548,7 +548,8 @@ void check_summary(const Context& ctx, const GroupAt& group, const std::vector<C
     return "(" + text + ")";
   };
   const bool campaign = coordinate_size(coordinates, "salvo") >= 0;
-  for (const SummaryArray& expected : summary_arrays(campaign)) {
+  const bool tiers = coordinate_size(coordinates, "tier") >= 0;
+  for (const SummaryArray& expected : summary_arrays(campaign, tiers)) {
     if (std::find(left_out.begin(), left_out.end(), expected.name) != left_out.end()) continue;
     const std::string where = group.child(expected.name);
     const auto array =

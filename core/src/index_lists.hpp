@@ -64,6 +64,16 @@ inline std::size_t list_below_portable(const std::uint32_t* a, Threshold32 a_thr
   return count;
 }
 
+// i in [first, end) with alive[i] and bit tier[i] of tier_mask (a layer's engaged tiers).
+inline std::size_t list_alive_in_tiers(const std::uint8_t* alive, const std::uint8_t* tier, std::uint64_t tier_mask,
+                                       std::size_t first, std::size_t end, std::uint32_t* list, std::size_t count) {
+  for (std::size_t i = first; i < end; ++i) {
+    list[count] = static_cast<std::uint32_t>(i);
+    count += alive[i] & static_cast<std::uint8_t>((tier_mask >> tier[i]) & 1u);
+  }
+  return count;
+}
+
 // k in [first, end) with word[k] outside [low, high].
 inline std::size_t list_outside_portable(const std::uint32_t* word, std::uint32_t low, std::uint32_t high,
                                          std::size_t first, std::size_t end, std::uint32_t* list, std::size_t count) {

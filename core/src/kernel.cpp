@@ -172,6 +172,24 @@ void first_normals(const std::uint32_t* word, std::size_t n, const std::uint32_t
   first_normals_portable(word, n, tails, n_tails, tail_value, normal);
 }
 
+// The tier each threat of `group` aims at: the inverse CDF of the group's cumulative shares at
+// the word w3 of the "aimed at a defended area" draw (with the implicit two tiers, the first
+// tier is the defended one: the same comparison as aim.below).
+void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w3, std::size_t first, std::size_t end,
+                KernelScratch& s) {
+  const std::uint64_t* const threshold = group.tier_threshold.data();
+  std::uint8_t* const tier = s.tier.data();
+  std::uint8_t* const defended = s.defended.data();
+  std::uint8_t tier_defended[max_tiers] = {};
+  for (std::size_t t = 0; t < plan.tiers.size(); ++t) tier_defended[t] = plan.tiers[t].defended;
+  for (std::size_t i = first; i < end; ++i) {
+    std::uint8_t t = 0;
+    while (!(w3[i] < threshold[t])) ++t;  // the last threshold is bernoulli_always: it stops
+    tier[i] = t;
+    defended[i] = tier_defended[t];
+  }
+}
+
 void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {
   const auto n = static_cast<std::size_t>(plan.threat_count());
   draw_batch(seed, trial, s.all_threats.data(), n, 0, Purpose::threat, 0, s);
@@ -211,7 +229,11 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
     // more run-time alias checks than GCC makes before it vectorizes.
     for (std::size_t i = first; i < end; ++i) launched[i] = launch.below(w0[i]);
     for (std::size_t i = first; i < end; ++i) fails[i] = !flight.below(w2[i]);
-    for (std::size_t i = first; i < end; ++i) defended[i] = aim.below(w3[i]);
+    if (plan.tiers_declared) {
+      draw_tiers(plan, group, w3, first, end, s);
+    } else {
+      for (std::size_t i = first; i < end; ++i) defended[i] = aim.below(w3[i]);
+    }
     std::copy(launched + first, launched + end, alive + first);  // not killed, not lost in an engagement
     std::fill(engaged + first, engaged + end, std::uint8_t{0});
     std::fill(killer + first, killer + end, std::int16_t{-1});
@@ -273,8 +295,8 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   const std::uint8_t* const alive = s.alive.data();
   const std::uint8_t* const defended = s.defended.data();
 
-  // The candidates: threats still flying, of a group this layer engages, and (point defence)
-  // aimed at a defended area. Only they need the layer's draws.
+  // The candidates: threats still flying, of a group this layer engages, and aimed at a tier it
+  // engages (point defence: a defended one). Only they need the layer's draws.
   std::uint32_t* const candidates = s.batch.data();
   std::uint32_t* const segment_end = s.segment_end.data();
   std::size_t n = 0;
@@ -282,7 +304,12 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
     const PlanGroup& group = plan.groups[static_cast<std::size_t>(layer.engaged_groups[e])];
     const auto first = static_cast<std::size_t>(group.first_threat);
     const auto end = first + static_cast<std::size_t>(group.count);
-    n = SALVOSIM_LIST(list_alive, alive, layer.point_defense ? defended : nullptr, first, end, candidates, n);
+    if (layer.tier_filter == TierFilter::mask) {
+      n = detail::list_alive_in_tiers(alive, s.tier.data(), layer.tier_mask, first, end, candidates, n);
+    } else {
+      n = SALVOSIM_LIST(list_alive, alive, layer.tier_filter == TierFilter::defended ? defended : nullptr, first, end,
+                        candidates, n);
+    }
     segment_end[e] = static_cast<std::uint32_t>(n);
   }
   draw_batch(seed, trial, candidates, n, static_cast<std::uint32_t>(l), Purpose::layer, 0, s);
@@ -387,8 +414,9 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
   LayerCounts counts;
   // Stock-aware: the interceptors held back in this salvo (validate() bounds the sum), the
-  // rules by increasing `below` with the layer's own keys last (so one always applies), and the
-  // defended-area flags that a rule's target mask is tested against.
+  // rules by increasing `below` with the layer's own keys last (so one always applies), and each
+  // threat's tier, which a rule's target mask is tested against: the declared tier, or without
+  // declared tiers the implicit ones (bit 0 defended, bit 1 open ground).
   [[maybe_unused]] const std::int64_t hold = layer.reserve + layer.reserve_per_salvo * (plan.salvo_count() - 1 - salvo);
   const PlanRation* const rations = layer.rations.data();
   [[maybe_unused]] const auto rule_for = [rations](std::int64_t usable) {
@@ -397,6 +425,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     return rule;
   };
   [[maybe_unused]] const std::uint8_t* const defended = s.defended.data();
+  [[maybe_unused]] const std::uint8_t* const tier = plan.tiers_declared ? s.tier.data() : nullptr;
 
   // Shoot-look-shoot: first requests and re-requests are merged in (time, place) order. The
   // re-request FIFO, re_requests[next_re, re_end), is followed by a sentinel at +infinity, as
@@ -439,11 +468,12 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
     if (failure_time[i] < start) continue;
     std::int64_t fired = shots;
     if constexpr (stock_aware) {
-      // The rule in force now; a threat it does not engage is dropped, as a point-defence
-      // layer never requests one (bit 0 of the mask is a defended aim, bit 1 open ground).
+      // The rule in force now; a threat aimed at a tier it does not engage is dropped, as a
+      // point-defence layer never requests one.
       const std::int64_t usable = magazine - hold;
       const PlanRation* const rule = rule_for(usable);
-      if (((rule->target_mask >> (1 - defended[i])) & 1) == 0) continue;
+      const unsigned aim = tier != nullptr ? tier[i] : 1U - defended[i];
+      if (((rule->target_mask >> aim) & 1) == 0) continue;
       if (usable <= 0) {
         ++counts.missed_magazine;
         continue;
@@ -542,6 +572,32 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
 // ---------------------------------------------------------------------------------------
 // 3. Fates: exactly one per threat (§3.7).
 
+Fate fate_of(const KernelScratch& s, std::size_t i) {
+  if (!s.launched[i]) return Fate::launch_failure;
+  if (s.killer[i] >= 0) return Fate::intercepted;
+  if (s.fails[i]) return Fate::flight_failure;
+  return s.defended[i] ? Fate::leaked_defended : Fate::leaked_open;
+}
+
+// With declared tiers: each tier's fates, engaged threats and intercepts by layer, and each
+// group's leaks on each tier.
+void record_tier_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record) {
+  const RecordLayout& layout = plan.layout;
+  for (std::int64_t g = 0; g < plan.group_count(); ++g) {
+    const PlanGroup& group = plan.groups[static_cast<std::size_t>(g)];
+    const auto first = static_cast<std::size_t>(group.first_threat);
+    const auto end = first + static_cast<std::size_t>(group.count);
+    for (std::size_t i = first; i < end; ++i) {
+      const std::int64_t t = s.tier[i];
+      const Fate fate = fate_of(s, i);
+      ++record[layout.tier_fate(t, fate)];
+      record[layout.tier_engaged(t)] += s.engaged[i];
+      if (s.killer[i] >= 0) ++record[layout.tier_intercepts(t, s.killer[i])];
+      if (fate == Fate::leaked_defended || fate == Fate::leaked_open) ++record[layout.group_tier_leaked(g, t)];
+    }
+  }
+}
+
 void record_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record, ThreatOutcome* outcomes) {
   const RecordLayout& layout = plan.layout;
   const std::uint8_t* const launched = s.launched.data();
@@ -586,19 +642,10 @@ void record_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record
       record[layout.group_intercepts(g, l)] = kills;
     }
   }
+  if (layout.tiers > 0) record_tier_fates(plan, s, record);
   if (!outcomes) return;
   for (std::size_t i = 0; i < static_cast<std::size_t>(plan.threat_count()); ++i) {
-    Fate fate;
-    if (!launched[i]) {
-      fate = Fate::launch_failure;
-    } else if (killer[i] >= 0) {
-      fate = Fate::intercepted;
-    } else if (fails[i]) {
-      fate = Fate::flight_failure;
-    } else {
-      fate = defended[i] ? Fate::leaked_defended : Fate::leaked_open;
-    }
-    outcomes[i] = {static_cast<std::int8_t>(fate), killer[i]};
+    outcomes[i] = {static_cast<std::int8_t>(fate_of(s, i)), killer[i]};
   }
 }
 
@@ -608,6 +655,7 @@ KernelScratch::KernelScratch(const Plan& plan) {
   const auto n = static_cast<std::size_t>(plan.threat_count());
   for (auto* v : {&launch_time, &impact_time, &failure_time, &release_time}) v->resize(n);
   for (auto* v : {&launched, &fails, &defended, &engaged, &alive}) v->resize(n);
+  if (plan.tiers_declared) tier.resize(n);
   killer.resize(n);
   all_threats.resize(n);
   std::iota(all_threats.begin(), all_threats.end(), 0u);

@@ -119,11 +119,14 @@ double tallies_bytes(const Plan& plan) {
   const double selections = static_cast<double>(plan.selections.size());
   const double layers = static_cast<double>(plan.layer_count());
   const double salvos = plan.layout.per_salvo() ? static_cast<double>(plan.salvo_count()) : 0.0;
-  const double fixed = selections * (array<Moments>(fate_count + 1 + layers) + array<Histogram>(fate_count) +
-                                     array<RateTally>(rate_count) + array<std::int64_t>(fate_count + 2 + layers) +
-                                     array<Tallies::RateSample>(rate_count)) +
-                       array<Moments>(layers * (layer_metric_count + salvos * (layer_metric_count + 1))) +
-                       array<Histogram>(layers) + array<std::int64_t>(layers * layers * (1 + salvos));
+  double fixed = selections * (array<Moments>(fate_count + 1 + layers) + array<Histogram>(fate_count) +
+                               array<RateTally>(rate_count) + array<std::int64_t>(fate_count + 2 + layers) +
+                               array<Tallies::RateSample>(rate_count)) +
+                 array<Moments>(layers * (layer_metric_count + salvos * (layer_metric_count + 1))) +
+                 array<Histogram>(layers) + array<std::int64_t>(layers * layers * (1 + salvos));
+  // Declared tiers: each selection's leaks on each tier and their products, tier by tier.
+  const double tiers = static_cast<double>(plan.layout.tiers);
+  fixed += selections * (array<Moments>(tiers) + array<std::int64_t>(tiers * tiers)) + array<std::int64_t>(tiers);
   double bins = 0.0;
   for (const Selection& selection : plan.selections) {
     for (std::int64_t f = 0; f < fate_count; ++f) bins += histogram(most_with_fate(plan, selection, Fate(f)));

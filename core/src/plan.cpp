@@ -19,6 +19,25 @@
 namespace salvosim {
 namespace {
 
+// The cumulative thresholds of a group's target shares, in tier order (PlanGroup::tier_threshold).
+std::vector<std::uint64_t> compile_tier_thresholds(const ThreatGroup& threat, const std::vector<PlanTier>& tiers) {
+  std::vector<double> shares;
+  std::size_t last_positive = 0;
+  for (std::size_t t = 0; t < tiers.size(); ++t) {
+    const auto it = threat.targets.find(tiers[t].name);
+    shares.push_back(it == threat.targets.end() ? 0.0 : it->second);
+    if (shares.back() > 0.0) last_positive = t;
+  }
+  std::vector<std::uint64_t> thresholds;
+  double cumulative = 0.0;
+  for (std::size_t t = 0; t < tiers.size(); ++t) {
+    cumulative += shares[t];
+    // The shares add up to 1 within 1e-9: the last tier aimed at takes every word left.
+    thresholds.push_back(t >= last_positive ? bernoulli_always : bernoulli_threshold(std::min(1.0, cumulative)));
+  }
+  return thresholds;
+}
+
 PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat, double salvo_start) {
   PlanGroup group;
   group.name = threat.name;
@@ -41,18 +60,49 @@ PlanGroup compile_group(const ThreatGroup& threat, std::int64_t first_threat, do
   return group;
 }
 
+// Bit t for each tier whose `defended` is `defended`.
+std::uint64_t tiers_mask(const std::vector<PlanTier>& tiers, bool defended) {
+  std::uint64_t mask = 0;
+  for (std::size_t t = 0; t < tiers.size(); ++t) {
+    if (tiers[t].defended == defended) mask |= std::uint64_t{1} << t;
+  }
+  return mask;
+}
+
+// The tiers a layer or a rule engages: the named ones, or by point defence the defended tiers,
+// or (`point_defense` unset, no names) `otherwise`.
+std::uint64_t engaged_tiers(const std::optional<std::vector<std::string>>& names,
+                            const std::optional<bool>& point_defense, const std::vector<PlanTier>& tiers,
+                            std::uint64_t otherwise) {
+  if (names) {
+    std::uint64_t mask = 0;
+    for (const std::string& name : *names) {
+      for (std::size_t t = 0; t < tiers.size(); ++t) {
+        if (tiers[t].name == name) mask |= std::uint64_t{1} << t;
+      }
+    }
+    return mask;
+  }
+  if (point_defense)
+    return *point_defense ? tiers_mask(tiers, true) : tiers_mask(tiers, true) | tiers_mask(tiers, false);
+  return otherwise;
+}
+
 // A rule's keys resolved against the layer's own (a rule leaves out what it keeps).
-PlanRation resolve_ration(const Layer& layer, std::int64_t below, const Ration& ration) {
+PlanRation resolve_ration(const Layer& layer, const Ration& ration, const std::vector<PlanTier>& tiers,
+                          std::uint64_t layer_mask) {
   PlanRation plan;
-  plan.below = below;
+  plan.below = ration.below;
   plan.shots = ration.shots.value_or(layer.shots);
   plan.shoot_look_shoot = ration.doctrine.value_or(layer.doctrine) == Doctrine::shoot_look_shoot;
-  plan.target_mask = ration.point_defense.value_or(layer.point_defense) ? 0b01 : 0b11;
+  plan.target_mask = engaged_tiers(ration.tiers, ration.point_defense, tiers, layer_mask);
   return plan;
 }
 
-// `layers` are the scenario's, for a layer that fires from another's magazine.
-PlanLayer compile_layer(const Scenario& scenario, std::size_t index, std::int64_t salvos) {
+// `tiers` are the plan's (declared, or the implicit defended and open ones); the scenario's
+// layers are needed for a layer that fires from another's magazine.
+PlanLayer compile_layer(const Scenario& scenario, std::size_t index, std::int64_t salvos,
+                        const std::vector<PlanTier>& tiers) {
   const Layer& layer = scenario.layers[index];
   PlanLayer plan;
   plan.name = layer.name;
@@ -89,15 +139,26 @@ PlanLayer compile_layer(const Scenario& scenario, std::size_t index, std::int64_
   plan.stock_aware = layer.reserve != 0 || layer.reserve_per_salvo != 0 || !layer.rations.empty();
   plan.any_shoot_look_shoot = plan.shoot_look_shoot || detail::rations_look(layer);
   plan.most_shots = layer.shots;
-  plan.point_defense = layer.point_defense;
+  // The tiers it engages under its own keys, and under each rule; its requests leave out only
+  // the threats that neither its own keys nor any rule would engage (a rule that narrows the
+  // tiers drops the rest as they are served).
+  const std::uint64_t all = tiers_mask(tiers, true) | tiers_mask(tiers, false);
+  const std::uint64_t own_tiers = engaged_tiers(layer.tiers, layer.point_defense, tiers, all);
+  std::uint64_t requested = own_tiers;
   for (const Ration& ration : layer.rations) {
-    plan.rations.push_back(resolve_ration(layer, ration.below, ration));
+    plan.rations.push_back(resolve_ration(layer, ration, tiers, own_tiers));
     plan.most_shots = std::max(plan.most_shots, plan.rations.back().shots);
-    plan.point_defense = plan.point_defense && plan.rations.back().target_mask == 0b01;
+    requested |= plan.rations.back().target_mask;
   }
   std::sort(plan.rations.begin(), plan.rations.end(),
             [](const PlanRation& a, const PlanRation& b) { return a.below < b.below; });
-  plan.rations.push_back(resolve_ration(layer, std::numeric_limits<std::int64_t>::max(), Ration{}));
+  Ration own;
+  own.below = std::numeric_limits<std::int64_t>::max();
+  plan.rations.push_back(resolve_ration(layer, own, tiers, own_tiers));
+  plan.tier_filter = requested == all                       ? TierFilter::all
+                     : requested == tiers_mask(tiers, true) ? TierFilter::defended
+                                                            : TierFilter::mask;
+  plan.tier_mask = requested;
   plan.look_time = plan.any_shoot_look_shoot ? layer.look_time : 0.0;
   plan.max_engagements =
       plan.any_shoot_look_shoot ? layer.max_engagements.value_or(std::numeric_limits<std::int64_t>::max()) : 1;
@@ -143,7 +204,8 @@ const EngagementSpec* find_engagement(const Layer& layer, const ThreatGroup& gro
   return by_class;
 }
 
-std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, const std::vector<PlanSalvo>& salvos) {
+std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, const std::vector<PlanSalvo>& salvos,
+                                       const Plan& plan) {
   std::vector<Selection> selections;
   Selection all{std::string(selection_all), Selection::Kind::all, {}};
   std::map<std::string, std::vector<std::int64_t>> classes;  // sorted: a stable order
@@ -163,6 +225,12 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, con
       for (std::int64_t g = 0; g < salvo.group_count; ++g) selection.groups.push_back(salvo.first_group + g);
     }
   }
+  if (plan.tiers_declared) {
+    for (std::size_t t = 0; t < plan.tiers.size(); ++t) {
+      selections.push_back({std::string(selection_tier_prefix) + plan.tiers[t].name, Selection::Kind::tier, all.groups,
+                            static_cast<std::int64_t>(t)});
+    }
+  }
   selections.push_back(std::move(all));
   return selections;
 }
@@ -174,7 +242,7 @@ void check_reserved_names(const Scenario& scenario) {
     for (std::size_t g = 0; g < salvo.threats->size(); ++g) {
       const std::string& name = (*salvo.threats)[g].name;
       if (name == selection_all || name.rfind(selection_class_prefix, 0) == 0 ||
-          name.rfind(selection_salvo_prefix, 0) == 0) {
+          name.rfind(selection_salvo_prefix, 0) == 0 || name.rfind(selection_tier_prefix, 0) == 0) {
         std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
         SourcePosition where;  // the file's, unless the scenario was edited since (validate() does the same)
         if (auto it = scenario.positions.find(path);
@@ -182,8 +250,8 @@ void check_reserved_names(const Scenario& scenario) {
           where = it->second;
         }
         problems.push_back({where.file, where.line, where.column, path,
-                            "the name \"all\" and names starting with \"class:\" or \"salvo:\" are reserved for "
-                            "the statistics over all threats, over a class and over a salvo"});
+                            "the name \"all\" and names starting with \"class:\", \"salvo:\" or \"tier:\" are "
+                            "reserved for the statistics over all threats, over a class, a salvo and a tier"});
       }
     }
   }
@@ -294,6 +362,16 @@ std::vector<RecordBlock> RecordLayout::blocks() const {
         block("salvo_magazine", {"salvo", "layer"}, {salvos, layers}, salvo_magazine(0, 0), "interceptors",
               "interceptors in each layer's magazine at the salvo's start, after its resupply; -1: unlimited"));
   }
+  if (tiers > 0) {
+    out.push_back(block("tier_fates", {"tier", "fate"}, {tiers, fate_count}, tier_fate(0, Fate::launch_failure),
+                        "threats", "threats aimed at each tier with each fate"));
+    out.push_back(block("tier_engaged", {"tier"}, {tiers}, tier_engaged(0), "threats",
+                        "threats aimed at each tier engaged at least once"));
+    out.push_back(block("tier_intercepts", {"tier", "layer"}, {tiers, layers}, tier_intercepts(0, 0), "threats",
+                        "threats aimed at each tier killed by each layer"));
+    out.push_back(block("tier_leaked", {"group", "tier"}, {groups, tiers}, group_tier_leaked(0, 0), "threats",
+                        "threats of each group aimed at each tier that leaked (leaked_defended or leaked_open)"));
+  }
   return out;
 }
 
@@ -303,6 +381,12 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
 
   // First the tables of groups, layers and engagements, whose sizes tell what the rest needs.
   Plan plan;
+  plan.tiers_declared = !scenario.tiers.empty();
+  if (plan.tiers_declared) {
+    for (const Tier& tier : scenario.tiers) plan.tiers.push_back({tier.name, tier.value, tier.defended});
+  } else {
+    plan.tiers = {{std::string(implicit_defended_tier), 1.0, true}, {std::string(implicit_open_tier), 0.0, false}};
+  }
   std::int64_t threats = 0;
   for (const SalvoView& view : campaign_salvos(scenario)) {
     PlanSalvo& salvo = plan.salvos.emplace_back();
@@ -311,7 +395,8 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
     salvo.first_group = plan.group_count();
     salvo.first_threat = threats;
     for (const ThreatGroup& threat : *view.threats) {
-      plan.groups.push_back(compile_group(threat, threats, view.start));
+      PlanGroup& group = plan.groups.emplace_back(compile_group(threat, threats, view.start));
+      if (plan.tiers_declared) group.tier_threshold = compile_tier_thresholds(threat, plan.tiers);
       salvo.threat_cost += threat.cost * static_cast<double>(threat.count);
       if (__builtin_add_overflow(threats, threat.count, &threats)) {  // validate() bounds the sum; checked again
         throw std::logic_error("compile: the threat count overflows (validate lets no such scenario through)");
@@ -324,7 +409,7 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
   std::vector<const EngagementSpec*> specs;  // [layer * groups + group]
   for (std::size_t l = 0; l < scenario.layers.size(); ++l) {
     const Layer& layer = scenario.layers[l];
-    PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(scenario, l, plan.salvo_count()));
+    PlanLayer& plan_layer = plan.layers.emplace_back(compile_layer(scenario, l, plan.salvo_count(), plan.tiers));
     std::int32_t g = 0;
     for (const SalvoView& view : campaign_salvos(scenario)) {
       for (const ThreatGroup& threat : *view.threats) {
@@ -337,8 +422,9 @@ Plan compile(const Scenario& scenario, std::int64_t max_memory) {
       plan_layer.salvo_engaged_end.push_back(static_cast<std::int32_t>(plan_layer.engaged_groups.size()));
     }
   }
-  plan.selections = make_selections(plan.groups, plan.salvos);
-  plan.layout = RecordLayout{plan.group_count(), plan.layer_count(), plan.salvo_count()};
+  plan.selections = make_selections(plan.groups, plan.salvos, plan);
+  plan.layout = RecordLayout{plan.group_count(), plan.layer_count(), plan.salvo_count(),
+                             plan.tiers_declared ? static_cast<std::int64_t>(plan.tiers.size()) : 0};
   check_counts_fit(scenario, plan);
   check_plan_fits(scenario, plan, max_memory);
 

@@ -25,7 +25,7 @@ std::int64_t position(const Names& names, const std::string& name, const Publish
 
 bool takes_selection(PublishedStatistic statistic) {
   return statistic == PublishedStatistic::fate || statistic == PublishedStatistic::rate ||
-         statistic == PublishedStatistic::intercepts;
+         statistic == PublishedStatistic::intercepts || statistic == PublishedStatistic::damage;
 }
 
 std::vector<std::string> selection_labels(const Plan& plan) {
@@ -67,9 +67,11 @@ ObservableIndex index_observable(const PublishedObservable& observable, const st
       break;
     case PublishedStatistic::intercepts:
     case PublishedStatistic::cost:
+    case PublishedStatistic::damage:
       break;
   }
-  if (index.statistic != PublishedStatistic::fate && index.statistic != PublishedStatistic::rate) {
+  if (index.statistic != PublishedStatistic::fate && index.statistic != PublishedStatistic::rate &&
+      index.statistic != PublishedStatistic::damage) {
     for (const std::string& layer : observable.layers) {
       index.layers.push_back(position(layers, layer, observable, "layer"));
     }
@@ -121,6 +123,20 @@ double value_of_trial(const ObservableIndex& observable, const Plan& plan, const
       }
       return cost;
     }
+    case PublishedStatistic::damage: {
+      if (layout.tiers == 0) {
+        throw std::invalid_argument("published statistic \"damage\" needs a scenario that declares [[tier]] tables");
+      }
+      std::vector<std::int64_t> leaks(static_cast<std::size_t>(layout.tiers));
+      sum_selection_leaks(plan.selections[static_cast<std::size_t>(observable.selection)], layout, record,
+                          leaks.data());
+      double damage = 0.0;
+      for (std::int64_t t = 0; t < layout.tiers; ++t) {
+        damage +=
+            static_cast<double>(leaks[static_cast<std::size_t>(t)]) * plan.tiers[static_cast<std::size_t>(t)].value;
+      }
+      return damage;
+    }
   }
   throw std::logic_error("trial_value: unknown statistic");
 }
@@ -166,6 +182,13 @@ double observable_mean(const PublishedObservable& observable, const Results& res
     case PublishedStatistic::cost:
       for (std::int64_t l : index.layers) sum += results.value("interceptor_cost_mean", {l});
       return sum;
+    case PublishedStatistic::damage:
+      if (!results.has_array("damage_mean")) {
+        throw std::invalid_argument(
+            "published statistic \"damage\" needs results of a scenario that declares "
+            "[[tier]] tables");
+      }
+      return results.value("damage_mean", {selection});
   }
   throw std::logic_error("observable_mean: unknown statistic");
 }

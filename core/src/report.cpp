@@ -189,6 +189,54 @@ std::string salvo_layer_table(const Results& r) {
   return "Layers per trial in each salvo: mean ± standard error (magazine \"-\": unlimited)\n" + table.str();
 }
 
+bool has_tiers(const Results& r) { return r.has_array("damage_mean"); }
+
+// Each declared tier: its value, the fates and rates of the threats aimed at it.
+std::string json_tiers(const Results& r) {
+  const Coordinate& tiers = r.coordinate("tier");
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (std::int64_t t = 0; t < tiers.size(); ++t) {
+    const std::int64_t sel = r.index("selection", std::string(selection_tier_prefix) + tiers.labels[t]);
+    entries.emplace_back(tiers.labels[t], json_object({{"value", json_number(r.value("tier_value", {t}))},
+                                                       {"fates", json_fates(r, sel)},
+                                                       {"rates", json_rates(r, sel)}}));
+  }
+  return json_object(entries);
+}
+
+// The value-weighted damage of every selection, by its label.
+std::string json_damage(const Results& r) {
+  const Coordinate& selections = r.coordinate("selection");
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (std::int64_t s = 0; s < selections.size(); ++s) {
+    entries.emplace_back(selections.labels[s], json_mean_se(r.value("damage_mean", {s}), r.value("damage_se", {s})));
+  }
+  return json_object(entries);
+}
+
+std::string damage_table(const Results& r) {
+  const Coordinate& selections = r.coordinate("selection");
+  const Coordinate& tiers = r.coordinate("tier");
+  std::string values;
+  for (std::int64_t t = 0; t < tiers.size(); ++t) {
+    values += (t ? ", " : "") + tiers.labels[t] + " " + detail::format_number(r.value("tier_value", {t}));
+  }
+  TextTable table;
+  std::vector<std::string> head{"group", "damage"};
+  for (const std::string& tier : tiers.labels) head.push_back("leaked on " + tier);
+  table.row(head);
+  for (std::int64_t s = 0; s < selections.size(); ++s) {
+    std::vector<std::string> row{selections.labels[s],
+                                 mean_pm_se(r.value("damage_mean", {s}), r.value("damage_se", {s}), 2)};
+    for (std::int64_t t = 0; t < tiers.size(); ++t) {
+      row.push_back(mean_pm_se(r.value("tier_leaked_mean", {s, t}), r.value("tier_leaked_se", {s, t}), 2));
+    }
+    table.row(row);
+  }
+  return "Value-weighted damage per trial: mean ± standard error (the value of an impact on each tier: " + values +
+         ")\n" + table.str();
+}
+
 }  // namespace
 
 std::string format_table(const Results& r) {
@@ -218,6 +266,7 @@ std::string format_table(const Results& r) {
     fates.row(row);
   }
   out << fates.str() << "\n";
+  if (has_tiers(r)) out << damage_table(r) << "\n";
 
   if (n_layers > 0) {
     out << "Intercepts per trial, by layer (mean)\n";
@@ -286,8 +335,8 @@ std::string format_json(const Results& r) {
       total_rates = json_rates(r, s);
     } else if (label.rfind(selection_class_prefix, 0) == 0) {
       classes.emplace_back(label.substr(selection_class_prefix.size()), json_fates(r, s));
-    } else if (label.rfind(selection_salvo_prefix, 0) == 0) {
-      continue;  // under "salvos"
+    } else if (label.rfind(selection_salvo_prefix, 0) == 0 || label.rfind(selection_tier_prefix, 0) == 0) {
+      continue;  // under "salvos" or "tiers"
     } else {
       groups.emplace_back(label, json_fates(r, s));
       group_rates.emplace_back(label, json_rates(r, s));
@@ -314,6 +363,10 @@ std::string format_json(const Results& r) {
       {"group_rates", json_object(group_rates)},
   };
   if (is_campaign(r)) members.emplace_back("salvos", json_salvos(r));
+  if (has_tiers(r)) {
+    members.emplace_back("tiers", json_tiers(r));
+    members.emplace_back("damage", json_damage(r));
+  }
   return json_object(members) + "\n";
 }
 

@@ -145,6 +145,44 @@ void add_coordinates(Results& results, const Plan& plan, const Tallies& tallies,
     for (const PlanSalvo& s : plan.salvos) salvos.push_back(s.name);
     c.push_back({"salvo", salvos, {}});
   }
+  if (plan.layout.tiers > 0) {
+    std::vector<std::string> tiers;
+    for (const PlanTier& t : plan.tiers) tiers.push_back(t.name);
+    c.push_back({"tier", tiers, {}});
+  }
+}
+
+// With declared tiers: each selection's leaks on each tier, and its value-weighted damage
+// (docs/model.md §4.8), whose variance is that of a weighted sum of the leaks.
+void add_damage(ArrayBuilder& build, const Plan& plan, const Tallies& t) {
+  const std::int64_t tiers = plan.layout.tiers;
+  const auto n = static_cast<double>(t.trials);
+  auto& value = build.real("tier_value", {"tier"}, "damage", "the value of one impact on the tier");
+  for (std::int64_t k = 0; k < tiers; ++k) value.values[k] = plan.tiers[k].value;
+  add_moments(build, "tier_leaked", {"selection", "tier"}, "threats",
+              "threats of the selection aimed at the tier that leaked (leaked_defended or leaked_open)", t.tier_leaks,
+              t.trials);
+  auto& mean = build.real("damage_mean", {"selection"}, "damage per trial",
+                          "mean over trials of the value-weighted damage: the sum over leaked threats of their tier's "
+                          "value");
+  auto& se = build.real("damage_se", {"selection"}, "damage per trial", "standard error of damage_mean");
+  for (std::size_t sel = 0; sel < plan.selections.size(); ++sel) {
+    if (t.trials <= 0) continue;
+    const auto first = static_cast<std::int64_t>(sel) * tiers;
+    double total = 0.0, variance = 0.0;
+    for (std::int64_t a = 0; a < tiers; ++a) {
+      const double sum_a = static_cast<double>(t.tier_leaks[first + a].sum);
+      total += plan.tiers[a].value * sum_a / n;
+      for (std::int64_t b = 0; b < tiers; ++b) {
+        const double sum_b = static_cast<double>(t.tier_leaks[first + b].sum);
+        const double cross_ab = static_cast<double>(t.tier_leaks_cross[(first + a) * tiers + b]);
+        const double covariance = t.trials > 1 ? (cross_ab - sum_a * sum_b / n) / (n - 1.0) : 0.0;
+        variance += plan.tiers[a].value * plan.tiers[b].value * covariance;
+      }
+    }
+    mean.values[sel] = total;
+    se.values[sel] = t.trials > 1 ? std::sqrt(std::max(0.0, variance) / n) : std::numeric_limits<double>::quiet_NaN();
+  }
 }
 
 void add_fates(ArrayBuilder& build, const Tallies& t, std::int64_t selections) {
@@ -411,7 +449,16 @@ std::int64_t histogram_quantile(const std::vector<std::int64_t>& counts, double 
 
 // Written out rather than derived, so that a reader knows what to expect of a file before
 // reading it; results_test checks that summarize() makes exactly these, in this order.
-const std::vector<SummaryArray>& summary_arrays(bool campaign) {
+const std::vector<SummaryArray>& summary_arrays(bool campaign, bool tiers) {
+  static const std::vector<SummaryArray> tier_arrays{
+      {"tier_value", {"tier"}, false},
+      {"tier_leaked_mean", {"selection", "tier"}, false},
+      {"tier_leaked_se", {"selection", "tier"}, false},
+      {"tier_leaked_sum", {"selection", "tier"}, true},
+      {"tier_leaked_sum_squares", {"selection", "tier"}, true},
+      {"damage_mean", {"selection"}, false},
+      {"damage_se", {"selection"}, false},
+  };
   static const std::vector<SummaryArray> plain{
       {"fate_mean", {"selection", "fate"}, false},
       {"fate_se", {"selection", "fate"}, false},
@@ -467,6 +514,19 @@ const std::vector<SummaryArray>& summary_arrays(bool campaign) {
                                 });
     return arrays;
   }();
+  // Built from the two above, not by calling this function: a static initialized through a
+  // call to its own function would wait for itself.
+  static const std::vector<SummaryArray> plain_with_tiers = [] {
+    std::vector<SummaryArray> arrays = plain;
+    arrays.insert(arrays.end(), tier_arrays.begin(), tier_arrays.end());
+    return arrays;
+  }();
+  static const std::vector<SummaryArray> campaign_with_tiers = [] {
+    std::vector<SummaryArray> arrays = with_salvos;
+    arrays.insert(arrays.end(), tier_arrays.begin(), tier_arrays.end());
+    return arrays;
+  }();
+  if (tiers) return campaign ? campaign_with_tiers : plain_with_tiers;
   return campaign ? with_salvos : plain;
 }
 
@@ -475,7 +535,7 @@ Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info, bool w
   results.info = std::move(info);
   results.info.trials = tallies.trials;
   add_coordinates(results, plan, tallies, with_rate_histogram);
-  results.arrays.reserve(64);  // the builder hands out references into this vector
+  results.arrays.reserve(80);  // the builder hands out references into this vector
   ArrayBuilder build(results);
   const auto selections = static_cast<std::int64_t>(plan.selections.size());
   add_fates(build, tallies, selections);
@@ -483,6 +543,7 @@ Results summarize(const Plan& plan, const Tallies& tallies, RunInfo info, bool w
   add_layers(build, plan, tallies);
   add_rates(build, tallies, selections, with_rate_histogram);
   if (plan.layout.per_salvo()) add_salvos(build, plan, tallies);
+  if (plan.layout.tiers > 0) add_damage(build, plan, tallies);
   return results;
 }
 

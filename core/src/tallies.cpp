@@ -111,6 +111,10 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
     salvo_magazines.resize(salvos * layers);
     salvo_fired_cross.resize(salvos * layers * layers);
   }
+  const auto tiers = static_cast<std::size_t>(plan.layout.tiers);
+  tier_leaks.resize(selections * tiers);
+  tier_leaks_cross.resize(selections * tiers * tiers);
+  leaks_.resize(tiers);
   const auto width = static_cast<std::size_t>(selection_counts_size(plan.layer_count()));
   selection_counts_.resize(selections * width);
   rate_samples_.resize(selections * rate_count);
@@ -119,7 +123,8 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
   duplicate_of_.assign(selections, -1);
   for (std::size_t sel = 0; sel < selections; ++sel) {
     for (std::size_t earlier = 0; earlier < sel; ++earlier) {
-      if (plan.selections[earlier].groups == plan.selections[sel].groups && duplicate_of_[earlier] < 0) {
+      if (plan.selections[earlier].groups == plan.selections[sel].groups &&
+          plan.selections[earlier].tier == plan.selections[sel].tier && duplicate_of_[earlier] < 0) {
         duplicate_of_[sel] = static_cast<std::int64_t>(earlier);
         break;
       }
@@ -153,6 +158,7 @@ void Tallies::add(const std::int64_t* record) {
     for (std::int64_t l = 0; l < layers; ++l) intercepts[sel * layers + l].add(counts[selection_intercepts + l]);
     for (std::int64_t r = 0; r < rate_count; ++r) add_rate(rates[sel * rate_count + r], samples[r]);
   }
+  if (layout.tiers > 0) add_tier_leaks(record);
   for (std::int64_t l = 0; l < layers; ++l) {
     for (std::int64_t m = 0; m < layer_metric_count; ++m) {
       layer_metrics[l * layer_metric_count + m].add(record[layout.layer_metric(l, LayerMetric(m))]);
@@ -180,6 +186,20 @@ void Tallies::add(const std::int64_t* record) {
   }
 }
 
+void Tallies::add_tier_leaks(const std::int64_t* record) {
+  const Plan& plan = *plan_;
+  const std::int64_t tiers = plan.layout.tiers;
+  std::int64_t* const leaks = leaks_.data();
+  for (std::size_t sel = 0; sel < plan.selections.size(); ++sel) {
+    sum_selection_leaks(plan.selections[sel], plan.layout, record, leaks);
+    const auto first = static_cast<std::int64_t>(sel) * tiers;
+    for (std::int64_t t = 0; t < tiers; ++t) {
+      tier_leaks[first + t].add(leaks[t]);
+      for (std::int64_t u = 0; u < tiers; ++u) tier_leaks_cross[(first + t) * tiers + u] += leaks[t] * leaks[u];
+    }
+  }
+}
+
 void Tallies::merge(const Tallies& other) {
   trials += other.trials;
   merge_all(fates, other.fates);
@@ -192,6 +212,8 @@ void Tallies::merge(const Tallies& other) {
   merge_all(salvo_layer_metrics, other.salvo_layer_metrics);
   merge_all(salvo_magazines, other.salvo_magazines);
   for (std::size_t k = 0; k < salvo_fired_cross.size(); ++k) salvo_fired_cross[k] += other.salvo_fired_cross[k];
+  merge_all(tier_leaks, other.tier_leaks);
+  for (std::size_t k = 0; k < tier_leaks_cross.size(); ++k) tier_leaks_cross[k] += other.tier_leaks_cross[k];
   for (std::size_t k = 0; k < rates.size(); ++k) {
     rates[k].defined += other.rates[k].defined;
     rates[k].fixed.merge(other.rates[k].fixed);

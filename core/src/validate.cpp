@@ -15,6 +15,7 @@
 
 #include "config_detail.hpp"
 #include "salvosim/config.hpp"
+#include "salvosim/names.hpp"
 #include "salvosim/scenario.hpp"
 
 namespace salvosim {
@@ -162,6 +163,71 @@ void check_launch(Checker& check, const std::string& group, const ThreatGroup& t
   }
 }
 
+// `[[tier]]`: at most max_tiers, named uniquely by the name rule, with names that cannot be
+// taken for another selection's label.
+void check_tiers(Checker& check, const Scenario& scenario) {
+  const auto count = static_cast<std::int64_t>(scenario.tiers.size());
+  if (count > max_tiers) {
+    check.report(detail::tier_path(max_tiers, scenario.tiers[max_tiers].name),
+                 "at most 64 tiers (a layer's engaged tiers are a 64-bit mask), got " + std::to_string(count));
+  }
+  std::map<std::string, std::string> first_name_path;
+  for (std::int64_t t = 0; t < count; ++t) {
+    const Tier& tier = scenario.tiers[static_cast<std::size_t>(t)];
+    const std::string key = detail::tier_path(t, tier.name);
+    check.unique_name(first_name_path, key + ".name", tier.name, "tier");
+    if (check.readable(key + ".name") &&
+        (tier.name == selection_all || tier.name.rfind(selection_class_prefix, 0) == 0 ||
+         tier.name.rfind(selection_salvo_prefix, 0) == 0 || tier.name.rfind(selection_tier_prefix, 0) == 0)) {
+      check.report(key + ".name",
+                   "the name \"all\" and names starting with \"class:\", \"salvo:\" or \"tier:\" are reserved "
+                   "for the statistics over all threats, a class, a salvo and a tier");
+    }
+    check.value(key + ".value", field_rule::tier::value, tier.value);
+  }
+}
+
+std::vector<std::string> tier_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const Tier& tier : scenario.tiers) names.push_back(tier.name);
+  return names;
+}
+
+// A group's `targets`: with declared tiers, shares of declared tiers in [0, 1] adding up to 1
+// (within target_sum_tolerance); without, not allowed.
+void check_targets(Checker& check, const Scenario& scenario, const std::string& group, const ThreatGroup& threat) {
+  const std::string path = group + ".targets";
+  if (!check.readable(path)) return;
+  if (scenario.tiers.empty()) {
+    if (!threat.targets.empty()) {
+      check.report(path, "targets needs [[tier]] tables to name; without them a group aims by defended_fraction");
+    }
+    return;
+  }
+  if (threat.defended_fraction != 1.0 && check.readable(group + ".defended_fraction")) {
+    check.report(group + ".defended_fraction", detail::defended_fraction_with_tiers());
+  }
+  if (threat.targets.empty()) {
+    check.report(path, "the scenario declares [[tier]] tables: every group needs targets = { <tier> = share, ... }");
+    return;
+  }
+  const std::vector<std::string> names = tier_names(scenario);
+  double sum = 0.0;
+  bool readable = true;
+  for (const auto& [name, share] : threat.targets) {
+    const std::string entry = path + "." + name;
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      check.report(entry, "no tier named \"" + name + "\"" + detail::did_you_mean(name, names));
+      readable = false;
+    }
+    readable = check.value(entry, field_rule::threat::target_share, share) && readable;
+    sum += share;
+  }
+  if (readable && !(std::abs(sum - 1.0) <= target_sum_tolerance)) {
+    check.report(path, "the shares must add up to 1 (within 1e-9), but add up to " + detail::format_number(sum));
+  }
+}
+
 // Threat groups: of the plain scenario, or of every salvo of a campaign. Names are unique
 // across the whole campaign, and threat indices are numbered across all its groups.
 void check_threats(Checker& check, const Scenario& scenario) {
@@ -202,6 +268,7 @@ void check_threats(Checker& check, const Scenario& scenario) {
       check.value(group + ".p_flight", field_rule::threat::p_flight, threat.p_flight);
       check.value(group + ".defended_fraction", field_rule::threat::defended_fraction, threat.defended_fraction);
       check.value(group + ".cost", field_rule::threat::cost, threat.cost);
+      check_targets(check, scenario, group, threat);
     }
   }
 }
@@ -402,6 +469,9 @@ std::optional<bool> finite_magazine(const Scenario& scenario, std::int64_t index
   return std::nullopt;
 }
 
+void check_tier_names(Checker& check, const Scenario& scenario, const std::string& owner,
+                      const std::optional<std::vector<std::string>>& tiers, bool point_defense_given);
+
 // Stock-aware doctrine: reserves and rationing rules, on a finite magazine only.
 void check_rations(Checker& check, const Scenario& scenario, std::int64_t index, std::int64_t salvos) {
   const Layer& layer = scenario.layers[static_cast<std::size_t>(index)];
@@ -442,10 +512,11 @@ void check_rations(Checker& check, const Scenario& scenario, std::int64_t index,
       }
     }
     if (ration.shots) check.value(path + ".shots", field_rule::ration::shots, *ration.shots);
-    if (!ration.shots && !ration.doctrine && !ration.point_defense &&
-        check.readable(path + ".shots", path + ".doctrine", path + ".point_defense")) {
-      check.report(path, "a rationing rule must give at least one of shots, doctrine, point_defense");
+    if (!ration.shots && !ration.doctrine && !ration.point_defense && !ration.tiers &&
+        check.readable(path + ".shots", path + ".doctrine", path + ".point_defense", path + ".tiers")) {
+      check.report(path, "a rationing rule must give at least one of shots, doctrine, point_defense, tiers");
     }
+    check_tier_names(check, scenario, path, ration.tiers, ration.point_defense.has_value());
   }
 }
 
@@ -475,6 +546,36 @@ void check_engagement_bound(Checker& check, const std::string& layer_key, const 
                          " engagements of one threat ((open - close) / (engagement_time + look_time)), "
                          "more than the 2^20 = 1048576 the random stream can number: set "
                          "max_engagements to at most 1048576");
+}
+
+// A layer's or a rationing rule's `tiers` at `owner` + ".tiers": declared tiers, each once, at
+// least one; not with point_defense (its shorthand for the defended tiers) when that is given.
+void check_tier_names(Checker& check, const Scenario& scenario, const std::string& owner,
+                      const std::optional<std::vector<std::string>>& tiers, bool point_defense_given) {
+  const std::string path = owner + ".tiers";
+  if (!tiers || !check.readable(path)) return;
+  if (scenario.tiers.empty()) {
+    check.report(path,
+                 "tiers needs [[tier]] tables to name; without them point_defense = true engages the threats aimed "
+                 "at a defended area only");
+    return;
+  }
+  if (point_defense_given && check.readable(owner + ".point_defense")) {
+    check.report(path, "give tiers or point_defense (the defended tiers), not both");
+  }
+  if (tiers->empty()) {
+    check.report(path, "must name at least one tier (leave tiers out to engage every tier)");
+    return;
+  }
+  const std::vector<std::string> names = tier_names(scenario);
+  std::set<std::string> seen;
+  for (const std::string& name : *tiers) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      check.report(path, "no tier named \"" + name + "\"" + detail::did_you_mean(name, names));
+    } else if (!seen.insert(name).second) {
+      check.report(path, "tier \"" + name + "\" is listed twice");
+    }
+  }
 }
 
 void check_layers(Checker& check, const Scenario& scenario) {
@@ -521,6 +622,7 @@ void check_layers(Checker& check, const Scenario& scenario) {
     check.value(key + ".kill_assessment", field_rule::layer::kill_assessment, layer.kill_assessment);
     check.value(key + ".coverage", field_rule::layer::coverage, layer.coverage);
     check.value(key + ".cost", field_rule::layer::cost, layer.cost);
+    check_tier_names(check, scenario, key, layer.tiers, layer.point_defense);
     check_engages(check, key, layer, targets);
     if (layer.doctrine == Doctrine::shoot_look_shoot || detail::rations_look(layer)) {
       check_engagement_bound(check, key, layer);
@@ -535,6 +637,7 @@ namespace detail {
 std::vector<ConfigProblem> validate_scenario(const Scenario& scenario, const std::set<std::string>& unreadable) {
   Checker check(scenario, unreadable);
   check.value("scenario.name", field_rule::scenario::name, scenario.name);
+  check_tiers(check, scenario);
   check_salvos(check, scenario);
   check_threats(check, scenario);
   check_layers(check, scenario);

@@ -149,10 +149,17 @@ TEST(PublishedRules, NamesNotEmptyAndUnique) {
               "duplicate observable name \"impacts\" (first at line 20)");
 }
 
-TEST(PublishedRules, StatisticIsOneOfFive) {
+TEST(PublishedRules, StatisticIsOneOfSix) {
   expect_only(edit(published, "statistic = \"layer\"", "statistic = \"layers\""), fired + ".statistic", 31,
-              "must be one of \"fate\", \"rate\", \"intercepts\", \"layer\", \"cost\", got \"layers\" "
-              "(did you mean \"layer\"?)");
+              "must be one of \"fate\", \"rate\", \"intercepts\", \"layer\", \"cost\", \"damage\", got "
+              "\"layers\" (did you mean \"layer\"?)");
+}
+
+// "damage" weighs impacts by their tier's value: without [[tier]] tables it is refused.
+TEST(PublishedRules, DamageNeedsTiers) {
+  expect_only(edit(edit(published, "statistic = \"layer\"", "statistic = \"damage\"\nselection = \"all\""),
+                   "layer = [\"upper\"]\nmetric = \"fired\"\n", ""),
+              fired + ".statistic", 31, "it needs [[tier]] tables");
 }
 
 TEST(PublishedRules, FatesRatesMetricsAndDefinitionsAreKnown) {

@@ -35,6 +35,7 @@ void expect_same_groups(const std::vector<ThreatGroup>& a, const std::vector<Thr
     EXPECT_EQ(x.p_flight, y.p_flight);
     EXPECT_EQ(x.defended_fraction, y.defended_fraction);
     EXPECT_EQ(x.cost, y.cost);
+    EXPECT_EQ(x.targets, y.targets);
   }
 }
 
@@ -42,6 +43,12 @@ void expect_same_scenario(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.description, b.description);
   expect_same_groups(a.threats, b.threats);
+  ASSERT_EQ(a.tiers.size(), b.tiers.size());
+  for (std::size_t t = 0; t < a.tiers.size(); ++t) {
+    EXPECT_EQ(a.tiers[t].name, b.tiers[t].name);
+    EXPECT_EQ(a.tiers[t].value, b.tiers[t].value);
+    EXPECT_EQ(a.tiers[t].defended, b.tiers[t].defended);
+  }
   ASSERT_EQ(a.salvos.size(), b.salvos.size());
   for (std::size_t s = 0; s < a.salvos.size(); ++s) {
     EXPECT_EQ(a.salvos[s].name, b.salvos[s].name);
@@ -65,6 +72,7 @@ void expect_same_scenario(const Scenario& a, const Scenario& b) {
     EXPECT_EQ(x.max_engagements, y.max_engagements);
     EXPECT_EQ(x.kill_assessment, y.kill_assessment);
     EXPECT_EQ(x.point_defense, y.point_defense);
+    EXPECT_EQ(x.tiers, y.tiers);
     EXPECT_EQ(x.coverage, y.coverage);
     EXPECT_EQ(x.cost, y.cost);
     // TOML tables have no order: match `engages` entries by target.
@@ -92,6 +100,54 @@ TEST(ToToml, ShippedScenariosRoundTrip) {
     expect_same_scenario(original, again);
     EXPECT_EQ(to_toml(again), text);
   }
+}
+
+// Tiers (docs/model.md §2.7): the [[tier]] tables, each group's targets and a layer's tiers are
+// written back, and defended_fraction, which the loader refuses beside them, is not.
+TEST(ToToml, TiersRoundTrip) {
+  const Scenario original = load_scenario_string(R"([[tier]]
+name = "populated"
+value = 10.5
+[[tier]]
+name = "air base"
+[[tier]]
+name = "open"
+value = 0
+defended = false
+[[threat]]
+name = "mrbm"
+count = 10
+launch = { start = 0.0, duration = 60.0 }
+flight_time = { mean = 600.0 }
+targets = { populated = 0.25, "air base" = 0.5, open = 0.25 }
+[[layer]]
+name = "upper"
+fire_units = 1
+channels = 2
+engagement_time = 60.0
+interceptors = 20
+tiers = ["air base", "populated"]
+engages.mrbm = { pk = 0.7, window = { open = 300.0, close = 60.0 } }
+[[layer]]
+name = "lower"
+fire_units = 1
+channels = 2
+engagement_time = 60.0
+interceptors = 20
+point_defense = true
+engages.mrbm = { pk = 0.7, window = { open = 300.0, close = 60.0 } }
+)");
+  ASSERT_EQ(original.tiers.size(), 3u);
+  EXPECT_EQ(original.tiers[1].value, 1.0);
+  EXPECT_FALSE(original.tiers[2].defended);
+  EXPECT_EQ(original.threats[0].targets.at("air base"), 0.5);
+  EXPECT_EQ(original.layers[0].tiers, (std::vector<std::string>{"air base", "populated"}));
+  EXPECT_FALSE(original.layers[1].tiers.has_value());
+  const std::string text = to_toml(original);
+  EXPECT_EQ(text.find("defended_fraction"), std::string::npos) << text;
+  const Scenario again = load_scenario_string(text, "round trip");
+  expect_same_scenario(original, again);
+  EXPECT_EQ(to_toml(again), text);
 }
 
 TEST(ToToml, EditedValuesAndAwkwardTextRoundTrip) {

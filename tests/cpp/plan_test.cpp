@@ -139,7 +139,8 @@ TEST(Compile, Layers) {
   EXPECT_FALSE(upper.shoot_look_shoot);
   EXPECT_EQ(upper.max_engagements, 1);  // salvo: one engagement per threat
   EXPECT_EQ(upper.look_time, 0.0);
-  EXPECT_TRUE(upper.point_defense);
+  EXPECT_EQ(upper.tier_filter, TierFilter::defended);  // point defence: the defended tier only
+  EXPECT_EQ(upper.tier_mask, 0b01u);
   EXPECT_EQ(upper.coverage, 0.9);
   EXPECT_EQ(upper.cost, 5.0);
 
@@ -149,7 +150,8 @@ TEST(Compile, Layers) {
   EXPECT_EQ(middle.look_time, 5.0);
   EXPECT_EQ(middle.max_engagements, 3);
   EXPECT_EQ(middle.kill_assessment, 0.9);
-  EXPECT_FALSE(middle.point_defense);
+  EXPECT_EQ(middle.tier_filter, TierFilter::all);
+  EXPECT_EQ(middle.tier_mask, 0b11u);
 
   const PlanLayer& inner = plan.layers[2];
   EXPECT_EQ(inner.channels, 4);

@@ -374,7 +374,7 @@ values = ["a", "b"]
   EXPECT_THAT(what,
               HasSubstr("axis[0] \"threat.x.count\": needs its values: one of values, range, linspace or random"));
   EXPECT_THAT(what, HasSubstr("axis[1] \"thret.x.count\".path: \"thret.x.count\" must start with threat, layer, "
-                              "scenario, trials or seed, not \"thret\" (did you mean \"threat\"?)"));
+                              "tier, scenario, trials or seed, not \"thret\" (did you mean \"threat\"?)"));
   EXPECT_THAT(what, HasSubstr("axis[1] \"thret.x.count\".values: is empty"));
   EXPECT_THAT(what, HasSubstr("axis[2] \"layer.a.pk\": gives its values twice (range and linspace): keep one"));
   EXPECT_THAT(what, HasSubstr("axis[3] \"threat.x.name\".path: \"threat.x.name\" cannot vary a name"));
@@ -587,6 +587,16 @@ TEST(SweepPoints, StringValuesNeedingEscapesRoundTrip) {
 }
 
 // The one parser of key paths, and the setter a point uses, as the bindings offer them.
+// What set_key_path says when it refuses to set `key` to `value`, or "(accepted)".
+std::string refusal_of(Scenario& scenario, const std::string& key, const SweepValue& value) {
+  try {
+    set_key_path(scenario, key, value);
+  } catch (const std::invalid_argument& error) {
+    return std::string(error.what());
+  }
+  return std::string("(accepted)");
+}
+
 TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
   const KeyPath path = parse_key_path("layer.\"s.r.\".engages.ballistic.pk");
   EXPECT_EQ(path.head, "layer");
@@ -606,18 +616,65 @@ TEST(KeyPaths, ParseAndSetAsASweepPointDoes) {
   EXPECT_EQ(scenario.threats[0].flight_time.mean, 1900.0);
   EXPECT_EQ(scenario.layers[1].interceptors, 30);
   const auto refusal = [&](const std::string& key, const SweepValue& value) {
-    try {
-      set_key_path(scenario, key, value);
-    } catch (const std::invalid_argument& error) {
-      return std::string(error.what());
-    }
-    return std::string("(accepted)");
+    return refusal_of(scenario, key, value);
   };
   EXPECT_EQ(refusal("threat.drone.count", SweepValue(2.5)),
             "threat[0] \"drone\".count: must be an integer, got float 2.5");
   EXPECT_THAT(refusal("layer.upper.shot", SweepValue(std::int64_t{1})),
               HasSubstr("has no key shot (did you mean \"shots\"?)"));
   EXPECT_THAT(refusal("seed", SweepValue(std::int64_t{1})), HasSubstr("names no value of a scenario"));
+}
+
+// Tiers (docs/sweeps.md): a tier's keys and a group's shares are reachable; a layer's tiers
+// (a list) and an undeclared tier are not.
+TEST(KeyPaths, TierKeys) {
+  const KeyPath path = parse_key_path("tier.military.value");
+  EXPECT_EQ(path.head, "tier");
+  EXPECT_EQ(path.entry, "military");
+  Scenario scenario = load_scenario_file(std::string(SALVOSIM_TEST_DATA_DIR) + "/configs/tiers.toml");
+  set_key_path(scenario, "tier.military.value", SweepValue(std::int64_t{5}));
+  set_key_path(scenario, "tier.open.defended", SweepValue(true));
+  set_key_path(scenario, "threat.mrbm.targets.populated", SweepValue(0.25));
+  EXPECT_EQ(scenario.tiers[1].value, 5.0);
+  EXPECT_TRUE(scenario.tiers[2].defended);
+  EXPECT_EQ(scenario.threats[0].targets.at("populated"), 0.25);
+  const auto refusal = [&](const std::string& key, const SweepValue& value) {
+    return refusal_of(scenario, key, value);
+  };
+  EXPECT_THAT(refusal("tier.militray.value", SweepValue(1.0)),
+              HasSubstr("declares no tier named \"militray\" (did you mean \"military\"?)"));
+  EXPECT_THAT(refusal("tier.military.valeu", SweepValue(1.0)), HasSubstr("has no key valeu (did you mean \"value\"?)"));
+  EXPECT_THAT(refusal("tier.military.name", SweepValue(std::string("x"))), HasSubstr("cannot vary a name"));
+  EXPECT_THAT(refusal("threat.mrbm.targets.citadel", SweepValue(0.5)), HasSubstr("declares no tier named \"citadel\""));
+  EXPECT_THAT(refusal("threat.mrbm.targets.populated", SweepValue(std::string("x"))),
+              HasSubstr("must be a number, got string \"x\""));
+  EXPECT_THAT(refusal("layer.upper.tiers", SweepValue(std::string("x"))), HasSubstr("is an array"));
+}
+
+// A sweep of a scenario with tiers: the damage and the tier selections come out the same on
+// one thread as on ranks (the tallies of the tiers go through the wire), and the damage of a
+// tier scales with its value.
+TEST(SweepRunsTiers, SameBytesOnRanksAndDamageFollowsTheValue) {
+  const SweepSpec spec = load_sweep_string("[sweep]\nname = \"t\"\ntrials = 1500\nseed = 3\nbase = \"" +
+                                               std::string(SALVOSIM_TEST_DATA_DIR) +
+                                               "/configs/tiers.toml\"\n[[axis]]\npath = \"tier.military.value\"\n"
+                                               "values = [0.0, 2.0, 4.0]\n",
+                                           "sweep.toml");
+  SweepOptions one_thread;
+  one_thread.threads = 1;
+  const SweepResults reference = run_sweep(spec, one_thread);
+  expect_same_results(reference, run_on_ranks(spec, 2));
+  const Results& r = reference.summary;
+  const DataArray& damage = r.array("damage_mean");
+  ASSERT_EQ(damage.dims, (std::vector<std::string>{"tier.military.value", "selection"}));
+  const std::int64_t military = r.index("selection", "tier:military");
+  const std::int64_t leaked = static_cast<std::int64_t>(Fate::leaked_defended);
+  for (std::int64_t p = 0; p < 3; ++p) {
+    const double leaks =
+        r.array("fate_mean").values[static_cast<std::size_t>(r.array("fate_mean").offset({p, military, leaked}))];
+    EXPECT_DOUBLE_EQ(damage.values[static_cast<std::size_t>(damage.offset({p, military}))],
+                     2.0 * static_cast<double>(p) * leaks);
+  }
 }
 
 // Every problem of the base is listed, each once (they used to collapse into the first).

@@ -74,6 +74,9 @@ std::string check_value(ValueRule rule, const std::string& value);
 // attributes say it, so that the range a user reads is the one check_value applies.
 std::string describe_rule(ValueRule rule);
 
+// How far a group's target shares may add up from 1 (floating-point sums of shares as written).
+inline constexpr double target_sum_tolerance = 1e-9;
+
 // The rule of each field that has one on its own, by entity and key.
 namespace field_rule {
 namespace scenario {
@@ -85,7 +88,10 @@ inline constexpr ValueRule name = ValueRule::name, start = ValueRule::finite;
 namespace threat {
 inline constexpr ValueRule name = ValueRule::name, count = ValueRule::count, p_launch = ValueRule::probability,
                            p_flight = ValueRule::probability, defended_fraction = ValueRule::probability,
-                           cost = ValueRule::non_negative;
+                           cost = ValueRule::non_negative, target_share = ValueRule::probability;
+}
+namespace tier {
+inline constexpr ValueRule name = ValueRule::name, value = ValueRule::non_negative;
 }
 namespace launch {
 inline constexpr ValueRule start = ValueRule::finite, duration = ValueRule::non_negative, wave_time = ValueRule::finite,

@@ -26,9 +26,11 @@ class BadFileError : public std::runtime_error {
 // The layout's version, stored as the root attribute `version`. A change that old readers
 // would misread bumps the major; adding datasets or attributes bumps the minor. Minor 1 added
 // the datasets of campaigns of two salvos or more; minor 2 the checksum in the user block
-// (docs/hdf5-format.md#the-checksum).
+// (docs/hdf5-format.md#the-checksum); minor 3 the datasets of declared tiers, written only
+// for a scenario that declares them (other files stay 1.2).
 inline constexpr int results_format_major = 1;
 inline constexpr int results_format_minor = 2;
+inline constexpr int results_format_minor_with_tiers = 3;
 
 // Writes one results file. It is written under a temporary name beside `path`
 // (`<path>.<pid>.partial`) and renamed to `path` only by finish(): destroyed unfinished (an

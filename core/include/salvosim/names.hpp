@@ -8,7 +8,7 @@
 
 namespace salvosim {
 
-// The five fates of docs/model.md §2.7, in the order every array of fates uses.
+// The five fates of docs/model.md §3.7, in the order every array of fates uses.
 enum class Fate : std::int8_t {
   launch_failure = 0,
   flight_failure = 1,
@@ -39,11 +39,21 @@ inline constexpr const char* layer_metric_names[layer_metric_count] = {"engageme
                                                                        "intercepts",        "missed_window",
                                                                        "missed_no_channel", "missed_magazine"};
 
-// The sets of groups statistics are reported for, labelled by a group's name, "class:<class>",
-// "salvo:<salvo>" or "all". Group names may not take these labels (plan.cpp refuses them).
-enum class SelectionKind { group, threat_class, salvo, all };
+// The sets of threats statistics are reported for, labelled by a group's name, "class:<class>",
+// "salvo:<salvo>", "tier:<tier>" (the threats aimed at a declared tier in the trial: drawn per
+// trial, not a set of groups) or "all". Group and tier names may not take these labels (plan.cpp
+// and validate() refuse them).
+enum class SelectionKind { group, threat_class, salvo, all, tier };
 inline constexpr std::string_view selection_all = "all";
 inline constexpr std::string_view selection_class_prefix = "class:";
 inline constexpr std::string_view selection_salvo_prefix = "salvo:";
+inline constexpr std::string_view selection_tier_prefix = "tier:";
+
+// Tiers of targets (docs/model.md §2.7): at most 64, since a layer's engaged tiers are a 64-bit
+// mask. A scenario that declares none has two implicit tiers, in this order, with the shares
+// defended_fraction and 1 - defended_fraction.
+inline constexpr std::int64_t max_tiers = 64;
+inline constexpr std::string_view implicit_defended_tier = "defended";
+inline constexpr std::string_view implicit_open_tier = "open";
 
 }  // namespace salvosim

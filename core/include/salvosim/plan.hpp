@@ -28,10 +28,13 @@ struct RecordBlock {
 // The layer counters are those of the whole campaign; a campaign of two salvos or more adds
 // each salvo's layer counters and each layer's magazine at each salvo's start (a campaign of
 // one has neither: its record is that of a plain scenario).
+// A scenario that declares tiers adds, after all of that, each tier's fates, engaged threats and
+// intercepts by layer, and each group's leaked threats on each tier (for the damage).
 struct RecordLayout {
   std::int64_t groups = 0;
   std::int64_t layers = 0;
   std::int64_t salvos = 1;
+  std::int64_t tiers = 0;  // declared tiers; 0 without (the implicit two have no blocks)
 
   std::int64_t fate(std::int64_t group, Fate fate) const {
     return group * fate_count + static_cast<std::int64_t>(fate);
@@ -52,7 +55,21 @@ struct RecordLayout {
   std::int64_t salvo_magazine(std::int64_t salvo, std::int64_t layer) const {
     return campaign_size() + salvos * layers * layer_metric_count + salvo * layers + layer;
   }
-  std::int64_t size() const { return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0); }
+  std::int64_t tier_base() const {
+    return campaign_size() + (per_salvo() ? salvos * layers * (layer_metric_count + 1) : 0);
+  }
+  std::int64_t tier_fate(std::int64_t tier, Fate fate) const {
+    return tier_base() + tier * fate_count + static_cast<std::int64_t>(fate);
+  }
+  std::int64_t tier_engaged(std::int64_t tier) const { return tier_base() + tiers * fate_count + tier; }
+  std::int64_t tier_intercepts(std::int64_t tier, std::int64_t layer) const {
+    return tier_base() + tiers * (fate_count + 1) + tier * layers + layer;
+  }
+  // Threats of the group aimed at the tier that leaked (leaked_defended or leaked_open).
+  std::int64_t group_tier_leaked(std::int64_t group, std::int64_t tier) const {
+    return tier_base() + tiers * (fate_count + 1 + layers) + group * tiers + tier;
+  }
+  std::int64_t size() const { return tier_base() + tiers * (fate_count + 1 + layers) + groups * tiers; }
   // The record as named blocks, in record order, covering it exactly.
   std::vector<RecordBlock> blocks() const;
 };
@@ -78,10 +95,14 @@ struct PlanRation {
   std::int64_t below = 0;  // applies while the usable stock is below this; INT64_MAX for the layer's own keys
   std::int64_t shots = 1;
   bool shoot_look_shoot = false;
-  // The aims it engages, a bit per implicit target tier (bit 0 defended, bit 1 open ground):
-  // point defence is 0b01. A 64-bit mask so that declared tiers can take its place.
+  // The tiers it engages, bit t for tier t of Plan::tiers (without declared tiers: bit 0 the
+  // implicit defended tier, bit 1 open ground).
   std::uint64_t target_mask = 0b11;
 };
+
+// Which threats a layer may engage by their tier (§3.3): every tier, the defended tiers (point
+// defence), or the tiers of PlanLayer::tier_mask.
+enum class TierFilter { all, defended, mask };
 
 struct PlanLayer {
   std::string name;
@@ -109,9 +130,12 @@ struct PlanLayer {
   double look_time = 0.0;
   std::int64_t max_engagements = 1;  // per threat; INT64_MAX when unlimited
   double kill_assessment = 1.0;
-  // Whether its requests leave out threats aimed at open ground: point defence under its own
-  // keys and under every rule (else a rule that engages only defended areas drops them as served).
-  bool point_defense = false;
+  // Bit t: the layer requests engagements of threats aimed at tier t (of Plan::tiers), under its
+  // own keys or some rationing rule (the rule in force when a request is served may drop it:
+  // PlanRation::target_mask). The filter is the cheapest test with the same effect: `all` or
+  // `defended` when the mask is exactly that.
+  std::uint64_t tier_mask = 0;
+  TierFilter tier_filter = TierFilter::all;
   double coverage = 1.0;
   double cost = 0.0;
   // For the kernel: Bernoulli thresholds, and the groups this layer engages (in group order;
@@ -142,6 +166,18 @@ struct PlanGroup {
   std::uint64_t launch_threshold = 0;
   std::uint64_t flight_threshold = 0;
   std::uint64_t defended_threshold = 0;
+  // With declared tiers: the tier of a threat is the first t with u < tier_threshold[t], u the
+  // word of defended_threshold's draw (the inverse CDF of the cumulative shares; the last tier
+  // with a share > 0 and those after it hold bernoulli_always). Empty without declared tiers.
+  std::vector<std::uint64_t> tier_threshold;
+};
+
+// A tier of targets (docs/model.md §2.7): declared, or the implicit "defended" (value 1) and
+// "open" (value 0) of a scenario without [[tier]] tables.
+struct PlanTier {
+  std::string name;
+  double value = 1.0;
+  bool defended = true;
 };
 
 // One salvo of the campaign: its groups are [first_group, first_group + group_count), their
@@ -156,13 +192,15 @@ struct PlanSalvo {
   double threat_cost = 0.0;
 };
 
-// A set of groups that statistics are reported for: each group, each class, each salvo of a
-// campaign of two salvos or more, and all.
+// A set of threats that statistics are reported for: each group, each class, each salvo of a
+// campaign of two salvos or more, each declared tier, and all. A tier's selection holds the
+// threats of all groups aimed at the tier in the trial (its record blocks, not its groups').
 struct Selection {
   using Kind = SelectionKind;
-  std::string label;  // the group name, "class:<class>", "salvo:<salvo>", or "all"
+  std::string label;  // the group name, "class:<class>", "salvo:<salvo>", "tier:<tier>" or "all"
   Kind kind = Kind::group;
   std::vector<std::int64_t> groups;
+  std::int64_t tier = -1;  // of a tier's selection
 };
 
 struct Plan {
@@ -173,6 +211,9 @@ struct Plan {
   std::vector<std::int32_t> threat_group;   // [threat]
   std::vector<double> threat_wave_time;     // [threat]; used when its group launches by waves
   std::vector<Selection> selections;
+  // The tiers threats aim at: the declared ones, or the implicit two (tiers_declared false).
+  std::vector<PlanTier> tiers;
+  bool tiers_declared = false;
   RecordLayout layout;
   double threat_cost = 0.0;  // of the whole campaign: every threat counts, launched or not
 

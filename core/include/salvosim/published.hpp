@@ -18,17 +18,18 @@
 namespace salvosim {
 
 // What a published figure measures: the config key `statistic`.
-enum class PublishedStatistic : std::int64_t { fate = 0, rate = 1, intercepts = 2, layer = 3, cost = 4 };
-inline constexpr std::int64_t published_statistic_count = 5;
-inline constexpr const char* published_statistic_names[published_statistic_count] = {"fate", "rate", "intercepts",
-                                                                                     "layer", "cost"};
+// "damage" (the value-weighted damage of a selection, §4.8) needs declared tiers.
+enum class PublishedStatistic : std::int64_t { fate = 0, rate = 1, intercepts = 2, layer = 3, cost = 4, damage = 5 };
+inline constexpr std::int64_t published_statistic_count = 6;
+inline constexpr const char* published_statistic_names[published_statistic_count] = {"fate",  "rate", "intercepts",
+                                                                                     "layer", "cost", "damage"};
 
 // An observable with its names turned into positions: in the selections and layers of a plan
 // or of results (the same labels in the same order), in the fates, the rates and the layer
 // metrics.
 struct ObservableIndex {
   PublishedStatistic statistic = PublishedStatistic::fate;
-  std::int64_t selection = -1;                    // fate, rate, intercepts
+  std::int64_t selection = -1;                    // fate, rate, intercepts, damage
   std::vector<Fate> fates;                        // fate: their counts are added
   Rate rate = Rate::launched;                     // rate
   std::vector<std::int64_t> layers;               // intercepts, layer, cost (every layer when it names none): added
@@ -51,7 +52,7 @@ std::vector<double> trial_values(const ObservableIndex& observable, const Plan& 
                                  std::int64_t trials);
 
 // The mean over trials, from the summary arrays (fate_mean, rate_mean, intercepts_mean,
-// layer_mean, interceptor_cost_mean) added over the observable's fates or layers; a rate's
+// layer_mean, interceptor_cost_mean, damage_mean) added over the observable's fates or layers; a rate's
 // mean is over the trials that define it. The observable is looked up in the results' own
 // selections and layers.
 double observable_mean(const PublishedObservable& observable, const Results& results);

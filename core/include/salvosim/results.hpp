@@ -83,8 +83,9 @@ struct SummaryArray {
 };
 
 // The arrays summarize() makes, in its order: with `campaign`, those of a campaign of two
-// salvos or more (the ones over dimension salvo added). What a file's reader checks it holds.
-const std::vector<SummaryArray>& summary_arrays(bool campaign);
+// salvos or more (the ones over dimension salvo added); with `tiers`, those of a scenario that
+// declares tiers (over dimension tier, and the damage). What a file's reader checks it holds.
+const std::vector<SummaryArray>& summary_arrays(bool campaign, bool tiers = false);
 
 // Mean, standard error, quantiles, 95% confidence intervals, histograms and exact sums.
 // Without `with_rate_histogram`, the array rate_histogram and its coordinate rate_bin are not

@@ -50,6 +50,9 @@ struct ThreatGroup {
   double p_flight = 1.0;
   double defended_fraction = 1.0;
   double cost = 0.0;
+  // With declared tiers (Scenario::tiers): the share of the group's threats aimed at each tier,
+  // by tier name (tiers not listed: 0). Empty without declared tiers (defended_fraction then).
+  std::map<std::string, double> targets;
 };
 
 // Seconds before impact: a layer may engage a threat within [T - open, T - close].
@@ -76,6 +79,7 @@ struct Ration {
   std::optional<std::int64_t> shots;
   std::optional<Doctrine> doctrine;
   std::optional<bool> point_defense;
+  std::optional<std::vector<std::string>> tiers;  // the tiers it engages (declared tiers only); not with point_defense
 };
 
 struct Layer {
@@ -103,9 +107,21 @@ struct Layer {
   std::optional<std::int64_t> max_engagements;  // nullopt: "unlimited"
   double kill_assessment = 1.0;
   bool point_defense = false;
+  // The tiers the layer engages, by name (docs/model.md §2.5); nullopt: every tier (or, with
+  // point_defense, the defended ones).
+  std::optional<std::vector<std::string>> tiers;
   double coverage = 1.0;
   double cost = 0.0;
   std::vector<EngagementSpec> engages;  // in the order the config lists them
+};
+
+// A tier of targets (`[[tier]]`, docs/model.md §2.7): what threats aim at. `value` is the
+// damage of one impact on it; `defended` says whether it lies in a defended area (an impact
+// is then leaked_defended, else leaked_open).
+struct Tier {
+  std::string name;
+  double value = 1.0;
+  bool defended = true;
 };
 
 // One salvo of a campaign (`[[salvo]]`): its own threat groups, launched at times relative
@@ -121,8 +137,8 @@ struct Salvo {
 // does not take is left empty.
 struct PublishedObservable {
   std::string name;
-  std::string statistic;            // "fate", "rate", "intercepts", "layer" or "cost"
-  std::string selection;            // a group, "class:<name>" or "all" (fate, rate, intercepts)
+  std::string statistic;  // "fate", "rate", "intercepts", "layer", "cost" or "damage"
+  std::string selection;  // a group, "class:", "salvo:", "tier:<name>" or "all" (fate, rate, intercepts, damage)
   std::vector<std::string> fates;   // the config key `fate`: one fate or several, added
   std::string rate;                 // "launched", "engaged" or "threatening"
   std::vector<std::string> layers;  // the config key `layer`: one layer or several, added
@@ -150,6 +166,9 @@ struct Scenario {
   std::vector<ThreatGroup> threats;
   std::vector<Salvo> salvos;
   std::vector<Layer> layers;
+  // Declared tiers, in declaration order; empty: the two implicit tiers (defended, open) of
+  // each group's defended_fraction.
+  std::vector<Tier> tiers;
   Published published;
 
   // Provenance: the text the scenario was loaded from (empty when built in code) and the

@@ -21,7 +21,14 @@ inline constexpr std::int64_t selection_intercepts = fate_count + 1;
 inline constexpr std::int64_t selection_counts_size(std::int64_t layers) { return selection_intercepts + layers; }
 inline void sum_selection_counts(const Selection& selection, const RecordLayout& layout, const std::int64_t* record,
                                  std::int64_t* counts) {
-  const std::int64_t layers = layout.layers;  // a local: the stores to counts could alias the member
+  const std::int64_t layers = layout.layers;    // a local: the stores to counts could alias the member
+  if (selection.kind == SelectionKind::tier) {  // drawn per trial: the tier's own blocks
+    const std::int64_t t = selection.tier;
+    for (std::int64_t f = 0; f < fate_count; ++f) counts[f] = record[layout.tier_fate(t, Fate(f))];
+    counts[selection_engaged] = record[layout.tier_engaged(t)];
+    for (std::int64_t l = 0; l < layers; ++l) counts[selection_intercepts + l] = record[layout.tier_intercepts(t, l)];
+    return;
+  }
   std::fill(counts, counts + selection_counts_size(layers), 0);
   for (std::int64_t g : selection.groups) {
     for (std::int64_t f = 0; f < fate_count; ++f) counts[f] += record[layout.fate(g, Fate(f))];
@@ -29,6 +36,23 @@ inline void sum_selection_counts(const Selection& selection, const RecordLayout&
     for (std::int64_t l = 0; l < layers; ++l) {
       counts[selection_intercepts + l] += record[layout.group_intercepts(g, l)];
     }
+  }
+}
+
+// With declared tiers: a selection's leaked threats (leaked_defended or leaked_open) on each tier
+// in one trial, leaks[t] for t < layout.tiers. The damage of the trial is the sum over t of
+// leaks[t] times the tier's value (docs/model.md §4.8).
+inline void sum_selection_leaks(const Selection& selection, const RecordLayout& layout, const std::int64_t* record,
+                                std::int64_t* leaks) {
+  const std::int64_t tiers = layout.tiers;
+  std::fill(leaks, leaks + tiers, 0);
+  if (selection.kind == SelectionKind::tier) {
+    const std::int64_t t = selection.tier;
+    leaks[t] = record[layout.tier_fate(t, Fate::leaked_defended)] + record[layout.tier_fate(t, Fate::leaked_open)];
+    return;
+  }
+  for (std::int64_t g : selection.groups) {
+    for (std::int64_t t = 0; t < tiers; ++t) leaks[t] += record[layout.group_tier_leaked(g, t)];
   }
 }
 
@@ -164,6 +188,11 @@ class Tallies {
   std::vector<Moments> salvo_magazines;
   // [salvo][layer][layer], as fired_cross within each salvo.
   std::vector<std::int64_t> salvo_fired_cross;
+  // Scenarios with declared tiers (plan.layout.tiers > 0), else empty:
+  // [selection][tier], the selection's leaked threats on each tier (sum_selection_leaks);
+  std::vector<Moments> tier_leaks;
+  // [selection][tier][tier], sum over trials of leaks(t) * leaks(u), for the spread of the damage.
+  std::vector<std::int64_t> tier_leaks_cross;
 
   // One trial's contribution to a RateTally (tallies.cpp).
   struct RateSample {
@@ -172,11 +201,13 @@ class Tallies {
   };
 
  private:
+  void add_tier_leaks(const std::int64_t* record);
   const Plan* plan_;
   // Scratch of add(): each selection's counts and rate samples of the trial.
   std::vector<std::int64_t> selection_counts_;
   std::vector<RateSample> rate_samples_;
   std::vector<std::int64_t> duplicate_of_;  // per selection: an earlier one with the same groups, or -1
+  std::vector<std::int64_t> leaks_;         // scratch of add(): a selection's leaks on each tier
 };
 
 }  // namespace salvosim

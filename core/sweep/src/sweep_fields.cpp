@@ -1,5 +1,6 @@
 #include "sweep_fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -66,6 +67,20 @@ std::string doctrine_misfit(const SweepValue& value) {
 }
 Doctrine doctrine_of(const SweepValue& value) {
   return std::get<std::string>(value) == to_string(Doctrine::salvo) ? Doctrine::salvo : Doctrine::shoot_look_shoot;
+}
+
+// The index of the entry named `name` (a layer, a tier) of the base, or an error: "the base
+// scenario <missing> named ..." with a "did you mean".
+template <class Entry>
+std::int64_t index_named(const std::vector<Entry>& entries, const std::string& name, const char* missing) {
+  std::vector<std::string> names;
+  for (const Entry& entry : entries) names.push_back(entry.name);
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) {
+    throw std::invalid_argument(std::string("the base scenario ") + missing + " named \"" + name + "\"" +
+                                did_you_mean(name, names));
+  }
+  return static_cast<std::int64_t>(found - names.begin());
 }
 
 }  // namespace
@@ -142,12 +157,13 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     };
     key_path_ = group_path(salvo, salvo_name, index, path.entry);
     const std::string owner = "threat group \"" + path.entry + "\"";
-    const std::vector<std::string> tables = {"launch", "flight_time"};
     for (const std::string& key : keys) key_path_ += "." + key;
     if (keys.size() == 1) {
       if (bind_field(locate_group, threat_fields, keys[0])) return;
-      if (keys[0] == "launch" || keys[0] == "flight_time") not_one_value(owner, keys[0], "a table");
-      no_key(owner, keys[0], keys_of(threat_fields, {"name", "launch", "flight_time"}));
+      if (keys[0] == "launch" || keys[0] == "flight_time" || keys[0] == "targets") {
+        not_one_value(owner, keys[0], "a table");
+      }
+      no_key(owner, keys[0], keys_of(threat_fields, {"name", "launch", "flight_time", "targets"}));
     }
     if (keys.size() == 2 && keys[0] == "launch") {
       const std::function<LaunchSpec&(Scenario&)> locate = [locate_group](Scenario& s) -> LaunchSpec& {
@@ -164,21 +180,43 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       if (bind_field(locate, flight_time_fields, keys[1])) return;
       no_key(owner + ".flight_time", keys[1], keys_of(flight_time_fields));
     }
-    no_table(keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time") ? owner + "." + keys[0] : owner,
-             keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time") ? keys[1] : keys[0], tables);
+    if (keys.size() == 2 && keys[0] == "targets") {
+      // A share of a declared tier (validate() checks the shares of each point add up to 1: vary
+      // two shares together with mode "zip").
+      std::vector<std::string> tiers;
+      for (const Tier& tier : base.tiers) tiers.push_back(tier.name);
+      if (std::find(tiers.begin(), tiers.end(), keys[1]) == tiers.end()) {
+        throw std::invalid_argument("the base scenario declares no tier named \"" + keys[1] + "\"" +
+                                    did_you_mean(keys[1], tiers));
+      }
+      misfit_ = [](const SweepValue& value) {
+        double share = 0.0;
+        return take_value(value, share) ? std::string() : must_be("a number", value);
+      };
+      set_ = [locate_group, tier = keys[1]](Scenario& s, const SweepValue& value) {
+        take_value(value, locate_group(s).targets[tier]);
+      };
+      return;
+    }
+    const bool nested = keys.size() > 2 && (keys[0] == "launch" || keys[0] == "flight_time" || keys[0] == "targets");
+    no_table(nested ? owner + "." + keys[0] : owner, nested ? keys[1] : keys[0], {"launch", "flight_time", "targets"});
+  }
+
+  if (path.kind == AxisPath::Kind::tier) {
+    const std::int64_t index = index_named(base.tiers, path.entry, "declares no tier");
+    key_path_ = tier_path(index, path.entry);
+    for (const std::string& key : keys) key_path_ += "." + key;
+    const std::function<Tier&(Scenario&)> locate_tier = [index](Scenario& s) -> Tier& {
+      return s.tiers[static_cast<std::size_t>(index)];
+    };
+    const std::string owner = "tier \"" + path.entry + "\"";
+    if (keys.size() == 1 && bind_field(locate_tier, tier_fields, keys[0])) return;
+    if (keys.size() == 1) no_key(owner, keys[0], keys_of(tier_fields, {"name"}));
+    no_table(owner, keys[0], {});
   }
 
   // A layer.
-  std::int64_t index = -1;
-  std::vector<std::string> names;
-  for (std::size_t l = 0; l < base.layers.size(); ++l) {
-    names.push_back(base.layers[l].name);
-    if (names.back() == path.entry) index = static_cast<std::int64_t>(l);
-  }
-  if (index < 0) {
-    throw std::invalid_argument("the base scenario has no layer named \"" + path.entry + "\"" +
-                                did_you_mean(path.entry, names));
-  }
+  const std::int64_t index = index_named(base.layers, path.entry, "has no layer");
   const Layer& layer = base.layers[static_cast<std::size_t>(index)];
   key_path_ = layer_path(index, layer.name);
   for (const std::string& key : keys) key_path_ += "." + key;
@@ -234,10 +272,11 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       bind<Layer>(locate_layer, &Layer::magazine);
       return;
     }
-    if (key == "engages" || key == "ration") not_one_value(owner, key, key == "engages" ? "a table" : "an array");
+    if (key == "engages") not_one_value(owner, key, "a table");
+    if (key == "ration" || key == "tiers") not_one_value(owner, key, "an array");
     no_key(owner, key,
            keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
-                                  "max_engagements", "ration", "engages"}));
+                                  "max_engagements", "ration", "tiers", "engages"}));
   }
   if (keys[0] == "resupply") {  // resupply.<salvo>: one delivery of the base's schedule
     std::vector<std::string> salvos;

@@ -57,19 +57,19 @@ AxisPath parse_axis_path(const std::string& path) {
     out.keys = {segments[1]};
     return out;
   }
-  if (head != "threat" && head != "layer") {
-    throw std::invalid_argument("must start with threat, layer, scenario, trials or seed, not \"" + head + "\"" +
-                                did_you_mean(head, {"threat", "layer", "scenario", "trials", "seed"}));
+  if (head != "threat" && head != "layer" && head != "tier") {
+    throw std::invalid_argument("must start with threat, layer, tier, scenario, trials or seed, not \"" + head + "\"" +
+                                did_you_mean(head, {"threat", "layer", "tier", "scenario", "trials", "seed"}));
   }
   if (segments.size() < 3) throw std::invalid_argument("must be " + head + ".<name>.<key>");
-  out.kind = head == "threat" ? AxisPath::Kind::threat : AxisPath::Kind::layer;
+  out.kind = head == "threat" ? AxisPath::Kind::threat : head == "layer" ? AxisPath::Kind::layer : AxisPath::Kind::tier;
   out.entry = segments[1];
   out.keys.assign(segments.begin() + 2, segments.end());
   // Names and classes decide the groups, classes and layers results are reported for; every
   // point of a sweep must report the same ones.
   if (out.keys.size() == 1 && (out.keys[0] == "name" || out.keys[0] == "class")) {
     throw std::invalid_argument("cannot vary a " + out.keys[0] +
-                                ": every point of a sweep has the same groups, classes and layers");
+                                ": every point of a sweep has the same groups, classes, layers and tiers");
   }
   return out;
 }
@@ -77,7 +77,7 @@ AxisPath parse_axis_path(const std::string& path) {
 // Dimension names the statistics already use, and the members of a sweep file's /points.
 const std::vector<std::string> reserved_names = {"point", "scenario",     "selection", "group",    "layer",
                                                  "fate",  "layer_metric", "rate",      "quantile", "count",
-                                                 "fired", "rate_bin",     "salvo"};
+                                                 "fired", "rate_bin",     "salvo",     "tier"};
 
 std::vector<AxisProblem> axes_problems(const std::vector<const SweepAxis*>& axes, SweepMode mode) {
   std::vector<AxisProblem> problems;
@@ -129,7 +129,7 @@ KeyPath parse_key_path(const std::string& path) {
   } catch (const std::invalid_argument& error) {
     throw std::invalid_argument("key path \"" + path + "\" " + error.what());
   }
-  static const char* heads[] = {"trials", "seed", "scenario", "threat", "layer"};  // in AxisPath::Kind order
+  static const char* heads[] = {"trials", "seed", "scenario", "threat", "layer", "tier"};  // in AxisPath::Kind order
   return {heads[static_cast<int>(parsed.kind)], parsed.entry, parsed.keys};
 }
 

@@ -10,9 +10,9 @@
 namespace salvosim::detail {
 
 struct AxisPath {
-  enum class Kind { trials, seed, scenario, threat, layer };
+  enum class Kind { trials, seed, scenario, threat, layer, tier };
   Kind kind = Kind::scenario;
-  std::string entry;              // the threat group or layer named (threat, layer)
+  std::string entry;              // the threat group, layer or tier named (threat, layer, tier)
   std::vector<std::string> keys;  // the keys inside its table (or inside [scenario])
 };
 

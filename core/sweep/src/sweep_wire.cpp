@@ -29,6 +29,9 @@ void visit_members(Tallies& tallies, Visitor&& visit) {
   visit.moments(tallies.salvo_layer_metrics);
   visit.moments(tallies.salvo_magazines);
   for (std::int64_t& value : tallies.salvo_fired_cross) visit.scalar(value);
+  // Scenarios with declared tiers only (empty otherwise).
+  visit.moments(tallies.tier_leaks);
+  for (std::int64_t& value : tallies.tier_leaks_cross) visit.scalar(value);
 }
 
 struct Packer {

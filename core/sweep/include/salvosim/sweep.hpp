@@ -54,7 +54,7 @@ inline constexpr std::string_view seed_path = "seed";
 // scenario values: a point's trials and seed). A segment holding dots is written in double
 // quotes: `layer."s.r.".cost`.
 struct KeyPath {
-  std::string head;               // "threat", "layer", "scenario", "trials" or "seed"
+  std::string head;               // "threat", "layer", "tier", "scenario", "trials" or "seed"
   std::string entry;              // the threat group or layer named (threat, layer)
   std::vector<std::string> keys;  // the keys inside its table (or inside [scenario])
 };
