@@ -278,9 +278,10 @@ def set_path(scenario: Scenario, path: str, value: float) -> None:
     """Set the number at a key path (`threat.<group>.<key>`, `layer.<layer>.<key>`,
     `layer.<layer>.engages.<target>.<key>`, `layer.<layer>.ration.<i>.<key>`,
     `layer.<layer>.resupply.<salvo>`, `tier.<tier>.value`, `threat.<group>.targets.<tier>`, ...)
-    as a sweep point does: by the C++ setter of sweep axes (salvosim._core.set_key_path), so a target path means what an axis path means and
-    reaches every key an axis reaches. An integral value is written as an integer (a float key
-    takes it as a float); any other value into an integer key is refused, never rounded."""
+    as a sweep point does: by the C++ setter of sweep axes (salvosim._core.set_key_path), so a
+    target path means what an axis path means and reaches every key an axis reaches. An integral
+    value is written as an integer (a float key takes it as a float); any other value into an
+    integer key is refused, never rounded."""
     kind, _, _ = parse_key_path(path)
     if kind not in ("threat", "layer", "tier"):
         raise ValueError(f"{path}: a target path must be threat.<name>.<key>, layer.<name>.<key> or tier.<name>.<key>")
