@@ -110,14 +110,13 @@ def unit32(x):
     return ((x >> S32) + 0.5) * TO_UNIT32
 
 
-@njit
-def normal(state, kn, wn, fn):
-    """One standard normal from the stream at `state`; returns (value, state). The layer comes
-    from the low 7 bits of a draw and the signed magnitude from its upper 32, so the two are
-    independent (the original takes both from one 32-bit word)."""
+@njit(error_model="numpy")
+def normal_rest(x, state, kn, wn, fn):
+    """A standard normal whose first draw x fell outside its layer's box (about 1.2% of draws);
+    returns (value, state). The layer comes from the low 7 bits of a draw and the signed
+    magnitude from its upper 32, so the two are independent (the original takes both from one
+    32-bit word)."""
     while True:
-        state += GAMMA
-        x = mix64(state)
         iz = np.int64(x & np.uint64(127))
         hz = np.int64(np.int32(np.uint32(x >> S32)))
         if abs(hz) < kn[iz]:
@@ -136,6 +135,8 @@ def normal(state, kn, wn, fn):
         u = unit32(mix64(state))
         if fn[iz] + u * (fn[iz - 1] - fn[iz]) < math.exp(-0.5 * v * v):
             return v, state
+        state += GAMMA
+        x = mix64(state)
 
 
 # ---------------------------------------------------------------------------------------
@@ -170,221 +171,250 @@ def order_requests(times, m, low, high, order, keys, counts):
         order[b] = p
 
 
-@njit
-def simulate_trial(state, scene, work, record):
-    """One trial of the campaign (a plain scenario is a campaign of one salvo) into `record`, from
-    the stream at `state`. `scene` holds the tables of Peer, `work` the per-block work arrays."""
+@njit(error_model="numpy")
+def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
+    """Trials [first, end) of the campaign (a plain scenario is a campaign of one salvo), each
+    into `record`, added to `sums` and `squares`. `scene` holds the tables of Peer, `work` the
+    work arrays of a block of trials."""
     gi, gthr, gf, wave_time, salvo_groups, li, lf, ei, ef, kn, wn, fn = scene
     w_launch, w_impact, w_failure, w_release, w_launched, w_alive, w_defended, w_engaged, w_killer = work[0]
     r_time, r_latest, r_threat, r_group, r_count, r_order, r_keys, r_counts = work[1]
     ring, fifo_time, fifo_place, magazine = work[2]
+    # Each group's threats still flying, in index order: alive_list[first:alive_end[g]]. A layer
+    # looks only at these, and removes those it killed or saw fall.
+    alive_list, alive_end = work[3]
     n_groups = gi.shape[0]
     n_layers = li.shape[0]
     n_salvos = salvo_groups.shape[0] - 1
     layer_base = n_groups * (GROUP_FIELDS + n_layers)
-    record[:] = 0
-    inf = np.inf
+    for trial in range(first, end):
+        state = trial_state(seed_key, trial)
+        record[:] = 0
+        inf = np.inf
 
-    # §3.1: each threat's own draws; none beyond the first for a threat that does not launch.
-    for g in range(n_groups):
-        launch_thr, flight_thr, defended_thr = gthr[g, G_LAUNCH_THR], gthr[g, G_FLIGHT_THR], gthr[g, G_DEFENDED_THR]
-        start, duration, mean, sd = gf[g, G_START], gf[g, G_DURATION], gf[g, G_MEAN], gf[g, G_SD]
-        waves = gi[g, G_WAVES] != 0
-        for i in range(gi[g, G_FIRST], gi[g, G_END]):
-            state += GAMMA
-            x = mix64(state)
-            w_killer[i] = -1
-            w_engaged[i] = 0
-            up = np.int64(x >> S32) < launch_thr
-            w_launched[i] = up
-            w_alive[i] = up
-            if not up:
-                continue
-            w_defended[i] = np.int64(x & MASK32) < defended_thr
-            if waves:
-                launch = wave_time[i]
-            else:
-                state += GAMMA
-                launch = start + np.float64(mix64(state) >> S11) * TO_UNIT53 * duration
-            flight = mean
-            if sd > 0.0:
-                while True:
-                    z, state = normal(state, kn, wn, fn)
-                    flight = mean + sd * z
-                    if flight > 0.0:
-                        break
-            impact = launch + flight
-            failure = inf
-            if flight_thr < TWO32:
-                state += GAMMA
-                y = mix64(state)
-                if np.int64(y >> S32) >= flight_thr:
-                    failure = launch + ((y & MASK32) + 0.5) * TO_UNIT32 * flight
-            w_launch[i] = launch
-            w_impact[i] = impact
-            w_failure[i] = failure
-            w_release[i] = launch
-
-    for ly in range(n_layers):
-        magazine[ly] = li[ly, L_MAGAZINE]
-
-    for s in range(n_salvos):
-        for ly in range(n_layers):
-            if s > 0 and magazine[ly] != UNLIMITED:
-                magazine[ly] = min(li[ly, L_CAPACITY], magazine[ly] + li[ly, L_RESUPPLY])
-        for ly in range(n_layers):
-            cover_thr = li[ly, L_COVER_THR]
-            point_defense = li[ly, L_POINT] != 0
-            engagement_time = lf[ly, L_ENGAGEMENT_TIME]
-
-            # §3.3: who requests an engagement, in threat order.
-            m = 0
-            low, high = inf, -inf
-            for g in range(salvo_groups[s], salvo_groups[s + 1]):
-                if ei[ly, g, E_ENGAGES] == 0:
-                    continue
-                detect_thr = ei[ly, g, E_DETECT_THR]
-                draw = cover_thr < TWO32 or detect_thr < TWO32
-                open_, close = ef[ly, g, E_OPEN], ef[ly, g, E_CLOSE]
-                for i in range(gi[g, G_FIRST], gi[g, G_END]):
-                    if w_alive[i] == 0 or (point_defense and w_defended[i] == 0):
-                        continue
-                    if draw:
-                        state += GAMMA
-                        x = mix64(state)
-                        if np.int64(x >> S32) >= cover_thr or np.int64(x & MASK32) >= detect_thr:
-                            continue
-                    earliest = max(w_release[i], w_impact[i] - open_)
-                    # Failed before the earliest start: dropped when served, whatever the channels.
-                    if w_failure[i] < earliest:
-                        continue
-                    r_time[m] = earliest
-                    r_latest[m] = w_impact[i] - close - engagement_time
-                    r_threat[m] = i
-                    r_group[m] = g
-                    r_count[m] = 0
-                    low = min(low, earliest)
-                    high = max(high, earliest)
-                    m += 1
-            if m == 0:
-                continue
-            order_requests(r_time, m, low, high, r_order, r_keys, r_counts)
-
-            # §3.4-3.6: serve them in order of earliest start, re-requests merged in.
-            channels = min(li[ly, L_CHANNELS], m)
-            ring[:channels] = -inf
-            channel = 0
-            mag = magazine[ly]
-            shots = li[ly, L_SHOTS]
-            sls = li[ly, L_SLS] != 0
-            max_engagements, assess_thr = li[ly, L_MAX_ENG], li[ly, L_ASSESS_THR]
-            look_time = lf[ly, L_LOOK_TIME]
-            engagements = fired = intercepts = missed_window = missed_no_channel = missed_magazine = 0
-            next_first = 0
-            head = tail = 0  # the re-request FIFO: a ring of m + 1 slots, as each request has at most one pending
-            cap = m + 1
-            while True:
-                if next_first < m:
-                    p = r_order[next_first]
-                    t = r_time[p]
-                    if head != tail:
-                        q = fifo_place[head]
-                        tq = fifo_time[head]
-                        if tq < t or (tq == t and r_threat[q] < r_threat[p]):
-                            p, t = q, tq
-                            head = head + 1 if head + 1 < cap else 0
-                        else:
-                            next_first += 1
-                    else:
-                        next_first += 1
-                elif head != tail:
-                    p, t = fifo_place[head], fifo_time[head]
-                    head = head + 1 if head + 1 < cap else 0
-                else:
-                    break
-                i = r_threat[p]
-                start = max(t, ring[channel])
-                if w_failure[i] < start:
-                    continue
-                if mag == 0:
-                    missed_magazine += 1
-                    continue
-                latest = r_latest[p]
-                if t > latest:
-                    missed_window += 1
-                    continue
-                if start > latest:
-                    missed_no_channel += 1
-                    continue
-                intercept = start + engagement_time
-                ring[channel] = intercept
-                channel = channel + 1 if channel + 1 < channels else 0
-                n = shots if mag == UNLIMITED else min(shots, mag)
-                if mag != UNLIMITED:
-                    mag -= n
-                engagements += 1
-                fired += n
-                w_engaged[i] = 1
-                if w_failure[i] < intercept:  # fell on its own first: interceptors spent
-                    w_alive[i] = 0
-                    continue
-                g = r_group[p]
-                kill_thr = ei[ly, g, E_KILL_THR]
-                if n != shots:  # a partial salvo from the magazine's last interceptors
-                    kill_thr = min(TWO32, np.int64(round((1.0 - (1.0 - ef[ly, g, E_PK]) ** n) * TWO32)))
+        # §3.1: each threat's own draws; none beyond the first for a threat that does not launch.
+        for g in range(n_groups):
+            launch_thr, flight_thr, defended_thr = gthr[g, G_LAUNCH_THR], gthr[g, G_FLIGHT_THR], gthr[g, G_DEFENDED_THR]
+            start, duration, mean, sd = gf[g, G_START], gf[g, G_DURATION], gf[g, G_MEAN], gf[g, G_SD]
+            waves = gi[g, G_WAVES] != 0
+            alive_n = gi[g, G_FIRST]
+            for i in range(gi[g, G_FIRST], gi[g, G_END]):
                 state += GAMMA
                 x = mix64(state)
-                if np.int64(x >> S32) < kill_thr:
-                    w_alive[i] = 0
-                    w_killer[i] = ly
-                    intercepts += 1
+                w_killer[i] = -1
+                w_engaged[i] = 0
+                up = np.int64(x >> S32) < launch_thr
+                w_launched[i] = up
+                w_alive[i] = up
+                if not up:
                     continue
-                release = intercept + look_time
-                w_release[i] = release
-                if sls:
-                    r_count[p] += 1
-                    if r_count[p] < max_engagements and np.int64(x & MASK32) < assess_thr:
-                        # Appended in time order; a tie goes behind the lower threat index.
-                        slot = tail
-                        tail = tail + 1 if tail + 1 < cap else 0
-                        while slot != head:
-                            before = slot - 1 if slot > 0 else cap - 1
-                            if fifo_time[before] == release and r_threat[fifo_place[before]] > i:
-                                fifo_time[slot], fifo_place[slot] = fifo_time[before], fifo_place[before]
-                                slot = before
-                            else:
-                                break
-                        fifo_time[slot], fifo_place[slot] = release, p
-            magazine[ly] = mag
-            counts = (engagements, fired, intercepts, missed_window, missed_no_channel, missed_magazine)
-            for k in range(6):
-                record[layer_base + ly * 6 + k] += counts[k]
-                if n_salvos > 1:
-                    record[layer_base + n_layers * 6 + (s * n_layers + ly) * 6 + k] = counts[k]
+                alive_list[alive_n] = i
+                alive_n += 1
+                w_defended[i] = np.int64(x & MASK32) < defended_thr
+                if waves:
+                    launch = wave_time[i]
+                else:
+                    state += GAMMA
+                    launch = start + np.float64(mix64(state) >> S11) * TO_UNIT53 * duration
+                flight = mean
+                if sd > 0.0:
+                    while True:  # a standard normal by the ziggurat, its first box inline
+                        state += GAMMA
+                        x = mix64(state)
+                        iz = np.int64(x & np.uint64(127))
+                        hz = np.int64(np.int32(np.uint32(x >> S32)))
+                        if abs(hz) < kn[iz]:
+                            z = hz * wn[iz]
+                        else:
+                            z, state = normal_rest(x, state, kn, wn, fn)
+                        flight = mean + sd * z
+                        if flight > 0.0:
+                            break
+                impact = launch + flight
+                failure = inf
+                if flight_thr < TWO32:
+                    state += GAMMA
+                    y = mix64(state)
+                    if np.int64(y >> S32) >= flight_thr:
+                        failure = launch + ((y & MASK32) + 0.5) * TO_UNIT32 * flight
+                w_launch[i] = launch
+                w_impact[i] = impact
+                w_failure[i] = failure
+                w_release[i] = launch
+            alive_end[g] = alive_n
 
-    # §3.7: fates, counted without branches.
-    for g in range(n_groups):
-        base = g * (GROUP_FIELDS + n_layers)
-        launch_failures = intercepted = flight_failures = leaked_defended = engaged = 0
-        for i in range(gi[g, G_FIRST], gi[g, G_END]):
-            up = np.int64(w_launched[i])
-            killed = np.int64(w_killer[i] >= 0)
-            failed = np.int64(w_failure[i] != inf) & up  # w_failure is stale for threats not launched
-            launch_failures += 1 - up
-            intercepted += killed
-            flight_failures += (1 - killed) & failed
-            leaked_defended += up & (1 - killed) & (1 - failed) & np.int64(w_defended[i])
-            engaged += w_engaged[i]
-            if killed:
-                record[base + GROUP_FIELDS + w_killer[i]] += 1
-        count = gi[g, G_END] - gi[g, G_FIRST]
-        record[base + 0] = launch_failures
-        record[base + 1] = flight_failures
-        record[base + 2] = intercepted
-        record[base + 3] = leaked_defended
-        record[base + 4] = count - launch_failures - flight_failures - intercepted - leaked_defended
-        record[base + 5] = engaged
-    return state
+        for ly in range(n_layers):
+            magazine[ly] = li[ly, L_MAGAZINE]
+
+        for s in range(n_salvos):
+            for ly in range(n_layers):
+                if s > 0 and magazine[ly] != UNLIMITED:
+                    magazine[ly] = min(li[ly, L_CAPACITY], magazine[ly] + li[ly, L_RESUPPLY])
+            for ly in range(n_layers):
+                cover_thr = li[ly, L_COVER_THR]
+                point_defense = li[ly, L_POINT] != 0
+                engagement_time = lf[ly, L_ENGAGEMENT_TIME]
+
+                # §3.3: who requests an engagement, in threat order.
+                m = 0
+                low, high = inf, -inf
+                for g in range(salvo_groups[s], salvo_groups[s + 1]):
+                    if ei[ly, g, E_ENGAGES] == 0:
+                        continue
+                    detect_thr = ei[ly, g, E_DETECT_THR]
+                    draw = cover_thr < TWO32 or detect_thr < TWO32
+                    open_, close = ef[ly, g, E_OPEN], ef[ly, g, E_CLOSE]
+                    for a in range(gi[g, G_FIRST], alive_end[g]):
+                        i = alive_list[a]
+                        if point_defense and w_defended[i] == 0:
+                            continue
+                        if draw:
+                            state += GAMMA
+                            x = mix64(state)
+                            if np.int64(x >> S32) >= cover_thr or np.int64(x & MASK32) >= detect_thr:
+                                continue
+                        earliest = max(w_release[i], w_impact[i] - open_)
+                        # Failed before the earliest start: dropped when served, whatever the channels.
+                        if w_failure[i] < earliest:
+                            continue
+                        r_time[m] = earliest
+                        r_latest[m] = w_impact[i] - close - engagement_time
+                        r_threat[m] = i
+                        r_group[m] = g
+                        r_count[m] = 0
+                        low = min(low, earliest)
+                        high = max(high, earliest)
+                        m += 1
+                if m == 0:
+                    continue
+                order_requests(r_time, m, low, high, r_order, r_keys, r_counts)
+
+                # §3.4-3.6: serve them in order of earliest start, re-requests merged in.
+                channels = min(li[ly, L_CHANNELS], m)
+                ring[:channels] = -inf
+                channel = 0
+                mag = magazine[ly]
+                shots = li[ly, L_SHOTS]
+                sls = li[ly, L_SLS] != 0
+                max_engagements, assess_thr = li[ly, L_MAX_ENG], li[ly, L_ASSESS_THR]
+                look_time = lf[ly, L_LOOK_TIME]
+                engagements = fired = intercepts = missed_window = missed_no_channel = missed_magazine = 0
+                next_first = 0
+                head = tail = 0  # the re-request FIFO: a ring of m + 1 slots, as each request has at most one pending
+                cap = m + 1
+                while True:
+                    if next_first < m:
+                        p = r_order[next_first]
+                        t = r_time[p]
+                        if head != tail:
+                            q = fifo_place[head]
+                            tq = fifo_time[head]
+                            if tq < t or (tq == t and r_threat[q] < r_threat[p]):
+                                p, t = q, tq
+                                head = head + 1 if head + 1 < cap else 0
+                            else:
+                                next_first += 1
+                        else:
+                            next_first += 1
+                    elif head != tail:
+                        p, t = fifo_place[head], fifo_time[head]
+                        head = head + 1 if head + 1 < cap else 0
+                    else:
+                        break
+                    i = r_threat[p]
+                    start = max(t, ring[channel])
+                    if w_failure[i] < start:
+                        continue
+                    if mag == 0:
+                        missed_magazine += 1
+                        continue
+                    latest = r_latest[p]
+                    if t > latest:
+                        missed_window += 1
+                        continue
+                    if start > latest:
+                        missed_no_channel += 1
+                        continue
+                    intercept = start + engagement_time
+                    ring[channel] = intercept
+                    channel = channel + 1 if channel + 1 < channels else 0
+                    n = shots if mag == UNLIMITED else min(shots, mag)
+                    if mag != UNLIMITED:
+                        mag -= n
+                    engagements += 1
+                    fired += n
+                    w_engaged[i] = 1
+                    if w_failure[i] < intercept:  # fell on its own first: interceptors spent
+                        w_alive[i] = 0
+                        continue
+                    g = r_group[p]
+                    kill_thr = ei[ly, g, E_KILL_THR]
+                    if n != shots:  # a partial salvo from the magazine's last interceptors
+                        kill_thr = min(TWO32, np.int64(round((1.0 - (1.0 - ef[ly, g, E_PK]) ** n) * TWO32)))
+                    state += GAMMA
+                    x = mix64(state)
+                    if np.int64(x >> S32) < kill_thr:
+                        w_alive[i] = 0
+                        w_killer[i] = ly
+                        intercepts += 1
+                        continue
+                    release = intercept + look_time
+                    w_release[i] = release
+                    if sls:
+                        r_count[p] += 1
+                        if r_count[p] < max_engagements and np.int64(x & MASK32) < assess_thr:
+                            # Appended in time order; a tie goes behind the lower threat index.
+                            slot = tail
+                            tail = tail + 1 if tail + 1 < cap else 0
+                            while slot != head:
+                                before = slot - 1 if slot > 0 else cap - 1
+                                if fifo_time[before] == release and r_threat[fifo_place[before]] > i:
+                                    fifo_time[slot], fifo_place[slot] = fifo_time[before], fifo_place[before]
+                                    slot = before
+                                else:
+                                    break
+                            fifo_time[slot], fifo_place[slot] = release, p
+                magazine[ly] = mag
+                for g in range(salvo_groups[s], salvo_groups[s + 1]):
+                    if ei[ly, g, E_ENGAGES] != 0:
+                        kept = gi[g, G_FIRST]
+                        for a in range(gi[g, G_FIRST], alive_end[g]):
+                            i = alive_list[a]
+                            alive_list[kept] = i
+                            kept += w_alive[i]
+                        alive_end[g] = kept
+                counts = (engagements, fired, intercepts, missed_window, missed_no_channel, missed_magazine)
+                for k in range(6):
+                    record[layer_base + ly * 6 + k] += counts[k]
+                    if n_salvos > 1:
+                        record[layer_base + n_layers * 6 + (s * n_layers + ly) * 6 + k] = counts[k]
+
+        # §3.7: fates, counted without branches.
+        for g in range(n_groups):
+            base = g * (GROUP_FIELDS + n_layers)
+            launch_failures = intercepted = flight_failures = leaked_defended = engaged = 0
+            for i in range(gi[g, G_FIRST], gi[g, G_END]):
+                up = np.int64(w_launched[i])
+                killed = np.int64(w_killer[i] >= 0)
+                failed = np.int64(w_failure[i] != inf) & up  # w_failure is stale for threats not launched
+                launch_failures += 1 - up
+                intercepted += killed
+                flight_failures += (1 - killed) & failed
+                leaked_defended += up & (1 - killed) & (1 - failed) & np.int64(w_defended[i])
+                engaged += w_engaged[i]
+                if killed:
+                    record[base + GROUP_FIELDS + w_killer[i]] += 1
+            count = gi[g, G_END] - gi[g, G_FIRST]
+            record[base + 0] = launch_failures
+            record[base + 1] = flight_failures
+            record[base + 2] = intercepted
+            record[base + 3] = leaked_defended
+            record[base + 4] = count - launch_failures - flight_failures - intercepted - leaked_defended
+            record[base + 5] = engaged
+        for k in range(record.shape[0]):
+            v = record[k]
+            sums[k] += v
+            squares[k] += v * v
 
 
 # ---------------------------------------------------------------------------------------
@@ -397,7 +427,7 @@ def trial_state(seed_key, trial):
     return mix64(seed_key + np.uint64(trial) * GAMMA)
 
 
-@njit(parallel=True)
+@njit(parallel=True, error_model="numpy")
 def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring_size, sums, squares):
     """Trials [first_trial, first_trial + trials) in n_blocks blocks, one block per task; block b
     adds its trials' records and their squares into sums[b] and squares[b] (exact integers)."""
@@ -428,16 +458,12 @@ def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring
             np.empty(n + 1, np.int64),  # bucket counts
         )
         channels = (np.empty(ring_size), np.empty(n + 1), np.empty(n + 1, np.int64), np.empty(n_layers, np.int64))
-        work = (threats, requests, channels)
+        lists = (np.empty(n, np.int64), np.empty(scene[0].shape[0], np.int64))
+        work = (threats, requests, channels, lists)
         record = np.empty(record_size, np.int64)
         block_sums = np.zeros(record_size, np.int64)
         block_squares = np.zeros(record_size, np.int64)
-        for trial in range(first, end):
-            simulate_trial(trial_state(seed_key, trial), scene, work, record)
-            for k in range(record_size):
-                v = record[k]
-                block_sums[k] += v
-                block_squares[k] += v * v
+        simulate_trials(seed_key, first, end, scene, work, record, block_sums, block_squares)
         sums[b, :] = block_sums
         squares[b, :] = block_squares
 
