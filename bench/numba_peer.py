@@ -43,6 +43,10 @@ LAYER_METRICS = ("engagements", "fired", "intercepts", "missed_window", "missed_
 # Per group in a trial's record: the five fates, engaged at least once, then intercepts by each layer.
 GROUP_FIELDS = len(FATES) + 1
 UNLIMITED = -1  # a magazine that never runs out
+# The work of a trial, counted by Peer.run into Peer.effort (means per trial): 64-bit draws;
+# (threat, layer) candidates that reached the coverage and detection tests; requests ordered;
+# requests served (first requests and shoot-look-shoot re-requests, dropped ones included).
+EFFORT = ("draws", "candidates", "sorted_requests", "served_requests")
 
 # Columns of the flat parameter tables.
 G_FIRST, G_END, G_SALVO, G_WAVES = range(4)  # int64 per group
@@ -57,6 +61,7 @@ E_OPEN, E_CLOSE, E_PK = range(3)  # float64 per (layer, group)
 TWO32 = 4294967296
 MASK32 = np.uint64(0xFFFFFFFF)
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
+GAMMA_INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX2 = np.uint64(0x94D049BB133111EB)
 S27, S30, S31, S32, S11 = np.uint64(27), np.uint64(30), np.uint64(31), np.uint64(32), np.uint64(11)
@@ -172,10 +177,11 @@ def order_requests(times, m, low, high, order, keys, counts):
 
 
 @njit(error_model="numpy")
-def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
+def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, effort):
     """Trials [first, end) of the campaign (a plain scenario is a campaign of one salvo), each
     into `record`, added to `sums` and `squares`. `scene` holds the tables of Peer, `work` the
-    work arrays of a block of trials."""
+    work arrays of a block of trials. `effort` adds up the work done (EFFORT), for
+    bench/physical_limit.py."""
     gi, gthr, gf, wave_time, salvo_groups, li, lf, ei, ef, kn, wn, fn = scene
     w_launch, w_impact, w_failure, w_release, w_launched, w_alive, w_defended, w_engaged, w_killer = work[0]
     r_time, r_latest, r_threat, r_group, r_count, r_order, r_keys, r_counts = work[1]
@@ -189,6 +195,8 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
     layer_base = n_groups * (GROUP_FIELDS + n_layers)
     for trial in range(first, end):
         state = trial_state(seed_key, trial)
+        first_state = state
+        candidates = sorted_requests = served = 0
         record[:] = 0
         inf = np.inf
 
@@ -268,6 +276,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
                         i = alive_list[a]
                         if point_defense and w_defended[i] == 0:
                             continue
+                        candidates += 1
                         if draw:
                             state += GAMMA
                             x = mix64(state)
@@ -287,6 +296,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
                         m += 1
                 if m == 0:
                     continue
+                sorted_requests += m
                 order_requests(r_time, m, low, high, r_order, r_keys, r_counts)
 
                 # §3.4-3.6: serve them in order of earliest start, re-requests merged in.
@@ -321,6 +331,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
                         head = head + 1 if head + 1 < cap else 0
                     else:
                         break
+                    served += 1
                     i = r_threat[p]
                     start = max(t, ring[channel])
                     if w_failure[i] < start:
@@ -415,6 +426,10 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares):
             v = record[k]
             sums[k] += v
             squares[k] += v * v
+        effort[0] += np.int64((state - first_state) * GAMMA_INVERSE)  # the stream moves GAMMA a draw
+        effort[1] += candidates
+        effort[2] += sorted_requests
+        effort[3] += served
 
 
 # ---------------------------------------------------------------------------------------
@@ -428,9 +443,10 @@ def trial_state(seed_key, trial):
 
 
 @njit(parallel=True, error_model="numpy")
-def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring_size, sums, squares):
+def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring_size, sums, squares, effort):
     """Trials [first_trial, first_trial + trials) in n_blocks blocks, one block per task; block b
-    adds its trials' records and their squares into sums[b] and squares[b] (exact integers)."""
+    adds its trials' records and their squares into sums[b] and squares[b] (exact integers), and
+    their work into effort[b]."""
     n = scene[3].shape[0]  # wave_time: one per threat
     n_layers = scene[5].shape[0]
     for b in prange(n_blocks):
@@ -463,9 +479,11 @@ def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring
         record = np.empty(record_size, np.int64)
         block_sums = np.zeros(record_size, np.int64)
         block_squares = np.zeros(record_size, np.int64)
-        simulate_trials(seed_key, first, end, scene, work, record, block_sums, block_squares)
+        block_effort = np.zeros(len(EFFORT), np.int64)
+        simulate_trials(seed_key, first, end, scene, work, record, block_sums, block_squares, block_effort)
         sums[b, :] = block_sums
         squares[b, :] = block_squares
+        effort[b, :] = block_effort
 
 
 class Peer:
@@ -562,7 +580,8 @@ class Peer:
         return out
 
     def run(self, trials, seed, threads=None, first_trial=0):
-        """Means and standard errors over trials: {label: (mean, se)} (labels of labels())."""
+        """Means and standard errors over trials: {label: (mean, se)} (labels of labels()); the
+        work per trial (EFFORT) is left in self.effort."""
         if trials < 2:
             raise ValueError(f"trials must be at least 2, got {trials}")
         if threads is not None:
@@ -574,9 +593,20 @@ class Peer:
         seed_key = mix64_py(seed)
         scene = (self.gi, self.gthr, self.gf, self.wave_time, self.salvo_groups, self.li, self.lf, self.ei, self.ef)
         scene += (self.kn, self.wn, self.fn)
+        effort = np.zeros((n_blocks, len(EFFORT)), np.int64)
         run_blocks(
-            np.uint64(seed_key), first_trial, trials, n_blocks, scene, self.record_size, self.ring_size, sums, squares
+            np.uint64(seed_key),
+            first_trial,
+            trials,
+            n_blocks,
+            scene,
+            self.record_size,
+            self.ring_size,
+            sums,
+            squares,
+            effort,
         )
+        self.effort = dict(zip(EFFORT, effort.sum(axis=0) / trials))
         total = sums.sum(axis=0).astype(np.float64)
         total_squares = squares.sum(axis=0).astype(np.float64)
         mean = total / trials
