@@ -148,24 +148,31 @@ def normal_rest(x, state, kn, wn, fn):
 # One trial.
 
 
+SMALL_SORT = 16  # requests that an insertion sort orders faster than the buckets
+
+
 @njit(inline="always")
 def order_requests(times, m, low, high, order, keys, counts):
     """order[0:m] = the places 0..m-1 in order of times[place], ties in place order: a stable
     counting sort into about m buckets over [low, high], then an insertion sort, which has
-    almost nothing left to do."""
-    buckets = m
-    scale = (buckets - 1) / (high - low) if high > low else 0.0
-    counts[: buckets + 1] = 0
-    for p in range(m):
-        k = np.int64((times[p] - low) * scale)
-        keys[p] = k
-        counts[k + 1] += 1
-    for b in range(buckets):
-        counts[b + 1] += counts[b]
-    for p in range(m):
-        k = keys[p]
-        order[counts[k]] = p
-        counts[k] += 1
+    almost nothing left to do (a few requests: the insertion sort alone)."""
+    if m <= SMALL_SORT:
+        for p in range(m):
+            order[p] = p
+    else:
+        buckets = m
+        scale = (buckets - 1) / (high - low) if high > low else 0.0
+        counts[: buckets + 1] = 0
+        for p in range(m):
+            k = np.int64((times[p] - low) * scale)
+            keys[p] = k
+            counts[k + 1] += 1
+        for b in range(buckets):
+            counts[b + 1] += counts[b]
+        for p in range(m):
+            k = keys[p]
+            order[counts[k]] = p
+            counts[k] += 1
     for a in range(1, m):
         p = order[a]
         t = times[p]
