@@ -42,6 +42,7 @@ import time
 
 import numpy as np
 from numba import njit
+from sweep_overhead import cpu_seconds  # CPU seconds of a whole process
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "true_promise_1.toml"  # the default scenario
@@ -159,13 +160,7 @@ def seconds_per_item(function, items):
 
 
 def cpu_per_trial(args, trials):
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    error = child.stderr.read().decode()
-    child.stderr.close()
-    if status != 0:
-        sys.exit(f"{' '.join(args)} failed: {error}")
-    return (usage.ru_utime + usage.ru_stime) / trials
+    return cpu_seconds(args) / trials
 
 
 def main():

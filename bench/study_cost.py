@@ -31,9 +31,9 @@ import sys
 import tempfile
 import time
 
+from sweep_overhead import BASE, sweep_text  # the same base and axis as the overhead's sweep
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BASE = ROOT / "configs" / "true_promise_1.toml"
-AXIS_PATH = "layer.arrow-3.engages.ballistic.pk"
 CALIBRATION = ROOT / "configs" / "calibration" / "true_promise.toml"
 
 
@@ -52,21 +52,6 @@ def timed(args, **kwargs):
     if status != 0:
         sys.exit(f"failed ({status}): {' '.join(map(str, args))}\n{stderr}")
     return wall, usage.ru_utime + usage.ru_stime
-
-
-def sweep_text(points, trials):
-    return f"""[sweep]
-name = "study-cost"
-base = "{BASE}"
-mode = "zip"
-trials = {trials}
-seed = 1
-
-[[axis]]
-path = "{AXIS_PATH}"
-name = "pk"
-linspace = {{ start = 0.5, stop = 0.95, num = {points} }}
-"""
 
 
 def report(what, points, unit, wall, cpu):
