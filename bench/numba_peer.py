@@ -24,8 +24,8 @@ How it is made fast:
 
 Tried and measured slower on the default scenario (2026-12-04, bench/README.md): each
 threat's draws from four fixed places of its trial's stream in a branch-free loop, which LLVM
-vectorizes with AVX-512 (3-7% slower), and the random outcomes of a request (coverage,
-detection, kill) as selects instead of branches (another 5-7%).
+vectorizes with AVX-512 (4-8% slower), and the random outcomes of a request (coverage,
+detection, kill) as selects instead of branches (another 5-6%).
 
 The draws differ from salvosim's (Philox, another layout), so the two agree in distribution,
 not trial by trial; tests/python/test_peer.py checks that they agree.
