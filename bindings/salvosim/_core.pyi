@@ -42,21 +42,21 @@ class Tier:
     def value(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class Tiers:
-    def __contains__(self: collections.abc.Sequence[Tier], arg0: str) -> bool:
+    def __contains__(self, arg0: str) -> bool:
         ...
     @typing.overload
-    def __getitem__(self: collections.abc.Sequence[Tier], index: typing.SupportsInt | typing.SupportsIndex) -> Tier:
+    def __getitem__(self, index: typing.SupportsInt | typing.SupportsIndex) -> Tier:
         ...
     @typing.overload
-    def __getitem__(self: collections.abc.Sequence[Tier], name: str) -> Tier:
+    def __getitem__(self, name: str) -> Tier:
         ...
-    def __iter__(self: collections.abc.Sequence[Tier]) -> collections.abc.Iterator[Tier]:
+    def __iter__(self) -> collections.abc.Iterator[Tier]:
         ...
-    def __len__(self: collections.abc.Sequence[Tier]) -> int:
+    def __len__(self) -> int:
         ...
-    def __repr__(self: collections.abc.Sequence[Tier]) -> str:
+    def __repr__(self) -> str:
         ...
-    def keys(self: collections.abc.Sequence[Tier]) -> list[str]:
+    def keys(self) -> list[str]:
         """
         The names, in order
         """
@@ -804,7 +804,7 @@ class Scenario:
         The threat groups of a plain scenario, by position or name (a campaign's are in `salvos`)
         """
     @property
-    def tiers(self) -> list[Tier]:
+    def tiers(self) -> Tiers:
         """
         The declared tiers of targets ([[tier]]), in declaration order; empty: the two implicit tiers of each group's defended_fraction. At most 64.
         """

@@ -14,6 +14,7 @@ PYBIND11_MAKE_OPAQUE(std::vector<salvosim::ThreatGroup>)
 PYBIND11_MAKE_OPAQUE(std::vector<salvosim::Layer>)
 PYBIND11_MAKE_OPAQUE(std::vector<salvosim::Salvo>)
 PYBIND11_MAKE_OPAQUE(std::vector<salvosim::EngagementSpec>)
+PYBIND11_MAKE_OPAQUE(std::vector<salvosim::Tier>)
 
 namespace salvosim::python {
 
