@@ -99,6 +99,26 @@ def test_two_tasks_then_the_merge_give_the_unsharded_sweep(cluster, salvosim_exe
     assert_same_content(whole, out_dir / "sweep.h5")
 
 
+def test_a_task_stopped_by_the_time_limit_requeues_itself_and_goes_on(cluster):
+    """srun's stand-in sends SIGTERM to salvosim as --signal=TERM@120 would: the task ends with
+    143 and asks scontrol to requeue it; run again (as Slurm would, SLURM_RESTART_COUNT=1), it
+    goes on and writes its shard."""
+    run, _, out_dir, tmp_path = cluster
+    bin_dir = tmp_path / "bin"
+    srun = bin_dir / "srun"
+    srun.write_text('#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\n"$@" &\nkill -TERM $!\nwait $!\n')
+    stopped = array_task(run, 1)
+    assert stopped.returncode == 143, stopped.stderr
+    assert (tmp_path / "scontrol.log").read_text() == "requeue 5001\n"
+    assert not (out_dir / "shard-1-of-2.h5").exists()
+
+    srun.write_text(SRUN)
+    resumed = array_task(run, 1, SLURM_RESTART_COUNT=1)
+    assert resumed.returncode == 0, resumed.stderr
+    assert (out_dir / "shard-1-of-2.h5").is_file()
+    assert (tmp_path / "scontrol.log").read_text() == "requeue 5001\n"  # not again
+
+
 def test_a_missing_shard_is_named_with_the_command_that_reruns_it(cluster):
     run, sweep, out_dir, _ = cluster
     for task in (1, 3):
@@ -167,6 +187,23 @@ def test_the_memory_limit_is_the_allocation(cluster):
     assert "memory limit 1M per process" in refused.stderr
     assert "more than the memory limit of 1.0 MiB" in refused.stderr
     assert not (out_dir / "shard-1-of-2.h5").exists()
+
+
+def test_the_mpi_job_runs_the_sweep_with_each_rank_s_share_of_memory(cluster, salvosim_exe):
+    """sweep_mpi.sbatch, its srun a single process here: the sweep comes out whole, and --mem
+    is shared by the ranks of a node (64 MB among 32 ranks: 2 MB each, too little)."""
+    run, sweep, _, tmp_path = cluster
+    out = tmp_path / "mpi" / "sweep.h5"
+    done = run("sweep_mpi.sbatch", OUT=out, SLURM_JOB_ID=6000, SLURM_NTASKS_PER_NODE=1)
+    assert done.returncode == 0, done.stderr
+    whole = tmp_path / "whole.h5"
+    subprocess.run([salvosim_exe, "sweep", str(sweep), "--out", str(whole), "--threads", "1"], check=True)
+    assert_same_content(whole, out)
+
+    refused = run("sweep_mpi.sbatch", OUT=tmp_path / "small.h5", SLURM_MEM_PER_NODE=64, SLURM_NTASKS_PER_NODE=32)
+    assert refused.returncode == 2
+    assert "memory limit 2M per process" in refused.stderr
+    assert "more than the memory limit of 2.0 MiB" in refused.stderr
 
 
 def helper(tmp_path, call, **variables):
