@@ -10,6 +10,8 @@ debian_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin
   # The house style: clang-format and clang-tidy (scripts/lint.sh).
   clang-format clang-tidy
+  # The Slurm recipes' scripts (configs/slurm/), checked by tests/python/test_slurm_recipes.py.
+  shellcheck
   # The sanitizer and fuzz builds: clang with libFuzzer and the sanitizer runtimes, llvm for
   # llvm-symbolizer (source lines in reports), patch and xz-utils for the TSan-instrumented oneTBB.
   clang libclang-rt-14-dev llvm patch xz-utils
