@@ -132,6 +132,69 @@ def test_recovers_known_parameters_within_its_intervals(result: cal.CalibrationR
         assert high - low < 0.5 * (prior_high - prior_low), f"{name}: interval [{low:.3f}, {high:.3f}] too wide"
 
 
+TIER_SPEC = """
+[calibration]
+name = "synthetic-tiers"
+trials = 200
+rounds = [160, 80, 80]
+seed = 3
+sampler_seed = 6
+
+[[case]]
+name = "night"
+config = "synthetic.toml"
+
+[[parameter]]
+name = "pk"
+prior = [0.1, 0.95]
+targets.night = ["layer.outer.engages.ballistic.pk"]
+
+# A target tier: the share of the missiles aimed at hardened sites, which the outer layer does
+# not engage, written with its complement so that the group's shares still add up to 1.
+[[parameter]]
+name = "hardened"
+prior = [0.0, 0.5]
+targets.night = ["threat.mrbm.targets.hardened", { path = "threat.mrbm.targets.military", scale = -1, offset = 0.9 }]
+"""
+
+
+def test_recovers_a_target_tier_share_within_its_intervals(tmp_path: pathlib.Path) -> None:
+    """A tier parameter (docs/model.md §2.7) is recovered as pk is: the share of the missiles
+    aimed at a tier the layer leaves alone, from the hits on it and the layer's kills."""
+    truth = {"pk": 0.5, "hardened": 0.2}
+    truth_text = scenario_text(truth["pk"], 0.7, 0.5, 1, truth["hardened"])
+    scenario = salvosim.Scenario.from_toml_string(truth_text)
+    res = salvosim.run(scenario, trials=20_000, seed=98, per_trial=True)
+    text = truth_text
+    for name, keys in (
+        ("leaked", {"selection": "mrbm", "fate": "leaked_defended"}),
+        ("intercepted", {"selection": "mrbm", "fate": "intercepted"}),
+        ("hardened-hits", {"selection": "tier:hardened", "fate": "leaked_defended"}),
+    ):
+        probe = published.Observable(
+            name=name,
+            statistic="fate",
+            low=0,
+            high=0,
+            definition="count",
+            source="",
+            selection=keys["selection"],
+            fates=(keys["fate"],),
+        )
+        values = published.per_trial(probe, res, scenario)
+        text += _observable(name, "fate", float(values.mean()), float(values.std()), **keys)
+    text = text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
+    (tmp_path / "synthetic.toml").write_text(text)
+    (tmp_path / "spec.toml").write_text(TIER_SPEC)
+    fitted = cal.calibrate(cal.CalibrationSpec.load(tmp_path / "spec.toml"), threads=0)
+    summary = {row["parameter"]: row for row in fitted.summary()}
+    for name, value in truth.items():
+        low, high = summary[name]["interval"]
+        assert low <= value <= high, f"{name}: {value} outside the 90% interval [{low:.3f}, {high:.3f}]"
+        prior_low, prior_high = summary[name]["prior"]
+        assert high - low < 0.5 * (prior_high - prior_low), f"{name}: interval [{low:.3f}, {high:.3f}] too wide"
+
+
 def test_independent_blocks_make_independent_components(result: cal.CalibrationResult) -> None:
     assert [c.parameters for c in result.components] == [["pk", "reliability", "shots"], ["air"]]
     constraints = result.constraints()
