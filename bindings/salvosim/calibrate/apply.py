@@ -56,6 +56,11 @@ def _set(doc: Any, path: str, value: float, integer: bool) -> Item:
     container = _find_table(doc, kind, entry, path)
     line_item: Item | None = None
     for key in keys[:-1]:
+        if isinstance(container, list):  # an array of tables (`[[layer.ration]]`), by place from 0
+            if not key.isdigit() or int(key) >= len(container):
+                raise ValueError(f"{path}: the file has no table {key!r} there ({len(container)} written)")
+            container = container[int(key)]
+            continue
         if key not in container:
             raise ValueError(f"{path}: the file has no key {key!r} there (a key left at its default cannot be edited)")
         container = container[key]
