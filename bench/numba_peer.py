@@ -56,10 +56,11 @@ EFFORT = ("draws", "candidates", "sorted_requests", "served_requests")
 
 # Columns of the flat parameter tables.
 G_FIRST, G_END, G_SALVO, G_WAVES = range(4)  # int64 per group
-G_LAUNCH_THR, G_FLIGHT_THR, G_DEFENDED_THR = range(3)  # uint32 thresholds (as int64) per group
+G_LAUNCH_THR, G_FLIGHT_THR = range(2)  # uint32 thresholds (as int64) per group
+MAX_TIERS = 64  # docs/model.md §2.7
 G_START, G_DURATION, G_MEAN, G_SD = range(4)  # float64 per group
 L_CHANNELS, L_MAGAZINE, L_RESUPPLY, L_CAPACITY, L_SHOTS = range(5)  # int64 per layer, then
-L_SLS, L_MAX_ENG, L_ASSESS_THR, L_COVER_THR, L_POINT = range(5, 10)
+L_SLS, L_MAX_ENG, L_ASSESS_THR, L_COVER_THR, L_TIERS = range(5, 10)  # L_TIERS: a mask of the tiers engaged
 L_ENGAGEMENT_TIME, L_LOOK_TIME = range(2)
 E_ENGAGES, E_DETECT_THR, E_KILL_THR = range(3)  # int64 per (layer, group); kill: a full salvo
 E_OPEN, E_CLOSE, E_PK = range(3)  # float64 per (layer, group)
@@ -195,8 +196,9 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, ef
     into `record`, added to `sums` and `squares`. `scene` holds the tables of Peer, `work` the
     work arrays of a block of trials. `effort` adds up the work done (EFFORT), for
     bench/physical_limit.py."""
-    gi, gthr, gf, wave_time, salvo_groups, li, lf, ei, ef, kn, wn, fn = scene
-    w_launch, w_impact, w_failure, w_release, w_launched, w_alive, w_defended, w_engaged, w_killer = work[0]
+    gi, gthr, gf, wave_time, salvo_groups, li, lf, ei, ef, gtier, tier_defended, kn, wn, fn = scene
+    w_launch, w_impact, w_failure, w_release, w_launched, w_alive, w_defended, w_engaged, w_killer, w_tier = work[0]
+    n_tiers = tier_defended.shape[0]
     r_time, r_latest, r_threat, r_group, r_count, r_order, r_keys, r_counts = work[1]
     ring, fifo_time, fifo_place, magazine = work[2]
     # Each group's threats still flying, in index order: alive_list[first:alive_end[g]]. A layer
@@ -215,7 +217,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, ef
 
         # §3.1: each threat's own draws; none beyond the first for a threat that does not launch.
         for g in range(n_groups):
-            launch_thr, flight_thr, defended_thr = gthr[g, G_LAUNCH_THR], gthr[g, G_FLIGHT_THR], gthr[g, G_DEFENDED_THR]
+            launch_thr, flight_thr = gthr[g, G_LAUNCH_THR], gthr[g, G_FLIGHT_THR]
             start, duration, mean, sd = gf[g, G_START], gf[g, G_DURATION], gf[g, G_MEAN], gf[g, G_SD]
             waves = gi[g, G_WAVES] != 0
             alive_n = gi[g, G_FIRST]
@@ -231,7 +233,14 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, ef
                     continue
                 alive_list[alive_n] = i
                 alive_n += 1
-                w_defended[i] = np.int64(x & MASK32) < defended_thr
+                # The tier: inverse CDF of the group's cumulative shares (tier 0, the defended one,
+                # when the scenario declares none: the same test as u < defended_fraction).
+                u = np.int64(x & MASK32)
+                t = 0
+                while t < n_tiers - 1 and u >= gtier[g, t]:
+                    t += 1
+                w_tier[i] = t
+                w_defended[i] = tier_defended[t]
                 if waves:
                     launch = wave_time[i]
                 else:
@@ -273,7 +282,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, ef
                     magazine[ly] = min(li[ly, L_CAPACITY], magazine[ly] + li[ly, L_RESUPPLY])
             for ly in range(n_layers):
                 cover_thr = li[ly, L_COVER_THR]
-                point_defense = li[ly, L_POINT] != 0
+                tiers_engaged = li[ly, L_TIERS]
                 engagement_time = lf[ly, L_ENGAGEMENT_TIME]
 
                 # §3.3: who requests an engagement, in threat order.
@@ -287,7 +296,7 @@ def simulate_trials(seed_key, first, end, scene, work, record, sums, squares, ef
                     open_, close = ef[ly, g, E_OPEN], ef[ly, g, E_CLOSE]
                     for a in range(gi[g, G_FIRST], alive_end[g]):
                         i = alive_list[a]
-                        if point_defense and w_defended[i] == 0:
+                        if (tiers_engaged >> np.int64(w_tier[i])) & 1 == 0:
                             continue
                         candidates += 1
                         if draw:
@@ -475,6 +484,7 @@ def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring
             np.empty(n, np.uint8),  # aimed at a defended area
             np.empty(n, np.uint8),  # engaged at least once
             np.empty(n, np.int64),  # the layer that killed it, or -1
+            np.empty(n, np.uint8),  # the tier it is aimed at
         )
         requests = (
             np.empty(n),  # earliest start
@@ -499,12 +509,42 @@ def run_blocks(seed_key, first_trial, trials, n_blocks, scene, record_size, ring
         effort[b, :] = block_effort
 
 
+def tier_mask(layer, tiers):
+    """Bit t for each tier the layer engages: its `tiers`, or by point defence the defended ones."""
+    if layer.tiers is not None:
+        return sum(1 << t for t, (name, _) in enumerate(tiers) if name in layer.tiers)
+    return sum(1 << t for t, (_, defended) in enumerate(tiers) if defended or not layer.point_defense)
+
+
+def refuse_what_it_does_not_model(scenario):
+    """The peer is the first-generation model plus target tiers: a layer's stock-aware doctrine,
+    a resupply schedule or a shared magazine (docs/model.md §2.3.1-2.3.2) is refused by name,
+    never run as something else."""
+    problems = []
+    for layer in scenario.layers:
+        unmodelled = [
+            key
+            for key, used in (
+                ("rationing rules", len(layer.rations) > 0),
+                ("a reserve", layer.reserve != 0 or layer.reserve_per_salvo != 0),
+                ("a resupply schedule", len(layer.resupply_schedule) > 0),
+                ("a shared magazine", layer.magazine != ""),
+            )
+            if used
+        ]
+        if unmodelled:
+            problems.append(f"{', '.join(unmodelled)} (layer {layer.name!r})")
+    if problems:
+        raise ValueError("the peer does not model " + "; ".join(problems))
+
+
 class Peer:
     """A scenario (salvosim.Scenario) as the flat tables the compiled loop reads."""
 
     def __init__(self, scenario):
         if not isinstance(scenario, salvosim.Scenario):
             scenario = salvosim.load(scenario)
+        refuse_what_it_does_not_model(scenario)
         salvos = list(scenario.salvos)
         if salvos:
             parts = [(salvo.name, salvo.start, list(salvo.threats)) for salvo in salvos]
@@ -518,7 +558,11 @@ class Peer:
         n_groups, n_layers = len(groups), len(layers)
 
         self.gi = np.zeros((n_groups, 4), np.int64)
-        self.gthr = np.zeros((n_groups, 3), np.int64)
+        self.gthr = np.zeros((n_groups, 2), np.int64)
+        # Tiers (docs/model.md §2.7): declared, or the implicit defended and open ones.
+        tiers = [(t.name, t.defended) for t in scenario.tiers] or [("defended", True), ("open", False)]
+        self.tier_defended = np.array([defended for _, defended in tiers], np.uint8)
+        self.gtier = np.zeros((n_groups, len(tiers)), np.int64)
         self.gf = np.zeros((n_groups, 4))
         wave_times = []
         salvo_groups = [0] * (len(parts) + 1)
@@ -526,7 +570,13 @@ class Peer:
         for g, (s, start, group) in enumerate(groups):
             salvo_groups[s + 1] = g + 1
             self.gi[g] = (first, first + group.count, s, group.launch.kind == "waves")
-            self.gthr[g] = (threshold(group.p_launch), threshold(group.p_flight), threshold(group.defended_fraction))
+            self.gthr[g] = (threshold(group.p_launch), threshold(group.p_flight))
+            shares = (
+                [group.targets.get(name, 0.0) for name, _ in tiers]
+                if len(scenario.tiers)
+                else [group.defended_fraction, 1.0 - group.defended_fraction]
+            )
+            self.gtier[g] = [threshold(c) for c in np.cumsum(shares)]
             flight = group.flight_time
             self.gf[g] = (start + group.launch.start, group.launch.duration, flight.mean, flight.sd)
             if group.launch.kind == "waves":
@@ -558,7 +608,7 @@ class Peer:
                 max_engagements if sls else 1,
                 threshold(layer.kill_assessment),
                 threshold(layer.coverage),
-                layer.point_defense,
+                tier_mask(layer, tiers),
             )
             self.lf[ly] = (layer.engagement_time, layer.look_time if sls else 0.0)
             entries = {entry.target: entry for entry in layer.engages}
@@ -604,7 +654,19 @@ class Peer:
         sums = np.zeros((n_blocks, self.record_size), np.int64)
         squares = np.zeros((n_blocks, self.record_size), np.int64)
         seed_key = mix64_py(seed)
-        scene = (self.gi, self.gthr, self.gf, self.wave_time, self.salvo_groups, self.li, self.lf, self.ei, self.ef)
+        scene = (
+            self.gi,
+            self.gthr,
+            self.gf,
+            self.wave_time,
+            self.salvo_groups,
+            self.li,
+            self.lf,
+            self.ei,
+            self.ef,
+            self.gtier,
+            self.tier_defended,
+        )
         scene += (self.kn, self.wn, self.fn)
         effort = np.zeros((n_blocks, len(EFFORT)), np.int64)
         run_blocks(

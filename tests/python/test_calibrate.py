@@ -521,21 +521,22 @@ def test_leave_one_out_predicts_the_left_out_case(synthetic: pathlib.Path, tmp_p
 
 
 def test_apply_writes_the_point_into_copies_of_the_configs(tmp_path: pathlib.Path) -> None:
-    """`apply` on copies of the True Promise configs: only the calibrated keys' lines change,
+    """`apply` on copies of the three events' configs: only the calibrated keys' lines change,
     every comment stays, the `calibrated:` figures are refreshed, and the configs load with
     the new values; --check writes nothing, and a leave-one-out result is refused."""
     root = pathlib.Path(__file__).resolve().parents[2] / "configs"
     (tmp_path / "calibration").mkdir()
-    for name in ("true_promise_1.toml", "true_promise_2.toml"):
+    names = ("true_promise_1.toml", "true_promise_2.toml", "june_2025.toml")
+    for name in names:
         (tmp_path / name).write_text((root / name).read_text())
-    (tmp_path / "calibration" / "true_promise.toml").write_text(
-        (root / "calibration" / "true_promise.toml").read_text()
+    (tmp_path / "calibration" / "three_events.toml").write_text(
+        (root / "calibration" / "three_events.toml").read_text()
     )
-    data = json.loads((root / "calibration" / "true_promise.posterior.json").read_text())
-    data["spec_path"] = str(tmp_path / "calibration" / "true_promise.toml")
+    data = json.loads((root / "calibration" / "three_events.posterior.json").read_text())
+    data["spec_path"] = str(tmp_path / "calibration" / "three_events.toml")
     data["point"].update(pk_bm=0.31234, reliability_tp1=0.5)
     (tmp_path / "posterior.json").write_text(json.dumps(data))
-    before = {name: (tmp_path / name).read_text() for name in ("true_promise_1.toml", "true_promise_2.toml")}
+    before = {name: (tmp_path / name).read_text() for name in names}
 
     assert cal.main(["apply", str(tmp_path / "posterior.json"), "--check"]) == 0
     assert all((tmp_path / name).read_text() == text for name, text in before.items())

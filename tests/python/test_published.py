@@ -267,22 +267,31 @@ def _by_hand(o: published.Observable, res: salvosim.Results, scenario: salvosim.
     elif o.selection.startswith("salvo:"):
         names = {t.name for t in scenario.salvo(o.selection[6:]).threats}
         members = [k for k, g in enumerate(groups) if g in names]
+    elif o.selection.startswith("tier:"):
+        members = []
     else:
         members = [groups.index(o.selection)] if o.selection else []
     fate = {name: k for k, name in enumerate(data["fate"].values)}
     counts = data["fates"].values[:, members, :].sum(axis=1)
+    engaged = data["engaged"].values[:, members].sum(axis=1)
+    intercepts = data["intercepts"].values[:, members][:, :, chosen].sum(axis=(1, 2))
+    if o.selection.startswith("tier:"):  # drawn per trial: the per-trial tier datasets (docs/hdf5-format.md)
+        t = [str(x) for x in data["tier"].values].index(o.selection[5:])
+        counts = data["tier_fates"].values[:, t, :]
+        engaged = data["tier_engaged"].values[:, t]
+        intercepts = data["tier_intercepts"].values[:, t, chosen].sum(axis=1)
     if o.statistic == "fate":
         return counts[:, [fate[f] for f in o.fates]].sum(axis=1).astype(float)
     if o.statistic == "rate":
         intercepted = counts[:, fate["intercepted"]]
         denominator = {
             "launched": counts.sum(axis=1) - counts[:, fate["launch_failure"]],
-            "engaged": data["engaged"].values[:, members].sum(axis=1),
+            "engaged": engaged,
             "threatening": intercepted + counts[:, fate["leaked_defended"]],
         }[o.rate]
         return np.where(denominator > 0, intercepted / np.maximum(denominator, 1), np.nan)
     if o.statistic == "intercepts":
-        return data["intercepts"].values[:, members][:, :, chosen].sum(axis=(1, 2)).astype(float)
+        return intercepts.astype(float)
     metric = list(data["layer_metric"].values).index(o.metric or "fired")
     metrics = data["layer_metrics"].values[:, chosen, metric]
     if o.statistic == "layer":
