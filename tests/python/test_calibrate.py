@@ -80,21 +80,11 @@ def _observable(name: str, statistic: str, centre: float, half_width: float, **k
     return "\n[[published.observable]]\n" + "\n".join(lines) + "\n"
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """A scenario whose published figures are the model's own means at TRUTH (with ranges of
-    about one standard deviation of a trial), and a spec that fits pk, reliability and air."""
-    directory = tmp_path_factory.mktemp("calibration")
-    truth_text = scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"], int(TRUTH["shots"]))
+def _with_published(truth_text: str, items: list[tuple[str, str, dict[str, str]]], seed: int) -> str:
+    """The scenario with a [published] table of the model's own means at its values, each with a
+    range of about one standard deviation of a trial: (name, statistic, keys) per observable."""
     scenario = salvosim.Scenario.from_toml_string(truth_text)
-    res = salvosim.run(scenario, trials=20_000, seed=99, per_trial=True)
-    items = [
-        ("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
-        ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
-        ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
-        ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"}),
-        ("fired", "layer", {"layer": "outer", "metric": "fired"}),
-    ]
+    res = salvosim.run(scenario, trials=20_000, seed=seed, per_trial=True)
     text = truth_text
     for name, statistic, keys in items:
         probe = published.Observable(
@@ -111,7 +101,34 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
         )
         values = published.per_trial(probe, res, scenario)
         text += _observable(name, statistic, float(values.mean()), float(values.std()), **keys)
-    text = text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
+    return text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
+
+
+def _assert_recovered(result: cal.CalibrationResult, truth: dict[str, float]) -> None:
+    """Each true value inside its 90% interval, and the interval informative: narrower than half
+    the prior, so a wrong answer far from the truth is excluded."""
+    summary = {row["parameter"]: row for row in result.summary()}
+    for name, value in truth.items():
+        low, high = summary[name]["interval"]
+        assert low <= value <= high, f"{name}: {value} outside the 90% interval [{low:.3f}, {high:.3f}]"
+        prior_low, prior_high = summary[name]["prior"]
+        assert high - low < 0.5 * (prior_high - prior_low), f"{name}: interval [{low:.3f}, {high:.3f}] too wide"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A scenario whose published figures are the model's own means at TRUTH (with ranges of
+    about one standard deviation of a trial), and a spec that fits pk, reliability and air."""
+    directory = tmp_path_factory.mktemp("calibration")
+    truth_text = scenario_text(TRUTH["pk"], TRUTH["reliability"], TRUTH["air"], int(TRUTH["shots"]))
+    items = [
+        ("failed", "fate", {"selection": "mrbm", "fate": "launch_failure"}),
+        ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
+        ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
+        ("drones-down", "intercepts", {"selection": "drone", "layer": "aircraft"}),
+        ("fired", "layer", {"layer": "outer", "metric": "fired"}),
+    ]
+    text = _with_published(truth_text, items, seed=99)
     (directory / "synthetic.toml").write_text(text)
     (directory / "spec.toml").write_text(SPEC)
     return directory
@@ -123,13 +140,7 @@ def result(synthetic: pathlib.Path) -> cal.CalibrationResult:
 
 
 def test_recovers_known_parameters_within_its_intervals(result: cal.CalibrationResult) -> None:
-    summary = {row["parameter"]: row for row in result.summary()}
-    for name, truth in TRUTH.items():
-        low, high = summary[name]["interval"]
-        assert low <= truth <= high, f"{name}: {truth} outside the 90% interval [{low:.3f}, {high:.3f}]"
-        # Informative, not just the prior: a wrong answer far from the truth is excluded.
-        prior_low, prior_high = summary[name]["prior"]
-        assert high - low < 0.5 * (prior_high - prior_low), f"{name}: interval [{low:.3f}, {high:.3f}] too wide"
+    _assert_recovered(result, TRUTH)
 
 
 TIER_SPEC = """
@@ -163,36 +174,15 @@ def test_recovers_a_target_tier_share_within_its_intervals(tmp_path: pathlib.Pat
     aimed at a tier the layer leaves alone, from the hits on it and the layer's kills."""
     truth = {"pk": 0.5, "hardened": 0.2}
     truth_text = scenario_text(truth["pk"], 0.7, 0.5, 1, truth["hardened"])
-    scenario = salvosim.Scenario.from_toml_string(truth_text)
-    res = salvosim.run(scenario, trials=20_000, seed=98, per_trial=True)
-    text = truth_text
-    for name, keys in (
-        ("leaked", {"selection": "mrbm", "fate": "leaked_defended"}),
-        ("intercepted", {"selection": "mrbm", "fate": "intercepted"}),
-        ("hardened-hits", {"selection": "tier:hardened", "fate": "leaked_defended"}),
-    ):
-        probe = published.Observable(
-            name=name,
-            statistic="fate",
-            low=0,
-            high=0,
-            definition="count",
-            source="",
-            selection=keys["selection"],
-            fates=(keys["fate"],),
-        )
-        values = published.per_trial(probe, res, scenario)
-        text += _observable(name, "fate", float(values.mean()), float(values.std()), **keys)
-    text = text.replace("[[published.observable]]", "[published]\n[[published.observable]]", 1)
+    items = [
+        ("leaked", "fate", {"selection": "mrbm", "fate": "leaked_defended"}),
+        ("intercepted", "fate", {"selection": "mrbm", "fate": "intercepted"}),
+        ("hardened-hits", "fate", {"selection": "tier:hardened", "fate": "leaked_defended"}),
+    ]
+    text = _with_published(truth_text, items, seed=98)
     (tmp_path / "synthetic.toml").write_text(text)
     (tmp_path / "spec.toml").write_text(TIER_SPEC)
-    fitted = cal.calibrate(cal.CalibrationSpec.load(tmp_path / "spec.toml"), threads=0)
-    summary = {row["parameter"]: row for row in fitted.summary()}
-    for name, value in truth.items():
-        low, high = summary[name]["interval"]
-        assert low <= value <= high, f"{name}: {value} outside the 90% interval [{low:.3f}, {high:.3f}]"
-        prior_low, prior_high = summary[name]["prior"]
-        assert high - low < 0.5 * (prior_high - prior_low), f"{name}: interval [{low:.3f}, {high:.3f}] too wide"
+    _assert_recovered(cal.calibrate(cal.CalibrationSpec.load(tmp_path / "spec.toml"), threads=0), truth)
 
 
 def test_independent_blocks_make_independent_components(result: cal.CalibrationResult) -> None:
