@@ -25,6 +25,7 @@ from ._core import version as _core_version
 from ._errors import ConfigError
 from ._results import RateEstimate, Results, read
 from ._sweep import Axis, SweepResults, read_sweep, sweep
+from .calibrate.propagate import run_posterior
 
 __version__: str = _core_version()
 
@@ -49,6 +50,7 @@ __all__ = [
     "read",
     "read_sweep",
     "run",
+    "run_posterior",
     "sweep",
     "to_dict",
 ]

@@ -112,6 +112,15 @@ class SweepResults:
                 return Scenario.from_toml_string(p["scenario"], f"<sweep point {point}>")
         raise KeyError(f"no point {point} in this sweep; there are {len(self._core.points)}")
 
+    def point(self, point: int) -> Results:
+        """The statistics of one point (its index in `points`) as one run's Results: the
+        arrays without the sweep's dimensions, which salvosim.published evaluates an
+        observable on as it does a run's."""
+        for k, p in enumerate(self._core.points):
+            if p["index"] == point:
+                return Results(self._core.point_results(k))
+        raise KeyError(f"no point {point} in this sweep; there are {len(self._core.points)}")
+
     def __getitem__(self, name: str) -> xr.DataArray:
         array = self._summary[name]
         if self.dims == ("point",):  # each axis's values over `point`, as the file has them
