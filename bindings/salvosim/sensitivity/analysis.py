@@ -3,6 +3,7 @@ evaluator's, salvosim.published), then SALib's estimators with their confidence 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,7 +67,12 @@ def analyse(
     frames = {}
     for observable in published.select(plan_.base(), statistic):
         y = point_values(plan_, results, observable)
-        if plan_.method == "sobol":
+        if plan_.method == "sobol" and np.all(y == y[0]):
+            warnings.warn(
+                f"{observable.name} is {y[0]:g} at every point: its Sobol indices are undefined (NaN)", stacklevel=2
+            )
+            columns = {name: np.full(len(plan_.factors), np.nan) for name in ("S1", "S1_conf", "ST", "ST_conf")}
+        elif plan_.method == "sobol":
             s = sobol_analyze.analyze(
                 plan_.problem,
                 y,

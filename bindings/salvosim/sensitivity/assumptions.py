@@ -51,10 +51,11 @@ _UNITS = {"": 1.0, "s": 1.0, "min": 60.0, "h": 3600.0, "%": 0.01}
 
 @dataclass(frozen=True)
 class RangeMention:
-    """A range read from a comment: the key name written before it (empty: none), its ends in
-    the key's units, and whether it was stated per unit (`each`), which is not the key's value."""
+    """A range read from a comment: the words that may name its key, nearest first (the word
+    before "range", the first word of its clause), its ends in the key's units, and whether it
+    was stated per unit (`each`), which is not the key's value."""
 
-    key: str
+    keys: tuple[str, ...]
     low: float
     high: float
     each: bool = False
@@ -66,10 +67,10 @@ def _number(text: str) -> float:
     return float(text.lstrip("$").rstrip("kM")) * scale
 
 
-def _mention(match: re.Match[str], key: str) -> RangeMention:
+def _mention(match: re.Match[str], *words: str | None) -> RangeMention:
     unit = _UNITS[(match.group("unit") or "").strip()]
     return RangeMention(
-        key=key,
+        keys=tuple(dict.fromkeys(w for w in words if w)),
         low=_number(match.group("low")) * unit,
         high=_number(match.group("high")) * unit,
         each=bool(match.group("each")),
@@ -78,15 +79,15 @@ def _mention(match: re.Match[str], key: str) -> RangeMention:
 
 
 def parse_ranges(comment: str) -> list[RangeMention]:
-    """Every range a comment states, in order, each with the key name it is stated for: the
-    word before "range", else the first word of its `;`-separated clause (`detect assumption
-    (range 0.9-1)`); whether that word names a value of the line is for the caller to say."""
+    """Every range a comment states, in order, each with the words that may name its key: the
+    word before "range" and the first word of its `;`-separated clause (`detect assumption
+    (range 0.9-1)`); whether one names a value of the line is for the caller to say."""
     out: list[RangeMention] = []
     for clause in comment.split(";"):
         clause = clause.strip()
         opening = re.match(r"[A-Za-z_]+", clause)
         for match in _RANGE.finditer(clause):
-            out.append(_mention(match, match.group("key") or (opening.group(0) if opening else "")))
+            out.append(_mention(match, match.group("key"), opening.group(0) if opening else None))
             end = match.end()
             while more := _MORE.match(clause, end):
                 out.append(_mention(more, more.group("key")))
@@ -159,14 +160,17 @@ def _attribute(line: _Line, mentions: list[RangeMention]) -> tuple[dict[str, Ran
     found: dict[str, list[RangeMention]] = {}
     problems: list[str] = []
     for m in mentions:
-        named = [p for p in line.values if _last(p) == m.key]
-        under = [p for p in line.values if f".{m.key}." in p[len(line.path) :] + "." and p not in named]
-        if m.key == _last(line.path) and len(line.values) == 1:
-            named = list(line.values)
+        named: list[str] = []
+        under: list[str] = []
+        for key in m.keys:  # the nearest word that names a value (or a table) of the line
+            named = [p for p in line.values if _last(p) == key and p != line.path]
+            under = [p for p in line.values if f".{key}." in p[len(line.path) :]]
+            if named or under:
+                break
         if named:
             target = named
         elif under:
-            problems.append(f"range {m.text!r} names {m.key}, a table of several values: which one is not said")
+            problems.append(f"range {m.text!r} names {key}, a table of several values: which one is not said")
             continue
         elif len(numbers) == 1:
             target = list(numbers)
