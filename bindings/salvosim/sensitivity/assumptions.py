@@ -227,7 +227,8 @@ def assumptions(config: PathLike) -> pd.DataFrame:
                 note = (
                     "" if mention.low <= value <= mention.high else f"the value {value} lies outside its stated range"
                 )
-                if problem := _unsweepable(scenario, key_path, (mention.low, mention.high), isinstance(value, int)):
+                integer = _integer_key(scenario, key_path, value)
+                if problem := _unsweepable(scenario, key_path, (mention.low, mention.high), integer):
                     note = problem
                 else:
                     low, high = mention.low, mention.high
@@ -237,12 +238,33 @@ def assumptions(config: PathLike) -> pd.DataFrame:
                     "value": value,
                     "low": low,
                     "high": high,
-                    "integer": isinstance(value, int) and not isinstance(value, bool),
+                    "integer": _integer_key(scenario, key_path, value),
                     "comment": line.comment.lstrip("# "),
                     "note": note,
                 }
             )
     return pd.DataFrame(rows, columns=["key_path", "value", "low", "high", "integer", "comment", "note"])
+
+
+def takes_integers(scenario: Scenario, path: str, low: float) -> bool:
+    """Whether the key takes integers only: its setter (the C++ rule) refuses a fraction."""
+    try:
+        set_key_path(scenario.copy(), path, float(low) + 0.5)
+    except ValueError as error:
+        if "must be an integer" in str(error):
+            return True
+        raise ValueError(f"factor {path}: {error}") from None
+    return False
+
+
+def _integer_key(scenario: Scenario, key_path: str, value: Any) -> bool:
+    """Whether a number's key takes integers only (False for a key a sweep cannot set)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return takes_integers(scenario, key_path, float(value))
+    except ValueError:
+        return False
 
 
 def _unsweepable(scenario: Scenario, key_path: str, ends: tuple[float, float], integer: bool) -> str:

@@ -20,7 +20,7 @@ from .._api import ProgressCallback, _integer, load
 from .._core import Scenario, parse_key_path, provenance_text, set_key_path
 from .._sweep import Axis, SweepResults, sweep
 from ..calibrate.spec import unit_to_range
-from .assumptions import assumptions
+from .assumptions import assumptions, takes_integers
 
 PathLike = str | os.PathLike[str]
 METHODS = ("sobol", "morris")
@@ -40,17 +40,6 @@ class Factor:
     def values(self, u: np.ndarray) -> np.ndarray:
         """The factor's values at positions u in [0, 1] of its range."""
         return unit_to_range(np.asarray(u, dtype=float), self.low, self.high, self.integer)
-
-
-def _takes_integers(scenario: Scenario, path: str, low: float) -> bool:
-    """Whether the key takes integers only: its setter (the C++ rule) refuses a fraction."""
-    try:
-        set_key_path(scenario.copy(), path, float(low) + 0.5)
-    except ValueError as error:
-        if "must be an integer" in str(error):
-            return True
-        raise ValueError(f"factor {path}: {error}") from None
-    return False
 
 
 def _check(scenario: Scenario, factor: Factor) -> None:
@@ -99,7 +88,7 @@ def factors_from(scenario: Scenario, given: Any = None) -> list[Factor]:
             if not isinstance(path, str) or not isinstance(bounds, Sequence) or len(bounds) != 2:
                 raise TypeError(f"factors must map a key path to (low, high), got {path!r}: {bounds!r}")
             low, high = (float(b) for b in bounds)
-            out.append(Factor(path, low, high, _takes_integers(scenario, path, low)))
+            out.append(Factor(path, low, high, takes_integers(scenario, path, low)))
     elif isinstance(given, Iterable) and not isinstance(given, (str, bytes)):
         out = list(given)
         for f in out:
