@@ -9,6 +9,7 @@
 The model is described in docs/model.md of the salvosim repository.
 """
 
+from . import sensitivity
 from ._api import from_dict, load, run, to_dict
 from ._core import (
     BadFileError,
@@ -51,6 +52,7 @@ __all__ = [
     "read_sweep",
     "run",
     "run_posterior",
+    "sensitivity",
     "sweep",
     "to_dict",
 ]
