@@ -209,6 +209,7 @@ def assumptions(config: PathLike) -> pd.DataFrame:
         ranged, problems = _attribute(line, mentions)
         for key_path, value in line.values.items():
             mention = ranged.get(key_path)
+            integer = _integer_key(scenario, key_path, value)
             note = "; ".join(problems)
             low = high = math.nan
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -227,7 +228,6 @@ def assumptions(config: PathLike) -> pd.DataFrame:
                 note = (
                     "" if mention.low <= value <= mention.high else f"the value {value} lies outside its stated range"
                 )
-                integer = _integer_key(scenario, key_path, value)
                 if problem := _unsweepable(scenario, key_path, (mention.low, mention.high), integer):
                     note = problem
                 else:
@@ -238,7 +238,7 @@ def assumptions(config: PathLike) -> pd.DataFrame:
                     "value": value,
                     "low": low,
                     "high": high,
-                    "integer": _integer_key(scenario, key_path, value),
+                    "integer": integer,
                     "comment": line.comment.lstrip("# "),
                     "note": note,
                 }
