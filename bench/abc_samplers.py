@@ -89,16 +89,12 @@ def scenario_text(values: dict[str, float]) -> str:
 
 def probes() -> list[published.Observable]:
     return [
-        published.Observable(
+        published.statistic(
+            statistic,
+            keys["selection"],
+            fates=filter(None, [keys.get("fate")]),
+            layers=filter(None, [keys.get("layer")]),
             name=name,
-            statistic=statistic,
-            low=0,
-            high=0,
-            definition="count",
-            source="",
-            selection=keys["selection"],
-            fates=tuple(filter(None, [keys.get("fate")])),
-            layers=tuple(filter(None, [keys.get("layer")])),
         )
         for name, statistic, keys, _ in FIGURES
     ]

@@ -9,6 +9,7 @@
 The model is described in docs/model.md of the salvosim repository.
 """
 
+from . import sensitivity
 from ._api import from_dict, load, run, to_dict
 from ._core import (
     BadFileError,
@@ -25,6 +26,7 @@ from ._core import version as _core_version
 from ._errors import ConfigError
 from ._results import RateEstimate, Results, read
 from ._sweep import Axis, SweepResults, read_sweep, sweep
+from .calibrate.propagate import run_posterior
 
 __version__: str = _core_version()
 
@@ -49,6 +51,8 @@ __all__ = [
     "read",
     "read_sweep",
     "run",
+    "run_posterior",
+    "sensitivity",
     "sweep",
     "to_dict",
 ]

@@ -888,6 +888,10 @@ class SweepResults:
     """
     Statistics of every point of a sweep
     """
+    def point_results(self, k: typing.SupportsInt | typing.SupportsIndex) -> Results:
+        """
+        The statistics of the k-th point held (points[k]) as one run's Results
+        """
     @property
     def info(self) -> dict:
         ...

@@ -75,6 +75,7 @@ class SweepResults:
     def __init__(self, core: _core.SweepResults) -> None:
         self._core = core
         self._summary = Results(core.summary)
+        self._positions: dict[int, int] | None = None  # point index -> position among those held
 
     @property
     def info(self) -> dict[str, Any]:
@@ -111,6 +112,16 @@ class SweepResults:
             if p["index"] == point:
                 return Scenario.from_toml_string(p["scenario"], f"<sweep point {point}>")
         raise KeyError(f"no point {point} in this sweep; there are {len(self._core.points)}")
+
+    def point(self, point: int) -> Results:
+        """The statistics of one point (its index in `points`) as one run's Results: the
+        arrays without the sweep's dimensions, which salvosim.published evaluates an
+        observable on as it does a run's."""
+        if self._positions is None:  # the points list is built anew at each access: once here
+            self._positions = {p["index"]: k for k, p in enumerate(self._core.points)}
+        if point not in self._positions:
+            raise KeyError(f"no point {point} in this sweep; it holds {len(self._positions)}")
+        return Results(self._core.point_results(self._positions[point]))
 
     def __getitem__(self, name: str) -> xr.DataArray:
         array = self._summary[name]

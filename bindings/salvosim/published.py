@@ -16,9 +16,10 @@ records and rate definitions as the kernel's own tallies.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,37 @@ class Observable:
         )
 
 
+def statistic(
+    statistic: str,
+    selection: str = "",
+    *,
+    fates: Iterable[str] = (),
+    layers: Iterable[str] = (),
+    metric: str = "",
+    rate: str = "",
+    name: str = "",
+) -> Observable:
+    """A statistic in the terms of a `[published]` observable, without a published figure:
+    `statistic("fate", "class:ballistic", fates=["leaked_defended"])`,
+    `statistic("rate", "all", rate="threatening")`, `statistic("layer", layers=["thaad"],
+    metric="fired")`, `statistic("damage", "all")`. The C++ evaluator checks the names when it
+    is evaluated. `name` defaults to the statistic in words (Observable.describe)."""
+    observable = Observable(
+        name=name,
+        statistic=statistic,
+        low=0.0,
+        high=0.0,
+        definition="count",
+        source="",
+        selection=selection,
+        fates=tuple(fates),
+        layers=tuple(layers),
+        metric=metric,
+        rate=rate,
+    )
+    return observable if name else replace(observable, name=observable.describe())
+
+
 def observables(scenario: Scenario) -> list[Observable]:
     """The published observables of a scenario (its `[published]` table), in config order."""
     return [
@@ -121,6 +153,35 @@ def observables(scenario: Scenario) -> list[Observable]:
         )
         for o in scenario.published.observables
     ]
+
+
+StatisticLike = str | Observable
+
+
+def select(scenario: Scenario, statistics: StatisticLike | Iterable[StatisticLike]) -> list[Observable]:
+    """The statistics asked for: Observables (`statistic` builds one) as they are, and names of
+    the scenario's `[published]` observables (a name it does not publish: ValueError, with
+    the nearest one)."""
+    items = [statistics] if isinstance(statistics, (str, Observable)) else list(statistics)
+    if not items:
+        raise ValueError("no statistic given")
+    known = {o.name: o for o in observables(scenario)}
+    out = []
+    for item in items:
+        if isinstance(item, Observable):
+            out.append(item)
+        elif isinstance(item, str):
+            if item not in known:
+                close = difflib.get_close_matches(item, list(known), n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                raise ValueError(
+                    f"no published observable named {item!r}{hint}; the scenario publishes: "
+                    f"{', '.join(known) or 'none'}. Any other statistic: salvosim.published.statistic(...)"
+                )
+            out.append(known[item])
+        else:
+            raise TypeError(f"a statistic is an observable's name or a salvosim.published.Observable, got {item!r}")
+    return out
 
 
 def load_with_observables(path: str | os.PathLike[str]) -> tuple[Scenario, list[Observable]]:
@@ -187,16 +248,7 @@ def rate_impacts(results: Results, scenario: Scenario, selection: str = "all") -
     nowhere else. NaN in a trial where nothing was launched. Needs per_trial=True."""
 
     def count(name: str, fates: tuple[str, ...]) -> np.ndarray:
-        probe = Observable(
-            name=name,
-            statistic="fate",
-            low=0,
-            high=0,
-            definition="impacts",
-            source="",
-            selection=selection,
-            fates=fates,
-        )
+        probe = statistic("fate", selection, fates=fates, name=name)
         return np.asarray(per_trial(probe, results, scenario), dtype=float)
 
     impacts = count("impacts", ("leaked_defended",))

@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -128,7 +129,17 @@ void init_sweep(py::module_& m) {
       .def_property_readonly("info", [](const SweepResults& s) { return info_dict(s.info); })
       .def_property_readonly("points", &points_list, "Each point held: index, values, trials, seed, scenario")
       .def_readonly("sweep_dims", &SweepResults::sweep_dims)
-      .def_readonly("summary", &SweepResults::summary, py::return_value_policy::reference_internal);
+      .def_readonly("summary", &SweepResults::summary, py::return_value_policy::reference_internal)
+      .def(
+          "point_results",
+          [](const SweepResults& s, std::int64_t k) {
+            if (k < 0 || k >= static_cast<std::int64_t>(s.points.size())) {
+              throw py::index_error("no point at position " + std::to_string(k) + " of " +
+                                    std::to_string(s.points.size()) + " held");
+            }
+            return point_results(s, k);
+          },
+          py::arg("k"), "The statistics of the k-th point held (points[k]) as one run's Results");
 
   m.def("make_sweep", &make_spec, py::arg("base_text"), py::arg("base_source"), py::arg("axes"), py::arg("mode"),
         py::arg("trials"), py::arg("seed"), "A sweep of a base scenario along axes [(path, name, values)]");

@@ -970,6 +970,27 @@ TEST_F(SweepRuns, EachPointIsTheRunOfItsScenario) {
   EXPECT_FALSE(sweep.summary.has_array("rate_histogram"));
 }
 
+TEST_F(SweepRuns, PointResultsAreThePointsRunAsResults) {
+  const SweepResults sweep = run_sweep(spec_);
+  const ExpandedSweep points = expand_sweep(spec_);
+  const std::int64_t p = 3;
+  const Plan plan = compile(points.scenarios[p]);
+  RunOptions options;
+  options.trials = points.points[p].trials;
+  options.seed = points.points[p].seed;
+  const Results alone = summarize(plan, run_trials(plan, options), {});
+  const Results point = point_results(sweep, p);
+  for (const char* name : {"fate_mean", "fate_se", "rate_mean", "layer_mean", "intercepts_mean"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(point.array(name).dims, alone.array(name).dims);
+    EXPECT_EQ(point.array(name).shape, alone.array(name).shape);
+    EXPECT_EQ(point.array(name).values, alone.array(name).values);
+  }
+  EXPECT_EQ(point.coordinate("selection").labels, alone.coordinate("selection").labels);
+  for (const Coordinate& coordinate : point.coordinates) EXPECT_NE(coordinate.name, "drones");
+  EXPECT_THROW(point_results(sweep, static_cast<std::int64_t>(sweep.points.size())), std::invalid_argument);
+}
+
 TEST_F(SweepRuns, ShardsMergedGiveTheSameBytes) {
   const SweepResults whole = run_sweep(spec_);
   std::vector<SweepResults> shards;

@@ -87,17 +87,13 @@ def _with_published(truth_text: str, items: list[tuple[str, str, dict[str, str]]
     res = salvosim.run(scenario, trials=20_000, seed=seed, per_trial=True)
     text = truth_text
     for name, statistic, keys in items:
-        probe = published.Observable(
-            name=name,
-            statistic=statistic,
-            low=0,
-            high=0,
-            definition="count",
-            source="",
-            selection=keys.get("selection", ""),
-            fates=tuple(filter(None, [keys.get("fate")])),
-            layers=tuple(filter(None, [keys.get("layer")])),
+        probe = published.statistic(
+            statistic,
+            keys.get("selection", ""),
+            fates=filter(None, [keys.get("fate")]),
+            layers=filter(None, [keys.get("layer")]),
             metric=keys.get("metric", ""),
+            name=name,
         )
         values = published.per_trial(probe, res, scenario)
         text += _observable(name, statistic, float(values.mean()), float(values.std()), **keys)

@@ -39,7 +39,8 @@ from .cli import main
 from .components import ComponentPlan, LoadedCase, components, load_case
 from .driver import ProgressCallback, calibrate, evaluate, representative_point
 from .posterior import MINIMUM_ESS, CalibrationResult, Component
-from .predictive import predictive, report_predictive
+from .predictive import posterior_runs, predictive, report_predictive
+from .propagate import run_posterior
 from .report import report
 from .spec import Block, CalibrationSpec, Case, Parameter, Target, set_path
 
@@ -61,9 +62,11 @@ __all__ = [
     "MINIMUM_ESS",
     "main",
     "posterior",
+    "posterior_runs",
     "predictive",
     "report",
     "report_predictive",
     "representative_point",
+    "run_posterior",
     "set_path",
 ]

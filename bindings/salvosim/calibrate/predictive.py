@@ -7,12 +7,14 @@ would constrain are drawn from their prior)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from .._api import run
+from .._core import Scenario
+from .._results import Results
 from ..published import interval, per_trial
 from .components import load_case
 from .posterior import CalibrationResult
@@ -33,6 +35,31 @@ def agreement(published: float | None, published_range: Sequence[float], interva
     }
 
 
+def posterior_runs(
+    result: CalibrationResult,
+    case: str,
+    scenario: Scenario,
+    draws: int,
+    trials: int,
+    seed: int,
+    run_seed: int,
+    threads: int = 0,
+) -> Iterator[tuple[Scenario, Results]]:
+    """`draws` parameter sets from the posterior (drawn with `seed`; the parameters that only
+    this case sets and the fit did not constrain drawn from their prior), each written into
+    the case's key paths of `scenario` and run for its own `trials` trials, keeping every
+    trial's counts: draw k runs trials k*trials.. of `run_seed`, so the draws together run
+    trials 0..draws*trials of one seed. Yields each draw's scenario and results."""
+    spec = result.spec
+    rng = np.random.default_rng(seed)
+    sets = result.draws(draws, seed=seed)
+    for drawn in sets:
+        drawn.update({p.name: p.value(float(rng.random())) for p in spec.prior_only(case)})
+    for k, drawn in enumerate(sets):
+        varied = spec.apply(scenario, case, drawn)
+        yield varied, run(varied, trials=trials, seed=run_seed, threads=threads, first_trial=k * trials, per_trial=True)
+
+
 def predictive(
     result: CalibrationResult, case: str, draws: int = 100, trials: int = 200, seed: int = 7, threads: int = 0
 ) -> dict[str, Any]:
@@ -46,14 +73,8 @@ def predictive(
     spec = result.spec
     loaded = load_case(spec.case(case), spec)
     prior_only = spec.prior_only(case)
-    rng = np.random.default_rng(seed)
-    sets = result.draws(draws, seed=seed)
-    for drawn in sets:
-        drawn.update({p.name: p.value(float(rng.random())) for p in prior_only})
     pooled: list[list[np.ndarray]] = [[] for _ in loaded.observables]
-    for k, drawn in enumerate(sets):
-        scenario = spec.apply(loaded.scenario, case, drawn)
-        res = run(scenario, trials=trials, seed=spec.seed, threads=threads, first_trial=k * trials, per_trial=True)
+    for scenario, res in posterior_runs(result, case, loaded.scenario, draws, trials, seed, spec.seed, threads):
         for j, o in enumerate(loaded.observables):
             pooled[j].append(np.asarray(per_trial(o, res, scenario), dtype=float))
     rows = []

@@ -56,6 +56,16 @@ def _target(entry: Any, parameter: str) -> Target:
     )
 
 
+def unit_to_range(u: np.ndarray, low: float, high: float, integer: bool) -> np.ndarray:
+    """Positions u in [0, 1] as values in [low, high]: linearly for reals; for integers,
+    floor(low + u (high - low + 1)), so that each integer of low..high takes an equal slice
+    of [0, 1] (and u = 1 gives high). The calibration's priors and the sensitivity analyses'
+    factors both map their unit cubes by it."""
+    if integer:
+        return np.minimum(np.floor(low + u * (high - low + 1.0)), high)
+    return low + u * (high - low)
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A calibrated parameter: uniform prior on [low, high]; value**power is written into each
@@ -80,9 +90,7 @@ class Parameter:
 
     def values(self, u: np.ndarray) -> np.ndarray:
         """The parameter at each position of an array of positions in [0, 1]."""
-        if self.integer:
-            return np.minimum(np.floor(self.low + u * (self.high - self.low + 1.0)), self.high)
-        return self.low + u * (self.high - self.low)
+        return unit_to_range(u, self.low, self.high, self.integer)
 
     def snap(self, value: float) -> float:
         """A value moved onto the parameter's support: rounded for an integer parameter."""

@@ -173,6 +173,10 @@ SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, cons
   return sweep;
 }
 
+}  // namespace salvosim::detail
+
+namespace salvosim {
+
 Results point_results(const SweepResults& sweep, std::int64_t k) {
   const std::size_t leading = sweep.sweep_dims.size();
   Results results;
@@ -189,7 +193,7 @@ Results point_results(const SweepResults& sweep, std::int64_t k) {
     DataArray point{array.name, array.units, array.description, {}, {}, {}, {}, array.integer};
     point.dims.assign(array.dims.begin() + static_cast<std::ptrdiff_t>(leading), array.dims.end());
     point.shape.assign(array.shape.begin() + static_cast<std::ptrdiff_t>(leading), array.shape.end());
-    const std::int64_t block = product(point.shape);
+    const std::int64_t block = detail::product(point.shape);
     const std::int64_t stored = array.integer ? static_cast<std::int64_t>(array.integers.size())
                                               : static_cast<std::int64_t>(array.values.size());
     if (k < 0 || (k + 1) * block > stored) {
@@ -207,4 +211,4 @@ Results point_results(const SweepResults& sweep, std::int64_t k) {
   return results;
 }
 
-}  // namespace salvosim::detail
+}  // namespace salvosim

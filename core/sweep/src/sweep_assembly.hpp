@@ -21,9 +21,6 @@ Results summarize_for_sweep(const Plan& plan, const Tallies& tallies, RunInfo in
 SweepResults assemble_sweep(SweepInfo info, std::vector<SweepPoint> points, const std::vector<Results>& per_point,
                             RunInfo provenance);
 
-// The statistics of the k-th point held (padded as in the sweep), the inverse of assembly.
-Results point_results(const SweepResults& sweep, std::int64_t k);
-
 // The coordinate of an axis's values: int64 if all are integers, float64 if all are numbers,
 // else their labels.
 Coordinate axis_coordinate(const std::string& name, const std::vector<SweepValue>& values);

@@ -47,7 +47,7 @@ SweepResults merge_sweeps(const std::vector<SweepResults>& shards, const std::ve
   for (const SweepResults& shard : shards) {
     for (std::size_t k = 0; k < shard.points.size(); ++k) {
       points.emplace(shard.points[k].index,
-                     std::pair(&shard.points[k], detail::point_results(shard, static_cast<std::int64_t>(k))));
+                     std::pair(&shard.points[k], point_results(shard, static_cast<std::int64_t>(k))));
     }
   }
   if (static_cast<std::int64_t>(points.size()) != first.points) {

@@ -202,6 +202,11 @@ struct SweepResults {
   Results summary;
 };
 
+// The statistics of the k-th point held (points[k]; padded as in the sweep) as one run's
+// Results, the inverse of assembling a sweep: what merging, resuming and the published
+// evaluator (published.hpp) read a point by.
+Results point_results(const SweepResults& sweep, std::int64_t k);
+
 // The arrays of summarize() that sweeps leave out.
 inline constexpr const char* arrays_left_out_of_sweeps[] = {"rate_histogram"};
 
