@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "salvosim/config.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/run.hpp"
 #include "salvosim/simulate.hpp"
@@ -95,12 +96,12 @@ int dry_run(const SweepArguments& args) {
   const SweepSpec spec = load_sweep_file(args.sweep);
   const ExpandedSweep sweep = expand_sweep(spec);
   const auto points = static_cast<std::int64_t>(sweep.points.size());
-  std::cout << "sweep \"" << spec.name << "\": " << shape_text(spec) << ", " << points
+  std::cout << "sweep \"" << printable(spec.name) << "\": " << shape_text(spec) << ", " << points
             << (points == 1 ? " point" : " points") << ", each valid\n";
   const std::int64_t listed = std::min(points, points_listed);
   std::cout << (listed < points ? "the first " + std::to_string(listed) + " points:\n" : std::string("points:\n"));
   for (std::int64_t p = 0; p < listed; ++p) {
-    std::cout << "  " << p << ": " << point_text(spec, sweep.points[static_cast<std::size_t>(p)]) << "\n";
+    std::cout << "  " << p << ": " << printable(point_text(spec, sweep.points[static_cast<std::size_t>(p)])) << "\n";
   }
   if (interrupted) throw RunCancelled();
   const SweepEstimate estimate = estimate_sweep(sweep, args.threads);
@@ -157,7 +158,7 @@ int status(SweepArguments args) {
     args.shard = std::to_string(found.shard.index) + "/" + std::to_string(found.shard.count);
   }
   const std::vector<std::int64_t> missing = found.missing();
-  std::cout << "sweep \"" << spec.name << "\"";
+  std::cout << "sweep \"" << printable(spec.name) << "\"";
   if (!found.shard.whole()) std::cout << ", shard " << args.shard;
   std::cout << ": " << found.done.size() << " of " << found.points.size() << " points done";
   if (found.found) {
