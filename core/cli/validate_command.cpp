@@ -33,10 +33,12 @@ int validate_sweep(const std::string& path, const std::string& text, std::int64_
     compile(scenario, limit);
     if (interrupted) throw RunCancelled();
   }
-  std::cout << path << ": valid: sweep \"" << spec.name << "\" (" << to_string(spec.mode) << ") of "
-            << sweep.points.size() << (sweep.points.size() == 1 ? " point" : " points") << " over " << spec.axes.size()
-            << (spec.axes.size() == 1 ? " axis" : " axes") << "; its base scenario \"" << sweep.scenarios.front().name
-            << "\" and every point checked by the rules of a scenario\n";
+  // Every point has the base's name (a sweep cannot vary it).
+  const std::string base = sweep.scenarios.empty() ? std::string() : sweep.scenarios.front().name;
+  std::cout << printable(path) << ": valid: sweep \"" << printable(spec.name) << "\" (" << to_string(spec.mode)
+            << ") of " << sweep.points.size() << (sweep.points.size() == 1 ? " point" : " points") << " over "
+            << spec.axes.size() << (spec.axes.size() == 1 ? " axis" : " axes") << "; its base scenario \""
+            << printable(base) << "\" and every point checked by the rules of a scenario\n";
   return exit_ok;
 }
 
