@@ -312,10 +312,14 @@ def children(pid):
     return found
 
 
-# SIGTERM as Slurm sends it at a time limit (to every task: `ranks`), and as `kill` sends it to
-# mpirun itself (`mpirun`), which passes it on to its processes.
-@pytest.mark.parametrize("whom", ["ranks", "mpirun"])
-def test_mpi_sweep_stopped_by_sigterm_ends_cleanly_and_resumes(salvosim_exe, configs_dir, tmp_path, whom):
+# SIGTERM as Slurm sends it at a time limit (to every task: `ranks`), SIGINT alike, and SIGTERM
+# as `kill` sends it to mpirun itself (`mpirun`), which passes it on to its processes.
+@pytest.mark.parametrize(
+    ("whom", "signal_number"), [("ranks", signal.SIGTERM), ("ranks", signal.SIGINT), ("mpirun", signal.SIGTERM)]
+)
+def test_mpi_sweep_stopped_by_a_signal_ends_cleanly_and_resumes(
+    salvosim_exe, configs_dir, tmp_path, whom, signal_number
+):
     mpirun = shutil.which("mpirun")
     if mpirun is None:
         pytest.skip("no mpirun (scripts/setup.sh installs openmpi-bin)")
@@ -343,16 +347,17 @@ def test_mpi_sweep_stopped_by_sigterm_ends_cleanly_and_resumes(salvosim_exe, con
         ranks = children(process.pid)
         assert len(ranks) == 2
         for rank in ranks:
-            os.kill(rank, signal.SIGTERM)
+            os.kill(rank, signal_number)
     else:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal_number)
     _, err = process.communicate(timeout=120)
     # One message, from rank 0, with the command that goes on; no abort of the job.
-    assert err.count("salvosim: interrupted (SIGTERM); the points completed are kept in") == 1, err
+    said = "interrupted (SIGTERM)" if signal_number == signal.SIGTERM else "interrupted"
+    assert err.count(f"salvosim: {said}; the points completed are kept in") == 1, err
     assert f"salvosim sweep {path} --out {out} --threads 1 --checkpoint-every 0 --resume" in err
     assert "MPI_ABORT" not in err
     if whom == "ranks":
-        assert process.returncode == 143, err
+        assert process.returncode == 128 + signal_number, err
     else:
         assert process.returncode != 0  # Open MPI's mpirun, signalled itself, exits with 1 (docs/cli.md)
     assert not out.exists()
