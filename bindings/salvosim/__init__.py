@@ -10,7 +10,7 @@ The model is described in docs/model.md of the salvosim repository.
 """
 
 from . import sensitivity
-from ._api import from_dict, load, run, to_dict
+from ._api import PrecisionWarning, from_dict, load, run, to_dict
 from ._core import (
     BadFileError,
     EngagementSpec,
@@ -36,6 +36,7 @@ __all__ = [
     "ConfigError",
     "EngagementSpec",
     "Layer",
+    "PrecisionWarning",
     "RateEstimate",
     "Ration",
     "Results",

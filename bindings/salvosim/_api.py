@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 import tomllib
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -148,6 +150,8 @@ def run(
     per_threat: bool = False,
     progress: None | bool | ProgressCallback = None,
     max_memory: None | int | str = None,
+    target_se: None | Mapping[str, float] = None,
+    batch: None | int = None,
 ) -> Results:
     """Run `trials` trials of a scenario and return their statistics.
 
@@ -161,6 +165,20 @@ def run(
     more memory than `max_memory` (bytes, or a text such as "8G"; by default
     $SALVOSIM_MAX_MEMORY, else the machine's memory) is refused with a ValueError that says
     how many threads or threats would fit, before anything large is allocated.
+
+    `target_se` runs to a precision target, as `salvosim run --target-se` does: a mapping of
+    statistics to standard errors, e.g. ``{"fate.all.intercepted": 0.05,
+    "rate.all.launched": 0.002}``. A statistic is a summary array with a standard error
+    (`fate`, `rate`, `engaged`, `intercepts`, `layer`, `interceptor_cost`,
+    `total_interceptor_cost`, `damage`, ...) and one label along each of its dimensions,
+    dot-separated (a label with dots in double quotes). Trials then run in batches of `batch`
+    (default `salvosim._core.default_batch_trials`, 10,000) until every standard error is at
+    most its target, or until `trials` (then the most) are spent; the result is that of a plain
+    run of the trials used, byte for byte, whatever `threads` is. ``results.trials`` is the
+    trials used and ``results.info["precision"]`` says whether the target was reached
+    (``reached``), with each statistic's standard error (``targets``); a target not reached
+    also gives a `PrecisionWarning`. An unknown statistic (with the likely one meant), a
+    standard error that is not > 0, or a `batch` without `target_se` is a ValueError.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -170,13 +188,54 @@ def run(
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
     memory = _max_memory_bytes(max_memory)
+    targets = _se_targets(target_se)
+    if batch is not None and not targets:
+        raise ValueError("batch is the trials per batch of a run to a precision target: give target_se too")
+    batch_trials = _core.default_batch_trials if batch is None else _integer("batch", batch)
 
     plan = _core.compile(scenario, memory)
     callback, close = _progress_callback(progress, trials, "trial")
     try:
         core_results, records, fates, layers = _core.run(
-            plan, scenario, trials, seed, threads, first_trial, per_trial, per_threat, callback, memory
+            plan,
+            scenario,
+            trials,
+            seed,
+            threads,
+            first_trial,
+            per_trial,
+            per_threat,
+            callback,
+            memory,
+            targets,
+            batch_trials,
         )
     finally:
         close()
-    return Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)
+    results = Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)
+    precision = results.info.get("precision")
+    if precision is not None and not precision["reached"]:
+        warnings.warn(core_results.precision_summary(), PrecisionWarning, stacklevel=2)
+    return results
+
+
+class PrecisionWarning(UserWarning):
+    """A run to a precision target (`run(..., target_se=...)`) spent its trials first."""
+
+
+def _se_targets(target_se: None | Mapping[str, float]) -> list[tuple[str, float]]:
+    """target_se as (statistic, se) pairs for the core, which checks the names and values."""
+    if target_se is None:
+        return []
+    if not isinstance(target_se, Mapping):
+        raise TypeError(f"target_se must be a mapping of statistic to standard error, got {target_se!r}")
+    if not target_se:
+        raise ValueError("target_se names no statistic")
+    pairs = []
+    for statistic, se in target_se.items():
+        if not isinstance(statistic, str):
+            raise TypeError(f"target_se: a statistic is a name such as 'fate.all.intercepted', got {statistic!r}")
+        if isinstance(se, bool) or not isinstance(se, numbers.Real):
+            raise TypeError(f"target_se[{statistic!r}] must be a number, got {se!r}")
+        pairs.append((statistic, float(se)))
+    return pairs

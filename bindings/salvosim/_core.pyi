@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'Z95', 'compile', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'Z95', 'compile', 'default_batch_trials', 'git_sha1', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
@@ -853,6 +853,10 @@ class Results:
         """
         The summary JSON object the command line prints with --json
         """
+    def precision_summary(self) -> str:
+        """
+        A run to a precision target in one line, as the command line says it
+        """
     def table(self) -> str:
         """
         The summary table the command line prints
@@ -954,9 +958,9 @@ def read_sweep(path: str) -> SweepResults:
     """
     Read a sweep file written by `salvosim sweep`, `salvosim merge` or write_sweep
     """
-def run(plan: Plan, scenario: Scenario, trials: typing.SupportsInt | typing.SupportsIndex, seed: int, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: int, per_trial: bool, per_threat: bool, progress: typing.Any, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple:
+def run(plan: Plan, scenario: Scenario, trials: typing.SupportsInt | typing.SupportsIndex, seed: int, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: int, per_trial: bool, per_threat: bool, progress: typing.Any, max_memory: typing.SupportsInt | typing.SupportsIndex = 0, target_se: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]] = [], batch_trials: typing.SupportsInt | typing.SupportsIndex = 10000) -> tuple:
     """
-    Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, memory included: ValueError); returns (Results, records, fates, intercept_layers)
+    Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, memory included: ValueError); with target_se [(statistic, se), ...], in batches of batch_trials until each standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers)
     """
 def run_sweep(spec: SweepSpec, threads: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any) -> SweepResults:
     """
@@ -991,4 +995,5 @@ SELECTION_CLASS_PREFIX: str = 'class:'
 SELECTION_SALVO_PREFIX: str = 'salvo:'
 SELECTION_TIER_PREFIX: str = 'tier:'
 Z95: float = 1.959963984540054
+default_batch_trials: int = 10000
 max_threads: int = 4096

@@ -169,7 +169,9 @@ class Results:
     def to_xarray(self) -> xr.Dataset:
         """Every array in one Dataset, with the provenance as attributes."""
         info = self.info
-        attrs = {k: v for k, v in info.items() if k != "scenario_text"}
+        attrs = {k: v for k, v in info.items() if k not in ("scenario_text", "precision")}
+        if "precision" in info:  # a run to a precision target: as JSON, which netCDF attributes can hold
+            attrs["precision"] = json.dumps(info["precision"])
         return xr.Dataset({name: self[name] for name in self.names}, attrs=attrs)
 
     def to_dataframe(self) -> pd.DataFrame:

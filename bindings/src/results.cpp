@@ -34,6 +34,21 @@ py::dict info_dict(const RunInfo& info) {
   d["salvosim_version"] = info.salvosim_version;
   d["git_sha1"] = info.git_sha1;
   d["created"] = info.created;
+  if (info.precision.used()) {
+    py::dict targets;
+    for (const SeTarget& t : info.precision.targets) {
+      py::dict target;
+      target["target"] = t.target;
+      target["se"] = t.se;
+      targets[py::str(t.statistic)] = target;
+    }
+    py::dict precision;
+    precision["reached"] = info.precision.reached;
+    precision["batch_trials"] = info.precision.batch_trials;
+    precision["max_trials"] = info.precision.max_trials;
+    precision["targets"] = targets;
+    d["precision"] = precision;
+  }
   return d;
 }
 
@@ -113,7 +128,10 @@ void init_results(py::module_& m) {
           "description", [](const Results& r, const std::string& name) { return r.array(name).description; },
           py::arg("name"))
       .def("table", &format_table, "The summary table the command line prints")
-      .def("json", &format_json, "The summary JSON object the command line prints with --json");
+      .def("json", &format_json, "The summary JSON object the command line prints with --json")
+      .def(
+          "precision_summary", [](const Results& r) { return precision_summary(r.info); },
+          "A run to a precision target in one line, as the command line says it");
 
   m.attr("Z95") = z95;
   m.attr("REPORTED_QUANTILES") = std::vector<double>(std::begin(reported_quantiles), std::end(reported_quantiles));

@@ -6,12 +6,15 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "bindings.hpp"
 #include "salvosim/limits.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
+#include "salvosim/precision.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/run.hpp"
 
@@ -39,8 +42,11 @@ py::object rows_array(std::unique_ptr<std::vector<T>> rows, std::int64_t trials,
 // intercept layers or None).
 py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, const py::int_& seed, int threads,
               const py::int_& first_trial, bool per_trial, bool per_threat, const py::object& progress,
-              std::int64_t max_memory) {
+              std::int64_t max_memory, const std::vector<std::pair<std::string, double>>& target_se,
+              std::int64_t batch_trials) {
   RunRequest request;
+  for (const auto& [statistic, se] : target_se) request.precision.targets.push_back({statistic, se});
+  request.precision.batch_trials = batch_trials;
   RunOptions& options = request.options;
   options.trials = trials;
   options.seed = unsigned_64(seed, "seed");
@@ -86,10 +92,10 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
     py::gil_scoped_release release;
     return run_scenario(plan, scenario, request);
   }();
-  return py::make_tuple(std::move(results),
-                        per_trial ? rows_array(std::move(records), trials, record_size) : py::none(),
-                        per_threat ? rows_array(std::move(fates), trials, threats) : py::none(),
-                        per_threat ? rows_array(std::move(layers), trials, threats) : py::none());
+  const std::int64_t used = results.info.trials;  // fewer than `trials` when a precision target was met
+  return py::make_tuple(std::move(results), per_trial ? rows_array(std::move(records), used, record_size) : py::none(),
+                        per_threat ? rows_array(std::move(fates), used, threats) : py::none(),
+                        per_threat ? rows_array(std::move(layers), used, threats) : py::none());
 }
 
 }  // namespace
@@ -157,9 +163,12 @@ void init_run(py::module_& m) {
         "The memory limit of a run in bytes: requested if > 0, else $SALVOSIM_MAX_MEMORY, else the machine's");
   m.def("run", &run, py::arg("plan"), py::arg("scenario"), py::arg("trials"), py::arg("seed"), py::arg("threads"),
         py::arg("first_trial"), py::arg("per_trial"), py::arg("per_threat"), py::arg("progress"),
-        py::arg("max_memory") = 0,
+        py::arg("max_memory") = 0, py::arg("target_se") = std::vector<std::pair<std::string, double>>{},
+        py::arg("batch_trials") = default_batch_trials,
         "Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, "
-        "memory included: ValueError); returns (Results, records, fates, intercept_layers)");
+        "memory included: ValueError); with target_se [(statistic, se), ...], in batches of batch_trials until each "
+        "standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers)");
+  m.attr("default_batch_trials") = default_batch_trials;  // precision.hpp: trials per batch of a run to a target
 }
 
 }  // namespace salvosim::python

@@ -4,12 +4,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "default_scenario.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/hdf5_io.hpp"
 #include "salvosim/plan.hpp"
+#include "salvosim/precision.hpp"
 #include "salvosim/report.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/run.hpp"
@@ -27,6 +30,8 @@ struct RunArguments {
   bool per_trial = false;
   bool per_threat = false;
   std::string max_memory;
+  std::vector<std::string> target_se;  // each STAT=SE[,STAT=SE...]
+  std::int64_t batch = default_batch_trials;
 };
 
 Scenario load(const std::string& config) {
@@ -46,6 +51,10 @@ int run(const RunArguments& args) {
   request.options.keep_records = args.per_trial;
   request.options.keep_outcomes = args.per_threat;
   request.options.max_memory = max_memory;
+  for (const std::string& text : args.target_se) {
+    for (SeTarget& target : parse_se_targets(text)) request.precision.targets.push_back(std::move(target));
+  }
+  request.precision.batch_trials = args.batch;
 
   std::optional<ResultsFileWriter> writer;
   if (!args.out.empty()) writer.emplace(args.out, plan, args.per_trial, args.per_threat);
@@ -66,6 +75,9 @@ int run(const RunArguments& args) {
     return run_scenario(plan, scenario, request);
   }();
   if (writer) writer->finish(results);
+  if (results.info.precision.used() && !results.info.precision.reached) {
+    std::cerr << "salvosim: warning: " << printable(precision_summary(results.info)) << "\n";
+  }
   std::cout << (args.json ? format_json(results) : format_table(results));
   if (!args.out.empty() && !args.json) std::cout << "\nwrote " << args.out << "\n";
   return exit_ok;
@@ -88,12 +100,24 @@ Command add_run_command(CLI::App& app) {
   add_threads_option(cmd, args->threads, "Worker threads");
   add_max_memory_option(cmd, args->max_memory);
   cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file");
+  cmd->add_option("--target-se", args->target_se,
+                  "Run in batches until each statistic's standard error is at most its target, --trials at most: "
+                  "STAT=SE[,STAT=SE...], e.g. fate.all.intercepted=0.05 (docs/cli.md)")
+      ->allow_extra_args(false)  // one STAT=SE list an occurrence: `--target-se X=1 CONFIG` leaves CONFIG be
+      ->take_all();
+  cmd->add_option("--batch", args->batch, "Trials per batch of a run with --target-se")
+      ->capture_default_str()
+      ->check(CLI::Range(min_run_trials, max_run_trials));
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object instead of a table");
   cmd->add_flag("--per-trial", args->per_trial, "Store every trial's counts in the HDF5 file (needs --out)");
   cmd->add_flag("--per-threat", args->per_threat, "Store every threat's fate in every trial (needs --out; large)");
-  return {cmd, [args] {
+  return {cmd, [args, cmd] {
             if ((args->per_trial || args->per_threat) && args->out.empty()) {
               std::cerr << "salvosim run: --per-trial and --per-threat need --out FILE\n";
+              return exit_bad_input;
+            }
+            if (args->target_se.empty() && (*cmd)["--batch"]->count() > 0) {
+              std::cerr << "salvosim run: --batch needs --target-se STAT=SE\n";
               return exit_bad_input;
             }
             watch_for_interrupt();

@@ -4,13 +4,16 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "salvosim/config.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/run.hpp"
 #include "salvosim/simulate.hpp"
@@ -23,6 +26,9 @@ namespace {
 
 // Outside a terminal (a batch job's log) the progress line is written this often.
 constexpr double log_every_seconds = 60.0;
+// --dry-run: the wall time of one task the shards are planned for, and how many points it lists.
+constexpr double default_target_hours = 4.0;
+constexpr std::int64_t points_listed = 10;
 
 struct SweepArguments {
   std::string sweep;
@@ -31,6 +37,9 @@ struct SweepArguments {
   std::string shard;
   bool resume = false;
   double checkpoint_every = 1.0;
+  bool dry_run = false;
+  bool status = false;
+  double target_hours = default_target_hours;
 };
 
 // `text` as one word of a POSIX shell's command line.
@@ -44,8 +53,8 @@ std::string shell_word(const std::string& text) {
   return quoted + "'";
 }
 
-// The command that goes on from the checkpoints of this one.
-std::string resume_command(const SweepArguments& args) {
+// The command that runs this sweep as `args` say (without --resume).
+std::string sweep_command_line(const SweepArguments& args) {
   std::string command = "salvosim sweep " + shell_word(args.sweep) + " --out " + shell_word(args.out);
   if (args.threads != 0) command += " --threads " + std::to_string(args.threads);
   if (!args.shard.empty()) command += " --shard " + shell_word(args.shard);
@@ -54,13 +63,118 @@ std::string resume_command(const SweepArguments& args) {
     seconds << args.checkpoint_every;  // shortest form: 0, 0.5, 30
     command += " --checkpoint-every " + seconds.str();
   }
-  return command + " --resume";
+  return command;
 }
+
+// The command that goes on from the checkpoints of this one.
+std::string resume_command(const SweepArguments& args) { return sweep_command_line(args) + " --resume"; }
 
 std::string shape_text(const SweepSpec& spec) {
   std::string text;
   for (std::int64_t extent : sweep_shape(spec)) text += (text.empty() ? "" : " x ") + std::to_string(extent);
   return spec.mode == SweepMode::grid ? "grid " + text : std::string(to_string(spec.mode)) + " of " + text;
+}
+
+std::string point_text(const SweepSpec& spec, const SweepPoint& point) {
+  std::string text;
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+    text += (a == 0 ? "" : "  ") + spec.axes[a].dimension() + "=" + to_label(point.values[a]);
+  }
+  return text + "  (" + std::to_string(point.trials) + " trials)";
+}
+
+std::string list_text(const std::vector<std::int64_t>& points) {
+  std::string text;
+  const auto shown = std::min<std::size_t>(points.size(), 20);
+  for (std::size_t k = 0; k < shown; ++k) text += (k == 0 ? "" : ", ") + std::to_string(points[k]);
+  if (points.size() > shown) text += ", ... (" + std::to_string(points.size() - shown) + " more)";
+  return text;
+}
+
+// `salvosim sweep --dry-run`: the points, their estimated cost and the shards for a wall time.
+int dry_run(const SweepArguments& args) {
+  const SweepSpec spec = load_sweep_file(args.sweep);
+  const ExpandedSweep sweep = expand_sweep(spec);
+  const auto points = static_cast<std::int64_t>(sweep.points.size());
+  std::cout << "sweep \"" << printable(spec.name) << "\": " << shape_text(spec) << ", " << points
+            << (points == 1 ? " point" : " points") << ", each valid\n";
+  const std::int64_t listed = std::min(points, points_listed);
+  std::cout << (listed < points ? "the first " + std::to_string(listed) + " points:\n" : std::string("points:\n"));
+  for (std::int64_t p = 0; p < listed; ++p) {
+    std::cout << "  " << p << ": " << printable(point_text(spec, sweep.points[static_cast<std::size_t>(p)])) << "\n";
+  }
+  if (interrupted) throw RunCancelled();
+  const SweepEstimate estimate = estimate_sweep(sweep, args.threads);
+  std::cout << "cost: timed point";
+  for (std::size_t k = 0; k < estimate.timed_points.size(); ++k) {
+    std::cout << (k == 0 ? " " : ", ") << estimate.timed_points[k] << " (" << estimate.timed_trials[k] << " trials)";
+  }
+  std::cout << " on " << estimate.threads << " thread" << (estimate.threads > 1 ? "s" : "") << " in "
+            << format_duration(estimate.timing_seconds)
+            << ", scaled to every point by its estimated cost (threats x the layers that engage them x trials)\n"
+            << "estimated: " << format_duration(estimate.total_seconds()) << " for the whole sweep on "
+            << estimate.threads << " thread" << (estimate.threads > 1 ? "s" : "") << "\n";
+  const ShardPlan plan = plan_shards(sweep, estimate, args.target_hours * 3600.0);
+  const double longest = *std::max_element(plan.shard_seconds.begin(), plan.shard_seconds.end());
+  std::cout << "for at most " << format_duration(args.target_hours * 3600.0)
+            << " a task (--target-hours): " << plan.shards << " shard" << (plan.shards > 1 ? "s" : "")
+            << ", the longest estimated at " << format_duration(longest) << "\n";
+  if (!plan.fits) {
+    std::cout << "  (even one point a shard takes longer than that: raise --target-hours, or run on more threads)\n";
+  }
+  if (plan.shards <= points_listed) {
+    for (std::size_t k = 0; k < plan.shard_seconds.size(); ++k) {
+      std::cout << "  shard " << k + 1 << "/" << plan.shards << ": " << format_duration(plan.shard_seconds[k]) << "\n";
+    }
+  }
+  std::cout << "  as a Slurm job array: sbatch --array=1-" << plan.shards << " configs/slurm/sweep_array.sbatch\n"
+            << "  or one shard at a time: salvosim sweep " << shell_word(args.sweep) << " --shard I/" << plan.shards
+            << " --out OUT-I.h5\n"
+            << "(a dry run: nothing was written)\n";
+  return exit_ok;
+}
+
+// `salvosim sweep --status`: the points done and missing in OUT's checkpoints.
+int status(SweepArguments args) {
+  const SweepSpec spec = load_sweep_file(args.sweep);
+  const ExpandedSweep sweep = expand_sweep(spec);
+  std::error_code error;
+  if (std::filesystem::exists(args.out, error)) {
+    const SweepResults written = read_sweep(args.out);
+    if (written.info.id != sweep.id) {
+      throw std::invalid_argument(args.out + ": a sweep file of another sweep (or of this one before it changed)");
+    }
+    std::cout << args.out << ": complete";
+    if (!written.info.shard.whole())
+      std::cout << " (shard " << written.info.shard.index << "/" << written.info.shard.count << ")";
+    std::cout << ", " << written.points.size() << " points; nothing to resume\n";
+    return exit_ok;
+  }
+  const std::string dir = args.out + ".checkpoint";
+  std::optional<Shard> shard;
+  if (!args.shard.empty()) shard = parse_shard(args.shard);
+  const CheckpointStatus found = checkpoint_status(sweep, dir, shard);
+  if (!found.shard.whole()) {
+    args.shard = std::to_string(found.shard.index) + "/" + std::to_string(found.shard.count);
+  }
+  const std::vector<std::int64_t> missing = found.missing();
+  std::cout << "sweep \"" << printable(spec.name) << "\"";
+  if (!found.shard.whole()) std::cout << ", shard " << args.shard;
+  std::cout << ": " << found.done.size() << " of " << found.points.size() << " points done";
+  if (found.found) {
+    std::cout << " (" << found.files << " checkpoint file" << (found.files == 1 ? "" : "s") << " in " << dir << ")";
+  } else {
+    std::cout << " (no checkpoints: " << dir << " does not exist)";
+  }
+  std::cout << "\n";
+  if (!found.done.empty()) std::cout << "done: " << list_text(found.done) << "\n";
+  if (!missing.empty()) std::cout << "missing: " << list_text(missing) << "\n";
+  if (found.done.empty()) {
+    std::cout << "to run them:\n  " << sweep_command_line(args) << "\n";
+  } else {
+    std::cout << "to go on from them, run\n  " << resume_command(args) << "\n";
+  }
+  return exit_ok;
 }
 
 int sweep(const SweepArguments& args, Team& team) {
@@ -95,7 +209,9 @@ int sweep(const SweepArguments& args, Team& team) {
 
   std::optional<SweepResults> results;
   try {
-    results = run_sweep(spec, options, team, lead ? progress : SweepProgressCallback{});
+    // The other ranks only ask whether to go on: a signal reaches each process of the job.
+    const SweepProgressCallback keep_going = [](const SweepProgress&) { return interrupted == 0; };
+    results = run_sweep(spec, options, team, lead ? progress : keep_going);
   } catch (const RunCancelled&) {
     line.reset();
     if (lead) {
@@ -119,6 +235,23 @@ int sweep(const SweepArguments& args, Team& team) {
   return exit_ok;
 }
 
+// What is wrong with the combination of options, or "".
+std::string mode_problem(const SweepArguments& args, CLI::App& cmd) {
+  const auto given = [&](const char* option) { return cmd[option]->count() > 0; };
+  if (args.dry_run && args.status) return "--dry-run and --status are two different questions: give one";
+  if (args.dry_run) {
+    for (const char* option : {"--out", "--resume", "--shard", "--checkpoint-every"}) {
+      if (given(option)) return std::string("--dry-run writes and runs nothing: leave out ") + option;
+    }
+    return "";
+  }
+  if (given("--target-hours")) return "--target-hours plans shards for --dry-run: give it with --dry-run";
+  if (args.out.empty()) return "--out FILE is required (the sweep file to write, or with --status, to look for)";
+  if (args.status && args.resume)
+    return "--status runs nothing: leave out --resume (it prints the command that resumes)";
+  return "";
+}
+
 }  // namespace
 
 Command add_sweep_command(CLI::App& app) {
@@ -127,7 +260,7 @@ Command add_sweep_command(CLI::App& app) {
       app.add_subcommand("sweep",
                          "Run a sweep (many scenarios from one base, docs/sweeps.md); under mpirun, on every process");
   cmd->add_option("sweep", args->sweep, "Sweep file (TOML)")->required();
-  cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file")->required();
+  cmd->add_option("--out,-o", args->out, "Write the results to this HDF5 file (required but with --dry-run)");
   add_threads_option(cmd, args->threads, "Worker threads per process");
   cmd->add_option("--shard", args->shard, "Run only the I-th of N slices of the points (1 <= I <= N), e.g. 2/8");
   cmd->add_flag("--resume", args->resume,
@@ -136,7 +269,22 @@ Command add_sweep_command(CLI::App& app) {
                   "Write the points completed to OUT.checkpoint/ at most every this many seconds (0: each point)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  return {cmd, [args] {
+  cmd->add_flag("--dry-run", args->dry_run,
+                "Write nothing: list the points, time a few to estimate the cost, and suggest a shard count");
+  cmd->add_option("--target-hours", args->target_hours, "With --dry-run: the wall time of one task to plan shards for")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--status", args->status,
+                "Run nothing: show the points done and missing in OUT.checkpoint/ and the command that resumes");
+  return {cmd, [args, cmd] {
+            if (const std::string problem = mode_problem(*args, *cmd); !problem.empty()) {
+              std::cerr << "salvosim sweep: " << problem << "\n";
+              return exit_bad_input;
+            }
+            if (args->dry_run || args->status) {
+              watch_for_interrupt();
+              return guarded([&] { return args->dry_run ? dry_run(*args) : status(*args); }, "sweep");
+            }
             // MPI is started (under mpirun) before anything else, and stopped when `team` goes.
             std::unique_ptr<Team> team;
             const int joined = guarded([&] {

@@ -14,6 +14,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -414,6 +415,31 @@ Scenario read_scenario(const toml::table& root, std::string_view text, const std
   if (problems.empty()) return scenario;
   sort_by_position(problems);
   throw ConfigError(std::move(problems));
+}
+
+std::vector<std::string> split_dotted_path(const std::string& path) {
+  std::vector<std::string> segments;
+  std::size_t k = 0;
+  while (true) {
+    std::string segment;
+    if (k < path.size() && path[k] == '"') {
+      const std::size_t close = path.find('"', k + 1);
+      if (close == std::string::npos) throw std::invalid_argument("has a quote that is not closed");
+      segment = path.substr(k + 1, close - k - 1);
+      k = close + 1;
+      if (k < path.size() && path[k] != '.') throw std::invalid_argument("has text after a closing quote");
+    } else {
+      const std::size_t dot = path.find('.', k);
+      segment = path.substr(k, dot == std::string::npos ? std::string::npos : dot - k);
+      if (segment.find('"') != std::string::npos) throw std::invalid_argument("has a quote inside a segment");
+      k = dot == std::string::npos ? path.size() : dot;
+    }
+    if (segment.empty()) throw std::invalid_argument("has an empty segment");
+    segments.push_back(std::move(segment));
+    if (k >= path.size()) return segments;
+    ++k;  // the dot
+    if (k >= path.size()) throw std::invalid_argument("ends with a dot");
+  }
 }
 
 std::string name_problem(std::string_view name) {

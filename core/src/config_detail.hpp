@@ -146,6 +146,12 @@ inline std::string did_you_mean(std::string_view word, const std::vector<std::st
   return best == nullptr ? std::string() : " (did you mean \"" + *best + "\"?)";
 }
 
+// A dotted path's segments: `layer."s.r.".cost` -> layer, s.r., cost. A segment in double
+// quotes may hold dots (no escapes: a name with a double quote cannot be written). The one
+// reading of key paths (sweep axes, calibration targets) and of statistics' names
+// (precision targets). Throws std::invalid_argument saying what is wrong ("has an empty segment").
+std::vector<std::string> split_dotted_path(const std::string& path);
+
 // The rule every name obeys (the scenario's, groups', classes', layers', salvos', published
 // observables', sweep axes'): names label results, files and terminal output, so a name is
 // at most max_name_bytes long and holds no control character (NUL, newline, ESC, DEL, ...),

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,8 @@ namespace {
 using namespace hdf5;
 
 constexpr const char* filetype = "salvosim-results";
+// The group of a run to a precision target (docs/hdf5-format.md); absent from a plain run's file.
+constexpr const char* precision_group = "precision";
 
 // Trials per HDF5 chunk of a per-trial dataset, unless a row is so wide that this would make
 // chunks over chunk_bytes (HDF5's default chunk cache is 1 MiB per dataset).
@@ -109,6 +112,27 @@ Growing create_trial_scale(const Context& ctx, const GroupAt& group, Scales& sca
   return trial;
 }
 
+PrecisionInfo read_precision(const Context& ctx, const GroupAt& group) {
+  const std::string where = std::string("/") + precision_group;
+  const hid_t g = group.id();
+  PrecisionInfo info;
+  info.batch_trials = read_scalar_attribute<std::int64_t>(ctx, g, where, "batch_trials");
+  info.max_trials = read_scalar_attribute<std::int64_t>(ctx, g, where, "max_trials");
+  info.reached = read_scalar_attribute<std::int8_t>(ctx, g, where, "reached") != 0;
+  if (info.batch_trials < 1 || info.max_trials < 1) ctx.fail(where + ": batch_trials and max_trials must be >= 1");
+  const Dataset statistic = open_dataset(ctx, group, "statistic");
+  const Dataset target = open_dataset(ctx, group, "target_se");
+  const Dataset se = open_dataset(ctx, group, "se");
+  const std::vector<std::string> statistics = read_strings(ctx, {statistic.get(), false, where + "/statistic"});
+  const std::vector<double> targets = read_values<double>(ctx, {target.get(), false, where + "/target_se"});
+  const std::vector<double> errors = read_values<double>(ctx, {se.get(), false, where + "/se"});
+  if (targets.size() != statistics.size() || errors.size() != statistics.size() || statistics.empty()) {
+    ctx.fail(where + ": statistic, target_se and se must hold one value per target");
+  }
+  for (std::size_t k = 0; k < statistics.size(); ++k) info.targets.push_back({statistics[k], targets[k], errors[k]});
+  return info;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -142,6 +166,7 @@ struct ResultsFileWriter::Impl {
   void write_chunk(const TrialChunk& chunk);
   void finish(const Results& results);
   void write_provenance(const RunInfo& run, bool tiers);
+  void write_precision(const PrecisionInfo& precision);
   void write_summary(const Results& results);
 
   Context ctx;
@@ -281,7 +306,9 @@ void ResultsFileWriter::Impl::write_provenance(const RunInfo& run, bool tiers) {
   const Context& c = ctx;
   const hid_t r = file.root().id();
   write_attribute(c, r, "/", "filetype", std::string(filetype));
-  const std::int32_t minor = tiers ? results_format_minor_with_tiers : results_format_minor;
+  const std::int32_t minor = run.precision.used() ? results_format_minor_with_precision
+                             : tiers              ? results_format_minor_with_tiers
+                                                  : results_format_minor;
   write_attribute(c, r, "/", "version", std::vector<std::int32_t>{results_format_major, minor});
   write_made_by(c, r, run);
   write_attribute(c, r, "/", "scenario_name", run.scenario_name);
@@ -293,6 +320,28 @@ void ResultsFileWriter::Impl::write_provenance(const RunInfo& run, bool tiers) {
   const GroupAt scenario = create_group(c, file.root(), "scenario");
   write_strings(c, scenario, "text", {run.scenario_text}, true, {"", "the scenario's config text (TOML)"});
   write_strings(c, scenario, "source_name", {run.source_name}, true, {"", "the file the scenario was loaded from"});
+  if (run.precision.used()) write_precision(run.precision);
+}
+
+void ResultsFileWriter::Impl::write_precision(const PrecisionInfo& precision) {
+  const Context& c = ctx;
+  const GroupAt group = create_group(c, file.root(), precision_group);
+  const hid_t g = group.id();
+  const std::string where = std::string("/") + precision_group;
+  write_attribute(c, g, where, "batch_trials", precision.batch_trials);
+  write_attribute(c, g, where, "max_trials", precision.max_trials);
+  write_attribute(c, g, where, "reached", static_cast<std::int8_t>(precision.reached ? 1 : 0));
+  std::vector<std::string> statistics;
+  std::vector<double> targets, errors;
+  for (const SeTarget& t : precision.targets) {
+    statistics.push_back(t.statistic);
+    targets.push_back(t.target);
+    errors.push_back(t.se);
+  }
+  const std::vector<hsize_t> shape{statistics.size()};
+  write_strings(c, group, "statistic", statistics, false, {"", "the statistic of each target (<array>.<label>...)"});
+  write_dataset(c, group, "target_se", shape, targets.data(), {"as the statistic", "the standard error asked"});
+  write_dataset(c, group, "se", shape, errors.data(), {"as the statistic", "the standard error reached"});
 }
 
 void ResultsFileWriter::Impl::write_summary(const Results& results) {
@@ -378,6 +427,10 @@ Results read_results(const std::string& path) {
   const GroupAt scenario = open_group(ctx, root, "scenario");
   info.scenario_text = read_string_dataset(ctx, scenario, "text");
   info.source_name = read_string_dataset(ctx, scenario, "source_name");
+  const std::vector<std::string> members = member_names(ctx, root);
+  if (std::find(members.begin(), members.end(), precision_group) != members.end()) {
+    info.precision = read_precision(ctx, open_group(ctx, root, precision_group));
+  }
 
   const GroupAt summary = open_group(ctx, root, "summary");
   read_named_arrays(ctx, summary, results.coordinates, results.arrays);

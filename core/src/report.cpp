@@ -79,6 +79,17 @@ std::string json_object(const std::vector<std::pair<std::string, std::string>>& 
   return out + "}";
 }
 
+std::string json_precision(const PrecisionInfo& p) {
+  std::vector<std::pair<std::string, std::string>> targets;
+  for (const SeTarget& t : p.targets) {
+    targets.emplace_back(t.statistic, "{\"target\": " + json_number(t.target) + ", \"se\": " + json_number(t.se) + "}");
+  }
+  return json_object({{"reached", p.reached ? "true" : "false"},
+                      {"batch_trials", std::to_string(p.batch_trials)},
+                      {"max_trials", std::to_string(p.max_trials)},
+                      {"targets", json_object(targets)}});
+}
+
 std::string json_fates(const Results& r, std::int64_t sel) {
   std::vector<std::pair<std::string, std::string>> fates;
   for (std::int64_t f = 0; f < fate_count; ++f) {
@@ -320,6 +331,24 @@ std::string format_table(const Results& r) {
     rates.row(row);
   }
   out << rates.str();
+  if (r.info.precision.used()) out << "\n" << precision_summary(r.info) << "\n";
+  return out.str();
+}
+
+std::string precision_summary(const RunInfo& info) {
+  const PrecisionInfo& p = info.precision;
+  std::ostringstream out;
+  if (p.reached) {
+    out << "precision target reached after " << info.trials << " trials (batches of " << p.batch_trials << ")";
+  } else {
+    out << "precision target not reached: stopped at " << info.trials << " trials, the most allowed (batches of "
+        << p.batch_trials << ")";
+  }
+  for (const SeTarget& t : p.targets) {
+    char text[96];
+    std::snprintf(text, sizeof text, " se %.4g %s %.4g", t.se, t.se <= t.target ? "<=" : ">", t.target);
+    out << "; " << t.statistic << text;
+  }
   return out.str();
 }
 
@@ -362,6 +391,7 @@ std::string format_json(const Results& r) {
       {"rates", total_rates},
       {"group_rates", json_object(group_rates)},
   };
+  if (r.info.precision.used()) members.emplace_back("precision", json_precision(r.info.precision));
   if (is_campaign(r)) members.emplace_back("salvos", json_salvos(r));
   if (has_tiers(r)) {
     members.emplace_back("tiers", json_tiers(r));

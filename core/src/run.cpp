@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "salvosim/config.hpp"
 #include "salvosim/limits.hpp"
@@ -89,6 +90,12 @@ RunInfo run_info(const Scenario& scenario, const RunOptions& options) {
 }
 
 Results run_scenario(const Plan& plan, const Scenario& scenario, const RunRequest& request) {
+  if (request.precision.used()) {
+    PrecisionRun run = run_to_precision(plan, request.options, request.precision, request.sink, request.progress);
+    RunInfo info = run_info(scenario, request.options);
+    info.precision = std::move(run.info);
+    return summarize(plan, run.tallies, std::move(info));
+  }
   const Tallies tallies = run_trials(plan, request.options, request.sink, request.progress);  // checks the request
   return summarize(plan, tallies, run_info(scenario, request.options));
 }

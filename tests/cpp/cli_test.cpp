@@ -490,5 +490,173 @@ TEST(Cli, DamagedCheckpointsAndShardsAreBadInput) {
   fs::remove_all(dir);
 }
 
+// ---- Precision targets (run --target-se) ------------------------------------------------------
+
+// The JSON line of `name` ("trials": ...) in `json`, or "".
+std::string json_member(const std::string& json, const std::string& name) {
+  const std::size_t at = json.find("\"" + name + "\": ");
+  if (at == std::string::npos) return "";
+  return json.substr(at, json.find(", \"", at) - at);
+}
+
+TEST(Cli, ATargetSeRunIsAPlainRunOfTheTrialsItUsed) {
+  const std::string example = config("example.toml");
+  const Outcome target = salvosim("run " + example +
+                                  " --seed 3 --trials 100000 --batch 500 --threads 2 --json "
+                                  "--target-se fate.all.intercepted=0.06,rate.all.launched=0.004");
+  ASSERT_EQ(target.exit_code, 0) << target.out;
+  EXPECT_THAT(target.out,
+              HasSubstr("\"precision\": {\"reached\": true, \"batch_trials\": 500, \"max_trials\": 100000"));
+  const std::string trials = json_member(target.out, "trials");
+  const std::int64_t used = std::stoll(trials.substr(trials.find(' ') + 1));
+  EXPECT_EQ(used % 500, 0);
+  EXPECT_GT(used, 500);
+  EXPECT_LT(used, 100000);
+  // The same numbers as a plain run of `used` trials on another thread count.
+  const Outcome plain = salvosim("run " + example + " --seed 3 --threads 1 --json --trials " + std::to_string(used));
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  const auto statistics = [](const std::string& json) {
+    const std::size_t from = json.find("\"groups\"");
+    const std::size_t to = json.find(", \"precision\"");
+    return json.substr(from, (to == std::string::npos ? json.rfind('}') : to) - from);
+  };
+  EXPECT_EQ(statistics(target.out), statistics(plain.out));
+  // The table says how it went.
+  const Outcome table = salvosim("run " + example + " --seed 3 --trials 100000 --batch 500 --target-se " +
+                                 "fate.all.intercepted=0.06,rate.all.launched=0.004");
+  EXPECT_THAT(table.out,
+              HasSubstr("precision target reached after " + std::to_string(used) + " trials (batches of 500)"));
+}
+
+TEST(Cli, ATargetNotReachedSaysSo) {
+  const Outcome outcome = salvosim("run " + config("example.toml") +
+                                   " --trials 1200 --batch 500 --target-se rate.all.launched=1e-6 --json");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
+  EXPECT_THAT(outcome.out, HasSubstr("salvosim: warning: precision target not reached: stopped at 1200 trials"));
+  EXPECT_THAT(outcome.out, HasSubstr("\"precision\": {\"reached\": false"));
+  EXPECT_THAT(outcome.out, HasSubstr("\"trials\": 1200"));
+}
+
+TEST(Cli, BadTargetsExitWithTwoAndSayWhat) {
+  const std::string run = "run " + config("example.toml") + " --trials 1000 ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--target-se fate.all.intercepte=0.1", "no fate \"intercepte\" (did you mean \"intercepted\"?)"},
+      {"--target-se rates.all.launched=0.1", "no statistic \"rates\" (did you mean \"rate\"?)"},
+      {"--target-se fate.all.intercepted=0", "the standard error must be a finite number > 0, got 0"},
+      {"--target-se fate.all.intercepted=-0.1", "got -0.1"},
+      {"--target-se fate.all.intercepted", "must be STAT=SE"},
+      {"--target-se fate.all.intercepted=0.1 --batch 0", "--batch"},
+      {"--batch 100", "--batch needs --target-se"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const Outcome outcome = salvosim(run + arguments);
+    EXPECT_EQ(outcome.exit_code, 2) << arguments << "\n" << outcome.out;
+    EXPECT_THAT(outcome.out, HasSubstr(message)) << arguments;
+  }
+}
+
+// ---- Sweep planning: validate, --dry-run, --status ----------------------------------------------
+
+TEST(Cli, ValidateAcceptsASweepFileAndSaysWhatItChecked) {
+  const fs::path dir = temp_dir();
+  const Outcome good = salvosim("validate " + write_sweep_file(dir, "good.toml"));
+  EXPECT_EQ(good.exit_code, 0) << good.out;
+  EXPECT_THAT(good.out, HasSubstr("good.toml: valid: sweep \"cli\" (grid) of 3 points over 1 axis; its base scenario "
+                                  "\"example\" and every point checked"));
+  // The errors a sweep would give, file, line and did-you-mean included.
+  const Outcome bad = salvosim("validate " + write_sweep_file(dir, "bad.toml", "mode = \"gird\""));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_THAT(bad.out, HasSubstr("salvosim: invalid sweep:"));
+  EXPECT_THAT(bad.out, HasSubstr("bad.toml:5:8: sweep.mode:"));
+  const Outcome point = salvosim(
+      "validate " + write_sweep_file(dir, "point.toml", "[[axis]]\npath = \"layer.upper-tier.shots\"\nvalues = [0]"));
+  EXPECT_EQ(point.exit_code, 2) << point.out;
+  EXPECT_THAT(point.out, HasSubstr("axis[0] \"layer.upper-tier.shots\": at point 0"));
+  const Outcome typo = salvosim(
+      "validate " + write_sweep_file(dir, "typo.toml", "[[axis]]\npath = \"layer.upper-tier.shot\"\nvalues = [1]"));
+  EXPECT_EQ(typo.exit_code, 2) << typo.out;
+  EXPECT_THAT(typo.out, HasSubstr("did you mean \"shots\"?"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, DryRunListsThePointsEstimatesTheCostAndWritesNothing) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const Outcome outcome = salvosim("sweep " + sweep + " --dry-run --threads 1 --target-hours 2");
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.out;
+  EXPECT_THAT(outcome.out, HasSubstr("sweep \"cli\": grid 3, 3 points, each valid"));
+  EXPECT_THAT(outcome.out, HasSubstr("  0: threat.shahed.count=5  (300 trials)"));
+  EXPECT_THAT(outcome.out, HasSubstr("  2: threat.shahed.count=15  (300 trials)"));
+  EXPECT_THAT(outcome.out, HasSubstr("on 1 thread in"));
+  EXPECT_THAT(outcome.out, HasSubstr("estimated: "));
+  EXPECT_THAT(outcome.out, HasSubstr("for at most 2 h 00 min a task (--target-hours): 1 shard"));
+  EXPECT_THAT(outcome.out, HasSubstr("sbatch --array=1-1 "));
+  EXPECT_THAT(outcome.out, HasSubstr("nothing was written"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // the sweep file only
+
+  const std::pair<std::string, std::string> refused[] = {
+      {" --dry-run --out " + (dir / "x.h5").string(), "--dry-run writes and runs nothing: leave out --out"},
+      {" --dry-run --resume", "leave out --resume"},
+      {" --dry-run --status", "give one"},
+      {" --target-hours 2 --out " + (dir / "x.h5").string(), "--target-hours plans shards for --dry-run"},
+      {" --dry-run --target-hours 0", "--target-hours"},
+      {" --dry-run --target-hours -1", "--target-hours"},
+  };
+  for (const auto& [arguments, message] : refused) {
+    const Outcome bad = salvosim("sweep " + sweep + arguments);
+    EXPECT_EQ(bad.exit_code, 2) << arguments << "\n" << bad.out;
+    EXPECT_THAT(bad.out, HasSubstr(message)) << arguments;
+  }
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, StatusShowsThePointsDoneAndMissingAndHowToGoOn) {
+  const fs::path dir = temp_dir();
+  const std::string sweep = write_sweep_file(dir, "sweep.toml");
+  const fs::path out = dir / "out.h5";
+
+  const Outcome nothing = salvosim("sweep " + sweep + " --status --out " + out.string());
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.out;
+  EXPECT_THAT(nothing.out, HasSubstr("sweep \"cli\": 0 of 3 points done (no checkpoints: "));
+  EXPECT_THAT(nothing.out, HasSubstr("missing: 0, 1, 2"));
+  EXPECT_THAT(nothing.out, HasSubstr("to run them:\n  salvosim sweep " + sweep + " --out " + out.string() + "\n"));
+  EXPECT_FALSE(fs::exists(out.string() + ".checkpoint"));  // looked for, not made
+
+  // A shard file is a partial sweep file, as a checkpoint is: one left as the checkpoint of
+  // shard 1/2 stands for a shard stopped after its points.
+  const fs::path shard = dir / "shard.h5";
+  ASSERT_EQ(salvosim("sweep " + sweep + " --shard 1/2 --threads 1 --out " + shard.string()).exit_code, 0);
+  const SweepResults held = read_sweep(shard.string());
+  fs::create_directories(out.string() + ".checkpoint");
+  fs::copy_file(shard, out.string() + ".checkpoint/points-00000000.h5");
+  const Outcome partial = salvosim("sweep " + sweep + " --status --out " + out.string());
+  EXPECT_EQ(partial.exit_code, 0) << partial.out;
+  EXPECT_THAT(partial.out, HasSubstr("sweep \"cli\", shard 1/2: " + std::to_string(held.points.size()) + " of " +
+                                     std::to_string(held.points.size()) + " points done (1 checkpoint file in "));
+  EXPECT_THAT(partial.out, HasSubstr("to go on from them, run\n  salvosim sweep " + sweep + " --out " + out.string() +
+                                     " --shard 1/2 --resume\n"));
+  const Outcome other = salvosim("sweep " + sweep + " --status --shard 2/2 --out " + out.string());
+  EXPECT_EQ(other.exit_code, 2) << other.out;
+  EXPECT_THAT(other.out, HasSubstr("a checkpoint of shard 1/2, not of shard 2/2"));
+
+  // Files that are not checkpoints, and a sweep file already complete.
+  std::ofstream(out.string() + ".checkpoint/points-00000001.h5") << "not a checkpoint";
+  const Outcome damaged = salvosim("sweep " + sweep + " --status --out " + out.string());
+  EXPECT_EQ(damaged.exit_code, 2) << damaged.out;
+  EXPECT_THAT(damaged.out, HasSubstr("points-00000001.h5: not a salvosim file, or damaged"));
+  const fs::path results = dir / "results.h5";
+  ASSERT_EQ(salvosim("run " + config("example.toml") + " --trials 10 --out " + results.string()).exit_code, 0);
+  const Outcome foreign = salvosim("sweep " + sweep + " --status --out " + results.string());
+  EXPECT_EQ(foreign.exit_code, 2) << foreign.out;
+  EXPECT_THAT(foreign.out, HasSubstr("not a salvosim sweep file"));
+  const Outcome complete = salvosim("sweep " + sweep + " --status --out " + shard.string());
+  EXPECT_EQ(complete.exit_code, 0) << complete.out;
+  EXPECT_THAT(complete.out, HasSubstr(shard.string() + ": complete (shard 1/2)"));
+  EXPECT_EQ(salvosim("sweep " + sweep + " --status").exit_code, 2);  // --out names what to look at
+  EXPECT_EQ(salvosim("sweep " + sweep + " --status --resume --out " + out.string()).exit_code, 2);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace salvosim

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -17,12 +18,14 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "salvosim/config.hpp"
+#include "salvosim/hdf5_io.hpp"
 #include "salvosim/plan.hpp"
 #include "salvosim/simulate.hpp"
 #include "salvosim/sweep_file.hpp"
@@ -1114,6 +1117,117 @@ TEST_F(SweepRuns, CheckpointsOfAChangedSweepAreRefused) {
     EXPECT_THAT(error.what(), HasSubstr("this checkpoint is not point"));
     EXPECT_THAT(error.what(), HasSubstr("the sweep changed since"));
   }
+}
+
+// What `salvosim sweep --status` shows: the points a stopped sweep checkpointed and those left,
+// read as --resume reads them; nothing is made or changed.
+TEST_F(SweepRuns, CheckpointStatusListsThePointsDoneAndMissing) {
+  const ExpandedSweep sweep = expand_sweep(spec_);
+  const fs::path dir = temp_dir("status") / "checkpoint";
+  const CheckpointStatus none = checkpoint_status(sweep, dir.string(), std::nullopt);
+  EXPECT_FALSE(none.found);
+  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_TRUE(none.done.empty());
+  EXPECT_EQ(none.missing(), (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5}));
+
+  SweepOptions options;
+  options.checkpoint_dir = dir.string();
+  options.checkpoint_seconds = 0.0;
+  EXPECT_THROW(run_sweep(spec_, options, [](const SweepProgress& p) { return p.points_done < 2; }), RunCancelled);
+  const CheckpointStatus status = checkpoint_status(sweep, dir.string(), std::nullopt);
+  EXPECT_TRUE(status.found);
+  EXPECT_EQ(status.files, 2);
+  EXPECT_TRUE(status.shard.whole());
+  EXPECT_EQ(status.done.size(), 2u);
+  EXPECT_EQ(status.missing().size(), 4u);
+  EXPECT_EQ(status.points.size(), 6u);
+  // Each point done is one the sweep runs, and none is both done and missing.
+  std::vector<std::int64_t> both = status.done;
+  const std::vector<std::int64_t> missing = status.missing();
+  both.insert(both.end(), missing.begin(), missing.end());
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(both, status.points);
+
+  EXPECT_THROW(checkpoint_status(sweep, dir.string(), Shard{1, 2}), std::invalid_argument);  // of the whole sweep
+  SweepSpec changed = spec_;
+  changed.seed = 99;
+  EXPECT_THROW(checkpoint_status(expand_sweep(changed), dir.string(), std::nullopt), std::invalid_argument);
+  std::ofstream(dir / "points-00000009.h5") << "not a checkpoint";
+  EXPECT_THROW(checkpoint_status(sweep, dir.string(), std::nullopt), BadFileError);
+}
+
+// A sweep on several ranks stopped by a signal ends on every rank with RunCancelled, whichever
+// rank heard it, with the points completed checkpointed; resumed, it gives the same bytes.
+TEST_F(SweepRuns, StoppedOnRanksEveryRankEndsAndTheCheckpointsResume) {
+  SweepSpec long_points = spec_;
+  long_points.trials = 3000;  // items of whole points, several per rank
+  const SweepResults whole = run_sweep(long_points);
+  for (const int stopper : {0, 2}) {
+    const fs::path dir = temp_dir("ranks_stopped_by_" + std::to_string(stopper)) / "checkpoint";
+    SweepOptions options;
+    options.checkpoint_dir = dir.string();
+    options.checkpoint_seconds = 0.0;
+    options.threads = 1;
+    const int ranks = 3;
+    ThreadTeams teams(ranks);
+    std::vector<int> cancelled(ranks, 0);
+    std::atomic<std::int64_t> asked{0};
+    std::vector<std::thread> threads;
+    for (int r = 0; r < ranks; ++r) {
+      threads.emplace_back([&, r] {
+        // Rank `stopper` says stop after its first answers (rank 0: once a point is done).
+        const SweepProgressCallback progress = [&, r](const SweepProgress& p) {
+          if (r != stopper) return true;
+          return r == 0 ? p.points_done < 1 : ++asked < 2;
+        };
+        try {
+          run_sweep(long_points, options, teams[r], progress);
+        } catch (const RunCancelled&) {
+          cancelled[static_cast<std::size_t>(r)] = 1;
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(cancelled, std::vector<int>(ranks, 1)) << "stopped by rank " << stopper;
+    options.resume = true;
+    expect_same_results(whole, run_on_ranks(long_points, 2, options));
+  }
+}
+
+// `salvosim sweep --dry-run`: a few points timed, every point's time estimated from its cost,
+// and the fewest shards that keep each within a wall time.
+TEST_F(SweepRuns, EstimateAndShardPlan) {
+  const ExpandedSweep sweep = expand_sweep(spec_);
+  const SweepEstimate estimate = estimate_sweep(sweep, 1);
+  EXPECT_EQ(estimate.threads, 1);
+  EXPECT_EQ(estimate.timed_points.size(), 3u);  // the cheapest, the median and the costliest
+  EXPECT_EQ(estimate.timed_trials.size(), 3u);
+  EXPECT_GT(estimate.seconds_per_cost, 0.0);
+  ASSERT_EQ(estimate.point_seconds.size(), sweep.points.size());
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    EXPECT_DOUBLE_EQ(estimate.point_seconds[p],
+                     point_cost(sweep.scenarios[p], sweep.points[p].trials) * estimate.seconds_per_cost);
+  }
+  const double total = estimate.total_seconds();
+  const ShardPlan one = plan_shards(sweep, estimate, total * 2);
+  EXPECT_EQ(one.shards, 1);
+  EXPECT_TRUE(one.fits);
+  EXPECT_DOUBLE_EQ(one.shard_seconds[0], total);
+  const double target = total / 2.5;
+  const ShardPlan some = plan_shards(sweep, estimate, target);
+  EXPECT_GE(some.shards, 3);
+  EXPECT_TRUE(some.fits);
+  EXPECT_LE(*std::max_element(some.shard_seconds.begin(), some.shard_seconds.end()), target);
+  // One shard fewer would not have done: it is the fewest.
+  std::vector<double> fewer(static_cast<std::size_t>(some.shards - 1), 0.0);
+  const std::vector<std::int64_t> dealt = deal_points(sweep, some.shards - 1);
+  for (std::size_t p = 0; p < dealt.size(); ++p) fewer[static_cast<std::size_t>(dealt[p])] += estimate.point_seconds[p];
+  EXPECT_GT(*std::max_element(fewer.begin(), fewer.end()), target);
+  // A point longer than the target: one point a shard, and it says it does not fit.
+  const double longest = *std::max_element(estimate.point_seconds.begin(), estimate.point_seconds.end());
+  const ShardPlan tight = plan_shards(sweep, estimate, longest / 2);
+  EXPECT_FALSE(tight.fits);
+  EXPECT_EQ(tight.shards, static_cast<std::int64_t>(sweep.points.size()));
 }
 
 }  // namespace

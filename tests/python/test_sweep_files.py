@@ -2,10 +2,12 @@
 run killed and resumed, MPI on 2 and 3 ranks); they open in h5py and xarray with named,
 labelled dimensions; and every point can be rerun on its own from what the file stores."""
 
+import os
 import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -189,23 +191,29 @@ def checkpointed_points(checkpoint):
     return done
 
 
-# Each point written as it completes, and points written together (a file holding several).
-@pytest.mark.parametrize("every", ["0", "0.15"])
-def test_killed_and_resumed_gives_the_same_bytes(salvosim_exe, configs_dir, tmp_path, every):
-    path = sweep_toml(
-        tmp_path,
+def long_sweep(configs_dir, directory, trials, seed, points):
+    """A sweep of `points` points over the example's drones (20, 40, ...), long enough to be
+    stopped part way."""
+    return sweep_toml(
+        directory,
         "long.toml",
         f"""
 [sweep]
 base = "{configs_dir / "example.toml"}"
-trials = 10000
-seed = 2
+trials = {trials}
+seed = {seed}
 
 [[axis]]
 path = "threat.shahed.count"
-range = {{ start = 20, stop = 160, step = 20 }}
+range = {{ start = 20, stop = {20 * points}, step = 20 }}
 """,
     )
+
+
+# Each point written as it completes, and points written together (a file holding several).
+@pytest.mark.parametrize("every", ["0", "0.15"])
+def test_killed_and_resumed_gives_the_same_bytes(salvosim_exe, configs_dir, tmp_path, every):
+    path = long_sweep(configs_dir, tmp_path, trials=10000, seed=2, points=8)
     reference = tmp_path / "whole.h5"
     run([salvosim_exe, "sweep", path, "--out", reference, "--threads", "1"])
 
@@ -288,3 +296,78 @@ def test_a_point_reruns_alone_from_what_the_file_stores(salvosim_exe, grid, tmp_
     run([salvosim_exe, "run", point, "--trials", trials, "--seed", seed, "--out", out])
     with h5py.File(out, "r") as f:
         assert f["summary/fate_mean"][()].reshape(-1).tobytes() == swept.tobytes()
+
+
+def children(pid):
+    """The processes whose parent is `pid` (Linux /proc): the ranks mpirun started here."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+# SIGTERM as Slurm sends it at a time limit (to every task: `ranks`), SIGINT alike, and SIGTERM
+# as `kill` sends it to mpirun itself (`mpirun`), which passes it on to its processes.
+@pytest.mark.parametrize(
+    ("whom", "signal_number"), [("ranks", signal.SIGTERM), ("ranks", signal.SIGINT), ("mpirun", signal.SIGTERM)]
+)
+def test_mpi_sweep_stopped_by_a_signal_ends_cleanly_and_resumes(
+    salvosim_exe, configs_dir, tmp_path, whom, signal_number
+):
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("no mpirun (scripts/setup.sh installs openmpi-bin)")
+    path = long_sweep(configs_dir, tmp_path, trials=20000, seed=5, points=20)
+    out = tmp_path / "stopped.h5"
+    checkpoint = tmp_path / "stopped.h5.checkpoint"
+    command = [mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2", salvosim_exe, "sweep", str(path)]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--threads", "1", "--checkpoint-every", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if checkpoint.is_dir() and checkpointed_points(checkpoint) >= 1:
+            break
+        time.sleep(0.01)
+    if process.poll() is not None:
+        _, err = process.communicate()
+        if "built without MPI" in err:
+            pytest.skip("this salvosim was built without -DSALVOSIM_WITH_MPI=ON")
+        pytest.fail("the sweep ended before the signal came: " + err)
+    if whom == "ranks":
+        ranks = children(process.pid)
+        assert len(ranks) == 2
+        for rank in ranks:
+            os.kill(rank, signal_number)
+    else:
+        process.send_signal(signal_number)
+    _, err = process.communicate(timeout=120)
+    # One message, from rank 0, with the command that goes on; no abort of the job.
+    said = "interrupted (SIGTERM)" if signal_number == signal.SIGTERM else "interrupted"
+    assert err.count(f"salvosim: {said}; the points completed are kept in") == 1, err
+    assert f"salvosim sweep {path} --out {out} --threads 1 --checkpoint-every 0 --resume" in err
+    assert "MPI_ABORT" not in err
+    if whom == "ranks":
+        assert process.returncode == 128 + signal_number, err
+    else:
+        assert process.returncode != 0  # Open MPI's mpirun, signalled itself, exits with 1 (docs/cli.md)
+    assert not out.exists()
+    done = checkpointed_points(checkpoint)
+    assert 1 <= done < 20
+
+    status = run([salvosim_exe, "sweep", path, "--status", "--out", out])
+    assert f"{done} of 20 points done" in status.stdout
+    reference = tmp_path / "whole.h5"
+    run([salvosim_exe, "sweep", path, "--out", reference, "--threads", "1"])
+    resumed = run([salvosim_exe, "sweep", path, "--out", out, "--threads", "1", "--resume"])
+    assert f"resuming: {done} of 20 points" in resumed.stderr
+    assert_same_content(reference, out)

@@ -31,6 +31,8 @@ class BadFileError : public std::runtime_error {
 inline constexpr int results_format_major = 1;
 inline constexpr int results_format_minor = 2;
 inline constexpr int results_format_minor_with_tiers = 3;
+// A run to a precision target (its /precision group), whether or not it has tiers.
+inline constexpr int results_format_minor_with_precision = 4;
 
 // Writes one results file. It is written under a temporary name beside `path`
 // (`<path>.<pid>.partial`) and renamed to `path` only by finish(): destroyed unfinished (an

@@ -14,4 +14,8 @@ std::string format_table(const Results& results);
 // One JSON object (the contract is in docs/cli.md); NaN (an undefined statistic) is null.
 std::string format_json(const Results& results);
 
+// A run to a precision target (info.precision.used()) in one line: whether the target was
+// reached and after how many trials, and each statistic's standard error against its target.
+std::string precision_summary(const RunInfo& info);
+
 }  // namespace salvosim

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,23 @@
 #include "salvosim/tallies.hpp"
 
 namespace salvosim {
+
+// One statistic of a run to a precision target (precision.hpp): its name, the standard error
+// asked of it, and the one it reached (NaN while undefined, e.g. a rate no trial defined).
+struct SeTarget {
+  std::string statistic;  // `<array>.<label>...`, e.g. `fate.all.intercepted` (precision.hpp)
+  double target = 0.0;
+  double se = std::numeric_limits<double>::quiet_NaN();
+};
+
+// How a run to a precision target went; batch_trials == 0 for a plain run.
+struct PrecisionInfo {
+  std::int64_t batch_trials = 0;  // trials per batch
+  std::int64_t max_trials = 0;    // the most it could have run (--trials)
+  bool reached = false;           // every target met at the last batch boundary
+  std::vector<SeTarget> targets;
+  bool used() const { return batch_trials > 0; }
+};
 
 // What produced a set of results: stored in every output (provenance).
 struct RunInfo {
@@ -23,7 +41,8 @@ struct RunInfo {
   int threads = 0;
   std::string salvosim_version;
   std::string git_sha1;
-  std::string created;  // ISO 8601, UTC
+  std::string created;      // ISO 8601, UTC
+  PrecisionInfo precision;  // a run to a precision target only
 };
 
 // A dimension: its labels (selection, fate, layer, ...), its integer values (count, ...) or

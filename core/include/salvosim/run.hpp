@@ -9,6 +9,7 @@
 
 #include "salvosim/parallel.hpp"
 #include "salvosim/plan.hpp"
+#include "salvosim/precision.hpp"
 #include "salvosim/results.hpp"
 #include "salvosim/scenario.hpp"
 #include "salvosim/simulate.hpp"
@@ -24,6 +25,9 @@ inline constexpr std::int64_t max_run_trials = max_trials_per_tally;
 // progress go. keep_records / keep_outcomes hand every chunk's records / outcomes to `sink`.
 struct RunRequest {
   RunOptions options;
+  // With targets: run in batches until they are met, options.trials at most (precision.hpp);
+  // the results' info.precision says how it went.
+  PrecisionTarget precision;
   ChunkSink sink;             // per-trial output, chunk by chunk in trial order
   ProgressCallback progress;  // between chunks; returning false stops the run (RunCancelled)
 };
@@ -52,8 +56,8 @@ RunInfo run_info(const Scenario& scenario, const RunOptions& options);
 
 // Checks the request, runs it and returns the statistics with their provenance. `plan` must
 // be compile(scenario) (the overload without it compiles the scenario, validating it first:
-// ConfigError). Throws std::invalid_argument for a bad request, RunCancelled when `progress`
-// stops the run, and whatever `sink` throws.
+// ConfigError). Throws std::invalid_argument for a bad request (a precision target included),
+// RunCancelled when `progress` stops the run, and whatever `sink` throws.
 Results run_scenario(const Scenario& scenario, const RunRequest& request);
 Results run_scenario(const Plan& plan, const Scenario& scenario, const RunRequest& request);
 

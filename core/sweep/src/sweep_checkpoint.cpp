@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -51,7 +53,81 @@ bool partial_file(std::string_view name) {
   return dot != std::string_view::npos && digits(name.substr(dot + 1)) && complete_file(name.substr(0, dot));
 }
 
+// The checkpoint files of `dir` (`points-<n>.h5`), in the order written.
+std::vector<std::string> checkpoint_files(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    if (file_number(entry.path().filename().string(), file_head) >= 0) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A checkpoint file read, a damaged one named with what to do.
+SweepResults read_checkpoint(const std::string& path, const std::string& dir) {
+  try {
+    return read_sweep(path);
+  } catch (const BadFileError& e) {
+    throw BadFileError(std::string(e.what()) + "\n  delete this checkpoint to run its points again, or " + dir +
+                       " to start over");
+  }
+}
+
+// Throws unless point k of checkpoint `saved` is that point of `sweep` as it is now.
+void check_held_point(const SweepResults& saved, std::size_t k, const ExpandedSweep& sweep, const std::string& path,
+                      const std::string& dir) {
+  const SweepPoint& held = saved.points[k];
+  const bool known = held.index >= 0 && held.index < static_cast<std::int64_t>(sweep.points.size());
+  const SweepPoint* point = known ? &sweep.points[static_cast<std::size_t>(held.index)] : nullptr;
+  if (saved.info.id != sweep.id || point == nullptr || held.scenario_text != point->scenario_text ||
+      held.seed != point->seed || held.trials != point->trials) {
+    throw std::invalid_argument(path + ": this checkpoint is not point " + std::to_string(held.index) +
+                                " of this sweep as it is now (the sweep changed since): delete " + dir +
+                                " to start over");
+  }
+}
+
 }  // namespace
+
+std::vector<std::int64_t> CheckpointStatus::missing() const {
+  std::vector<std::int64_t> out;
+  std::set_difference(points.begin(), points.end(), done.begin(), done.end(), std::back_inserter(out));
+  return out;
+}
+
+CheckpointStatus checkpoint_status(const ExpandedSweep& sweep, const std::string& dir,
+                                   const std::optional<Shard>& shard) {
+  CheckpointStatus status;
+  std::error_code error;
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
+    throw std::invalid_argument(dir + " is a file, not a checkpoint directory");
+  }
+  status.found = fs::is_directory(dir, error);
+  std::optional<Shard> of = shard;
+  std::set<std::int64_t> done;
+  if (status.found) {
+    for (const std::string& path : checkpoint_files(dir)) {
+      const SweepResults saved = read_checkpoint(path, dir);
+      ++status.files;
+      const Shard& held = saved.info.shard;
+      if (of && (held.index != of->index || held.count != of->count)) {
+        throw std::invalid_argument(path + ": a checkpoint of shard " + std::to_string(held.index) + "/" +
+                                    std::to_string(held.count) + ", not of shard " + std::to_string(of->index) + "/" +
+                                    std::to_string(of->count));
+      }
+      of = held;
+      for (std::size_t k = 0; k < saved.points.size(); ++k) {
+        check_held_point(saved, k, sweep, path, dir);
+        done.insert(saved.points[k].index);
+      }
+    }
+  }
+  status.shard = of.value_or(Shard{});
+  status.points = shard_points(sweep, status.shard);
+  status.done.assign(done.begin(), done.end());
+  return status;
+}
 
 namespace detail {
 
@@ -85,32 +161,13 @@ Checkpoints::Checkpoints(std::string dir, bool resume, SweepInfo info, double ev
 std::map<std::int64_t, Results> Checkpoints::completed(const ExpandedSweep& sweep,
                                                        const std::vector<std::int64_t>& points) const {
   const std::set<std::int64_t> wanted(points.begin(), points.end());
-  std::vector<std::string> files;
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir_, error)) {
-    if (file_number(entry.path().filename().string(), file_head) >= 0) files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
   std::map<std::int64_t, Results> done;
-  for (const std::string& path : files) {
-    const SweepResults saved = [&] {
-      try {
-        return read_sweep(path);
-      } catch (const BadFileError& e) {
-        throw BadFileError(std::string(e.what()) + "\n  delete this checkpoint to run its points again, or " + dir_ +
-                           " to start over");
-      }
-    }();
+  for (const std::string& path : checkpoint_files(dir_)) {
+    const SweepResults saved = read_checkpoint(path, dir_);
     for (std::size_t k = 0; k < saved.points.size(); ++k) {
       const SweepPoint& held = saved.points[k];
       if (wanted.count(held.index) == 0) continue;
-      const SweepPoint& point = sweep.points[static_cast<std::size_t>(held.index)];
-      if (saved.info.id != info_.id || held.scenario_text != point.scenario_text || held.seed != point.seed ||
-          held.trials != point.trials) {
-        throw std::invalid_argument(path + ": this checkpoint is not point " + std::to_string(held.index) +
-                                    " of this sweep as it is now (the sweep changed since): delete " + dir_ +
-                                    " to start over");
-      }
+      check_held_point(saved, k, sweep, path, dir_);
       done.emplace(held.index, point_results(saved, static_cast<std::int64_t>(k)));
     }
   }

@@ -456,6 +456,14 @@ SweepSpec load_sweep_string(std::string_view toml_text, const std::string& sourc
   return SweepReader(toml_text, source_name).read();
 }
 
+bool is_sweep_text(std::string_view toml_text) {
+  try {
+    return detail::parse_toml(toml_text, "").contains("sweep");
+  } catch (const ConfigError&) {
+    return false;  // not TOML: the scenario loader says where
+  }
+}
+
 SweepSpec load_sweep_file(const std::string& path) {
   const std::string text = read_text_file(path, "sweep");
   return load_sweep_string(text, path);

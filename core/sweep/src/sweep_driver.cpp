@@ -43,8 +43,13 @@ constexpr std::int64_t min_item_trials = 1024;
 // slices (a fraction of a second on the scenarios salvosim is for).
 constexpr std::int64_t rank0_slice_trials = 1024;
 
-// Messages: [kind, item, reply] from rank 0; [kind, item, tallies...] to it.
-enum Message : std::int64_t { msg_work = 1, msg_stop = 2, msg_result = 3 };
+// Messages: [kind, item, reply] from rank 0; [kind, item, tallies...] to it. A sweep stopped by a
+// signal ends on every rank: rank 0 (told by its progress callback, or by a worker's
+// msg_cancelled) sends msg_cancel to each worker still at work and waits for its msg_cancelled,
+// the last message a worker sends; a worker told to stop by its own callback sends
+// msg_cancelled at once and waits for msg_cancel, the last message rank 0 sends it. So no
+// message is left in flight, MPI ends normally on every rank, and each rank throws RunCancelled.
+enum Message : std::int64_t { msg_work = 1, msg_stop = 2, msg_result = 3, msg_cancel = 4, msg_cancelled = 5 };
 
 struct WorkItem {
   std::int64_t point = 0;
@@ -108,7 +113,12 @@ class Driver {
     try {
       return coordinate_keeping_checkpoints();
     } catch (const RunCancelled&) {
-      team_.abort(130, "interrupted; the points completed are kept in the checkpoints");
+      try {
+        cancel_workers();
+      } catch (const std::exception& error) {
+        team_.abort(1, error.what());
+      }
+      throw;
     } catch (const std::exception& error) {
       team_.abort(1, error.what());
     }
@@ -158,6 +168,8 @@ class Driver {
     if (!report_progress(0.0)) throw RunCancelled();  // what there is to do, before any of it
     const int workers = team_.size() - 1;
     held_.assign(static_cast<std::size_t>(team_.size()), 0);
+    stopped_.assign(static_cast<std::size_t>(team_.size()), false);
+    cancelled_.assign(static_cast<std::size_t>(team_.size()), false);
     // Each worker starts with one item, and with a second in reserve when there are enough
     // to go round; the reserve hides the time rank 0 takes to answer.
     for (int round = 0; round < 2; ++round) {
@@ -166,7 +178,7 @@ class Driver {
         if (!queue_.empty()) {
           hand_out(w, 0);
         } else if (round == 0) {
-          team_.send(w, {msg_stop, -1, 0});
+          send_stop(w, 0);
         }
       }
     }
@@ -179,6 +191,30 @@ class Driver {
     return assemble();
   }
 
+  void send_stop(int worker, std::int64_t reply) {
+    team_.send(worker, {msg_stop, -1, reply});
+    stopped_[static_cast<std::size_t>(worker)] = true;
+  }
+
+  // Every worker still at work told to stop, and its last message (msg_cancelled) received:
+  // results on the way are dropped (the points not complete are run again on --resume).
+  void cancel_workers() {
+    std::vector<bool> waiting(static_cast<std::size_t>(team_.size()), false);
+    for (int w = 1; w < team_.size(); ++w) {
+      const auto k = static_cast<std::size_t>(w);
+      const bool finished = stopped_.size() > k && stopped_[k] && held_[k] == 0;  // it has ended, or is ending
+      if (finished) continue;
+      team_.send(w, {msg_cancel, -1, 0});
+      waiting[k] = cancelled_.size() <= k || !cancelled_[k];
+    }
+    while (std::any_of(waiting.begin(), waiting.end(), [](bool w) { return w; })) {
+      const TeamMessage message = team_.receive();
+      if (!message.data.empty() && message.data[0] == msg_cancelled) {
+        waiting.at(static_cast<std::size_t>(message.from)) = false;
+      }
+    }
+  }
+
   void hand_out(int worker, std::int64_t reply) {
     team_.send(worker, {msg_work, queue_.front(), reply});
     queue_.pop_front();
@@ -188,6 +224,10 @@ class Driver {
   // A worker's finished item: keep it and give the worker the next (or tell it to stop).
   void serve(const TeamMessage& message) {
     const std::vector<std::int64_t>& data = message.data;
+    if (!data.empty() && data[0] == msg_cancelled) {  // a worker stopped by a signal: the sweep stops
+      cancelled_.at(static_cast<std::size_t>(message.from)) = true;
+      throw RunCancelled();
+    }
     const auto items = static_cast<std::int64_t>(items_.size());
     if (data.size() < 2 || data[0] != msg_result || data[1] < 0 || data[1] >= items) {
       throw std::runtime_error("rank 0 received a malformed message from rank " + std::to_string(message.from));
@@ -199,7 +239,7 @@ class Driver {
     if (!queue_.empty()) {
       hand_out(message.from, 1);
     } else {
-      team_.send(message.from, {msg_stop, -1, 1});
+      send_stop(message.from, 1);
     }
   }
 
@@ -327,11 +367,37 @@ class Driver {
 
   void work() {
     try {
+      work_until_stopped();
+    } catch (const RunCancelled&) {
+      throw;
+    } catch (const std::exception& error) {
+      team_.abort(1, error.what());
+    }
+  }
+
+  // Asked to stop by rank 0 (msg_cancel) or by its own progress callback: either way it ends
+  // with msg_cancelled sent and msg_cancel received, and throws RunCancelled.
+  void work_until_stopped() {
+    bool cancel_received = false;
+    const auto end_cancelled = [&] {
+      team_.send(0, {msg_cancelled, -1});
+      while (!cancel_received) {
+        const TeamMessage message = team_.receive();
+        cancel_received = !message.data.empty() && message.data[0] == msg_cancel;
+      }
+      throw RunCancelled();
+    };
+    const auto keep_going = [&](std::int64_t, std::int64_t) { return !progress_ || progress_(SweepProgress{}); };
+    try {
       std::deque<std::int64_t> mine;
       bool stopped = false;
       std::int64_t unanswered = 0;  // results sent that rank 0 has not answered yet
       const auto take = [&](const TeamMessage& message) {
         const std::vector<std::int64_t>& data = message.data;
+        if (data.size() == 3 && data[0] == msg_cancel) {
+          cancel_received = true;
+          throw RunCancelled();
+        }
         if (data.size() != 3 || (data[0] != msg_work && data[0] != msg_stop)) {
           throw std::runtime_error("a malformed message from rank " + std::to_string(message.from));
         }
@@ -359,12 +425,14 @@ class Driver {
           plan_point = item.point;
         }
         const SweepPoint& point = sweep_.points[static_cast<std::size_t>(item.point)];
-        pack_tallies(run_trials(*plan, run_options(point, item.first_trial, item.trials, options_.threads)), message);
+        pack_tallies(run_trials(*plan, run_options(point, item.first_trial, item.trials, options_.threads), {},
+                                keep_going),
+                     message);
         team_.send(0, std::move(message));
         ++unanswered;
       }
-    } catch (const std::exception& error) {
-      team_.abort(1, error.what());
+    } catch (const RunCancelled&) {
+      end_cancelled();
     }
   }
 
@@ -384,6 +452,8 @@ class Driver {
   std::map<std::int64_t, Pending> pending_;
   std::deque<std::int64_t> queue_;  // items not handed out yet
   std::vector<std::int64_t> held_;  // [rank]: items handed out and not yet back
+  std::vector<bool> stopped_;       // [rank]: told msg_stop (it ends once held_ is 0)
+  std::vector<bool> cancelled_;     // [rank]: sent msg_cancelled (stopped by a signal)
   std::int64_t resumed_ = 0, trials_done_ = 0;
   double cost_total_ = 0.0, cost_done_ = 0.0;
 };

@@ -10,40 +10,10 @@
 #include "salvosim/sweep.hpp"
 
 namespace salvosim::detail {
-namespace {
-
-// Dot-separated segments; a segment in double quotes may hold dots (no escapes: names with
-// a double quote cannot be swept).
-std::vector<std::string> split_segments(const std::string& path) {
-  std::vector<std::string> segments;
-  std::size_t k = 0;
-  while (true) {
-    std::string segment;
-    if (k < path.size() && path[k] == '"') {
-      const std::size_t close = path.find('"', k + 1);
-      if (close == std::string::npos) throw std::invalid_argument("has a quote that is not closed");
-      segment = path.substr(k + 1, close - k - 1);
-      k = close + 1;
-      if (k < path.size() && path[k] != '.') throw std::invalid_argument("has text after a closing quote");
-    } else {
-      const std::size_t dot = path.find('.', k);
-      segment = path.substr(k, dot == std::string::npos ? std::string::npos : dot - k);
-      if (segment.find('"') != std::string::npos) throw std::invalid_argument("has a quote inside a segment");
-      k = dot == std::string::npos ? path.size() : dot;
-    }
-    if (segment.empty()) throw std::invalid_argument("has an empty segment");
-    segments.push_back(std::move(segment));
-    if (k >= path.size()) return segments;
-    ++k;  // the dot
-    if (k >= path.size()) throw std::invalid_argument("ends with a dot");
-  }
-}
-
-}  // namespace
 
 AxisPath parse_axis_path(const std::string& path) {
   if (path.empty()) throw std::invalid_argument("is empty");
-  const std::vector<std::string> segments = split_segments(path);
+  const std::vector<std::string> segments = split_dotted_path(path);
   const std::string& head = segments[0];
   AxisPath out;
   if (head == trials_path || head == seed_path) {

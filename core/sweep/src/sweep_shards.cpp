@@ -52,14 +52,11 @@ double point_cost(const Scenario& scenario, std::int64_t trials) {
   return per_trial * static_cast<double>(trials);
 }
 
-std::vector<std::int64_t> shard_points(const ExpandedSweep& sweep, const Shard& shard) {
-  check_shard(shard);
+std::vector<std::int64_t> deal_points(const ExpandedSweep& sweep, std::int64_t count) {
+  check_shard({1, count});
   const auto points = static_cast<std::int64_t>(sweep.points.size());
-  if (shard.whole()) {
-    std::vector<std::int64_t> all(static_cast<std::size_t>(points));
-    std::iota(all.begin(), all.end(), std::int64_t{0});
-    return all;
-  }
+  std::vector<std::int64_t> dealt(static_cast<std::size_t>(points), 0);
+  if (count == 1) return dealt;
   // Longest processing time first: the costliest point goes to the least loaded shard (ties
   // to the lower index), which keeps shards within one point's cost of one another.
   std::vector<std::int64_t> order(static_cast<std::size_t>(points));
@@ -72,14 +69,22 @@ std::vector<std::int64_t> shard_points(const ExpandedSweep& sweep, const Shard& 
   std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
     return cost[static_cast<std::size_t>(a)] > cost[static_cast<std::size_t>(b)];
   });
-  std::vector<double> load(static_cast<std::size_t>(shard.count), 0.0);
-  std::vector<std::int64_t> mine;
+  std::vector<double> load(static_cast<std::size_t>(count), 0.0);
   for (std::int64_t p : order) {
     const auto least = static_cast<std::int64_t>(std::min_element(load.begin(), load.end()) - load.begin());
     load[static_cast<std::size_t>(least)] += cost[static_cast<std::size_t>(p)];
-    if (least == shard.index - 1) mine.push_back(p);
+    dealt[static_cast<std::size_t>(p)] = least;
   }
-  std::sort(mine.begin(), mine.end());
+  return dealt;
+}
+
+std::vector<std::int64_t> shard_points(const ExpandedSweep& sweep, const Shard& shard) {
+  check_shard(shard);
+  const std::vector<std::int64_t> dealt = deal_points(sweep, shard.count);
+  std::vector<std::int64_t> mine;
+  for (std::size_t p = 0; p < dealt.size(); ++p) {
+    if (dealt[p] == shard.index - 1) mine.push_back(static_cast<std::int64_t>(p));
+  }
   return mine;
 }
 

@@ -104,6 +104,10 @@ struct SweepSpec {
 SweepSpec load_sweep_file(const std::string& path);
 SweepSpec load_sweep_string(std::string_view toml_text, const std::string& source_name = "<string>");
 
+// Whether a TOML text is a sweep file (it has a [sweep] table) rather than a scenario; false for
+// text that is not TOML at all.
+bool is_sweep_text(std::string_view toml_text);
+
 // One point of a sweep: its axis values and what runs there.
 struct SweepPoint {
   std::int64_t index = 0;          // 0 .. points - 1; a grid is row-major (the last axis fastest)
@@ -146,8 +150,36 @@ void check_shard(const Shard& shard);
 // cost (largest first, each to the least loaded shard), so that shards take about as long.
 std::vector<std::int64_t> shard_points(const ExpandedSweep& sweep, const Shard& shard);
 
+// The shard (0 .. count - 1) each point goes to among `count` shards: shard_points' rule.
+std::vector<std::int64_t> deal_points(const ExpandedSweep& sweep, std::int64_t count);
+
 // Estimated cost of a point, in arbitrary units: what load balancing goes by.
 double point_cost(const Scenario& scenario, std::int64_t trials);
+
+// A sweep's cost in seconds, estimated before it runs (`salvosim sweep --dry-run`): a few
+// points (the cheapest, the median and the costliest by point_cost) are timed on `threads`
+// threads for a fraction of their trials, and every point's point_cost is turned into seconds
+// at the rate measured.
+struct SweepEstimate {
+  std::vector<std::int64_t> timed_points;  // the points timed
+  std::vector<std::int64_t> timed_trials;  // the trials run of each
+  double timing_seconds = 0.0;             // spent timing
+  double seconds_per_cost = 0.0;           // the rate measured
+  int threads = 1;                         // worker threads the estimate is for
+  std::vector<double> point_seconds;       // [point]: estimated time of each point
+  double total_seconds() const;
+};
+SweepEstimate estimate_sweep(const ExpandedSweep& sweep, int threads);
+
+// The fewest shards (at most one per point) whose longest is estimated to take at most
+// `target_seconds`, and the estimated time of each; `fits` is false when even one point a shard
+// takes longer (then the shards are one per point).
+struct ShardPlan {
+  std::int64_t shards = 1;
+  std::vector<double> shard_seconds;
+  bool fits = true;
+};
+ShardPlan plan_shards(const ExpandedSweep& sweep, const SweepEstimate& estimate, double target_seconds);
 
 struct SweepOptions {
   int threads = 0;  // per process; 0: every core
@@ -168,7 +200,10 @@ struct SweepProgress {
   double fraction_done = 0.0;    // of this session's estimated work
   double seconds = 0.0;          // since this session started
 };
-// Called on rank 0 as work completes; returning false stops the sweep (RunCancelled).
+// Called on rank 0 as work completes; returning false stops the sweep (RunCancelled). On the
+// other ranks of a team it is called between chunks of trials with an empty SweepProgress, only
+// to ask whether to go on: returning false there stops the sweep too (every rank throws
+// RunCancelled once the others have been told, and rank 0 has checkpointed what it holds).
 using SweepProgressCallback = std::function<bool(const SweepProgress&)>;
 
 // What a sweep file says about itself, besides the statistics.
@@ -216,9 +251,28 @@ SweepResults run_sweep(const SweepSpec& spec, const SweepOptions& options = {},
 
 // Runs the sweep on every process of `team` (each calls this): points, and trials within
 // points when points are few, are handed out as processes become free; rank 0 gathers them,
-// writes checkpoints and returns the results, every other rank returns nullopt.
+// writes checkpoints and returns the results, every other rank returns nullopt. Stopped by a
+// progress callback on any rank, it throws RunCancelled on every rank, with nothing left in
+// flight between them.
 std::optional<SweepResults> run_sweep(const SweepSpec& spec, const SweepOptions& options, Team& team,
                                       const SweepProgressCallback& progress = {});
+
+// What the checkpoints of a stopped sweep hold (`salvosim sweep --status`): each file is read
+// and checked as --resume would check it (this sweep, the same points), but nothing is run,
+// written or removed.
+struct CheckpointStatus {
+  bool found = false;                // the directory exists
+  std::int64_t files = 0;            // checkpoint files in it
+  Shard shard;                       // the shard they are of (the one asked, else the files')
+  std::vector<std::int64_t> points;  // the shard's points
+  std::vector<std::int64_t> done;    // those checkpointed, in increasing order
+  std::vector<std::int64_t> missing() const;
+};
+// `shard` nullopt: the shard the checkpoints say they are of (the whole sweep if none). Throws
+// BadFileError for a file that is not a checkpoint, and std::invalid_argument for checkpoints of
+// another sweep, of another shard than `shard`, or a `dir` that is a file.
+CheckpointStatus checkpoint_status(const ExpandedSweep& sweep, const std::string& dir,
+                                   const std::optional<Shard>& shard);
 
 // Removes the checkpoints of a sweep (SweepOptions::checkpoint_dir) once its results are
 // safely stored: the files it wrote there, then the directory if nothing else is left in it.
