@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import shutil
+import subprocess
 import tomllib
 
 import jsonschema
@@ -422,3 +424,21 @@ def test_taplo_associates_the_schemas_with_the_shipped_files() -> None:
             assert any(glob_matches(path.relative_to(ROOT), p) for p in patterns), path
     for path in (ROOT / "configs" / "calibration").glob("*.toml"):
         assert not any(glob_matches(path.relative_to(ROOT), p) for ps in by_schema.values() for p in ps), path
+
+
+@pytest.mark.skipif(
+    shutil.which("taplo") is None, reason="taplo is not installed (pip install taplo: requirements-dev.txt)"
+)
+def test_taplo_checks_the_configs_as_an_editor_would(tmp_path: pathlib.Path) -> None:
+    """Taplo (the checker of Even Better TOML) reads .taplo.toml: the shipped files pass, and a
+    file naming the schema on its first line is refused for a value out of range."""
+    files = [str(p.relative_to(ROOT)) for p in SCENARIO_FILES + SWEEP_FILES]
+    checked = subprocess.run(["taplo", "check", *files], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr
+    probe = tmp_path / "probe.toml"
+    probe.write_text(
+        f"#:schema {ROOT / 'schema' / 'scenario.schema.json'}\n" + edited("fire_units = 1", "fire_units = 0")
+    )
+    refused = subprocess.run(["taplo", "check", str(probe)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0
+    assert "0 is less than the minimum of 1" in refused.stderr + refused.stdout
