@@ -98,6 +98,41 @@ def test_the_bases_are_valid() -> None:
         assert scenario_problem(text) is None
 
 
+# Valid, at the edges of what the validator accepts: the schema must accept them too (it refuses
+# nothing the validator accepts). (id, text)
+BOTH_ACCEPT = [
+    ("integers-for-numbers", edited("pk = 0.7", "pk = 1").replace("engagement_time = 60.0", "engagement_time = 60")),
+    ("empty-class", edited('class = "ballistic"', 'class = ""').replace("engages.ballistic", "engages.mrbm")),
+    ("probabilities-at-their-bounds", edited("pk = 0.7, detect = 0.9", "pk = 0.0, detect = 1.0")),
+    ("window-closing-at-impact", edited("close = 60.0", "close = 0")),
+    ("shots-at-2^20", edited("shots = 1\nengages", "shots = 1048576\nengages")),
+    (
+        "name-of-256-characters",
+        edited('name = "mrbm"', f'name = "{"m" * 256}"').replace('selection = "mrbm"', 'selection = "all"'),
+    ),
+    (
+        "name-of-other-scripts",
+        edited('name = "mrbm"', 'name = "Шахед 136"').replace('selection = "mrbm"', 'selection = "all"'),
+    ),
+    ("unlimited-max-engagements", edited("look_time = 5.0", 'look_time = 5.0\nmax_engagements = "unlimited"')),
+    ("empty-magazine-name-with-interceptors", edited("interceptors = 20", 'interceptors = 20\nmagazine = ""')),
+    ("a-campaign", CAMPAIGN),
+    ("a-campaign-with-empty-threat-array", "threat = []\n" + CAMPAIGN),
+    ("fate-as-an-array", edited('fate = "leaked_defended"', 'fate = ["leaked_defended", "leaked_open"]')),
+    (
+        "tier-names-with-a-colon-inside",
+        edited('name = "city"', 'name = "city:north"').replace("city = 1.0", '"city:north" = 1.0'),
+    ),
+    ("waves", edited("launch = { start = 0.0, duration = 60.0 }", "launch = { waves = [[0, 4], [30.5, 6]] }")),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in BOTH_ACCEPT], ids=[i for i, _ in BOTH_ACCEPT])
+def test_the_schema_accepts_what_the_validator_accepts(text: str) -> None:
+    assert scenario_problem(text) is None
+    assert schema_errors(SCENARIO_SCHEMA, text) == []
+
+
 # Bad for a reason a schema can say: (kind, id, text).
 SCHEMA_CATCHES = [
     ("wrong type", "count-a-string", edited("count = 10", 'count = "10"')),
@@ -325,6 +360,33 @@ def test_the_sweep_bases_are_valid(tmp_path: pathlib.Path) -> None:
     for text in (SWEEP, LATIN):
         assert schema_errors(SWEEP_SCHEMA, text) == []
         assert sweep_problem(text, tmp_path) is None
+
+
+# Valid sweeps at the edges of what the loader accepts: the schema accepts them too.
+SWEEP_BOTH_ACCEPT = [
+    ("empty-name", edited('name = "schema-sweep"', 'name = ""', SWEEP)),
+    ("no-mode", edited('mode = "grid"\n', "", SWEEP)),
+    (
+        "zip",
+        edited('mode = "grid"', 'mode = "zip"', SWEEP)
+        .replace("stop = 20, step = 5", "stop = 15, step = 5")
+        .replace("samples = 3", "samples = 2"),
+    ),
+    ("latin", LATIN),
+    ("values-of-every-type", edited("values = [0.5, 0.7]", 'values = [1, 0.5, "x", true]', SWEEP)),
+    (
+        "inline-base",
+        edited("base = ", "# base = ", SWEEP)
+        + "\n"
+        + MINIMAL.replace("[[threat]]", "[[base.threat]]").replace("[[layer]]", "[[base.layer]]"),
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in SWEEP_BOTH_ACCEPT], ids=[i for i, _ in SWEEP_BOTH_ACCEPT])
+def test_the_sweep_schema_accepts_what_the_loader_accepts(text: str, tmp_path: pathlib.Path) -> None:
+    assert sweep_problem(text, tmp_path) is None
+    assert schema_errors(SWEEP_SCHEMA, text) == []
 
 
 SWEEP_SCHEMA_CATCHES = [
