@@ -58,6 +58,11 @@ def sweep_problem(text: str, tmp_path: pathlib.Path) -> str | None:
     return None
 
 
+def cases(corpus: list[tuple[str, str, str]]) -> list[object]:
+    """(kind or reason, id, text) entries as pytest parameters (kind or reason, text) named by id."""
+    return [pytest.param(why, text, id=name) for why, name, text in corpus]
+
+
 def test_the_schemas_are_valid_draft_7() -> None:
     jsonschema.Draft7Validator.check_schema(SCENARIO_SCHEMA)
     jsonschema.Draft7Validator.check_schema(SWEEP_SCHEMA)
@@ -74,6 +79,29 @@ def test_every_shipped_config_passes_the_schema_and_the_validator(path: pathlib.
 def test_every_shipped_sweep_passes_the_schema_and_the_loader(path: pathlib.Path) -> None:
     assert schema_errors(SWEEP_SCHEMA, path.read_text()) == []
     _core.load_sweep_file(str(path))  # raises ConfigError if the loader refuses it
+
+
+# The bad configs the other tests keep on disk (tests/data/configs, the fuzzers' regressions):
+# each breaks a rule a schema can say (several_errors.toml: a probability of 1.3, a string for a
+# number, a misspelt key, besides its sum; an empty file: no threat groups; the regression: a
+# layer without fire_units, channels and interceptors, besides more than 2^31 threats).
+STORED_BAD = [
+    ROOT / "tests" / "data" / "configs" / name for name in ("several_errors.toml", "empty.toml", "comments_only.toml")
+] + sorted((ROOT / "fuzz" / "regressions" / "scenario").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", STORED_BAD, ids=lambda p: p.name)
+def test_both_refuse_the_stored_bad_configs(path: pathlib.Path) -> None:
+    text = path.read_text()
+    assert schema_errors(SCENARIO_SCHEMA, text) != []
+    assert scenario_problem(text) is not None
+
+
+def test_malformed_toml_is_refused_before_any_schema() -> None:
+    text = (ROOT / "tests" / "data" / "configs" / "malformed.toml").read_text()
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    assert "malformed TOML" in (scenario_problem(text) or "")
 
 
 # A scenario that uses every table; the corpus below is made of edits of it.
@@ -127,7 +155,7 @@ BOTH_ACCEPT = [
 ]
 
 
-@pytest.mark.parametrize("text", [t for _, t in BOTH_ACCEPT], ids=[i for i, _ in BOTH_ACCEPT])
+@pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in BOTH_ACCEPT])
 def test_the_schema_accepts_what_the_validator_accepts(text: str) -> None:
     assert scenario_problem(text) is None
     assert schema_errors(SCENARIO_SCHEMA, text) == []
@@ -214,9 +242,7 @@ SCHEMA_CATCHES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("kind", "text"), [(k, t) for k, _, t in SCHEMA_CATCHES], ids=[f"{k}:{i}" for k, i, _ in SCHEMA_CATCHES]
-)
+@pytest.mark.parametrize(("kind", "text"), cases(SCHEMA_CATCHES))
 def test_both_refuse_what_a_schema_can_say(kind: str, text: str) -> None:
     assert schema_errors(SCENARIO_SCHEMA, text) != [], f"the schema lets a {kind} through"
     assert scenario_problem(text) is not None, f"the validator lets a {kind} through"
@@ -321,9 +347,7 @@ VALIDATOR_ONLY = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("reason", "text"), [(r, t) for r, _, t in VALIDATOR_ONLY], ids=[i for _, i, _ in VALIDATOR_ONLY]
-)
+@pytest.mark.parametrize(("reason", "text"), cases(VALIDATOR_ONLY))
 def test_what_only_the_validator_catches(reason: str, text: str) -> None:
     assert schema_errors(SCENARIO_SCHEMA, text) == [], f"the schema now catches: {reason}; move it to SCHEMA_CATCHES"
     assert scenario_problem(text) is not None, f"the validator lets it through: {reason}"
@@ -383,7 +407,7 @@ SWEEP_BOTH_ACCEPT = [
 ]
 
 
-@pytest.mark.parametrize("text", [t for _, t in SWEEP_BOTH_ACCEPT], ids=[i for i, _ in SWEEP_BOTH_ACCEPT])
+@pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in SWEEP_BOTH_ACCEPT])
 def test_the_sweep_schema_accepts_what_the_loader_accepts(text: str, tmp_path: pathlib.Path) -> None:
     assert sweep_problem(text, tmp_path) is None
     assert schema_errors(SWEEP_SCHEMA, text) == []
@@ -423,9 +447,7 @@ SWEEP_SCHEMA_CATCHES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("kind", "text"), [(k, t) for k, _, t in SWEEP_SCHEMA_CATCHES], ids=[f"{k}:{i}" for k, i, _ in SWEEP_SCHEMA_CATCHES]
-)
+@pytest.mark.parametrize(("kind", "text"), cases(SWEEP_SCHEMA_CATCHES))
 def test_both_refuse_what_a_sweep_schema_can_say(kind: str, text: str, tmp_path: pathlib.Path) -> None:
     assert schema_errors(SWEEP_SCHEMA, text) != [], f"the schema lets a {kind} through"
     assert sweep_problem(text, tmp_path) is not None, f"the sweep loader lets a {kind} through"
@@ -461,9 +483,7 @@ SWEEP_VALIDATOR_ONLY = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("reason", "text"), [(r, t) for r, _, t in SWEEP_VALIDATOR_ONLY], ids=[i for _, i, _ in SWEEP_VALIDATOR_ONLY]
-)
+@pytest.mark.parametrize(("reason", "text"), cases(SWEEP_VALIDATOR_ONLY))
 def test_what_only_the_sweep_loader_catches(reason: str, text: str, tmp_path: pathlib.Path) -> None:
     assert schema_errors(SWEEP_SCHEMA, text) == [], f"the schema now catches: {reason}; move it to SWEEP_SCHEMA_CATCHES"
     assert sweep_problem(text, tmp_path) is not None, f"the sweep loader lets it through: {reason}"
