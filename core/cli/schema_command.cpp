@@ -3,6 +3,7 @@
 // are this command's output.
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 #include "commands.hpp"
 #include "salvosim/config.hpp"
@@ -16,7 +17,9 @@ Command add_schema_command(CLI::App& app) {
   cmd->add_flag("--sweep", *sweep, "The schema of a sweep file");
   return {cmd, [sweep] {
             return guarded([&] {
-              std::cout << (*sweep ? sweep_schema() : scenario_schema());
+              std::cout << (*sweep ? sweep_schema() : scenario_schema()) << std::flush;
+              // Written to a full disk or a closed pipe, a schema cut short must not pass for one.
+              if (!std::cout) throw std::runtime_error("cannot write the schema to standard output");
               return exit_ok;
             });
           }};
