@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "salvosim " + salvosim::version() + " (" + salvosim::git_sha1() + ")");
   app.require_subcommand(1);
   const std::vector<Command> commands{add_run_command(app), add_validate_command(app), add_sweep_command(app),
-                                      add_merge_command(app)};
+                                      add_merge_command(app), add_schema_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version

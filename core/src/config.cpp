@@ -87,16 +87,13 @@ namespace {
 
 using namespace detail;  // the TOML reading machinery (toml_reader.hpp)
 
-// The top-level tables. Adding one means a key here and a reader in read_root.
-const std::vector<std::string> top_level_keys = {"scenario", "tier", "threat", "salvo", "layer", "published"};
-
 // `{ start, duration }` or `{ waves = [[time, count], ...] }`.
 void read_launch(Loader& loader, TableReader& group, LaunchSpec& launch) {
   const char* shape = "{ start = ..., duration = ... } or { waves = [[time, count], ...] }";
   const toml::table* table = group.table("launch", required, shape);
   if (table == nullptr) return;
   const std::string path = group.path("launch");
-  TableReader reader(loader, *table, path, {"start", "duration", "waves"});
+  TableReader reader(loader, *table, path, keys_of(uniform_launch_fields, launch_keys_by_hand));
   const bool uniform = reader.has("start") || reader.has("duration");
   const bool waves = reader.has("waves");
   if (uniform == waves) {
@@ -151,7 +148,7 @@ ThreatGroup read_threat(Loader& loader, const toml::table& table, std::int64_t s
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::group_path(salvo, salvo_name, index, name != nullptr ? name->get() : "");
   loader.record(path, table);
-  TableReader reader(loader, table, path, keys_of(threat_fields, {"name", "launch", "flight_time", "targets"}));
+  TableReader reader(loader, table, path, keys_of(threat_fields, threat_keys_by_hand));
   reader.read("name", threat.name, required);
   read_fields(reader, threat, threat_fields);
   read_targets(loader, reader, threat);
@@ -226,7 +223,7 @@ void read_engages(Loader& loader, TableReader& layer_reader, Layer& layer) {
       loader.report(node.source(), path, "must be a table " + std::string(shape) + ", got " + describe(node), path);
       continue;
     }
-    TableReader reader(loader, *entry, path, keys_of(engagement_fields, {"window"}));
+    TableReader reader(loader, *entry, path, keys_of(engagement_fields, engagement_keys_by_hand));
     read_fields(reader, spec, engagement_fields);
     if (const toml::table* window = reader.table("window", required, "{ open = ..., close = ... }")) {
       TableReader window_reader(loader, *window, reader.path("window"), keys_of(window_fields));
@@ -288,7 +285,7 @@ void read_rations(Loader& loader, TableReader& layer_reader, Layer& layer) {
     Ration& ration = layer.rations.emplace_back();
     const std::string path = layer_reader.path("ration") + "[" + std::to_string(r++) + "]";
     loader.record(path, *table);
-    TableReader reader(loader, *table, path, keys_of(ration_fields, {"shots", "doctrine", "point_defense", "tiers"}));
+    TableReader reader(loader, *table, path, keys_of(ration_fields, ration_keys_by_hand));
     read_fields(reader, ration, ration_fields);
     std::int64_t shots = 0;
     if (reader.read("shots", shots, optional)) ration.shots = shots;
@@ -306,9 +303,7 @@ Layer read_layer(Loader& loader, const toml::table& table, std::int64_t index) {
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::layer_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
-  TableReader reader(loader, table, path,
-                     keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
-                                            "max_engagements", "ration", "tiers", "engages"}));
+  TableReader reader(loader, table, path, keys_of(layer_fields, layer_keys_by_hand));
   reader.read("name", layer.name, required);
   read_fields(reader, layer, layer_fields);
   // A layer firing from another's magazine has no `interceptors` of its own (validate() says so).
@@ -341,7 +336,7 @@ Tier read_tier(Loader& loader, const toml::table& table, std::int64_t index) {
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::tier_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
-  TableReader reader(loader, table, path, keys_of(tier_fields, {"name"}));
+  TableReader reader(loader, table, path, keys_of(tier_fields, tier_keys_by_hand));
   reader.read("name", tier.name, required);
   read_fields(reader, tier, tier_fields);
   return tier;
@@ -353,7 +348,7 @@ Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index, b
   const auto* name = table.get_as<std::string>("name");
   const std::string path = detail::salvo_path(index, name != nullptr ? name->get() : "");
   loader.record(path, table);
-  TableReader reader(loader, table, path, {"name", "start", "threat"});
+  TableReader reader(loader, table, path, salvo_keys);
   reader.read("name", salvo.name, required);
   reader.read("start", salvo.start, required);
   std::int64_t g = 0;
@@ -365,9 +360,9 @@ Salvo read_salvo(Loader& loader, const toml::table& table, std::int64_t index, b
 }
 
 void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
-  TableReader reader(loader, root, "", top_level_keys);
+  TableReader reader(loader, root, "", root_keys);
   if (const toml::table* table = reader.table("scenario", optional, "[scenario] of name and description")) {
-    TableReader scenario_reader(loader, *table, "scenario", {"name", "description"});
+    TableReader scenario_reader(loader, *table, "scenario", scenario_keys);
     scenario_reader.read("name", scenario.name, optional);
     scenario_reader.read("description", scenario.description, optional);
   }

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "config_detail.hpp"
+#include "config_schema.hpp"
+#include "json_value.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/names.hpp"
 #include "salvosim/plan.hpp"
@@ -58,6 +61,7 @@ const std::vector<Statistic> statistics = {
 
 const std::vector<std::string> definitions = {"engaged", "impacts", "neutralized", "count"};
 
+const std::vector<std::string> published_keys = {"description", "observable"};
 const std::vector<std::string> observable_keys = {"name",   "statistic", "selection", "fate",       "rate",   "layer",
                                                   "metric", "value",     "range",     "definition", "source", "note"};
 
@@ -325,12 +329,69 @@ void read_published(Loader& loader, TableReader& root, Published& published) {
   const toml::table* table =
       root.table("published", Presence::optional, "[published] of description and [[published.observable]]");
   if (table == nullptr) return;
-  TableReader reader(loader, *table, "published", {"description", "observable"});
+  TableReader reader(loader, *table, "published", published_keys);
   reader.read("description", published.description, Presence::optional);
   std::int64_t index = 0;
   for (const toml::table* entry : entries(reader, "observable")) {
     published.observables.push_back(read_observable(loader, *entry, index++));
   }
+}
+
+// The keys of the table read by read_published and of its observables (read_observable),
+// with what check_published asks of each value on its own; and what each statistic takes.
+Json published_schema() {
+  Json names_of_fates = one_of_names(strings(fate_names));
+  Json fate{
+      {"anyOf", Json::array({names_of_fates, Json{{"type", "array"}, {"items", names_of_fates}, {"minItems", 1}}})}};
+  Json layer{
+      {"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "array"}, {"items", Json{{"type", "string"}}}}})}};
+  Json range{{"type", "array"},
+             {"items", Json::array({Json{{"type", "number"}}, Json{{"type", "number"}}})},
+             {"minItems", 2},
+             {"additionalItems", false}};
+  std::vector<std::string> statistic_names;
+  for (const Statistic& statistic : statistics) statistic_names.emplace_back(statistic.name());
+  Json properties{{"name", rule_schema(ValueRule::name)},
+                  {"statistic", one_of_names(statistic_names)},
+                  {"selection", Json{{"type", "string"}}},
+                  {"fate", std::move(fate)},
+                  {"rate", one_of_names(strings(rate_names))},
+                  {"layer", std::move(layer)},
+                  {"metric", one_of_names(strings(layer_metric_names))},
+                  {"value", Json{{"type", "number"}}},
+                  {"range", std::move(range)},
+                  {"definition", one_of_names(definitions)},
+                  {"source", Json{{"type", "string"}, {"pattern", "[^ \\t\\r\\n]"}}},  // not blank
+                  {"note", Json{{"type", "string"}}}};
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : properties.members()) keys.push_back(key);
+  if (keys != observable_keys) throw std::logic_error("published schema: its keys are not observable_keys");
+  // Each statistic: the keys it takes (required, but cost's layer), and none of the others.
+  Json statistic_rules = Json::array();
+  for (const Statistic& statistic : statistics) {
+    std::vector<std::string> takes_keys;
+    Json not_taken;
+    for (const StatisticKey& key : statistic_keys) {
+      if (takes(statistic, key.key)) {
+        takes_keys.emplace_back(key.key);
+      } else {
+        not_taken.set(key.key, false);
+      }
+    }
+    Json then{{"properties", std::move(not_taken)}};
+    if (presence_of(statistic) == Presence::required) then.set("required", Json::strings(takes_keys));
+    statistic_rules.push(Json{{"if", Json{{"properties", Json{{"statistic", Json{{"const", statistic.name()}}}}},
+                                          {"required", Json::strings(std::vector<std::string>{"statistic"})}}},
+                              {"then", std::move(then)}});
+  }
+  Json observable = closed_object(std::move(properties), {"name", "statistic", "range", "definition", "source"});
+  observable.set("allOf", std::move(statistic_rules));
+  Json table = closed_object(Json{{"description", Json{{"type", "string"}}},
+                                  {"observable", Json{{"type", "array"}, {"items", std::move(observable)}}}});
+  keys.clear();
+  for (const auto& [key, value] : table.at("properties").members()) keys.push_back(key);
+  if (keys != published_keys) throw std::logic_error("published schema: its keys are not published_keys");
+  return table;
 }
 
 void check_published(const Scenario& scenario, const std::set<std::string>& unreadable,

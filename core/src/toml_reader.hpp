@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <initializer_list>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -184,13 +184,16 @@ class TableReader {
   std::string path_;
 };
 
-// The plain keys of an entity: the config key, the member it fills, and whether it is required.
-// Keys with more to them (names, tables, "unlimited", enumerations) are read by hand.
+// The plain keys of an entity: the config key, the member it fills, whether it is required,
+// and the rule its value obeys on its own (config.hpp field_rule; none for a flag). Keys with
+// more to them (names, tables, "unlimited", enumerations) are read by hand. The schema of a
+// scenario file (config_schema.cpp) is made from the same table.
 template <class Entity>
 struct Field {
   std::string_view key;
   std::variant<double Entity::*, std::int64_t Entity::*, std::string Entity::*, bool Entity::*> member;
   Presence presence = Presence::optional;
+  std::optional<ValueRule> rule;
 };
 
 template <class Entity>
@@ -205,10 +208,10 @@ void read_fields(TableReader& reader, Entity& entity, const Fields<Entity>& fiel
 
 // The keys valid in a table: its plain fields and the keys read by hand.
 template <class Entity>
-std::vector<std::string> keys_of(const Fields<Entity>& fields, std::initializer_list<std::string_view> more = {}) {
+std::vector<std::string> keys_of(const Fields<Entity>& fields, const std::vector<std::string>& more = {}) {
   std::vector<std::string> keys;
   for (const Field<Entity>& field : fields) keys.emplace_back(field.key);
-  for (std::string_view key : more) keys.emplace_back(key);
+  keys.insert(keys.end(), more.begin(), more.end());
   return keys;
 }
 

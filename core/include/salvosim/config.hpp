@@ -132,6 +132,12 @@ bool source_text_describes(const Scenario& scenario);
 // Throws ConfigError if validate() finds anything.
 void validate_or_throw(const Scenario& scenario);
 
+// The JSON Schema (draft-07) of a scenario file, as `salvosim schema` prints it: made from the
+// keys the loader accepts and the rules above, for editors that check TOML as it is typed
+// (docs/editors.md). It refuses a subset of what validate() refuses: keys, types, ranges,
+// enumerations, required keys; the rules between values are validate()'s alone.
+std::string scenario_schema();
+
 // The scenario as TOML that loads back to an equal scenario (every key written out, defaults
 // included; numbers in their shortest exact form). Used to record a scenario that was built
 // or edited in code, whose source text no longer describes it.

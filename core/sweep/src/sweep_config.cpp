@@ -20,6 +20,7 @@
 #include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/tallies.hpp"
+#include "sweep_keys.hpp"
 #include "sweep_path.hpp"
 #include "sweep_values.hpp"
 #include "toml_reader.hpp"
@@ -60,7 +61,7 @@ class SweepReader {
   }
 
   SweepSpec read() {
-    TableReader reader(loader_, root_, "", {"sweep", "axis", "base"});
+    TableReader reader(loader_, root_, "", sweep_root_keys);
     const toml::table* sweep = reader.table("sweep", Presence::required, "[sweep] of name, base, trials, ...");
     if (sweep != nullptr) read_sweep(*sweep, reader);
     std::int64_t index = 0;
@@ -87,8 +88,7 @@ class SweepReader {
   }
 
   void read_sweep(const toml::table& table, TableReader& root_reader) {
-    TableReader reader(loader_, table, "sweep",
-                       {"name", "description", "base", "mode", "trials", "seed", "samples", "sample_seed"});
+    TableReader reader(loader_, table, "sweep", sweep_table_keys);
     spec_.name = std::filesystem::path(file_).stem().string();
     if (spec_.name.empty() || spec_.name.front() == '<') spec_.name = "sweep";
     if (reader.read("name", spec_.name, Presence::optional)) {
@@ -189,7 +189,7 @@ class SweepReader {
     draft.where = entry_path("axis", index, path ? path->get() : "");
     draft.axis.position = {file_, static_cast<std::int64_t>(table.source().begin.line),
                            static_cast<std::int64_t>(table.source().begin.column)};
-    TableReader reader(loader_, table, draft.where, {"path", "name", "values", "range", "linspace", "random"});
+    TableReader reader(loader_, table, draft.where, axis_keys);
     if (reader.read("path", draft.axis.path, Presence::required)) {
       try {
         parse_axis_path(draft.axis.path);
@@ -203,7 +203,7 @@ class SweepReader {
     reader.read("name", draft.axis.name, Presence::optional);
 
     std::vector<std::string> given;
-    for (const char* key : {"values", "range", "linspace", "random"}) {
+    for (const std::string& key : axis_value_keys) {
       if (reader.has(key)) given.emplace_back(key);
     }
     if (given.size() != 1) {
@@ -267,7 +267,7 @@ class SweepReader {
   }
 
   void read_range(const toml::table& table, const std::string& where, AxisDraft& draft) {
-    TableReader reader(loader_, table, where, {"start", "stop", "step"});
+    TableReader reader(loader_, table, where, range_keys);
     std::int64_t start = 0, stop = 0, step = 1;
     const bool read = field(reader, "start", start, true) & field(reader, "stop", stop, true) &
                       field(reader, "step", step, false);  // `&`, not `&&`: every problem is reported
@@ -279,7 +279,7 @@ class SweepReader {
   }
 
   void read_linspace(const toml::table& table, const std::string& where, AxisDraft& draft) {
-    TableReader reader(loader_, table, where, {"start", "stop", "num"});
+    TableReader reader(loader_, table, where, linspace_keys);
     double start = 0, stop = 0;
     std::int64_t num = 0;
     const bool read =
@@ -293,7 +293,7 @@ class SweepReader {
 
   void read_random(const toml::table& table, const std::string& where, AxisDraft& draft) {
     const bool latin = spec_.mode == SweepMode::latin_hypercube;
-    TableReader reader(loader_, table, where, {"distribution", "low", "high", "samples", "seed"});
+    TableReader reader(loader_, table, where, random_keys);
     DistributionSpec spec;
     std::string name;
     bool ok = field(reader, "distribution", name, true);

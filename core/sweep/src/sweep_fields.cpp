@@ -124,7 +124,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     } else if (key == "description") {
       bind<Scenario>([](Scenario& s) -> Scenario& { return s; }, &Scenario::description);
     } else {
-      no_key("[scenario]", key, {"name", "description"});
+      no_key("[scenario]", key, scenario_keys);
     }
     return;
   }
@@ -163,7 +163,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
       if (keys[0] == "launch" || keys[0] == "flight_time" || keys[0] == "targets") {
         not_one_value(owner, keys[0], "a table");
       }
-      no_key(owner, keys[0], keys_of(threat_fields, {"name", "launch", "flight_time", "targets"}));
+      no_key(owner, keys[0], keys_of(threat_fields, threat_keys_by_hand));
     }
     if (keys.size() == 2 && keys[0] == "launch") {
       const std::function<LaunchSpec&(Scenario&)> locate = [locate_group](Scenario& s) -> LaunchSpec& {
@@ -211,7 +211,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     };
     const std::string owner = "tier \"" + path.entry + "\"";
     if (keys.size() == 1 && bind_field(locate_tier, tier_fields, keys[0])) return;
-    if (keys.size() == 1) no_key(owner, keys[0], keys_of(tier_fields, {"name"}));
+    if (keys.size() == 1) no_key(owner, keys[0], keys_of(tier_fields, tier_keys_by_hand));
     no_table(owner, keys[0], {});
   }
 
@@ -274,9 +274,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
     }
     if (key == "engages") not_one_value(owner, key, "a table");
     if (key == "ration" || key == "tiers") not_one_value(owner, key, "an array");
-    no_key(owner, key,
-           keys_of(layer_fields, {"name", "interceptors", "resupply", "capacity", "magazine", "doctrine",
-                                  "max_engagements", "ration", "tiers", "engages"}));
+    no_key(owner, key, keys_of(layer_fields, layer_keys_by_hand));
   }
   if (keys[0] == "resupply") {  // resupply.<salvo>: one delivery of the base's schedule
     std::vector<std::string> salvos;
@@ -348,7 +346,7 @@ ScenarioField::ScenarioField(const Scenario& base, const AxisPath& path) {
   if (keys.size() == 3) {
     if (bind_field(locate_entry, engagement_fields, keys[2])) return;
     if (keys[2] == "window") not_one_value(entry, keys[2], "a table");
-    no_key(entry, keys[2], keys_of(engagement_fields, {"window"}));
+    no_key(entry, keys[2], keys_of(engagement_fields, engagement_keys_by_hand));
   }
   if (keys[2] != "window") no_table(entry, keys[2], {"window"});
   if (keys.size() == 4) {

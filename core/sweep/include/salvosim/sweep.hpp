@@ -48,6 +48,11 @@ std::optional<SweepMode> sweep_mode_named(std::string_view name);
 inline constexpr std::string_view trials_path = "trials";
 inline constexpr std::string_view seed_path = "seed";
 
+// The JSON Schema (draft-07) of a sweep file, as `salvosim schema --sweep` prints it: the keys
+// the sweep loader accepts, their types and ranges, with the scenario's schema
+// (scenario_schema) for an inline [base]; for editors (docs/editors.md).
+std::string sweep_schema();
+
 // Key paths: the one notation for a value of a scenario, for sweep axes and calibration
 // targets alike: `threat.<group>.<key>...`, `layer.<layer>.<key>...` (e.g.
 // `layer.upper-tier.engages.ballistic.pk`), `scenario.<key>`, or `trials` / `seed` (not
