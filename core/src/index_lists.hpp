@@ -65,8 +65,9 @@ inline std::size_t list_below_portable(const std::uint32_t* a, Threshold32 a_thr
 }
 
 // i in [first, end) with alive[i] and bit tier[i] of tier_mask (a layer's engaged tiers).
-inline std::size_t list_alive_in_tiers(const std::uint8_t* alive, const std::uint8_t* tier, std::uint64_t tier_mask,
-                                       std::size_t first, std::size_t end, std::uint32_t* list, std::size_t count) {
+inline std::size_t list_alive_in_tiers_portable(const std::uint8_t* alive, const std::uint8_t* tier,
+                                                std::uint64_t tier_mask, std::size_t first, std::size_t end,
+                                                std::uint32_t* list, std::size_t count) {
   for (std::size_t i = first; i < end; ++i) {
     list[count] = static_cast<std::uint32_t>(i);
     count += alive[i] & static_cast<std::uint8_t>((tier_mask >> tier[i]) & 1u);
@@ -140,6 +141,26 @@ __attribute__((target("avx512f"))) inline std::size_t list_outside_avx512(const 
     count = append_passing(outside, first_indices(k), list, count);
   }
   return list_outside_portable(word, low, high, k, end, list, count);
+}
+
+// The same for a mask of the first 32 tiers (the lanes shift it by each threat's tier: a shift
+// by 32 or more gives 0, as the mask's bit would); the portable loop takes the other masks.
+__attribute__((target("avx512f"))) inline std::size_t list_alive_in_tiers_avx512(
+    const std::uint8_t* alive, const std::uint8_t* tier, std::uint64_t tier_mask, std::size_t first, std::size_t end,
+    std::uint32_t* list, std::size_t count) {
+  std::size_t i = first;
+  if ((tier_mask >> 32) == 0) {
+    const __m512i masks = _mm512_set1_epi32(static_cast<int>(tier_mask));
+    for (; i + 16 <= end; i += 16) {
+      const __m512i lives =
+          _mm512_maskz_cvtepu8_epi32(0xffff, _mm_loadu_si128(reinterpret_cast<const __m128i*>(alive + i)));
+      const __m512i tiers =
+          _mm512_maskz_cvtepu8_epi32(0xffff, _mm_loadu_si128(reinterpret_cast<const __m128i*>(tier + i)));
+      const __m512i engaged = _mm512_and_si512(_mm512_maskz_srlv_epi32(0xffff, masks, tiers), lives);
+      count = append_passing(_mm512_test_epi32_mask(engaged, _mm512_set1_epi32(1)), first_indices(i), list, count);
+    }
+  }
+  return list_alive_in_tiers_portable(alive, tier, tier_mask, i, end, list, count);
 }
 
 #endif

@@ -114,7 +114,25 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
   const auto tiers = static_cast<std::size_t>(plan.layout.tiers);
   tier_leaks.resize(selections * tiers);
   tier_leaks_cross.resize(selections * tiers * tiers);
-  leaks_.resize(tiers);
+  leaks_.resize(selections * tiers);
+  // The tiers each selection's threats can aim at: a tier's, its own; a group's, every tier it
+  // aims at with a share above 0 (its threshold above the one before: PlanGroup::tier_threshold).
+  leak_tiers_.resize(selections);
+  for (std::size_t sel = 0; sel < selections && tiers > 0; ++sel) {
+    const Selection& selection = plan.selections[sel];
+    for (std::size_t t = 0; t < tiers; ++t) {
+      bool aimed = false;
+      if (selection.kind == SelectionKind::tier) {
+        aimed = selection.tier == static_cast<std::int64_t>(t);
+      } else {
+        for (const std::int64_t g : selection.groups) {
+          const std::vector<std::uint64_t>& threshold = plan.groups[static_cast<std::size_t>(g)].tier_threshold;
+          aimed = aimed || threshold[t] > (t == 0 ? 0 : threshold[t - 1]);
+        }
+      }
+      if (aimed) leak_tiers_[sel].push_back(static_cast<std::int64_t>(t));
+    }
+  }
   const auto width = static_cast<std::size_t>(selection_counts_size(plan.layer_count()));
   selection_counts_.resize(selections * width);
   rate_samples_.resize(selections * rate_count);
@@ -188,14 +206,20 @@ void Tallies::add(const std::int64_t* record) {
 
 void Tallies::add_tier_leaks(const std::int64_t* record) {
   const Plan& plan = *plan_;
-  const std::int64_t tiers = plan.layout.tiers;
-  std::int64_t* const leaks = leaks_.data();
+  const auto tiers = static_cast<std::size_t>(plan.layout.tiers);
   for (std::size_t sel = 0; sel < plan.selections.size(); ++sel) {
-    sum_selection_leaks(plan.selections[sel], plan.layout, record, leaks);
-    const auto first = static_cast<std::int64_t>(sel) * tiers;
-    for (std::int64_t t = 0; t < tiers; ++t) {
-      tier_leaks[first + t].add(leaks[t]);
-      for (std::int64_t u = 0; u < tiers; ++u) tier_leaks_cross[(first + t) * tiers + u] += leaks[t] * leaks[u];
+    // A selection with the same threats as an earlier one has its leaks (see add()).
+    const std::int64_t same = duplicate_of_[sel];
+    std::int64_t* const leaks = &leaks_[(same < 0 ? sel : static_cast<std::size_t>(same)) * tiers];
+    if (same < 0) sum_selection_leaks(plan.selections[sel], plan.layout, record, leaks);
+    // Only the tiers the selection's threats aim at can have leaks: the others' terms are 0.
+    const std::vector<std::int64_t>& aimed = leak_tiers_[sel];
+    const std::size_t first = sel * tiers;
+    for (const std::int64_t t : aimed) {
+      const std::int64_t leaks_t = leaks[t];
+      tier_leaks[first + static_cast<std::size_t>(t)].add(leaks_t);
+      std::int64_t* const cross = &tier_leaks_cross[(first + static_cast<std::size_t>(t)) * tiers];
+      for (const std::int64_t u : aimed) cross[u] += leaks_t * leaks[u];
     }
   }
 }

@@ -18,6 +18,7 @@
 
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
+#include "salvosim/names.hpp"
 #include "salvosim/rng.hpp"
 #include "time_sort.hpp"
 
@@ -256,11 +257,12 @@ template <typename Lister>
 void expect_index_lists(Lister lister) {
   std::mt19937 random(11);
   for (const IndexListCase& c : index_list_cases()) {
-    std::vector<std::uint8_t> alive(c.end), defended(c.end);
+    std::vector<std::uint8_t> alive(c.end), defended(c.end), tier(c.end);
     std::vector<std::uint32_t> a(c.end), b(c.end);
     for (std::size_t i = 0; i < c.end; ++i) {
       alive[i] = random() % 4 != 0;
       defended[i] = random() % 2;
+      tier[i] = static_cast<std::uint8_t>(random() % max_tiers);
       a[i] = static_cast<std::uint32_t>(random());
       b[i] = static_cast<std::uint32_t>(random());
     }
@@ -282,6 +284,14 @@ void expect_index_lists(Lister lister) {
     expect([&](std::size_t i) { return alive[i] && defended[i]; },
            [&](std::uint32_t* list) { return lister.alive(alive.data(), defended.data(), c.first, c.end, list, 2); },
            "alive and defended");
+    // Masks of low tiers only (the AVX-512 lanes' case), of high tiers only, and of both.
+    for (const std::uint64_t mask : {std::uint64_t{0b1011}, std::uint64_t{0x8000000100000000}, ~std::uint64_t{0x5}}) {
+      expect([&](std::size_t i) { return alive[i] && ((mask >> tier[i]) & 1); },
+             [&](std::uint32_t* list) {
+               return lister.alive_in_tiers(alive.data(), tier.data(), mask, c.first, c.end, list, 2);
+             },
+             "alive in tiers");
+    }
     for (const bool always : {false, true}) {
       // A threshold of 2^32 is always passed.
       const detail::Threshold32 a_threshold(always ? std::uint64_t{1} << 32 : c.limit), b_threshold(0x60000000u);
@@ -300,6 +310,7 @@ void expect_index_lists(Lister lister) {
 
 struct PortableLists {
   static auto alive(auto... x) { return detail::list_alive_portable(x...); }
+  static auto alive_in_tiers(auto... x) { return detail::list_alive_in_tiers_portable(x...); }
   static auto below(auto... x) { return detail::list_below_portable(x...); }
   static auto outside(auto... x) { return detail::list_outside_portable(x...); }
 };
@@ -309,6 +320,7 @@ TEST(IndexLists, PortableMatchesFilter) { expect_index_lists(PortableLists{}); }
 #if SALVOSIM_HAVE_INDEX_LISTS_AVX512
 struct Avx512Lists {
   static auto alive(auto... x) { return detail::list_alive_avx512(x...); }
+  static auto alive_in_tiers(auto... x) { return detail::list_alive_in_tiers_avx512(x...); }
   static auto below(auto... x) { return detail::list_below_avx512(x...); }
   static auto outside(auto... x) { return detail::list_outside_avx512(x...); }
 };

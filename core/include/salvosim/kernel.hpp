@@ -40,7 +40,9 @@ struct KernelScratch {
   // Per threat, structure of arrays (index = threat index).
   std::vector<double> launch_time, impact_time, failure_time, release_time;
   std::vector<std::uint8_t> launched, fails, defended, engaged, alive;
-  std::vector<std::uint8_t> tier;  // the tier aimed at, with declared tiers (else empty)
+  std::vector<std::uint8_t> tier;          // the tier aimed at, with declared tiers (else empty)
+  std::vector<std::uint32_t> tier_counts;  // a group's counts by tier, with declared tiers (kernel.cpp)
+  std::vector<std::uint32_t> tier_slot;    // each threat's place among them
   std::vector<std::int16_t> killer;
 
   // Batched random draws: the threats of a batch and the four words of each block, by column.

@@ -206,8 +206,9 @@ class Tallies {
   // Scratch of add(): each selection's counts and rate samples of the trial.
   std::vector<std::int64_t> selection_counts_;
   std::vector<RateSample> rate_samples_;
-  std::vector<std::int64_t> duplicate_of_;  // per selection: an earlier one with the same groups, or -1
-  std::vector<std::int64_t> leaks_;         // scratch of add(): a selection's leaks on each tier
+  std::vector<std::int64_t> duplicate_of_;             // per selection: an earlier one with the same groups, or -1
+  std::vector<std::int64_t> leaks_;                    // scratch of add(): [selection][tier], its leaks on each tier
+  std::vector<std::vector<std::int64_t>> leak_tiers_;  // per selection: the tiers its threats can aim at
 };
 
 }  // namespace salvosim
