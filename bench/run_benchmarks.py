@@ -49,6 +49,8 @@ PEER = ROOT / "bench" / "numba_peer.py"
 # None: the reference does not model campaigns)
 SCENARIOS = [
     ("default", "configs/true_promise_1.toml", 200000, 300),  # what `salvosim run` runs
+    # The default before issue 13 (target tiers, rationing): the baseline of its speed floor.
+    ("default_gen1", "bench/scenarios/true_promise_1_before_tiers.toml", 200000, 300),
     ("tp1_illustr", "configs/true_promise_1_illustrative.toml", 200000, 300),
     ("saturation", "configs/saturation.toml", 400000, 600),
     ("large_raid", "configs/large_raid.toml", 2000, 3),
@@ -65,6 +67,9 @@ FLOOR_SPEEDUP_1_TO_2 = 1.8
 FLOOR_MEMORY_SPREAD = 0.10
 # The goal of issue 15: salvosim/peer at 2 threads, default scenario.
 GOAL_PEER_RATIO_2_THREADS = 3.0
+# Issue 13: the default scenario's trials per second on 2 threads within 10% of the default's
+# before it (default_gen1), measured in the same run.
+FLOOR_GEN2_OVER_GEN1_2_THREADS = 0.9
 
 
 def load_average():
@@ -254,6 +259,15 @@ def main():
     print("\nissue-4 floors, default scenario:")
     for what, met, value in checks:
         print(f"  [{'met' if met else 'NOT met'}] {what}: {value}")
+    if ("default_gen1", 2) in best_cpp:
+        ratio = best_cpp[("default", 2)] / best_cpp[("default_gen1", 2)]
+        cpu_ratio = best_cpu[("default", 2)] / best_cpu[("default_gen1", 2)]
+        met = ratio >= FLOOR_GEN2_OVER_GEN1_2_THREADS
+        print("issue-13 floor, default scenario against the default before it (default_gen1):")
+        print(
+            f"  [{'met' if met else 'NOT met'}] trials/s on 2 threads >= {FLOOR_GEN2_OVER_GEN1_2_THREADS:.0%} of "
+            f"default_gen1's: {ratio:.1%} (per CPU-second {cpu_ratio:.1%})"
+        )
     if best_peer:
         ratio = best_cpp[("default", 2)] / best_peer[("default", 2)]
         met = ratio >= GOAL_PEER_RATIO_2_THREADS

@@ -194,7 +194,12 @@ void first_normals(const std::uint32_t* word, std::size_t n, const std::uint32_t
     const std::uint32_t limit = limits[k];
     for (std::size_t i = first; i < end; ++i) tier[i] = static_cast<std::uint8_t>(tier[i] + (w3[i] >= limit));
   }
-  for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((defended_tiers >> tier[i]) & 1U);
+  if (n_limits < 32) {  // every tier drawn is below 32: shifts of 32-bit lanes, twice as many at once
+    const auto mask = static_cast<std::uint32_t>(defended_tiers);
+    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((mask >> tier[i]) & 1U);
+  } else {
+    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((defended_tiers >> tier[i]) & 1U);
+  }
 }
 void tiers_portable(const std::uint32_t* w3, const std::uint32_t* limits, std::size_t n_limits,
                     std::uint64_t defended_tiers, std::size_t first, std::size_t end, std::uint8_t* tier,
@@ -713,18 +718,22 @@ void record_tier_fates(const Plan& plan, KernelScratch& s, std::int64_t* record)
     for (std::size_t i = first; i < end; ++i) ++counts[i & 1][slot[i]];
     for (std::size_t t = 0; t < tiers; ++t) {
       const auto tt = static_cast<std::int64_t>(t);
+      const std::uint32_t* const even = counts[0] + t * width;
+      const std::uint32_t* const odd = counts[1] + t * width;
+      // Keys [0, fate_count): not engaged; [fate_count, 2 fate_count): engaged; then killed by
+      // each layer (intercepted, engaged).
       std::int64_t tier_fates[fate_count] = {};
       std::int64_t engaged_count = 0;
-      for (std::size_t key = 0; key < width; ++key) {
-        const std::int64_t count = counts[0][t * width + key] + counts[1][t * width + key];
-        if (key < 2 * fate_count) {
-          tier_fates[key % fate_count] += count;
-          engaged_count += key >= fate_count ? count : 0;
-        } else {
-          tier_fates[static_cast<std::size_t>(Fate::intercepted)] += count;
-          engaged_count += count;
-          record[layout.tier_intercepts(tt, static_cast<std::int64_t>(key) - 2 * fate_count)] += count;
-        }
+      for (std::size_t f = 0; f < fate_count; ++f) {
+        const std::int64_t engaged_with_fate = even[fate_count + f] + odd[fate_count + f];
+        tier_fates[f] = even[f] + odd[f] + engaged_with_fate;
+        engaged_count += engaged_with_fate;
+      }
+      for (std::size_t key = 2 * fate_count; key < width; ++key) {
+        const std::int64_t kills = even[key] + odd[key];
+        tier_fates[static_cast<std::size_t>(Fate::intercepted)] += kills;
+        engaged_count += kills;
+        record[layout.tier_intercepts(tt, static_cast<std::int64_t>(key) - 2 * fate_count)] += kills;
       }
       for (std::int64_t f = 0; f < fate_count; ++f) record[layout.tier_fate(tt, Fate(f))] += tier_fates[f];
       record[layout.group_tier_leaked(g, tt)] = tier_fates[static_cast<std::size_t>(Fate::leaked_defended)] +

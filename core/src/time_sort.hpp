@@ -71,7 +71,11 @@ inline void order_by_time(const double* time, std::size_t n, double low, double 
   const std::size_t buckets = time_sort_buckets(n);
   const double top = static_cast<double>(buckets - 1);
   const double scale = top / (high - low);
-  for (std::size_t k = 0; k < n; ++k) keys[k] = static_cast<std::uint32_t>(std::min((time[k] - low) * scale, top));
+  // Through a signed 32-bit integer (every key is below 2^16), which SSE2 converts from doubles
+  // two at a time; to unsigned it converts one at a time.
+  for (std::size_t k = 0; k < n; ++k) {
+    keys[k] = static_cast<std::uint32_t>(static_cast<std::int32_t>(std::min((time[k] - low) * scale, top)));
+  }
 
   // 2. One stable counting-sort pass; `most` is the fullest bucket.
   std::fill(counts, counts + buckets, 0u);
