@@ -258,6 +258,7 @@ def test_nested_sampling_recovers_shared_and_per_case_parameters(tmp_path: pathl
     # The stated size is the smallest over the shared parameters' and each case's weights,
     # not the size of the resampled joint points.
     assert ess < sampler.effective_sample_size(result.components[0].weights)
+    assert f"effective sample size {ess:.0f}" in cal.report(result)
     # What each observable constrains: a night's figures say nothing of another night's own
     # parameters, and its launch failures pin its reliability.
     names = result.parameter_names

@@ -46,6 +46,12 @@ class Component:
             raise ValueError(f"no point reproduced every published range of {self.observables}")
         return w / w.sum()
 
+    @property
+    def effective_sample_size(self) -> float:
+        """How many equally weighted points the posterior is worth: stated (nested sampling),
+        else Kish's of the weights."""
+        return sampler.effective_sample_size(self.weights) if self.ess is None else self.ess
+
 
 @dataclass
 class CalibrationResult:
@@ -73,10 +79,7 @@ class CalibrationResult:
     def effective_sample_size(self) -> dict[str, float]:
         """Per component (named by its first parameter): how many equally weighted points
         its weighted points are worth."""
-        return {
-            c.parameters[0]: sampler.effective_sample_size(c.weights) if c.ess is None else c.ess
-            for c in self.components
-        }
+        return {c.parameters[0]: c.effective_sample_size for c in self.components}
 
     def summary(self, coverage: float | None = None) -> list[dict[str, Any]]:
         """Per parameter: prior range, posterior median and central credible interval."""
