@@ -20,7 +20,6 @@ import pytest
 
 import salvosim
 from salvosim import calibrate, published
-from salvosim.calibrate import sampler
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs"
@@ -155,8 +154,9 @@ def _same_numbers(a: object, b: object, tolerance: float) -> bool:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the three-event fit's ballistic component (15 parameters) has an effective sample size of 13, "
-    "below the 100 this test asks for: its intervals are indicative (docs/calibration.md; issue 13 stays open)",
+    reason="the three-event fit's ballistic component (15 parameters, sampled nested) has an effective sample "
+    "size of 144 (13 before nested sampling), below the 200 at which the calibration warns: its intervals are "
+    "indicative (docs/calibration.md, 'How far to trust it')",
 )
 def test_stored_calibration_is_readable_and_summarised() -> None:
     data = json.loads(POSTERIOR.read_text())
@@ -165,7 +165,10 @@ def test_stored_calibration_is_readable_and_summarised() -> None:
     for row in result.summary():
         low, high = row["interval"]
         assert row["prior"][0] <= low <= row["median"] <= high <= row["prior"][1]
-    assert min(sampler.effective_sample_size(c.weights) for c in result.components) > 100
+    # Every component's stated effective sample size (docs/calibration.md) reaches the
+    # threshold below which the calibration warns.
+    assert min(result.effective_sample_size().values()) >= calibrate.posterior.MINIMUM_ESS
+    assert not result.warnings() and not data["warnings"]
 
 
 def test_june_2025_is_built_from_the_published_inputs() -> None:

@@ -23,7 +23,12 @@ def _fit_options(parser: argparse.ArgumentParser, candidates: int) -> None:
     parser.add_argument("--out", help="write the weighted points, the summary and the predictions to this JSON file")
     parser.add_argument("--threads", type=int, default=0, help="worker threads (0: every core)")
     parser.add_argument("--trials", type=int, help="trials per case and point (overrides the spec)")
-    parser.add_argument("--rounds", type=int, nargs="+", help="points per round (overrides the spec)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        nargs="+",
+        help="points per round, outer points in a nested component (overrides the spec)",
+    )
     parser.add_argument(
         "--candidates",
         type=int,

@@ -90,3 +90,22 @@ def component_observables(cases: Sequence[LoadedCase], plan: ComponentPlan) -> l
                     for k in cases[c].blocks[b][0]
                 )
     return out
+
+
+@dataclass(frozen=True)
+class CaseSplit:
+    """A component's parameters split by case (for nested sampling): `shared` are used by the
+    blocks of several of its cases, each case's `local` by its blocks alone. `cases` are case
+    indices into the loaded cases, in the order component_observables() lists them."""
+
+    shared: tuple[str, ...]
+    cases: tuple[int, ...]
+    local: tuple[tuple[str, ...], ...]
+
+
+def case_split(cases: Sequence[LoadedCase], plan: ComponentPlan) -> CaseSplit:
+    order = tuple(dict.fromkeys(c for c, _ in plan.blocks))
+    used = {c: {p for cc, b in plan.blocks if cc == c for p in cases[c].blocks[b][1]} for c in order}
+    shared = tuple(p for p in plan.parameters if sum(p in used[c] for c in order) > 1)
+    local = tuple(tuple(p for p in plan.parameters if p in used[c] and p not in shared) for c in order)
+    return CaseSplit(shared=shared, cases=order, local=local)

@@ -31,6 +31,12 @@ class Component:
     likelihood: np.ndarray  # (n,) the ABC likelihood
     observable_likelihood: np.ndarray  # (n, observables): each observable on its own
     proposal_density: np.ndarray  # (n,) under the mixture of the rounds' proposals
+    # Nested sampling (nested.py) stores its posterior as weighted joint points resampled from
+    # its outer and inner points; their own Kish size would count repeats, so it states its
+    # effective sample size, and each observable's constraint rows (observables, parameters),
+    # which resampled posterior points cannot give. None: from the points, as above.
+    ess: float | None = None
+    constraint_rows: np.ndarray | None = None
 
     @property
     def weights(self) -> np.ndarray:
@@ -39,6 +45,12 @@ class Component:
         if w.sum() <= 0:
             raise ValueError(f"no point reproduced every published range of {self.observables}")
         return w / w.sum()
+
+    @property
+    def effective_sample_size(self) -> float:
+        """How many equally weighted points the posterior is worth: stated (nested sampling),
+        else Kish's of the weights."""
+        return sampler.effective_sample_size(self.weights) if self.ess is None else self.ess
 
 
 @dataclass
@@ -67,7 +79,7 @@ class CalibrationResult:
     def effective_sample_size(self) -> dict[str, float]:
         """Per component (named by its first parameter): how many equally weighted points
         its weighted points are worth."""
-        return {c.parameters[0]: sampler.effective_sample_size(c.weights) for c in self.components}
+        return {c.parameters[0]: c.effective_sample_size for c in self.components}
 
     def summary(self, coverage: float | None = None) -> list[dict[str, Any]]:
         """Per parameter: prior range, posterior median and central credible interval."""
@@ -166,6 +178,11 @@ class CalibrationResult:
         for c in self.components:
             for j in range(len(c.observables)):
                 row = np.zeros(len(names))
+                if c.constraint_rows is not None:
+                    for k, name in enumerate(c.parameters):
+                        row[names.index(name)] = c.constraint_rows[j, k]
+                    rows.append(row)
+                    continue
                 w = c.observable_likelihood[:, j] / c.proposal_density
                 if w.sum() > 0:
                     for k, name in enumerate(c.parameters):

@@ -3,7 +3,6 @@ constraint matrix."""
 
 from __future__ import annotations
 
-from . import sampler
 from .posterior import CalibrationResult
 from .predictive import report_predictive
 
@@ -11,8 +10,7 @@ from .predictive import report_predictive
 def report(result: CalibrationResult) -> str:
     """The fitted ranges and the constraint matrix as text."""
     sizes = ", ".join(
-        f"{len(c.points)} points ({'+'.join(c.parameters)}): effective sample size "
-        f"{sampler.effective_sample_size(c.weights):.0f}"
+        f"{len(c.points)} points ({'+'.join(c.parameters)}): effective sample size {c.effective_sample_size:.0f}"
         for c in result.components
     )
     lines = [f"calibration {result.spec.name!r}, {len(result.components)} independent components", sizes, ""]

@@ -47,14 +47,15 @@ class Proposal:
         rng: np.random.Generator,
         kernels: int = 300,
         defensive: float = 0.1,
+        spread: float = 2.0,
     ) -> Proposal:
-        """Kernels on `kernels` points drawn by weight, each with twice the weighted variance
-        of the points (the choice of Beaumont et al.), floored so that a parameter the data
-        pin down still gets a kernel that moves."""
+        """Kernels on `kernels` points drawn by weight, each with `spread` times the weighted
+        variance of the points (twice: the choice of Beaumont et al.), floored so that a
+        parameter the data pin down still gets a kernel that moves."""
         w = weights / weights.sum()
         centres = points[rng.choice(len(points), size=kernels, p=w)]
         mean = w @ points
-        sd = np.sqrt(2.0 * (w @ (points - mean) ** 2))
+        sd = np.sqrt(spread * (w @ (points - mean) ** 2))
         return cls(centres=centres, sd=np.maximum(sd, 0.01), defensive=defensive)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -116,6 +116,7 @@ class Case:
     blocks: tuple[Block, ...] = ()
     predict: bool = False
     trials: int = 0  # per point in the ABC rounds; 0: the spec's `trials`
+    inner_points: int = 0  # nested sampling: this case's inner points per outer point; 0: the spec's
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class CalibrationSpec:
     seed: int = 1
     sampler_seed: int = 1
     coverage: float = 0.9
+    inner_points: int = 0  # > 0: nested sampling of components spanning several cases (docs/calibration.md)
     text: str = ""
     path: str = ""
     left_out: str = ""  # the case leave_out() made a prediction, if any
@@ -153,12 +155,18 @@ class CalibrationSpec:
             raise ValueError(f"unknown table(s) in the calibration spec: {sorted(unknown)}")
         head = dict(data.get("calibration", {}))
         for c in data.get("case", []):
-            unknown_keys = set(c) - {"name", "config", "block", "trials"}
-            trials = c.get("trials", 0)
+            unknown_keys = set(c) - {"name", "config", "block", "trials", "inner_points"}
             if unknown_keys:
                 raise ValueError(f"case {c.get('name')}: unknown key(s) {sorted(unknown_keys)}")
-            if isinstance(trials, bool) or not isinstance(trials, int) or trials < 0:
-                raise ValueError(f"case {c.get('name')}: trials must be an integer >= 1 (or 0: the spec's trials)")
+            for key in ("trials", "inner_points"):
+                value = c.get(key, 0)
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError(f"case {c.get('name')}: {key} must be an integer >= 1 (or 0: the spec's {key})")
+        inner_points = head.get("inner_points", 0)
+        if isinstance(inner_points, bool) or not isinstance(inner_points, int) or inner_points < 0:
+            raise ValueError(
+                f"[calibration] inner_points must be an integer >= 0 (0: no nested sampling), not {inner_points!r}"
+            )
         cases = [
             Case(
                 name=c["name"],
@@ -167,6 +175,7 @@ class CalibrationSpec:
                     Block(tuple(b["observables"]), tuple(b.get("parameters", ()))) for b in c.get("block", ())
                 ),
                 trials=int(c.get("trials", 0)),
+                inner_points=int(c.get("inner_points", 0)),
             )
             for c in data.get("case", [])
         ]
@@ -229,6 +238,7 @@ class CalibrationSpec:
             seed=int(head.get("seed", 1)),
             sampler_seed=int(head.get("sampler_seed", 1)),
             coverage=float(head.get("coverage", 0.9)),
+            inner_points=inner_points,
             text=text,
             path=path,
         )
@@ -264,6 +274,12 @@ class CalibrationSpec:
     @property
     def parameter_names(self) -> list[str]:
         return [p.name for p in self.parameters]
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(f"no parameter named {name!r}")
 
     def case(self, name: str) -> Case:
         for c in self.cases:

@@ -19,12 +19,19 @@ FORMAT, VERSION = "salvosim-calibration", 1
 
 
 def component_to_dict(component: Component) -> dict[str, Any]:
+    stated = {}
+    if component.ess is not None:
+        stated["effective_sample_size"] = component.ess
+    if component.constraint_rows is not None:
+        stated["constraints"] = np.round(component.constraint_rows, 6).tolist()
     return {
+        **stated,
         "parameters": component.parameters,
         "observables": component.observables,
         "points": np.round(component.points, 6).tolist(),
         "rounds": component.rounds.tolist(),
-        "likelihood": np.round(component.likelihood, 8).tolist(),
+        # significant digits, not decimals: a product over cases can be far below 1e-8
+        "likelihood": [float(f"{x:.8g}") for x in component.likelihood],
         "observable_likelihood": np.round(component.observable_likelihood, 6).tolist(),
         "proposal_density": component.proposal_density.tolist(),
     }
@@ -42,6 +49,8 @@ def component_from_dict(data: Mapping[str, Any]) -> Component:
             -1, len(data["observables"])
         ),
         proposal_density=np.array(data["proposal_density"], dtype=float),
+        ess=data.get("effective_sample_size"),
+        constraint_rows=(np.array(data["constraints"], dtype=float).reshape(-1, d) if "constraints" in data else None),
     )
 
 
