@@ -212,11 +212,30 @@ __attribute__((target("avx2"))) void tiers_avx2(const std::uint32_t* w3, const s
                                                 std::size_t end, std::uint8_t* tier, std::uint8_t* defended) {
   tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 }
-__attribute__((target("avx512f,avx512bw"))) void tiers_avx512(const std::uint32_t* w3, const std::uint32_t* limits,
-                                                              std::size_t n_limits, std::uint64_t defended_tiers,
-                                                              std::size_t first, std::size_t end, std::uint8_t* tier,
-                                                              std::uint8_t* defended) {
-  tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+// On AVX-512, 16 threats at a time in registers: each threshold a compare and a masked add,
+// the defended flag a shift, both narrowed to bytes (vpmovdb) and stored once, where the loops
+// above pass over the bytes once per threshold. The same arithmetic, so the same values.
+__attribute__((target("avx512f"))) void tiers_avx512(const std::uint32_t* w3, const std::uint32_t* limits,
+                                                     std::size_t n_limits, std::uint64_t defended_tiers,
+                                                     std::size_t first, std::size_t end, std::uint8_t* tier,
+                                                     std::uint8_t* defended) {
+  std::size_t i = first;
+  if (n_limits < 32) {
+    const __m512i ones = _mm512_set1_epi32(1);
+    const __m512i mask = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(defended_tiers)));
+    for (; i + 16 <= end; i += 16) {
+      const __m512i word = _mm512_loadu_si512(w3 + i);
+      __m512i t = _mm512_setzero_si512();
+      for (std::size_t k = 0; k < n_limits; ++k) {
+        const __mmask16 passed = _mm512_cmpge_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(limits[k])));
+        t = _mm512_mask_add_epi32(t, passed, t, ones);
+      }
+      const __m512i flag = _mm512_and_si512(_mm512_maskz_srlv_epi32(0xffff, mask, t), ones);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(tier + i), _mm512_maskz_cvtepi32_epi8(0xffff, t));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(defended + i), _mm512_maskz_cvtepi32_epi8(0xffff, flag));
+    }
+  }
+  tier_loops(w3, limits, n_limits, defended_tiers, i, end, tier, defended);
 }
 #endif
 void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w3, std::size_t first, std::size_t end,
@@ -232,9 +251,8 @@ void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w
   std::uint8_t* const tier = s.tier.data();
   std::uint8_t* const defended = s.defended.data();
 #if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512 && avx512bw) {
+  if (draw_isa == DrawIsa::avx512)
     return tiers_avx512(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
-  }
   if (draw_isa != DrawIsa::portable)
     return tiers_avx2(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 #endif
@@ -689,13 +707,13 @@ void tier_slots(const std::uint8_t* launched, const std::uint8_t* fails, const s
   tier_slots_portable(launched, fails, defended, engaged, killer, tier, width, n, slot);
 }
 
-// With declared tiers: each tier's fates, engaged threats and intercepts by layer, and each
-// group's leaks on each tier. Each threat adds one to one count of s.tier_counts, [tier][key]
-// with key = its layer + 2 * fate_count if it was killed (it was engaged: the intercepted
-// fate), else engaged * fate_count + its fate; a count per tier then gives the record's.
-// The threats' places among the counts come first, in a loop of arithmetic on the flags that
-// vectorizes (the fates of Fate's numbering: a threat not killed is a launch failure 0, else a
-// flight failure 1, else leaked_defended 3 or leaked_open 4); then one increment per threat,
+// With declared tiers: each tier's fates, engaged threats and intercepts by layer, each group's
+// leaks on each tier, and (summed over its tiers) each group's fates, engaged threats and
+// intercepts by layer, which record_fates then need not count. Each threat adds one to one count of s.tier_counts,
+// [tier][key] with key = its layer + 2 * fate_count if it was killed (it was engaged: the intercepted fate), else
+// engaged * fate_count + its fate; a count per tier then gives the record's. The threats' places among the counts come
+// first, in a loop of arithmetic on the flags that vectorizes (the fates of Fate's numbering: a threat not killed is a
+// launch failure 0, else a flight failure 1, else leaked_defended 3 or leaked_open 4); then one increment per threat,
 // in two copies of the counts, for even and odd threats, so that runs of threats with one key
 // make two chains of increments through memory instead of one. (One pass per tier of
 // branch-free sums, as record_fates counts, measured 6% slower on the default scenario.)
@@ -734,16 +752,22 @@ void record_tier_fates(const Plan& plan, KernelScratch& s, std::int64_t* record)
         tier_fates[static_cast<std::size_t>(Fate::intercepted)] += kills;
         engaged_count += kills;
         record[layout.tier_intercepts(tt, static_cast<std::int64_t>(key) - 2 * fate_count)] += kills;
+        record[layout.group_intercepts(g, static_cast<std::int64_t>(key) - 2 * fate_count)] += kills;
       }
-      for (std::int64_t f = 0; f < fate_count; ++f) record[layout.tier_fate(tt, Fate(f))] += tier_fates[f];
+      for (std::int64_t f = 0; f < fate_count; ++f) {
+        record[layout.tier_fate(tt, Fate(f))] += tier_fates[f];
+        record[layout.fate(g, Fate(f))] += tier_fates[f];
+      }
       record[layout.group_tier_leaked(g, tt)] = tier_fates[static_cast<std::size_t>(Fate::leaked_defended)] +
                                                 tier_fates[static_cast<std::size_t>(Fate::leaked_open)];
       record[layout.tier_engaged(tt)] += engaged_count;
+      record[layout.engaged(g)] += engaged_count;
     }
   }
 }
 
-void record_fates(const Plan& plan, KernelScratch& s, std::int64_t* record, ThreatOutcome* outcomes) {
+// Without declared tiers: each group's fates, engaged threats and intercepts by layer.
+void record_group_fates(const Plan& plan, const KernelScratch& s, std::int64_t* record) {
   const RecordLayout& layout = plan.layout;
   const std::uint8_t* const launched = s.launched.data();
   const std::uint8_t* const fails = s.fails.data();
@@ -787,10 +811,18 @@ void record_fates(const Plan& plan, KernelScratch& s, std::int64_t* record, Thre
       record[layout.group_intercepts(g, l)] = kills;
     }
   }
-  if (layout.tiers > 0) record_tier_fates(plan, s, record);
+}
+
+void record_fates(const Plan& plan, KernelScratch& s, std::int64_t* record, ThreatOutcome* outcomes) {
+  const RecordLayout& layout = plan.layout;
+  if (layout.tiers > 0) {
+    record_tier_fates(plan, s, record);
+  } else {
+    record_group_fates(plan, s, record);
+  }
   if (!outcomes) return;
   for (std::size_t i = 0; i < static_cast<std::size_t>(plan.threat_count()); ++i) {
-    outcomes[i] = {static_cast<std::int8_t>(fate_of(s, i)), killer[i]};
+    outcomes[i] = {static_cast<std::int8_t>(fate_of(s, i)), s.killer[i]};
   }
 }
 
