@@ -302,7 +302,9 @@ def test_assumptions_lists_each_value_with_its_range_or_why_not(tmp_path: pathli
 def test_the_june_2025_assumptions_include_the_ranges_its_comments_state(configs_dir: pathlib.Path) -> None:
     table = sensitivity.assumptions(configs_dir / "june_2025.toml").set_index("key_path")
     assert table.loc["tier.military.value", ["low", "high"]].tolist() == [0.5, 2.0]
-    assert table.loc["layer.thaad.engages.ballistic.pk", ["low", "high"]].tolist() == [0.2, 0.8]
+    assert table.loc["layer.arrow-3.channels", ["low", "high"]].tolist() == [3.0, 12.0]
+    # A value the calibration fits is no assumption: its comment says "calibrated".
+    assert math.isnan(table.loc["layer.thaad.engages.ballistic.pk", "low"])
     assert table.loc["layer.coalition-aircraft.cost", ["low", "high"]].tolist() == [30000.0, 1e6]
     assert math.isnan(table.loc["layer.thaad.engages.ballistic.detect", "low"])
     assert (table["low"] < table["high"]).sum() >= 30

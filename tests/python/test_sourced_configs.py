@@ -152,12 +152,6 @@ def _same_numbers(a: object, b: object, tolerance: float) -> bool:
     return a == b
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the three-event fit's ballistic component (15 parameters, sampled nested) has an effective sample "
-    "size of 144 (13 before nested sampling), below the 200 at which the calibration warns: its intervals are "
-    "indicative (docs/calibration.md, 'How far to trust it')",
-)
 def test_stored_calibration_is_readable_and_summarised() -> None:
     data = json.loads(POSTERIOR.read_text())
     result = calibrate.CalibrationResult.load(POSTERIOR)
