@@ -231,7 +231,7 @@ def _se_targets(target_se: None | Mapping[str, float]) -> list[tuple[str, float]
         raise TypeError(f"target_se must be a mapping of statistic to standard error, got {target_se!r}")
     if not target_se:
         raise ValueError("target_se names no statistic")
-    pairs = []
+    pairs: list[tuple[str, float]] = []
     for statistic, se in target_se.items():
         if not isinstance(statistic, str):
             raise TypeError(f"target_se: a statistic is a name such as 'fate.all.intercepted', got {statistic!r}")

@@ -42,7 +42,7 @@ def test_stops_at_the_first_batch_that_meets_the_targets(scenario) -> None:
     for statistic, target in TARGETS.items():
         assert precision["targets"][statistic]["target"] == target
         assert precision["targets"][statistic]["se"] <= target
-    se = one.array("fate_se")[one.coords["selection"].index("all"), one.coords["fate"].index("intercepted")]
+    se = _entry(one, "fate_se", "fate", "intercepted")
     assert precision["targets"]["fate.all.intercepted"]["se"] == se
     # A plain run of the trials used gives the same numbers; one batch fewer misses a target.
     plain = salvosim.run(scenario, one.trials, seed=3, threads=2)
@@ -50,14 +50,16 @@ def test_stops_at_the_first_batch_that_meets_the_targets(scenario) -> None:
     assert_same_statistics(one, plain)
     shorter = salvosim.run(scenario, one.trials - 500, seed=3, threads=2)
     short_se = {
-        "fate.all.intercepted": shorter.array("fate_se")[
-            shorter.coords["selection"].index("all"), shorter.coords["fate"].index("intercepted")
-        ],
-        "rate.all.launched": shorter.array("rate_se")[
-            shorter.coords["selection"].index("all"), shorter.coords["rate"].index("launched")
-        ],
+        "fate.all.intercepted": _entry(shorter, "fate_se", "fate", "intercepted"),
+        "rate.all.launched": _entry(shorter, "rate_se", "rate", "launched"),
     }
     assert any(short_se[s] > t for s, t in TARGETS.items())
+
+
+def _entry(results: salvosim.Results, array: str, dim: str, label: str) -> float:
+    """Selection "all"'s entry of a summary array over (selection, dim)."""
+    selection = list(results.coords["selection"]).index("all")
+    return float(results.array(array)[selection, list(results.coords[dim]).index(label)])
 
 
 def test_a_target_not_reached_warns_and_says_so(scenario) -> None:
@@ -81,6 +83,7 @@ def test_per_trial_rows_are_those_of_the_trials_used(scenario, tmp_path) -> None
             per_threat=True,
         )
     assert results.trials < 50_000
+    assert results.per_trial is not None and results.per_threat is not None
     assert results.per_trial.sizes["trial"] == results.trials
     assert results.per_threat.sizes["trial"] == results.trials
     path = tmp_path / "target.h5"
