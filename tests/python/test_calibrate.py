@@ -603,6 +603,12 @@ def test_apply_writes_the_point_into_copies_of_the_configs(tmp_path: pathlib.Pat
     names = ("true_promise_1.toml", "true_promise_2.toml", "june_2025.toml")
     for name in names:
         (tmp_path / name).write_text((root / name).read_text())
+    # A calibrated key whose comment only mentions a calibrated value elsewhere: it is no
+    # calibration's comment, so apply puts one in front of it.
+    june = (tmp_path / "june_2025.toml").read_text()
+    fighters = next(x for x in june.splitlines() if x.startswith("coverage = ") and "aircraft_coverage_june" in x)
+    mentions = fighters.split("#", 1)[0] + "# assumption: with the calibrated Pk, most routes (range 0.7-0.9)"
+    (tmp_path / "june_2025.toml").write_text(june.replace(fighters, mentions))
     (tmp_path / "calibration" / "three_events.toml").write_text(
         (root / "calibration" / "three_events.toml").read_text()
     )
@@ -639,6 +645,11 @@ def test_apply_writes_the_point_into_copies_of_the_configs(tmp_path: pathlib.Pat
     assert salvosim.load(tmp_path / "true_promise_1.toml").threat("mrbm").p_launch == 0.7071
     # The continuation comment under p_launch is left as it is.
     assert "#   (fitted mainly to PF" in tp1
+    fighters_after = next(
+        x for x in (tmp_path / "june_2025.toml").read_text().splitlines() if x.startswith(mentions.split("#")[0])
+    )
+    assert "# calibrated (" in fighters_after and "posterior median" in fighters_after
+    assert fighters_after.endswith("; before calibration: " + mentions.split("# ", 1)[1])
 
     data["left_out"] = "tp2"
     (tmp_path / "loo.json").write_text(json.dumps(data))

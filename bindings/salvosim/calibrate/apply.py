@@ -3,10 +3,12 @@ point into the configs its spec names, by the key paths of its parameters, keepi
 comment and the layout (tomlkit edits the documents in place), and refresh the `calibrated:`
 comment of each line written: its "posterior median M, NN% interval [A, B]", and for a
 parameter written with a power (a reliability r split into p_launch and p_flight) its
-"r = X". A line whose comment does not say `calibrated` gets one in front of its old comment
-(which is kept, after "before calibration:"); a `calibrated` comment without figures (one
-that points to another line, "calibrated as for drones") and a comment that continues the
-line above (`#   ...`) are left as they are. Values are written with four decimals, integers as integers.
+"r = X". A line whose comment is not a calibration's own (its figures, or `calibrated` as its
+first or second word: "calibrated (...)", "pk calibrated on ...") gets one in front of its old
+comment (which is kept, after "before calibration:"), even if it mentions a calibrated value
+elsewhere ("with the calibrated Pk"); a calibration's comment without figures (one that points
+to another line, "calibrated as for drones") and a comment that continues the line above
+(`#   ...`) are left as they are. Values are written with four decimals, integers as integers.
 Every config is checked by the scenario loader before any file is replaced, and each file is
 replaced whole (written beside it, then renamed), so a failure leaves the configs as they
 were."""
@@ -29,6 +31,8 @@ from .spec import Parameter
 
 _INTERVAL = re.compile(r"posterior median [-0-9.e]+, \d+% interval \[[-0-9.e]+, [-0-9.e]+\]")
 _POWER_VALUE = re.compile(r"(\br = (?:p_launch x p_flight = )?)[0-9.]+")
+# A comment that is a calibration's own: `calibrated` as its first or second word.
+_CALIBRATED = re.compile(r"#\s*(?:[\w.]+\s+)?calibrated\b")
 
 
 def _number(x: float) -> str:
@@ -90,7 +94,7 @@ def _refresh_comment(item: Item, key: str, parameter: Parameter, row: dict[str, 
         f"posterior median {_number(row['median'])}, {int(round(row['coverage'] * 100))}% interval "
         f"[{_number(low)}, {_number(high)}]"
     )
-    if "calibrated" in comment:  # with its figures, refreshed; without, it points to a line that has them
+    if _INTERVAL.search(comment) or _CALIBRATED.match(comment):  # figures refreshed; none: it points elsewhere
         comment = _INTERVAL.sub(figures, comment, count=1)
         if parameter.power != 1.0:
             comment = _POWER_VALUE.sub(lambda m: m.group(1) + f"{point:.3f}", comment, count=1)
