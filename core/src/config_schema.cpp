@@ -97,10 +97,20 @@ Json launch_schema() {
               {"oneOf", Json::array({std::move(uniform), std::move(waves)})}};
 }
 
+// A group's or tier's name: the name rule, and not a selection's label ("all", "class:...",
+// ...; is_reserved_selection_name).
+Json selection_free_name_schema(ValueRule rule) {
+  const std::string reserved = "^(" + std::string(selection_class_prefix) + "|" + std::string(selection_salvo_prefix) +
+                               "|" + std::string(selection_tier_prefix) + ")";
+  Json name = rule_schema(rule);
+  name.set("not", Json{{"anyOf", Json::array({Json{{"const", selection_all}}, Json{{"pattern", reserved}}})}});
+  return name;
+}
+
 Json threat_group_schema() {
   Json group =
       fields_table_schema(threat_fields, threat_keys_by_hand,
-                          {{"name", rule_schema(field_rule::threat::name), Presence::required},
+                          {{"name", selection_free_name_schema(field_rule::threat::name), Presence::required},
                            {"launch", launch_schema(), Presence::required},
                            {"flight_time", fields_table_schema(flight_time_fields, {}, {}), Presence::required},
                            {"targets", map_of(rule_schema(field_rule::threat::target_share))}});
@@ -108,14 +118,9 @@ Json threat_group_schema() {
   return group;
 }
 
-// `[[tier]]`: a name that is not a selection's label ("all", "class:...", ...; validate.cpp
-// check_tiers).
 Json tier_schema() {
-  const std::string reserved = "^(" + std::string(selection_class_prefix) + "|" + std::string(selection_salvo_prefix) +
-                               "|" + std::string(selection_tier_prefix) + ")";
-  Json name = rule_schema(field_rule::tier::name);
-  name.set("not", Json{{"anyOf", Json::array({Json{{"const", selection_all}}, Json{{"pattern", reserved}}})}});
-  return fields_table_schema(tier_fields, tier_keys_by_hand, {{"name", std::move(name), Presence::required}});
+  return fields_table_schema(tier_fields, tier_keys_by_hand,
+                             {{"name", selection_free_name_schema(field_rule::tier::name), Presence::required}});
 }
 
 Json salvo_schema() {

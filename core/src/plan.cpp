@@ -235,29 +235,6 @@ std::vector<Selection> make_selections(const std::vector<PlanGroup>& groups, con
   return selections;
 }
 
-// Selection labels share one namespace with group names: refuse names that would collide.
-void check_reserved_names(const Scenario& scenario) {
-  std::vector<ConfigProblem> problems;
-  for (const SalvoView& salvo : campaign_salvos(scenario)) {
-    for (std::size_t g = 0; g < salvo.threats->size(); ++g) {
-      const std::string& name = (*salvo.threats)[g].name;
-      if (name == selection_all || name.rfind(selection_class_prefix, 0) == 0 ||
-          name.rfind(selection_salvo_prefix, 0) == 0 || name.rfind(selection_tier_prefix, 0) == 0) {
-        std::string path = detail::group_path(salvo.index, salvo.name, static_cast<std::int64_t>(g), name) + ".name";
-        SourcePosition where;  // the file's, unless the scenario was edited since (validate() does the same)
-        if (auto it = scenario.positions.find(path);
-            it != scenario.positions.end() && source_text_describes(scenario)) {
-          where = it->second;
-        }
-        problems.push_back({where.file, where.line, where.column, path,
-                            "the name \"all\" and names starting with \"class:\", \"salvo:\" or \"tier:\" are "
-                            "reserved for the statistics over all threats, over a class, a salvo and a tier"});
-      }
-    }
-  }
-  if (!problems.empty()) throw ConfigError(std::move(problems));
-}
-
 // A problem at `path`, placed where the scenario's file wrote it.
 ConfigProblem problem_at(const Scenario& scenario, const std::string& path, std::string message) {
   SourcePosition where;
@@ -377,7 +354,6 @@ std::vector<RecordBlock> RecordLayout::blocks() const {
 
 Plan compile(const Scenario& scenario, std::int64_t max_memory) {
   validate_or_throw(scenario);
-  check_reserved_names(scenario);
 
   // First the tables of groups, layers and engagements, whose sizes tell what the rest needs.
   Plan plan;

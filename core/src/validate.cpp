@@ -176,12 +176,8 @@ void check_tiers(Checker& check, const Scenario& scenario) {
     const Tier& tier = scenario.tiers[static_cast<std::size_t>(t)];
     const std::string key = detail::tier_path(t, tier.name);
     check.unique_name(first_name_path, key + ".name", tier.name, "tier");
-    if (check.readable(key + ".name") &&
-        (tier.name == selection_all || tier.name.rfind(selection_class_prefix, 0) == 0 ||
-         tier.name.rfind(selection_salvo_prefix, 0) == 0 || tier.name.rfind(selection_tier_prefix, 0) == 0)) {
-      check.report(key + ".name",
-                   "the name \"all\" and names starting with \"class:\", \"salvo:\" or \"tier:\" are reserved "
-                   "for the statistics over all threats, a class, a salvo and a tier");
+    if (check.readable(key + ".name") && is_reserved_selection_name(tier.name)) {
+      check.report(key + ".name", std::string(reserved_selection_name_message));
     }
     check.value(key + ".value", field_rule::tier::value, tier.value);
   }
@@ -248,6 +244,9 @@ void check_threats(Checker& check, const Scenario& scenario) {
     for (const ThreatGroup& threat : *salvo.threats) {
       const std::string group = detail::group_path(salvo.index, salvo.name, i++, threat.name);
       check.unique_name(first_name_path, group + ".name", threat.name, "threat");
+      if (check.readable(group + ".name") && is_reserved_selection_name(threat.name)) {
+        check.report(group + ".name", std::string(reserved_selection_name_message));
+      }
       check.value(group + ".count", field_rule::threat::count, threat.count);
       check.name(group + ".class", threat.threat_class);
       if (threat.count > 0 && !too_many_reported) {

@@ -255,28 +255,44 @@ TEST(Compile, RecordLayoutIsAPermutation) {
   for (std::size_t k = 0; k < used.size(); ++k) EXPECT_EQ(used[k], 1) << "slot " << k;
 }
 
-// Selection labels share one namespace with group names: "all" and "class:..." are reserved.
-TEST(Compile, ReservedGroupNamesRejected) {
-  for (const std::string name : {"all", "class:drone", "class:", "salvo:x"}) {
+// Selection labels share one namespace with group names: "all", "class:...", "salvo:..." and
+// "tier:..." are reserved. Loading refuses them at their line, validate() after an edit by key
+// path, in a campaign's salvos too, and compile() with them (it validates first).
+TEST(Validate, ReservedGroupNamesRefused) {
+  for (const std::string name : {"all", "class:drone", "class:", "salvo:x", "tier:open"}) {
     SCOPED_TRACE(name);
     std::string text = scenario_text;
     text.replace(text.find("name = \"loner\""), 14, "name = \"" + name + "\"");
     text.replace(text.find("engages.loner"), 13, "engages.\"" + name + "\"");
     try {
-      compile(load_scenario_string(text, "plan_test"));
+      load_scenario_string(text, "plan_test");
       ADD_FAILURE() << "no ConfigError";
     } catch (const ConfigError& error) {
       ASSERT_EQ(error.problems().size(), 1u) << error.what();
       EXPECT_EQ(error.problems()[0].key_path, "threat[3] \"" + name + "\".name");
+      EXPECT_GT(error.problems()[0].line, 0);
       EXPECT_NE(error.problems()[0].message.find("reserved"), std::string::npos) << error.what();
     }
+
+    Scenario campaign = load_scenario_string(scenario_text, "plan_test");
+    campaign.threats[3].name = name;
+    campaign.layers[2].engages[0].target = name;
+    campaign.salvos = {{"first", 0.0, {campaign.threats[0], campaign.threats[1]}},
+                       {"second", 1000.0, {campaign.threats[2], campaign.threats[3]}}};
+    campaign.threats.clear();
+    const std::vector<ConfigProblem> problems = validate(campaign);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].key_path, "salvo[1] \"second\".threat[1] \"" + name + "\".name");
+    EXPECT_EQ(problems[0].line, 0);
+    EXPECT_THROW(compile(campaign), ConfigError);
   }
   // Look-alikes are ordinary names.
-  for (const std::string name : {"All", "all-weather", "class", "classic", "my class:x", "salvo", "salvos:"}) {
+  for (const std::string name : {"All", "all-weather", "class", "classic", "my class:x", "salvo", "salvos:", "tiers"}) {
     SCOPED_TRACE(name);
     Scenario scenario = load_scenario_string(scenario_text, "plan_test");
     scenario.threats[3].name = name;
     scenario.layers[2].engages[0].target = name;
+    EXPECT_TRUE(validate(scenario).empty());
     EXPECT_NO_THROW(compile(scenario));
   }
 }

@@ -226,6 +226,8 @@ SCHEMA_CATCHES = [
     ("name rule", "empty-group-name", edited('name = "mrbm"', 'name = ""')),
     ("name rule", "control-character", edited('name = "mrbm"', 'name = "mr\\u0001bm"')),
     ("name rule", "longer-than-256", edited('name = "mrbm"', f'name = "{"m" * 300}"')),
+    ("name rule", "group-named-salvo-prefix", edited('name = "mrbm"', 'name = "salvo:mrbm"')),
+    ("name rule", "group-named-all", edited('name = "mrbm"', 'name = "all"')),
     ("name rule", "tier-named-all", edited('name = "city"', 'name = "all"').replace("city = 1.0", "all = 1.0")),
     ("name rule", "blank-source", edited('source = "the schema tests"', 'source = "  "')),
     ("shape", "launch-both-shapes", edited("duration = 60.0 }", "duration = 60.0, waves = [[0.0, 10]] }")),

@@ -41,13 +41,24 @@ inline constexpr const char* layer_metric_names[layer_metric_count] = {"engageme
 
 // The sets of threats statistics are reported for, labelled by a group's name, "class:<class>",
 // "salvo:<salvo>", "tier:<tier>" (the threats aimed at a declared tier in the trial: drawn per
-// trial, not a set of groups) or "all". Group and tier names may not take these labels (plan.cpp
-// and validate() refuse them).
+// trial, not a set of groups) or "all". Group and tier names may not take these labels
+// (validate() refuses them, by is_reserved_selection_name).
 enum class SelectionKind { group, threat_class, salvo, all, tier };
 inline constexpr std::string_view selection_all = "all";
 inline constexpr std::string_view selection_class_prefix = "class:";
 inline constexpr std::string_view selection_salvo_prefix = "salvo:";
 inline constexpr std::string_view selection_tier_prefix = "tier:";
+
+// Whether a group or tier name would be taken for another selection's label. (No
+// starts_with: this header is installed, and consumers may compile it as C++17.)
+inline bool is_reserved_selection_name(std::string_view name) {
+  return name == selection_all || name.substr(0, selection_class_prefix.size()) == selection_class_prefix ||
+         name.substr(0, selection_salvo_prefix.size()) == selection_salvo_prefix ||
+         name.substr(0, selection_tier_prefix.size()) == selection_tier_prefix;
+}
+inline constexpr std::string_view reserved_selection_name_message =
+    "the name \"all\" and names starting with \"class:\", \"salvo:\" or \"tier:\" are reserved for the "
+    "statistics over all threats, over a class, a salvo and a tier";
 
 // Tiers of targets (docs/model.md §2.7): at most 64, since a layer's engaged tiers are a 64-bit
 // mask. A scenario that declares none has two implicit tiers, in this order, with the shares
