@@ -1,7 +1,8 @@
 // One trial (docs/model.md §3), written for speed: structure of arrays over threats, random
 // draws generated in batches across threats (rng.hpp draw_blocks), only the draws a trial
 // needs, and a layer's requests served with a linear-time sort, a FIFO and a ring instead of
-// heaps. bench/README.md has the profile that motivated each choice.
+// heaps, or without ordering them at all where nothing couples them (serve_unbound).
+// bench/README.md has the profile that motivated each choice.
 //
 // Where each draw comes from (the stream assignment; CHANGELOG.md records its changes):
 //   Purpose::threat,      block 0: launched, launch time, fails in flight, aimed at a defended area
@@ -21,6 +22,7 @@
 #include <numeric>
 #include <utility>
 
+#include "channel_bound.hpp"
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
 #include "salvosim/rng.hpp"
@@ -350,10 +352,28 @@ struct LayerCounts {
                missed_magazine = 0;
 };
 
-// Collects the layer's requests from the threats of salvo `salvo`, in threat order, and sorts
-// them into s.order.
-void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
-                   KernelScratch& s) {
+// The range of a layer's request times, [low, high] (empty: low > high).
+struct TimeRange {
+  double low, high;
+};
+
+// Adds a layer's counters in one salvo to the trial's record.
+void add_layer_counts(const Plan& plan, std::int64_t salvo, std::int64_t l, const LayerCounts& counts,
+                      std::int64_t* record) {
+  const std::int64_t values[layer_metric_count] = {counts.engagements,       counts.fired,
+                                                   counts.intercepts,        counts.missed_window,
+                                                   counts.missed_no_channel, counts.missed_magazine};
+  const RecordLayout& layout = plan.layout;
+  for (std::int64_t m = 0; m < layer_metric_count; ++m) {
+    record[layout.layer_metric(l, LayerMetric(m))] += values[m];  // the campaign's
+    if (layout.per_salvo()) record[layout.salvo_layer_metric(salvo, l, LayerMetric(m))] = values[m];
+  }
+}
+
+// Collects the layer's requests from the threats of salvo `salvo`, in threat order, and
+// returns the range of their times (order_requests sorts them, when they must be served in order).
+TimeRange make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
+                        KernelScratch& s) {
   const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
   // The salvo's part of the layer's engaged groups (groups are numbered salvo after salvo).
   const auto engaged_end = static_cast<std::size_t>(layer.salvo_engaged_end[static_cast<std::size_t>(salvo)]);
@@ -433,10 +453,17 @@ void make_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
     }
   }
   s.requests_count = m;
+  return {low, high};
+}
+
+// Puts the layer's requests in the order serve_requests takes them: by time, then place.
+void order_requests(KernelScratch& s, TimeRange range) {
+  const std::size_t m = s.requests_count;
+  double* const first_time = s.first_time.data();
   // Places follow the threat index, so ordering by (time, place) breaks ties by threat (§2.6).
-  detail::order_by_time(first_time, m, low, high, s.order.data(), s.sort_keys.data(), s.sort_counts.data());
+  detail::order_by_time(first_time, m, range.low, range.high, s.order.data(), s.sort_keys.data(), s.sort_counts.data());
   // A sentinel after the last: a request at +infinity, never served (serve_requests).
-  first_time[m] = forever;
+  first_time[m] = std::numeric_limits<double>::infinity();
   s.order[m] = static_cast<std::uint32_t>(m);
 }
 
@@ -627,14 +654,116 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   }
 
   s.magazine[static_cast<std::size_t>(layer.source)] = magazine;  // what is left for the next layer and salvo
-  const std::int64_t values[layer_metric_count] = {counts.engagements,       counts.fired,
-                                                   counts.intercepts,        counts.missed_window,
-                                                   counts.missed_no_channel, counts.missed_magazine};
-  const RecordLayout& layout = plan.layout;
-  for (std::int64_t m = 0; m < layer_metric_count; ++m) {
-    record[layout.layer_metric(l, LayerMetric(m))] += values[m];  // the campaign's
-    if (layout.per_salvo()) record[layout.salvo_layer_metric(salvo, l, LayerMetric(m))] = values[m];
+  add_layer_counts(plan, salvo, l, counts, record);
+}
+
+// The same layer without ordering its requests, where nothing couples them: were every
+// engagement to start at its request's time, the magazine would not run dry (the layer fires
+// fewer interceptors than it holds, so no request finds it empty and every salvo is full) and
+// no engagement would wait for a channel (channel_bound.hpp). Then serve_requests would do
+// exactly that, so each threat's engagements are worked out alone, in any order, from the
+// same draws, and the result is serve_requests' to the bit. Worked out first into s.unbound_*,
+// and kept only if both tests pass; else the caller serves the requests in order. Not for
+// stock-aware layers, whose rule in force depends on the order.
+template <bool shoot_look_shoot>
+bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::uint64_t seed, std::uint64_t trial,
+                   KernelScratch& s, std::int64_t* record, TimeRange range) {
+  const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+  const std::size_t n = s.requests_count;
+  const KernelScratch::Request* const requests = s.requests.data();
+  const double* const first_time = s.first_time.data();
+  const double* const failure_time = s.failure_time.data();
+  double* const unbound_release = s.unbound_release.data();
+  std::uint8_t* const unbound_alive = s.unbound_alive.data();
+  std::uint8_t* const unbound_killed = s.unbound_killed.data();
+  const double engagement_time = layer.engagement_time;
+  // serve_requests' pause before a re-request (it is added whether or not one follows).
+  const double look_pause = shoot_look_shoot ? layer.look_time : 0.0;
+  const std::int64_t shots = layer.shots, max_engagements = shoot_look_shoot ? layer.max_engagements : 1;
+  const std::uint64_t assessment_threshold = layer.assessment_threshold;
+
+  // Each request's engagements, one after the other, as if nothing waited.
+  LayerCounts counts;
+  double last_start = range.low;  // the latest start, for the channel test's range
+  for (std::size_t r = 0; r < n; ++r) {
+    const KernelScratch::Request& request = requests[r];
+    const auto i = static_cast<std::size_t>(request.threat);
+    const double failure = failure_time[i];
+    double time = first_time[r];
+    std::int32_t engagements = 0;
+    std::uint32_t kill_draw = request.kill_draw, assess_draw = request.assess_draw;
+    bool alive = true, killed = false;
+    double release = 0.0;
+    while (true) {
+      if (failure < time) break;  // fell before this start: dropped (it made no request before it)
+      if (time > request.latest) {
+        ++counts.missed_window;
+        break;
+      }
+      if (engagements > 0) {
+        const PhiloxCounter u = draw_block(seed, trial, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(l),
+                                           Purpose::engagement, static_cast<std::uint32_t>(engagements));
+        kill_draw = u[0];
+        assess_draw = u[1];
+      }
+      ++engagements;
+      last_start = std::max(last_start, time);
+      const double intercept_time = time + engagement_time;
+      const bool fell = failure < intercept_time;
+      killed = !fell & (kill_draw < request.kill_threshold);
+      alive = !(fell | killed);
+      counts.intercepts += killed;
+      release = intercept_time + look_pause;
+      const bool again =
+          shoot_look_shoot & alive & (engagements < max_engagements) & (assess_draw < assessment_threshold);
+      if (!again) break;
+      time = release;
+    }
+    s.requests[r].engagements = engagements;
+    unbound_alive[r] = alive;
+    unbound_killed[r] = killed;
+    unbound_release[r] = release;
+    counts.engagements += engagements;
   }
+  counts.fired = counts.engagements * shots;
+
+  // The two tests.
+  const std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
+  const std::size_t channels = std::min(static_cast<std::size_t>(layer.channels), n);
+  bool unbound = magazine < 0 || counts.fired < magazine;
+  if (unbound && static_cast<std::size_t>(counts.engagements) > channels) {
+    detail::ChannelBound bound(s.start_counts.data());
+    unbound = bound.reset(range.low, last_start, engagement_time, static_cast<std::size_t>(counts.engagements));
+    for (std::size_t r = 0; unbound && r < n; ++r) {
+      double time = first_time[r];  // the same starts as above, by the same arithmetic
+      for (std::int32_t k = 0; k < requests[r].engagements; ++k) {
+        bound.add(time);
+        time = time + engagement_time + look_pause;
+      }
+    }
+    unbound = unbound && bound.fits(channels);
+  }
+  if (!unbound) {
+    for (std::size_t r = 0; r < n; ++r) s.requests[r].engagements = 0;
+    return false;
+  }
+
+  std::uint8_t* const engaged = s.engaged.data();
+  std::uint8_t* const alive = s.alive.data();
+  std::int16_t* const killer = s.killer.data();
+  double* const release_time = s.release_time.data();
+  for (std::size_t r = 0; r < n; ++r) {
+    if (requests[r].engagements == 0) continue;
+    const auto i = static_cast<std::size_t>(requests[r].threat);
+    engaged[i] = 1;
+    alive[i] = unbound_alive[r];
+    killer[i] = static_cast<std::int16_t>(-1 + unbound_killed[r] * (l + 1));  // -1 while not killed
+    release_time[i] = unbound_release[r];
+  }
+  if (magazine > 0) s.magazine[static_cast<std::size_t>(layer.source)] = magazine - counts.fired;
+  add_layer_counts(plan, salvo, l, counts, record);
+  ++s.unbound_served;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -844,6 +973,12 @@ KernelScratch::KernelScratch(const Plan& plan) {
   // Re-requests of one layer, and a sentinel: one round for every threat to start with;
   // deeper shoot-look-shoot chains grow it, on the first trials that need it.
   re_requests.resize(n + 2);
+  unbound_release.resize(n);
+  unbound_alive.resize(n);
+  unbound_killed.resize(n);
+  start_counts.resize(detail::ChannelBound::max_buckets);
+  unbound_failures.resize(static_cast<std::size_t>(plan.layer_count()));
+  unbound_pause.resize(static_cast<std::size_t>(plan.layer_count()));
   magazine.resize(static_cast<std::size_t>(plan.layer_count()));
   std::int64_t most_channels = 0;
   for (const PlanLayer& layer : plan.layers) most_channels = std::max(most_channels, layer.channels);
@@ -871,8 +1006,25 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
       if (layout.per_salvo()) record[layout.salvo_magazine(salvo, l)] = magazine;
     }
     for (std::int64_t l = 0; l < plan.layer_count(); ++l) {
-      make_requests(plan, salvo, l, seed, trial, s);
+      const TimeRange range = make_requests(plan, salvo, l, seed, trial, s);
       const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
+      // The unbound path where it may apply; where it failed lately, tried again only after a
+      // pause that doubles with each failure in a row (up to 64 trials), so that a layer that
+      // always binds (a saturating raid) pays for the attempt rarely. Either path gives the same
+      // result, so this choice, which depends on the trials a thread ran before, changes none.
+      std::uint32_t& pause = s.unbound_pause[static_cast<std::size_t>(l)];
+      if (!layer.stock_aware && pause == 0 && s.try_unbound) {
+        const bool served = layer.shoot_look_shoot
+                                ? serve_unbound<true>(plan, salvo, l, seed, trial, s, record, range)
+                                : serve_unbound<false>(plan, salvo, l, seed, trial, s, record, range);
+        std::uint8_t& failures = s.unbound_failures[static_cast<std::size_t>(l)];
+        failures = served ? 0 : static_cast<std::uint8_t>(std::min(failures + 1, 6));
+        pause = (std::uint32_t{1} << failures) - 1;
+        if (served) continue;
+      } else if (pause > 0) {
+        --pause;
+      }
+      order_requests(s, range);
       if (layer.stock_aware) {
         if (layer.any_shoot_look_shoot) {
           serve_requests<true, true>(plan, salvo, l, seed, trial, s, record);

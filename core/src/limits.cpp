@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "channel_bound.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/parallel.hpp"
 #include "salvosim/simulate.hpp"
@@ -45,7 +46,9 @@ constexpr double scratch_bytes_per_threat =
     element(&KernelScratch::batch) + 4 * sizeof(std::uint32_t) /* words */ + element(&KernelScratch::normals) +
     element(&KernelScratch::tails) + element(&KernelScratch::tail_values) + element(&KernelScratch::detected) +
     element(&KernelScratch::requests) + element(&KernelScratch::first_time) + element(&KernelScratch::order) +
-    element(&KernelScratch::sort_keys) + element(&KernelScratch::re_requests);
+    element(&KernelScratch::sort_keys) + element(&KernelScratch::re_requests) +
+    element(&KernelScratch::unbound_release) + element(&KernelScratch::unbound_alive) +
+    element(&KernelScratch::unbound_killed);
 
 // Bytes of a vector of n elements of T.
 template <class T>
@@ -200,8 +203,10 @@ double scratch_bytes(const Plan& plan, double threats) {
   return threats * scratch_bytes_per_threat + array<std::uint32_t>(2.0 * groups) +
          array<std::uint32_t>(static_cast<double>(detail::time_sort_buckets(n))) +
          array<std::int64_t>(static_cast<double>(plan.layer_count())) +
+         (array<std::uint8_t>(1.0) + array<std::uint32_t>(1.0)) * static_cast<double>(plan.layer_count()) +
          array<double>(std::min(threats, static_cast<double>(most_channels))) +
-         array<KernelScratch::Pending>(std::max(0.0, re_requests));
+         array<KernelScratch::Pending>(std::max(0.0, re_requests)) +
+         array<std::uint32_t>(static_cast<double>(detail::ChannelBound::max_buckets));
 }
 
 std::string threads_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }

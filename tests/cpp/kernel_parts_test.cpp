@@ -3,7 +3,8 @@
 // against draw_block one block at a time; the integer Bernoulli test against the double
 // comparison it replaces; the normal quantile (AS 241) against values from mpmath; and the
 // linear-time request ordering (core/src/time_sort.hpp) against std::stable_sort; the index
-// lists (core/src/index_lists.hpp), portable and AVX-512, against a plain filter.
+// lists (core/src/index_lists.hpp), portable and AVX-512, against a plain filter; the channel
+// test of the unbound path (core/src/channel_bound.hpp) against a ring of channels.
 // The private headers come from core/src (tests/cpp/CMakeLists.txt puts it on the path).
 #include <gtest/gtest.h>
 
@@ -11,11 +12,13 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <tuple>
 #include <vector>
 
+#include "channel_bound.hpp"
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
 #include "salvosim/names.hpp"
@@ -330,6 +333,73 @@ TEST(IndexLists, Avx512MatchesFilter) {
   expect_index_lists(Avx512Lists{});
 }
 #endif
+
+// ---------------------------------------------------------------------------------------
+// The channel test: whenever it passes, a ring of that many channels serving engagements of
+// length e at the given starts (in order of start) delays none of them. Over many shapes:
+// spread or bunched starts, ties, spans far wider than the buckets (aliasing), far from zero.
+
+TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
+  std::mt19937_64 random(seed);
+  std::vector<std::uint32_t> counts(detail::ChannelBound::max_buckets);
+  std::int64_t passed = 0, refused = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const double e = std::array<double, 4>{0.5, 20.0, 120.0, 1e-3}[round % 4];
+    const std::size_t n = 1 + random() % 200;
+    const double span = e * std::array<double, 5>{0.5, 3.0, 30.0, 3000.0, 1e6}[random() % 5];
+    const double offset = std::array<double, 3>{0.0, -5e4, 1e7}[random() % 3];
+    std::vector<double> starts(n);
+    for (double& start : starts) {
+      start = offset + span * std::uniform_real_distribution<double>(0.0, 1.0)(random);
+      if (random() % 8 == 0) start = offset + std::floor(start - offset);  // ties
+    }
+    std::sort(starts.begin(), starts.end());
+    const std::size_t channels = 1 + random() % 16;
+
+    std::vector<double> ring(channels, -std::numeric_limits<double>::infinity());
+    bool waited = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      double& end = ring[j % channels];
+      waited |= end > starts[j];
+      end = std::max(starts[j], end) + e;
+    }
+    detail::ChannelBound bound(counts.data());
+    if (!bound.reset(starts.front(), starts.back(), e, n)) {
+      ++refused;
+      continue;
+    }
+    for (const double start : starts) bound.add(start);
+    if (bound.fits(channels)) {
+      ++passed;
+      EXPECT_FALSE(waited) << "round " << round << ": " << n << " starts over " << span << ", e " << e << ", "
+                           << channels << " channels";
+    } else {
+      ++refused;
+    }
+  }
+  EXPECT_GT(passed, 2000);  // not vacuous
+  EXPECT_GT(refused, 2000);
+}
+
+// Starts that fit exactly, C at a time, e apart, pass where the buckets are fine enough to
+// see it: the test refuses no more than a window's worth of bucket slack demands.
+TEST(ChannelBound, PassesSpreadStartsAndRefusesBunchedOnes) {
+  std::vector<std::uint32_t> counts(detail::ChannelBound::max_buckets);
+  detail::ChannelBound bound(counts.data());
+  // 100 starts 10 s apart, engagements of 10 s: one channel is enough (back to back), but a
+  // window of 5 buckets of 2.5 s sees two starts; so 2 channels pass, 1 is refused.
+  ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100));
+  for (int k = 0; k < 100; ++k) bound.add(10.0 * k);
+  EXPECT_TRUE(bound.fits(2));
+  EXPECT_FALSE(bound.fits(1));
+  // 50 starts within 1 s: 49 channels are too few.
+  ASSERT_TRUE(bound.reset(0.0, 0.98, 10.0, 50));
+  for (int k = 0; k < 50; ++k) bound.add(0.02 * k);
+  EXPECT_FALSE(bound.fits(49));
+  EXPECT_TRUE(bound.fits(50));
+  // Too far from zero for the margin: refused outright.
+  EXPECT_FALSE(bound.reset(1e20, 1e20, 1.0, 1));
+}
 
 }  // namespace
 }  // namespace salvosim

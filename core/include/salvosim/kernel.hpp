@@ -65,6 +65,17 @@ struct KernelScratch {
   std::vector<std::uint32_t> sort_keys, sort_counts;  // the sort's scratch (time_sort.hpp)
   std::vector<Pending> re_requests;
   std::vector<double> channel_end;
+  // The unbound path (kernel.cpp serve_unbound): each request's outcome, kept until the
+  // channel test passes, and that test's counts of starts (channel_bound.hpp).
+  std::vector<double> unbound_release;
+  std::vector<std::uint8_t> unbound_alive, unbound_killed;
+  std::vector<std::uint32_t> start_counts;
+  // Per layer: the unbound path's failures in a row, and the layer-serves to skip it for.
+  std::vector<std::uint8_t> unbound_failures;
+  std::vector<std::uint32_t> unbound_pause;
+  // False: every layer serves its requests in order (the tests compare the two paths).
+  bool try_unbound = true;
+  std::int64_t unbound_served = 0;  // layer-salvos served by the unbound path so far
   // Per layer: the interceptors left, carried from salvo to salvo of a campaign; -1: unlimited.
   std::vector<std::int64_t> magazine;
 };

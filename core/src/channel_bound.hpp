@@ -1,0 +1,77 @@
+// Whether a layer's channels can have delayed any of its engagements, decided without ordering
+// them: a sufficient test on counts of start times. Private to the kernel (kernel.cpp).
+//
+// serve_requests gives each engagement, in order of start, the channel that became free
+// earliest: with C channels, the one engagement C places earlier in that order used. Every
+// engagement lasts e (the layer's engagement_time), so an engagement waits only if C + 1
+// engagements start within a window (t - e, t]. Were the engagements to start at their requests'
+// times, the counts of starts in buckets of width w a little above e / 4 bound that: a window of
+// length e touches at most 5 consecutive buckets, so if no 5 consecutive buckets hold more than C
+// starts, no engagement would wait, and the supposition holds. kernel.cpp's unbound path
+// supposes it, works every threat out alone, and keeps the result only if this test passes.
+//
+// The margin in w (2^-16 relative) exceeds the rounding of s / w and of s + e by far as long as
+// every |s| is below e * 2^30 (a start more than 2^30 engagement times from zero, or a span
+// too wide for the buckets, makes the test refuse). Buckets are counted modulo a power of two:
+// starts from far apart sharing a bucket only add counts, which keeps the test sufficient.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace salvosim::detail {
+
+class ChannelBound {
+ public:
+  // Buckets, at most; the span of the starts divided by w is what a layer needs.
+  static constexpr std::size_t max_buckets = 4096;
+  // A window of length e touches at most this many consecutive buckets of width w > e / 4.
+  static constexpr std::size_t window_buckets = 5;
+
+  // `counts` has room for max_buckets (KernelScratch::start_counts).
+  explicit ChannelBound(std::uint32_t* counts) : counts_(counts) {}
+
+  // `starts` starts over [low, high] of engagements of length `engagement_time` (> 0). False if
+  // the times are too far from zero for the margin to hold: the test cannot be used then. The
+  // buckets cover the span, but are no more than about 4 a start (a sparse span aliases
+  // instead: the test's cost stays in proportion to the starts).
+  bool reset(double low, double high, double engagement_time, std::size_t starts) {
+    width_ = engagement_time / 4.0 * (1.0 + 0x1p-16);
+    const double reach = engagement_time * 0x1p30;
+    if (!(std::abs(low) < reach && std::abs(high) < reach)) return false;
+    const double span = std::floor(high / width_) - std::floor(low / width_) + 1.0;
+    const double wanted = std::min({span + static_cast<double>(window_buckets), 4.0 * static_cast<double>(starts),
+                                    static_cast<double>(max_buckets)});
+    buckets_ = std::bit_ceil(static_cast<std::size_t>(std::max(wanted, 8.0)));
+    std::fill(counts_, counts_ + buckets_, 0U);
+    return true;
+  }
+
+  // One engagement starting at `start`, within [low, high] of reset().
+  void add(double start) {
+    const auto bucket = static_cast<std::int64_t>(std::floor(start / width_));
+    ++counts_[static_cast<std::size_t>(bucket) & (buckets_ - 1)];
+  }
+
+  // Whether no `window_buckets` consecutive buckets (circularly) hold more than `channels` starts.
+  [[nodiscard]] bool fits(std::size_t channels) const {
+    std::uint64_t in_window = 0;
+    for (std::size_t b = buckets_ - (window_buckets - 1); b < buckets_; ++b) in_window += counts_[b];
+    for (std::size_t b = 0; b < buckets_; ++b) {
+      in_window += counts_[b];
+      if (in_window > channels) return false;
+      in_window -= counts_[(b + buckets_ - (window_buckets - 1)) & (buckets_ - 1)];
+    }
+    return true;
+  }
+
+ private:
+  std::uint32_t* counts_;
+  std::size_t buckets_ = 0;
+  double width_ = 1.0;
+};
+
+}  // namespace salvosim::detail
