@@ -976,7 +976,7 @@ KernelScratch::KernelScratch(const Plan& plan) {
   unbound_release.resize(n);
   unbound_alive.resize(n);
   unbound_killed.resize(n);
-  start_counts.resize(detail::ChannelBound::max_buckets);
+  start_counts.resize(detail::ChannelBound::storage_size);
   unbound_failures.resize(static_cast<std::size_t>(plan.layer_count()));
   unbound_pause.resize(static_cast<std::size_t>(plan.layer_count()));
   magazine.resize(static_cast<std::size_t>(plan.layer_count()));

@@ -206,7 +206,7 @@ double scratch_bytes(const Plan& plan, double threats) {
          (array<std::uint8_t>(1.0) + array<std::uint32_t>(1.0)) * static_cast<double>(plan.layer_count()) +
          array<double>(std::min(threats, static_cast<double>(most_channels))) +
          array<KernelScratch::Pending>(std::max(0.0, re_requests)) +
-         array<std::uint32_t>(static_cast<double>(detail::ChannelBound::max_buckets));
+         array<std::uint32_t>(static_cast<double>(detail::ChannelBound::storage_size));
 }
 
 std::string threads_text(std::int64_t n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }

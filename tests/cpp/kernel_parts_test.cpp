@@ -341,7 +341,7 @@ TEST(IndexLists, Avx512MatchesFilter) {
 
 TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
   std::mt19937_64 random(seed);
-  std::vector<std::uint32_t> counts(detail::ChannelBound::max_buckets);
+  std::vector<std::uint32_t> counts(detail::ChannelBound::storage_size);
   std::int64_t passed = 0, refused = 0;
   for (int round = 0; round < 20000; ++round) {
     const double e = std::array<double, 4>{0.5, 20.0, 120.0, 1e-3}[round % 4];
@@ -384,7 +384,7 @@ TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
 // Starts that fit exactly, C at a time, e apart, pass where the buckets are fine enough to
 // see it: the test refuses no more than a window's worth of bucket slack demands.
 TEST(ChannelBound, PassesSpreadStartsAndRefusesBunchedOnes) {
-  std::vector<std::uint32_t> counts(detail::ChannelBound::max_buckets);
+  std::vector<std::uint32_t> counts(detail::ChannelBound::storage_size);
   detail::ChannelBound bound(counts.data());
   // 100 starts 10 s apart, engagements of 10 s: one channel is enough (back to back), but a
   // window of 5 buckets of 2.5 s sees two starts; so 2 channels pass, 1 is refused.
