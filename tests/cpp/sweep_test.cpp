@@ -383,6 +383,28 @@ values = ["a", "b"]
   EXPECT_THAT(what, HasSubstr("axis[3] \"threat.x.name\".path: \"threat.x.name\" cannot vary a name"));
 }
 
+// A name written empty is refused by the name rule, for the sweep and for an axis (which
+// without `name` is named by its path).
+TEST(SweepFile, RefusesEmptyNames) {
+  const std::string text = R"([sweep]
+name = ""
+trials = 10
+
+[base]
+[[base.threat]]
+name = "x"
+
+[[axis]]
+path = "threat.x.count"
+name = ""
+values = [1, 2]
+)";
+  const std::string what = problems_of([&] { load_sweep_string(text, "empty.toml"); });
+  EXPECT_THAT(what, HasSubstr("empty.toml:2:8: sweep.name: must not be empty"));
+  EXPECT_THAT(what, HasSubstr("empty.toml:11:8: axis[0] \"threat.x.count\".name: must not be empty (leave `name` out "
+                              "to name the axis by its path)"));
+}
+
 TEST(SweepFile, ReportsGeneratorAndCombinationProblems) {
   EXPECT_THAT(problems_of([] {
                 load_sweep_string(sweep_text("",

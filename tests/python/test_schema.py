@@ -390,7 +390,6 @@ def test_the_sweep_bases_are_valid(tmp_path: pathlib.Path) -> None:
 
 # Valid sweeps at the edges of what the loader accepts: the schema accepts them too.
 SWEEP_BOTH_ACCEPT = [
-    ("empty-name", edited('name = "schema-sweep"', 'name = ""', SWEEP)),
     ("no-mode", edited('mode = "grid"\n', "", SWEEP)),
     (
         "zip",
@@ -399,6 +398,10 @@ SWEEP_BOTH_ACCEPT = [
         .replace("samples = 3", "samples = 2"),
     ),
     ("latin", LATIN),
+    (
+        "named-axis",
+        edited('path = "layer.upper.interceptors"', 'path = "layer.upper.interceptors"\nname = "stock"', SWEEP),
+    ),
     ("values-of-every-type", edited("values = [0.5, 0.7]", 'values = [1, 0.5, "x", true]', SWEEP)),
     (
         "inline-base",
@@ -433,6 +436,12 @@ SWEEP_SCHEMA_CATCHES = [
     ("out of range", "samples-zero", edited("samples = 8", "samples = 0", LATIN)),
     ("out of range", "values-empty", edited("values = [0.5, 0.7]", "values = []", SWEEP)),
     ("bad enumeration", "mode", edited('mode = "grid"', 'mode = "latin"', SWEEP)),
+    ("name rule", "empty-sweep-name", edited('name = "schema-sweep"', 'name = ""', SWEEP)),
+    (
+        "name rule",
+        "empty-axis-name",
+        edited('path = "layer.upper.interceptors"', 'path = "layer.upper.interceptors"\nname = ""', SWEEP),
+    ),
     ("bad enumeration", "distribution", edited('"uniform"', '"normal"', SWEEP)),
     (
         "shape",

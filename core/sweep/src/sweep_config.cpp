@@ -92,7 +92,7 @@ class SweepReader {
     spec_.name = std::filesystem::path(file_).stem().string();
     if (spec_.name.empty() || spec_.name.front() == '<') spec_.name = "sweep";
     if (reader.read("name", spec_.name, Presence::optional)) {
-      if (std::string problem = name_problem(spec_.name); !problem.empty()) {
+      if (std::string problem = check_value(ValueRule::name, spec_.name); !problem.empty()) {
         report(*table.get("name"), "sweep.name", std::move(problem));
       }
     }
@@ -200,7 +200,11 @@ class SweepReader {
     } else {
       draft.ok = false;
     }
-    reader.read("name", draft.axis.name, Presence::optional);
+    // Without `name` an axis is named by its path; a name written empty is a mistake.
+    if (reader.read("name", draft.axis.name, Presence::optional) && draft.axis.name.empty()) {
+      report(*table.get("name"), reader.path("name"),
+             "must not be empty (leave `name` out to name the axis by its path)");
+    }
 
     std::vector<std::string> given;
     for (const std::string& key : axis_value_keys) {

@@ -28,7 +28,7 @@ Json strings(const std::vector<std::string>& names) { return Json::strings(names
 Json sweep_table_schema() {
   Json table =
       table_schema(detail::sweep_table_keys,
-                   {{"name", detail::label_schema()},  // name_problem, as the loader applies it: "" passes
+                   {{"name", detail::rule_schema(ValueRule::name)},
                     {"description", typed("string")},
                     {"base",
                      Json{{"type", "string"}, {"description", "the base scenario's file, relative to the sweep file"}}},
@@ -63,7 +63,7 @@ Json axis_schema() {
                                                    {"seed", at_least(0)}});
   Json values{{"type", "array"}, {"items", Json{{"type", strings({"number", "string", "boolean"})}}}, {"minItems", 1}};
   std::vector<KeyShape> shapes = {{"path", typed("string"), Presence::required},
-                                  {"name", typed("string")},
+                                  {"name", detail::rule_schema(ValueRule::name)},
                                   {"values", std::move(values)},
                                   {"range", std::move(range)},
                                   {"linspace", std::move(linspace)},
