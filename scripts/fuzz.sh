@@ -5,10 +5,18 @@
 # that allocates more than 1 GB; the input is left in build/fuzz/crashes/<target>/.
 # The corpus each target grows is kept in build/fuzz/corpus/<target>/ and used by the next run.
 # docs/developing.md#fuzzing says what to do with what it finds.
-# Usage: scripts/fuzz.sh [SECONDS]
+# With SEED, libFuzzer's mutations follow that seed, so a run on a clean checkout explores the
+# same inputs every time (up to where the time runs out): the test command uses one, so that a
+# CI failure reproduces; without it each run explores new ones.
+# Usage: scripts/fuzz.sh [SECONDS] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
+seed="${2:-}"
+if [[ -n $seed && ! $seed =~ ^[0-9]+$ ]]; then
+  echo "fuzz.sh: SEED must be a whole number, got '$seed'" >&2
+  exit 2
+fi
 
 scripts/build.sh fuzz
 ctest --preset fuzz
@@ -32,6 +40,9 @@ for target in scenario sweep results_file sweep_file; do
   mkdir -p "$corpus" "$crashes"
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
            -artifact_prefix="$crashes/" -print_final_stats=1)
+  if [[ -n $seed ]]; then
+    options+=(-seed="$seed")
+  fi
   if [[ $target == scenario || $target == sweep ]]; then
     options+=(-dict=fuzz/toml.dict)
   else
