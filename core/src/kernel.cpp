@@ -677,8 +677,9 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   std::uint8_t* const unbound_alive = s.unbound_alive.data();
   std::uint8_t* const unbound_killed = s.unbound_killed.data();
   const double engagement_time = layer.engagement_time;
-  // serve_requests' pause before a re-request (it is added whether or not one follows).
-  const double look_pause = shoot_look_shoot ? layer.look_time : 0.0;
+  // serve_requests' pause before a re-request, added to the release whether or not one follows
+  // (the plan's look_time is 0 for a layer that never looks).
+  const double look_pause = layer.look_time;
   const std::int64_t shots = layer.shots, max_engagements = shoot_look_shoot ? layer.max_engagements : 1;
   const std::uint64_t assessment_threshold = layer.assessment_threshold;
 
