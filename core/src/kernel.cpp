@@ -670,7 +670,8 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
                    KernelScratch& s, std::int64_t* record, TimeRange range) {
   const PlanLayer& layer = plan.layers[static_cast<std::size_t>(l)];
   const std::size_t n = s.requests_count;
-  const KernelScratch::Request* const requests = s.requests.data();
+  // Each request's engagements field counts them here, as in serve_requests (reset if refused).
+  KernelScratch::Request* const requests = s.requests.data();
   const double* const first_time = s.first_time.data();
   const double* const failure_time = s.failure_time.data();
   double* const unbound_release = s.unbound_release.data();
@@ -720,7 +721,7 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       if (!again) break;
       time = release;
     }
-    s.requests[r].engagements = engagements;
+    requests[r].engagements = engagements;
     unbound_alive[r] = alive;
     unbound_killed[r] = killed;
     unbound_release[r] = release;
@@ -745,7 +746,7 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
     unbound = unbound && bound.fits(channels);
   }
   if (!unbound) {
-    for (std::size_t r = 0; r < n; ++r) s.requests[r].engagements = 0;
+    for (std::size_t r = 0; r < n; ++r) requests[r].engagements = 0;
     return false;
   }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_test_support.hpp"
 #include "salvosim/config.hpp"
 #include "salvosim/kernel.hpp"
 #include "salvosim/plan.hpp"
@@ -18,10 +19,11 @@
 namespace salvosim {
 namespace {
 
+// Each trial's record, fates and killers (kernel_test_support.hpp's TrialData), from one
+// scratch, which the tests need to reach: whether it may take the unbound path, and how often
+// it did.
 struct KernelRun {
-  std::vector<std::int64_t> records;
-  std::vector<std::int8_t> fates;
-  std::vector<std::int16_t> killers;
+  kernel_test::TrialData data;
   std::int64_t unbound_served = 0;
 };
 
@@ -33,10 +35,10 @@ KernelRun run_kernel(const Plan& plan, std::int64_t trials, bool try_unbound) {
   std::vector<ThreatOutcome> outcomes(static_cast<std::size_t>(plan.threat_count()));
   for (std::int64_t t = 0; t < trials; ++t) {
     simulate_trial(plan, 11, static_cast<std::uint64_t>(t), scratch, record.data(), outcomes.data());
-    out.records.insert(out.records.end(), record.begin(), record.end());
+    out.data.records.insert(out.data.records.end(), record.begin(), record.end());
     for (const ThreatOutcome& o : outcomes) {
-      out.fates.push_back(o.fate);
-      out.killers.push_back(o.intercept_layer);
+      out.data.fates.push_back(o.fate);
+      out.data.killers.push_back(o.intercept_layer);
     }
   }
   out.unbound_served = scratch.unbound_served;
@@ -89,9 +91,10 @@ TEST(UnboundPath, RefusesAMagazineEmptiedExactly) {
   const Plan plan = compile(load_scenario_string(emptied_exactly, "emptied exactly"));
   const KernelRun in_order = run_kernel(plan, 50, false);
   const KernelRun unbound = run_kernel(plan, 50, true);
-  EXPECT_EQ(in_order.records[static_cast<std::size_t>(plan.layout.layer_metric(0, LayerMetric::missed_magazine))], 3);
-  EXPECT_TRUE(unbound.records == in_order.records);
-  EXPECT_TRUE(unbound.fates == in_order.fates);
+  EXPECT_EQ(in_order.data.records[static_cast<std::size_t>(plan.layout.layer_metric(0, LayerMetric::missed_magazine))],
+            3);
+  EXPECT_TRUE(unbound.data.records == in_order.data.records);
+  EXPECT_TRUE(unbound.data.fates == in_order.data.fates);
 }
 
 TEST(UnboundPath, GivesWhatServingInOrderGives) {
@@ -109,9 +112,9 @@ TEST(UnboundPath, GivesWhatServingInOrderGives) {
       const KernelRun in_order = run_kernel(plan, trials, false);
       const KernelRun unbound = run_kernel(plan, trials, true);
       EXPECT_EQ(in_order.unbound_served, 0);
-      EXPECT_TRUE(unbound.records == in_order.records);
-      EXPECT_TRUE(unbound.fates == in_order.fates);
-      EXPECT_TRUE(unbound.killers == in_order.killers);
+      EXPECT_TRUE(unbound.data.records == in_order.data.records);
+      EXPECT_TRUE(unbound.data.fates == in_order.data.fates);
+      EXPECT_TRUE(unbound.data.killers == in_order.data.killers);
       served_somewhere += unbound.unbound_served > 0;
       const std::int64_t layer_salvos = trials * plan.layer_count() * plan.salvo_count();
       with_fallbacks += unbound.unbound_served > 0 && unbound.unbound_served < layer_salvos;
