@@ -35,14 +35,16 @@ class ChannelBound {
   // `counts` has room for storage_size (KernelScratch::start_counts).
   explicit ChannelBound(std::uint32_t* counts) : counts_(counts) {}
 
-  // `starts` starts over [low, high] of engagements of length `engagement_time` (> 0). False if
-  // the times are too far from zero for the margin to hold: the test cannot be used then. The
-  // buckets cover the span, but are no more than about 4 a start (a sparse span aliases
-  // instead: the test's cost stays in proportion to the starts).
+  // About `starts` starts from `low` on, most of them by `high`, of engagements of length
+  // `engagement_time` (> 0). Starts past `high` are counted too (they alias into the buckets,
+  // which keeps the test sufficient), so `high` only sizes the buckets. False if the times are
+  // too far from zero for the margin to hold: the test cannot be used then. The buckets cover
+  // the span, but are no more than about 4 a start (a sparse span aliases instead: the test's
+  // cost stays in proportion to the starts).
   bool reset(double low, double high, double engagement_time, std::size_t starts) {
     const double width = engagement_time / 4.0 * (1.0 + 0x1p-16);
-    const double reach = engagement_time * 0x1p30;
-    if (!(std::abs(low) < reach && std::abs(high) < reach && low <= high)) return false;
+    reach_ = engagement_time * 0x1p30;
+    if (!(std::abs(low) < reach_ && std::abs(high) < reach_ && low <= high)) return false;
     low_ = low;
     per_width_ = 1.0 / width;
     const double span = (high - low) * per_width_ + 1.0;
@@ -53,18 +55,21 @@ class ChannelBound {
     return true;
   }
 
-  // One engagement starting at `start`, within [low, high] of reset(). Its bucket is counted
+  // One engagement starting at `start`, not before reset()'s `low`. Its bucket is counted
   // from `low` (so the truncation is a floor), by a multiplication: both roundings are far
   // inside the margin.
   void add(double start) {
-    const auto bucket = static_cast<std::uint64_t>((start - low_) * per_width_);
+    // Capped so that the conversion is defined for a start beyond reach (fits() refuses those).
+    const auto bucket = static_cast<std::uint64_t>(std::min((start - low_) * per_width_, 0x1p62));
     ++counts_[window_buckets - 1 + (bucket & (buckets_ - 1))];
   }
 
   // Whether no `window_buckets` consecutive buckets (circularly) hold more than `channels`
-  // starts. The last buckets are copied in front of the first, so that every window is five
-  // neighbours and the sums run without a carried dependency (a loop the compiler vectorizes).
-  [[nodiscard]] bool fits(std::size_t channels) {
+  // starts, the latest start added being `latest` (false if it is beyond the margin's reach).
+  // The last buckets are copied in front of the first, so that every window is five neighbours
+  // and the sums run without a carried dependency (a loop the compiler vectorizes).
+  [[nodiscard]] bool fits(std::size_t channels, double latest) {
+    if (!(std::abs(latest) < reach_)) return false;
     std::copy(counts_ + buckets_, counts_ + buckets_ + window_buckets - 1, counts_);
     std::uint32_t most = 0;
     for (std::size_t b = 0; b < buckets_; ++b) {
@@ -77,7 +82,7 @@ class ChannelBound {
  private:
   std::uint32_t* counts_;  // window_buckets - 1 copies of the last buckets, then the buckets
   std::size_t buckets_ = 0;
-  double low_ = 0.0, per_width_ = 1.0;
+  double low_ = 0.0, per_width_ = 1.0, reach_ = 0.0;
 };
 
 }  // namespace salvosim::detail

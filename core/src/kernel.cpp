@@ -657,6 +657,53 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
   add_layer_counts(plan, salvo, l, counts, record);
 }
 
+// What serve_unbound's re-engagements need of their layer.
+struct UnboundLayer {
+  std::uint64_t seed, trial;
+  std::uint32_t layer;
+  double engagement_time, look_pause;
+  std::int64_t max_engagements;
+  std::uint64_t assessment_threshold;
+};
+// One threat's engagements by an unbound layer so far: how many, and the last one's outcome.
+struct UnboundEngagements {
+  std::int32_t engagements;
+  bool alive, killed;
+  double release;
+};
+
+// The engagements of a shoot-look-shoot threat after `so_far`, which survived and asks again,
+// as serve_requests would make them were nothing to wait; its starts go into `starts` (if not
+// null). Out of line: few threats get here, and inlined it would crowd the registers of the loop
+// over first engagements.
+[[gnu::noinline]] UnboundEngagements reengage(const UnboundLayer& layer, const KernelScratch::Request& request,
+                                              double failure, UnboundEngagements so_far, detail::ChannelBound* starts,
+                                              double& last_start, std::int64_t& missed_window) {
+  double time = so_far.release;
+  while (true) {
+    if (failure < time) break;  // fell before this start: dropped (it made no request before it)
+    if (time > request.latest) {
+      ++missed_window;
+      break;
+    }
+    const PhiloxCounter u = draw_block(layer.seed, layer.trial, static_cast<std::uint32_t>(request.threat), layer.layer,
+                                       Purpose::engagement, static_cast<std::uint32_t>(so_far.engagements));
+    ++so_far.engagements;
+    last_start = std::max(last_start, time);
+    if (starts != nullptr) starts->add(time);
+    const double intercept_time = time + layer.engagement_time;
+    const bool fell = failure < intercept_time;
+    so_far.killed = !fell & (u[0] < request.kill_threshold);
+    so_far.alive = !(fell | so_far.killed);
+    so_far.release = intercept_time + layer.look_pause;
+    const bool again =
+        so_far.alive & (so_far.engagements < layer.max_engagements) & (u[1] < layer.assessment_threshold);
+    if (!again) break;
+    time = so_far.release;
+  }
+  return so_far;
+}
+
 // The same layer without ordering its requests, where nothing couples them: were every
 // engagement to start at its request's time, the magazine would not run dry (the layer fires
 // fewer interceptors than it holds, so no request finds it empty and every salvo is full) and
@@ -684,67 +731,55 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   const std::int64_t shots = layer.shots, max_engagements = shoot_look_shoot ? layer.max_engagements : 1;
   const std::uint64_t assessment_threshold = layer.assessment_threshold;
 
-  // Each request's engagements, one after the other, as if nothing waited.
+  // The channel test is needed only where the requests outnumber the channels: a threat holds
+  // at most one channel at a time, so with no more threats than channels none waits. Its
+  // buckets are sized by the first requests' times; the starts are counted as they are worked
+  // out below (later ones alias, which keeps the test sufficient).
+  const std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
+  const bool test_channels = n > static_cast<std::size_t>(layer.channels);
+  detail::ChannelBound bound(s.start_counts.data());
+  if (test_channels && !bound.reset(range.low, range.high, engagement_time, n)) return false;
+
+  // Each request's engagements, one after the other, as if nothing waited: the first inline
+  // (make_requests left out the requests whose threat fell before it), the rare others out of
+  // line (reengage).
+  const UnboundLayer how{seed,       trial,           static_cast<std::uint32_t>(l), engagement_time,
+                         look_pause, max_engagements, assessment_threshold};
+  detail::ChannelBound* const starts = test_channels ? &bound : nullptr;
   LayerCounts counts;
-  double last_start = range.low;  // the latest start, for the channel test's range
+  double last_start = range.low;  // the latest start, for the channel test's reach
   for (std::size_t r = 0; r < n; ++r) {
-    const KernelScratch::Request& request = requests[r];
-    const auto i = static_cast<std::size_t>(request.threat);
-    const double failure = failure_time[i];
-    double time = first_time[r];
-    std::int32_t engagements = 0;
-    std::uint32_t kill_draw = request.kill_draw, assess_draw = request.assess_draw;
-    bool alive = true, killed = false;
-    double release = 0.0;
-    while (true) {
-      if (failure < time) break;  // fell before this start: dropped (it made no request before it)
-      if (time > request.latest) {
-        ++counts.missed_window;
-        break;
-      }
-      if (engagements > 0) {
-        const PhiloxCounter u = draw_block(seed, trial, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(l),
-                                           Purpose::engagement, static_cast<std::uint32_t>(engagements));
-        kill_draw = u[0];
-        assess_draw = u[1];
-      }
-      ++engagements;
+    KernelScratch::Request& request = requests[r];
+    const double time = first_time[r];
+    UnboundEngagements outcome{0, true, false, 0.0};
+    if (time > request.latest) {
+      ++counts.missed_window;
+    } else {
+      const double failure = failure_time[static_cast<std::size_t>(request.threat)];
       last_start = std::max(last_start, time);
+      if (test_channels) bound.add(time);
       const double intercept_time = time + engagement_time;
       const bool fell = failure < intercept_time;
-      killed = !fell & (kill_draw < request.kill_threshold);
-      alive = !(fell | killed);
-      counts.intercepts += killed;
-      release = intercept_time + look_pause;
+      outcome.engagements = 1;
+      outcome.killed = !fell & (request.kill_draw < request.kill_threshold);
+      outcome.alive = !(fell | outcome.killed);
+      outcome.release = intercept_time + look_pause;
       const bool again =
-          shoot_look_shoot & alive & (engagements < max_engagements) & (assess_draw < assessment_threshold);
-      if (!again) break;
-      time = release;
+          shoot_look_shoot & outcome.alive & (1 < max_engagements) & (request.assess_draw < assessment_threshold);
+      if (again) outcome = reengage(how, request, failure, outcome, starts, last_start, counts.missed_window);
     }
-    requests[r].engagements = engagements;
-    unbound_alive[r] = alive;
-    unbound_killed[r] = killed;
-    unbound_release[r] = release;
-    counts.engagements += engagements;
+    request.engagements = outcome.engagements;
+    unbound_alive[r] = outcome.alive;
+    unbound_killed[r] = outcome.killed;
+    unbound_release[r] = outcome.release;
+    counts.engagements += outcome.engagements;
+    counts.intercepts += outcome.killed;  // only the last engagement can kill
   }
   counts.fired = counts.engagements * shots;
 
   // The two tests.
-  const std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
-  const std::size_t channels = std::min(static_cast<std::size_t>(layer.channels), n);
-  bool unbound = magazine < 0 || counts.fired < magazine;
-  if (unbound && static_cast<std::size_t>(counts.engagements) > channels) {
-    detail::ChannelBound bound(s.start_counts.data());
-    unbound = bound.reset(range.low, last_start, engagement_time, static_cast<std::size_t>(counts.engagements));
-    for (std::size_t r = 0; unbound && r < n; ++r) {
-      double time = first_time[r];  // the same starts as above, by the same arithmetic
-      for (std::int32_t k = 0; k < requests[r].engagements; ++k) {
-        bound.add(time);
-        time = time + engagement_time + look_pause;
-      }
-    }
-    unbound = unbound && bound.fits(channels);
-  }
+  const bool unbound = (magazine < 0 || counts.fired < magazine) &&
+                       (!test_channels || bound.fits(static_cast<std::size_t>(layer.channels), last_start));
   if (!unbound) {
     for (std::size_t r = 0; r < n; ++r) requests[r].engagements = 0;
     return false;

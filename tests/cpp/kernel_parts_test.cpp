@@ -337,7 +337,8 @@ TEST(IndexLists, Avx512MatchesFilter) {
 // ---------------------------------------------------------------------------------------
 // The channel test: whenever it passes, a ring of that many channels serving engagements of
 // length e at the given starts (in order of start) delays none of them. Over many shapes:
-// spread or bunched starts, ties, spans far wider than the buckets (aliasing), far from zero.
+// spread or bunched starts, ties, spans far wider than the buckets (aliasing), far from zero,
+// and buckets sized for only part of the span (the kernel sizes them by the first requests).
 
 TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
   std::mt19937_64 random(seed);
@@ -364,12 +365,13 @@ TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
       end = std::max(starts[j], end) + e;
     }
     detail::ChannelBound bound(counts.data());
-    if (!bound.reset(starts.front(), starts.back(), e, n)) {
+    const double sized_to = round % 3 == 0 ? starts[n / 2] : starts.back();
+    if (!bound.reset(starts.front(), sized_to, e, round % 3 == 0 ? n / 2 + 1 : n)) {
       ++refused;
       continue;
     }
     for (const double start : starts) bound.add(start);
-    if (bound.fits(channels)) {
+    if (bound.fits(channels, starts.back())) {
       ++passed;
       EXPECT_FALSE(waited) << "round " << round << ": " << n << " starts over " << span << ", e " << e << ", "
                            << channels << " channels";
@@ -390,15 +392,19 @@ TEST(ChannelBound, PassesSpreadStartsAndRefusesBunchedOnes) {
   // window of 5 buckets of 2.5 s sees two starts; so 2 channels pass, 1 is refused.
   ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100));
   for (int k = 0; k < 100; ++k) bound.add(10.0 * k);
-  EXPECT_TRUE(bound.fits(2));
-  EXPECT_FALSE(bound.fits(1));
+  EXPECT_TRUE(bound.fits(2, 990.0));
+  EXPECT_FALSE(bound.fits(1, 990.0));
   // 50 starts within 1 s: 49 channels are too few.
   ASSERT_TRUE(bound.reset(0.0, 0.98, 10.0, 50));
   for (int k = 0; k < 50; ++k) bound.add(0.02 * k);
-  EXPECT_FALSE(bound.fits(49));
-  EXPECT_TRUE(bound.fits(50));
-  // Too far from zero for the margin: refused outright.
+  EXPECT_FALSE(bound.fits(49, 0.98));
+  EXPECT_TRUE(bound.fits(50, 0.98));
+  // Too far from zero for the margin: refused outright, or at the end for a late start.
   EXPECT_FALSE(bound.reset(1e20, 1e20, 1.0, 1));
+  ASSERT_TRUE(bound.reset(0.0, 1.0, 1.0, 2));
+  bound.add(0.0);
+  bound.add(1e20);
+  EXPECT_FALSE(bound.fits(2, 1e20));
 }
 
 }  // namespace
