@@ -738,7 +738,9 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   const std::int64_t magazine = s.magazine[static_cast<std::size_t>(layer.source)];
   const bool test_channels = n > static_cast<std::size_t>(layer.channels);
   detail::ChannelBound bound(s.start_counts.data());
-  if (test_channels && !bound.reset(range.low, range.high, engagement_time, n)) return false;
+  if (test_channels &&
+      !bound.reset(range.low, range.high, engagement_time, n, static_cast<std::size_t>(layer.channels)))
+    return false;
 
   // Each request's engagements, one after the other, as if nothing waited: the first inline
   // (make_requests left out the requests whose threat fell before it), the rare others out of
@@ -778,8 +780,7 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   counts.fired = counts.engagements * shots;
 
   // The two tests.
-  const bool unbound = (magazine < 0 || counts.fired < magazine) &&
-                       (!test_channels || bound.fits(static_cast<std::size_t>(layer.channels), last_start));
+  const bool unbound = (magazine < 0 || counts.fired < magazine) && (!test_channels || bound.fits(last_start));
   if (!unbound) {
     for (std::size_t r = 0; r < n; ++r) requests[r].engagements = 0;
     return false;

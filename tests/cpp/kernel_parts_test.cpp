@@ -355,7 +355,8 @@ TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
       if (random() % 8 == 0) start = offset + std::floor(start - offset);  // ties
     }
     std::sort(starts.begin(), starts.end());
-    const std::size_t channels = 1 + random() % 16;
+    // Up to 16 channels, and sometimes far more than the starts need (coarse buckets).
+    const std::size_t channels = round % 5 == 0 ? 8 + random() % 200 : 1 + random() % 16;
 
     std::vector<double> ring(channels, -std::numeric_limits<double>::infinity());
     bool waited = false;
@@ -366,12 +367,12 @@ TEST(ChannelBound, PassesOnlyWhereNoEngagementWaits) {
     }
     detail::ChannelBound bound(counts.data());
     const double sized_to = round % 3 == 0 ? starts[n / 2] : starts.back();
-    if (!bound.reset(starts.front(), sized_to, e, round % 3 == 0 ? n / 2 + 1 : n)) {
+    if (!bound.reset(starts.front(), sized_to, e, round % 3 == 0 ? n / 2 + 1 : n, channels)) {
       ++refused;
       continue;
     }
     for (const double start : starts) bound.add(start);
-    if (bound.fits(channels, starts.back())) {
+    if (bound.fits(starts.back())) {
       ++passed;
       EXPECT_FALSE(waited) << "round " << round << ": " << n << " starts over " << span << ", e " << e << ", "
                            << channels << " channels";
@@ -390,21 +391,45 @@ TEST(ChannelBound, PassesSpreadStartsAndRefusesBunchedOnes) {
   detail::ChannelBound bound(counts.data());
   // 100 starts 10 s apart, engagements of 10 s: one channel is enough (back to back), but a
   // window of 5 buckets of 2.5 s sees two starts; so 2 channels pass, 1 is refused.
-  ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100));
+  ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100, 2));
   for (int k = 0; k < 100; ++k) bound.add(10.0 * k);
-  EXPECT_TRUE(bound.fits(2, 990.0));
-  EXPECT_FALSE(bound.fits(1, 990.0));
+  EXPECT_TRUE(bound.fits(990.0));
+  ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100, 1));
+  for (int k = 0; k < 100; ++k) bound.add(10.0 * k);
+  EXPECT_FALSE(bound.fits(990.0));
   // 50 starts within 1 s: 49 channels are too few.
-  ASSERT_TRUE(bound.reset(0.0, 0.98, 10.0, 50));
+  ASSERT_TRUE(bound.reset(0.0, 0.98, 10.0, 50, 49));
   for (int k = 0; k < 50; ++k) bound.add(0.02 * k);
-  EXPECT_FALSE(bound.fits(49, 0.98));
-  EXPECT_TRUE(bound.fits(50, 0.98));
+  EXPECT_FALSE(bound.fits(0.98));
+  ASSERT_TRUE(bound.reset(0.0, 0.98, 10.0, 50, 50));
+  for (int k = 0; k < 50; ++k) bound.add(0.02 * k);
+  EXPECT_TRUE(bound.fits(0.98));
   // Too far from zero for the margin: refused outright, or at the end for a late start.
-  EXPECT_FALSE(bound.reset(1e20, 1e20, 1.0, 1));
-  ASSERT_TRUE(bound.reset(0.0, 1.0, 1.0, 2));
+  EXPECT_FALSE(bound.reset(1e20, 1e20, 1.0, 1, 1));
+  ASSERT_TRUE(bound.reset(0.0, 1.0, 1.0, 2, 2));
   bound.add(0.0);
   bound.add(1e20);
-  EXPECT_FALSE(bound.fits(2, 1e20));
+  EXPECT_FALSE(bound.fits(1e20));
+}
+
+// Where the channels are plentiful the buckets are coarse (about e wide, windows of two): 100
+// starts 10 s apart with engagements of 10 s and 40 channels pass; two bunches of 30 within
+// one engagement time, 25 s apart, are refused with 40 (the coarse windows see both bunches)
+// and pass with 60.
+TEST(ChannelBound, CoarseBucketsWherePlentyOfChannels) {
+  std::vector<std::uint32_t> counts(detail::ChannelBound::storage_size);
+  detail::ChannelBound bound(counts.data());
+  ASSERT_TRUE(bound.reset(0.0, 990.0, 10.0, 100, 40));
+  for (int k = 0; k < 100; ++k) bound.add(10.0 * k);
+  EXPECT_TRUE(bound.fits(990.0));
+  std::vector<double> bunched;
+  for (int k = 0; k < 30; ++k) bunched.push_back(1000.0 + 0.1 * k);
+  for (int k = 0; k < 30; ++k) bunched.push_back(1012.0 + 0.1 * k);
+  for (const std::size_t channels : {std::size_t{40}, std::size_t{60}}) {
+    ASSERT_TRUE(bound.reset(0.0, 1015.0, 10.0, 60, channels));
+    for (const double start : bunched) bound.add(start);
+    EXPECT_EQ(bound.fits(1015.0), channels == 60) << channels << " channels";
+  }
 }
 
 }  // namespace
