@@ -749,7 +749,10 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
                          look_pause, max_engagements, assessment_threshold};
   detail::ChannelBound* const starts = test_channels ? &bound : nullptr;
   LayerCounts counts;
-  double last_start = range.low;  // the latest start, for the channel test's reach
+  std::int64_t reengaged_missed_window = 0;  // apart from counts, which then stays in registers
+  // The latest start, for the channel test's reach: reset() saw that of every first engagement
+  // (range.high), so only re-engagements can move it.
+  double last_start = range.high;
   for (std::size_t r = 0; r < n; ++r) {
     KernelScratch::Request& request = requests[r];
     const double time = first_time[r];
@@ -758,7 +761,6 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       ++counts.missed_window;
     } else {
       const double failure = failure_time[static_cast<std::size_t>(request.threat)];
-      last_start = std::max(last_start, time);
       if (test_channels) bound.add(time);
       const double intercept_time = time + engagement_time;
       const bool fell = failure < intercept_time;
@@ -768,7 +770,8 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       outcome.release = intercept_time + look_pause;
       const bool again =
           shoot_look_shoot & outcome.alive & (1 < max_engagements) & (request.assess_draw < assessment_threshold);
-      if (again) outcome = reengage(how, request, failure, outcome, starts, last_start, counts.missed_window);
+      if (again) [[unlikely]]
+        outcome = reengage(how, request, failure, outcome, starts, last_start, reengaged_missed_window);
     }
     request.engagements = outcome.engagements;
     unbound_alive[r] = outcome.alive;
@@ -777,6 +780,7 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
     counts.engagements += outcome.engagements;
     counts.intercepts += outcome.killed;  // only the last engagement can kill
   }
+  counts.missed_window += reengaged_missed_window;
   counts.fired = counts.engagements * shots;
 
   // The two tests.
