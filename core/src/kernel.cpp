@@ -18,8 +18,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
+#include <string_view>
 #include <utility>
 
 #include "channel_bound.hpp"
@@ -48,10 +50,15 @@ constexpr double not_failing = std::numeric_limits<double>::infinity();
 
 enum class DrawIsa { portable, avx2, avx512 };
 
+// The best the CPU has, or less where SALVOSIM_DRAW_ISA asks (kernel.hpp): the tests run every
+// path on one machine and compare their results.
 DrawIsa pick_draw_isa() {
 #if SALVOSIM_DISPATCH
   __builtin_cpu_init();  // this may run before the library's own constructors have
-  if (__builtin_cpu_supports("avx512f")) return DrawIsa::avx512;
+  const char* const asked = std::getenv(draw_isa_variable);
+  const std::string_view cap = asked != nullptr ? asked : "";
+  if (cap == "portable") return DrawIsa::portable;
+  if (__builtin_cpu_supports("avx512f") && cap != "avx2") return DrawIsa::avx512;
   if (__builtin_cpu_supports("avx2")) return DrawIsa::avx2;
 #endif
   return DrawIsa::portable;
@@ -260,6 +267,154 @@ void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w
   tiers_portable(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 }
 
+// The per-threat arrays draw_threats fills, and the words of the batch it reads.
+struct ThreatArrays {
+  const std::uint32_t* words[4];
+  double *launch_time, *impact_time, *failure_time, *release_time;
+  std::uint8_t *launched, *fails, *defended, *engaged, *alive;
+  std::int16_t* killer;
+};
+// A group's parameters of block 0 of the threat stream (§3.1), in locals: a store through a
+// byte or double pointer might alias a field of the plan, so fields read in a loop would be
+// reloaded (so throughout the kernel).
+struct GroupDraws {
+  double start, duration;
+  detail::Threshold32 launch, flight, aim;
+  bool set_defended;  // without declared tiers (draw_tiers sets it with them)
+};
+
+// Launch times (when `uniform_launch`: else they are the waves', already in place), the launch,
+// flight-failure and aim flags, and the state before the first layer, of threats [first, end):
+// plain loops over arrays, one array each (a byte store may alias anything, and one loop of
+// three would need more run-time alias checks than GCC makes before it vectorizes).
+void group_draws_portable(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first,
+                          std::size_t end) {
+  const std::uint32_t *const w0 = a.words[0], *const w1 = a.words[1], *const w2 = a.words[2], *const w3 = a.words[3];
+  const double start = d.start, duration = d.duration;
+  const detail::Threshold32 launch = d.launch, flight = d.flight, aim = d.aim;
+  if (uniform_launch) {
+    for (std::size_t i = first; i < end; ++i) a.launch_time[i] = start + to_unit(w1[i]) * duration;
+  }
+  std::copy(a.launch_time + first, a.launch_time + end, a.release_time + first);
+  for (std::size_t i = first; i < end; ++i) a.launched[i] = launch.below(w0[i]);
+  for (std::size_t i = first; i < end; ++i) a.fails[i] = !flight.below(w2[i]);
+  if (d.set_defended) {
+    for (std::size_t i = first; i < end; ++i) a.defended[i] = aim.below(w3[i]);
+  }
+  std::copy(a.launched + first, a.launched + end, a.alive + first);  // not killed, not lost in an engagement
+  std::fill(a.engaged + first, a.engaged + end, std::uint8_t{0});
+  std::fill(a.killer + first, a.killer + end, std::int16_t{-1});
+}
+
+// The first flight-time candidate's impact time, launch + (mean + sd * normal).
+void impact_times_portable(double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first,
+                           std::size_t end) {
+  for (std::size_t i = first; i < end; ++i) a.impact_time[i] = a.launch_time[i] + (mean + sd * normal[i]);
+}
+
+// The failure time, uniform between launch and impact (word 3 of the flight-time block), of
+// a failing threat; infinity for the others (select_double: no branch).
+void failure_times_portable(const ThreatArrays& a, std::size_t first, std::size_t end) {
+  const std::uint32_t* const w3 = a.words[3];
+  for (std::size_t i = first; i < end; ++i) {
+    const double failure = a.launch_time[i] + to_open_unit(w3[i]) * (a.impact_time[i] - a.launch_time[i]);
+    a.failure_time[i] = select_double(a.fails[i], failure, not_failing);
+  }
+}
+
+// The same three on AVX-512, 16 threats (8 doubles) at a time, the rest by the loops above.
+// The same operations in the same order, each exact or correctly rounded (a conversion of a
+// 32-bit word, products and sums; no fused multiply-add), so the same bits; the plain loops
+// vectorize poorly here, with many arrays to check for aliasing.
+#if SALVOSIM_DISPATCH
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __m128i flags_avx512(__mmask16 set) {
+  return _mm_maskz_mov_epi8(set, _mm_set1_epi8(1));
+}
+// Eight words as doubles. The zero-masked conversion computes the same as the plain one, about
+// whose undefined pass-through value GCC 12 warns (philox_simd.hpp).
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __m512d to_doubles_avx512(
+    const std::uint32_t* words) {
+  return _mm512_maskz_cvtepu32_pd(0xff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)));
+}
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __mmask16 below_avx512(
+    const detail::Threshold32& threshold, __m512i word) {
+  const __mmask16 always = threshold.always ? 0xffff : 0;
+  return _mm512_cmplt_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(threshold.limit))) | always;
+}
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void group_draws_avx512(
+    const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
+  const __m512d start = _mm512_set1_pd(d.start), duration = _mm512_set1_pd(d.duration), unit = _mm512_set1_pd(0x1p-32);
+  std::size_t i = first;
+  for (; i + 16 <= end; i += 16) {
+    if (uniform_launch) {
+      for (std::size_t k = i; k < i + 16; k += 8) {
+        const __m512d u = to_doubles_avx512(a.words[1] + k);
+        _mm512_storeu_pd(a.launch_time + k, _mm512_add_pd(start, _mm512_mul_pd(_mm512_mul_pd(u, unit), duration)));
+      }
+    }
+    _mm512_storeu_pd(a.release_time + i, _mm512_loadu_pd(a.launch_time + i));
+    _mm512_storeu_pd(a.release_time + i + 8, _mm512_loadu_pd(a.launch_time + i + 8));
+    const __m128i launched = flags_avx512(below_avx512(d.launch, _mm512_loadu_si512(a.words[0] + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.launched + i), launched);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.alive + i), launched);
+    const __mmask16 flies = below_avx512(d.flight, _mm512_loadu_si512(a.words[2] + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.fails + i), flags_avx512(static_cast<__mmask16>(~flies)));
+    if (d.set_defended) {
+      const __m128i defended = flags_avx512(below_avx512(d.aim, _mm512_loadu_si512(a.words[3] + i)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(a.defended + i), defended);
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.engaged + i), _mm_setzero_si128());
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(a.killer + i), _mm256_set1_epi16(-1));
+  }
+  group_draws_portable(d, uniform_launch, a, i, end);
+}
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void impact_times_avx512(
+    double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first, std::size_t end) {
+  const __m512d mean_v = _mm512_set1_pd(mean), sd_v = _mm512_set1_pd(sd);
+  std::size_t i = first;
+  for (; i + 8 <= end; i += 8) {
+    const __m512d flight = _mm512_add_pd(mean_v, _mm512_mul_pd(sd_v, _mm512_loadu_pd(normal + i)));
+    _mm512_storeu_pd(a.impact_time + i, _mm512_add_pd(_mm512_loadu_pd(a.launch_time + i), flight));
+  }
+  impact_times_portable(mean, sd, normal, a, i, end);
+}
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void failure_times_avx512(const ThreatArrays& a,
+                                                                                        std::size_t first,
+                                                                                        std::size_t end) {
+  const __m512d half = _mm512_set1_pd(0.5), unit = _mm512_set1_pd(0x1p-32), never_fails = _mm512_set1_pd(not_failing);
+  std::size_t i = first;
+  for (; i + 8 <= end; i += 8) {
+    const __m512d launch = _mm512_loadu_pd(a.launch_time + i);
+    const __m512d impact = _mm512_loadu_pd(a.impact_time + i);
+    const __m512d u = _mm512_mul_pd(_mm512_add_pd(to_doubles_avx512(a.words[3] + i), half), unit);
+    const __m512d failure = _mm512_add_pd(launch, _mm512_mul_pd(u, _mm512_sub_pd(impact, launch)));
+    const __mmask8 fails =
+        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.fails + i)), _mm_set1_epi8(-1));
+    _mm512_storeu_pd(a.failure_time + i, _mm512_mask_blend_pd(fails, never_fails, failure));
+  }
+  failure_times_portable(a, i, end);
+}
+#endif
+void group_draws(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
+#if SALVOSIM_DISPATCH
+  if (draw_isa == DrawIsa::avx512 && avx512bw) return group_draws_avx512(d, uniform_launch, a, first, end);
+#endif
+  group_draws_portable(d, uniform_launch, a, first, end);
+}
+void impact_times(double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first,
+                  std::size_t end) {
+#if SALVOSIM_DISPATCH
+  if (draw_isa == DrawIsa::avx512) return impact_times_avx512(mean, sd, normal, a, first, end);
+#endif
+  impact_times_portable(mean, sd, normal, a, first, end);
+}
+void failure_times(const ThreatArrays& a, std::size_t first, std::size_t end) {
+#if SALVOSIM_DISPATCH
+  if (draw_isa == DrawIsa::avx512 && avx512bw) return failure_times_avx512(a, first, end);
+#endif
+  failure_times_portable(a, first, end);
+}
+
 void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {
   const auto n = static_cast<std::size_t>(plan.threat_count());
   draw_batch(seed, trial, s.all_threats.data(), n, 0, Purpose::threat, 0, s);
@@ -278,35 +433,22 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
   std::uint8_t* const engaged = s.engaged.data();
   std::uint8_t* const alive = s.alive.data();
   std::int16_t* const killer = s.killer.data();
+  const ThreatArrays arrays{{w0, w1, w2, w3}, launch_time, impact_time, failure_time, release_time, launched, fails,
+                            defended,         engaged,     alive,       killer};
 
   for (std::size_t g = 0; g < plan.groups.size(); ++g) {
     const PlanGroup& group = plan.groups[g];
     const auto first = static_cast<std::size_t>(group.first_threat);
     const auto end = first + static_cast<std::size_t>(group.count);
-    // Plain loops over arrays, one kind of element each, so that they vectorize. Parameters
-    // are read into locals first throughout the kernel: a store through a byte or double
-    // pointer might alias a field of the plan, so fields read in a loop would be reloaded.
-    const double start = group.launch_start, duration = group.launch_duration;
-    const detail::Threshold32 launch(group.launch_threshold), flight(group.flight_threshold),
-        aim(group.defended_threshold);
-    if (group.launch_by_waves) {
-      std::copy(wave_time + first, wave_time + end, launch_time + first);
-    } else {
-      for (std::size_t i = first; i < end; ++i) launch_time[i] = start + to_unit(w1[i]) * duration;
-    }
-    std::copy(launch_time + first, launch_time + end, release_time + first);
-    // One loop an array: a byte store may alias anything, and one loop of three would need
-    // more run-time alias checks than GCC makes before it vectorizes.
-    for (std::size_t i = first; i < end; ++i) launched[i] = launch.below(w0[i]);
-    for (std::size_t i = first; i < end; ++i) fails[i] = !flight.below(w2[i]);
-    if (plan.tiers_declared) {
-      draw_tiers(plan, group, w3, first, end, s);
-    } else {
-      for (std::size_t i = first; i < end; ++i) defended[i] = aim.below(w3[i]);
-    }
-    std::copy(launched + first, launched + end, alive + first);  // not killed, not lost in an engagement
-    std::fill(engaged + first, engaged + end, std::uint8_t{0});
-    std::fill(killer + first, killer + end, std::int16_t{-1});
+    const GroupDraws draws{group.launch_start,
+                           group.launch_duration,
+                           detail::Threshold32(group.launch_threshold),
+                           detail::Threshold32(group.flight_threshold),
+                           detail::Threshold32(group.defended_threshold),
+                           !plan.tiers_declared};
+    if (group.launch_by_waves) std::copy(wave_time + first, wave_time + end, launch_time + first);
+    group_draws(draws, !group.launch_by_waves, arrays, first, end);
+    if (plan.tiers_declared) draw_tiers(plan, group, w3, first, end, s);
   }
 
   // Flight and failure times, from block 0 of each threat's flight-time stream. They are used
@@ -326,7 +468,7 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
     const double mean = group.flight_mean, sd = group.flight_sd;
     // The first candidate (for sd = 0, mean + 0 * normal = mean); the failure time is set for a
     // failing threat, infinity for the others (select_double: no branch).
-    for (std::size_t i = first; i < end; ++i) impact_time[i] = launch_time[i] + (mean + sd * normal[i]);
+    impact_times(mean, sd, normal, arrays, first, end);
     // A first candidate at or below 0 is possible only when mean <= 6.34 sd (|normal| < 6.34
     // for every word); then the launched threats concerned draw again.
     if (!(mean - 6.34 * sd > 0.0)) {
@@ -337,10 +479,7 @@ void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, Ker
         }
       }
     }
-    for (std::size_t i = first; i < end; ++i) {
-      const double failure = launch_time[i] + to_open_unit(w3[i]) * (impact_time[i] - launch_time[i]);
-      failure_time[i] = select_double(fails[i], failure, not_failing);
-    }
+    failure_times(arrays, first, end);
   }
 }
 

@@ -85,8 +85,13 @@ struct KernelScratch {
 void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& scratch,
                     std::int64_t* record, ThreatOutcome* outcomes = nullptr);
 
-// The instruction set the kernel's batched random draws run on, chosen at run time: "avx512",
-// "avx2" or "portable". The numbers are the same on all; benchmarks print it with timings.
+// The instruction set the kernel's batched random draws and vectorized loops run on, chosen at
+// run time: "avx512", "avx2" or "portable". The numbers are the same on all; benchmarks print it
+// with timings. The environment variable SALVOSIM_DRAW_ISA, read once when the library loads,
+// caps it ("portable" or "avx2"; "avx512", the best, is the default) so that the tests can run
+// every path on one machine; draw_isa_names lists the values it accepts.
 const char* kernel_draw_isa();
+inline constexpr const char* draw_isa_variable = "SALVOSIM_DRAW_ISA";
+inline constexpr const char* draw_isa_names[] = {"portable", "avx2", "avx512"};
 
 }  // namespace salvosim
