@@ -182,7 +182,9 @@ Tallies::Tallies(const Plan& plan) : plan_(&plan) {
 
 void Tallies::add(const std::int64_t* record) {
   const Plan& plan = *plan_;
-  const RecordLayout& layout = plan.layout;
+  // A copy: the compiler keeps its fields in registers, where a reference's would be loaded
+  // again after every store to the tallies (int64, as they are).
+  const RecordLayout layout = plan.layout;
   const std::int64_t layers = plan.layer_count();
   ++trials;
   const auto width = static_cast<std::size_t>(selection_counts_size(layers));
@@ -236,12 +238,13 @@ void Tallies::add(const std::int64_t* record) {
 
 void Tallies::add_tier_leaks(const std::int64_t* record) {
   const Plan& plan = *plan_;
-  const auto tiers = static_cast<std::size_t>(plan.layout.tiers);
+  const RecordLayout layout = plan.layout;  // a copy, as in add()
+  const auto tiers = static_cast<std::size_t>(layout.tiers);
   for (std::size_t sel = 0; sel < plan.selections.size(); ++sel) {
     // A selection with the same threats as an earlier one has its leaks (see add()).
     const std::int64_t same = duplicate_of_[sel];
     std::int64_t* const leaks = &leaks_[(same < 0 ? sel : static_cast<std::size_t>(same)) * tiers];
-    if (same < 0) sum_selection_leaks(plan.selections[sel], plan.layout, record, leaks);
+    if (same < 0) sum_selection_leaks(plan.selections[sel], layout, record, leaks);
     // Only the tiers the selection's threats aim at can have leaks: the others' terms are 0.
     const std::vector<std::int64_t>& aimed = leak_tiers_[sel];
     const std::size_t first = sel * tiers;
