@@ -13,8 +13,7 @@
 namespace salvosim {
 namespace {
 
-void BM_TalliesAdd(benchmark::State& state) {
-  const std::string file = bench::standard_scenarios[state.range(0)];
+void add_trials(benchmark::State& state, const std::string& file) {
   state.SetLabel(file);
   const Plan plan = bench::plan_of(file);
   // 256 real records, replayed.
@@ -32,7 +31,14 @@ void BM_TalliesAdd(benchmark::State& state) {
   benchmark::DoNotOptimize(tallies.trials);
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_TalliesAdd(benchmark::State& state) { add_trials(state, bench::standard_scenarios[state.range(0)]); }
 BENCHMARK(BM_TalliesAdd)->DenseRange(0, 3);
+
+// What `salvosim run` runs without a config (bench/README.md: "default"): its four declared tiers
+// add tier selections and add_tier_leaks, which the standard scenarios above do not have.
+void BM_TalliesAddDefault(benchmark::State& state) { add_trials(state, "true_promise_1.toml"); }
+BENCHMARK(BM_TalliesAddDefault);
 
 }  // namespace
 }  // namespace salvosim

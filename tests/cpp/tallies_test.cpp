@@ -213,6 +213,42 @@ TEST(Tallies, ShapesFollowThePlan) {
   EXPECT_EQ(t.rates.size(), 6u * rate_count);
 }
 
+// rate_sample's shortcuts (a multiply by a reciprocal for denominators below 1024, 64-bit
+// division) give the floors of the exact quotients: every fraction up to 1 with a denominator up
+// to past the reciprocals' limit, then larger ones, against 128-bit division.
+Tallies::RateSample exact_rate_sample(std::int64_t numerator, std::int64_t denominator) {
+  const auto num = static_cast<uint128>(numerator), den = static_cast<uint128>(denominator);
+  return {true, static_cast<std::int64_t>((num << 32) / den),
+          static_cast<std::int64_t>(((num * num) << 32) / (den * den)),
+          static_cast<std::int64_t>(num * static_cast<uint128>(rate_bins) / den)};
+}
+testing::AssertionResult exact(std::int64_t numerator, std::int64_t denominator) {
+  const Tallies::RateSample fast = Tallies::rate_sample(numerator, denominator);
+  const Tallies::RateSample exact = exact_rate_sample(numerator, denominator);
+  if (fast.defined && fast.fixed == exact.fixed && fast.fixed_squared == exact.fixed_squared && fast.bin == exact.bin) {
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure() << numerator << " / " << denominator << ": " << fast.fixed << ", "
+                                     << fast.fixed_squared << ", " << fast.bin << " instead of " << exact.fixed << ", "
+                                     << exact.fixed_squared << ", " << exact.bin;
+}
+
+TEST(Tallies, RateSamplesAreTheExactFloors) {
+  for (std::int64_t den = 1; den <= 1100; ++den) {  // past reciprocal_limit (tallies.cpp)
+    for (std::int64_t num = 0; num <= den; ++num) ASSERT_TRUE(exact(num, den));
+  }
+  for (std::int64_t den : {std::int64_t{1} << 16, (std::int64_t{1} << 32) - 1, std::int64_t{1} << 32,
+                           std::int64_t{1} << 40, max_trials_per_tally}) {
+    for (std::int64_t num : {std::int64_t{0}, std::int64_t{1}, std::int64_t{2} << 15, den / 3, den - 1, den}) {
+      ASSERT_TRUE(exact(num, den));
+    }
+  }
+  EXPECT_TRUE(exact(5, 3));  // a numerator above its denominator (rate_fractions never makes one)
+  EXPECT_TRUE(exact(4096, 3));
+  EXPECT_FALSE(Tallies::rate_sample(0, 0).defined);
+  EXPECT_FALSE(Tallies::rate_sample(3, 0).defined);
+}
+
 // A RateBins keeps its first sparse_limit trials as a list and counts after that; its
 // histogram is the same either way, added trial by trial or merged, in any split.
 TEST(RateBins, ListAndCountsGiveTheSameHistogram) {

@@ -199,6 +199,9 @@ class Tallies {
     bool defined = false;  // the denominator was > 0
     std::int64_t fixed = 0, fixed_squared = 0, bin = 0;
   };
+  // The rate numerator / denominator as a RateSample: floor(rate * rate_fixed_one),
+  // floor(rate^2 * rate_fixed_one), floor(rate * rate_bins); not defined for a denominator <= 0.
+  static RateSample rate_sample(std::int64_t numerator, std::int64_t denominator);
 
  private:
   void add_tier_leaks(const std::int64_t* record);
