@@ -12,7 +12,9 @@
 //
 // The fineness k is 4 (windows of 5 buckets) where the starts may come near C in a window, and
 // 1 (windows of 2 buckets of about e) where they are far fewer than C on average: coarser
-// buckets are 4 times fewer to clear and scan, and the looser bound still passes there.
+// buckets are 4 times fewer to clear and scan, and the looser bound nearly always passes there
+// (a bunch within a long sparse span can make it refuse where the fine one would pass: then the
+// layer is served in order, only slower).
 //
 // The margin in w (2^-16 relative) exceeds the rounding of (s - low) / w and of s + e by far as long as
 // every |s| is below e * 2^30 (a start more than 2^30 engagement times from zero, or a span
@@ -80,12 +82,12 @@ class ChannelBound {
     if (!(std::abs(latest) < reach_)) return false;
     // The last buckets are copied in front of the first, so that every window is neighbours.
     std::copy(counts_ + buckets_, counts_ + buckets_ + window_ - 1, counts_);
-    return window_ == 2 ? fits_in<2>() : fits_in<max_window_buckets>();
+    return window_ == 2 ? fits_in<2>() : fits_in<max_window_buckets>();  // the two finenesses of reset()
   }
 
  private:
   // An OR of the windows' verdicts carries a shorter dependency than a running maximum: a loop
-  // the compiler vectorizes. (Counts fit 32 bits: a layer has fewer requests.)
+  // the compiler vectorizes. (The caller adds fewer than 2^32 starts, so no count wraps.)
   template <std::size_t window>
   [[nodiscard]] bool fits_in() const {
     const auto channels = static_cast<std::uint32_t>(std::min<std::size_t>(channels_, 0xffffffffU));

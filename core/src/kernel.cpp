@@ -48,7 +48,8 @@ constexpr double not_failing = std::numeric_limits<double>::infinity();
 // ---------------------------------------------------------------------------------------
 // Batched draws.
 
-enum class DrawIsa { portable, avx2, avx512 };
+enum class DrawIsa { portable, avx2, avx512 };  // in the order of draw_isa_names (kernel.hpp)
+const char* isa_name(DrawIsa isa) { return draw_isa_names[static_cast<int>(isa)]; }
 
 // The best the CPU has, or less where SALVOSIM_DRAW_ISA asks (kernel.hpp): the tests run every
 // path on one machine and compare their results.
@@ -57,8 +58,8 @@ DrawIsa pick_draw_isa() {
   __builtin_cpu_init();  // this may run before the library's own constructors have
   const char* const asked = std::getenv(draw_isa_variable);
   const std::string_view cap = asked != nullptr ? asked : "";
-  if (cap == "portable") return DrawIsa::portable;
-  if (__builtin_cpu_supports("avx512f") && cap != "avx2") return DrawIsa::avx512;
+  if (cap == isa_name(DrawIsa::portable)) return DrawIsa::portable;
+  if (__builtin_cpu_supports("avx512f") && cap != isa_name(DrawIsa::avx2)) return DrawIsa::avx512;
   if (__builtin_cpu_supports("avx2")) return DrawIsa::avx2;
 #endif
   return DrawIsa::portable;
@@ -67,6 +68,8 @@ const DrawIsa draw_isa = pick_draw_isa();
 // Byte and word lanes of AVX-512 (BW), which the loops over per-threat flags use besides AVX-512F.
 #if SALVOSIM_DISPATCH
 const bool avx512bw = (__builtin_cpu_init(), __builtin_cpu_supports("avx512bw") != 0);
+// And the byte lanes of 128-bit registers (BW with VL), which draw_threats' flag stores use.
+const bool avx512bw_vl = avx512bw && __builtin_cpu_supports("avx512vl") != 0;
 #endif
 
 // Blocks of draw_block(seed, trial, threats[k], layer, purpose, sub) for k < n into s.words.
@@ -267,7 +270,9 @@ void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w
   tiers_portable(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 }
 
-// The per-threat arrays draw_threats fills, and the words of the batch it reads.
+// The per-threat arrays draw_threats fills, and the words of the batch it reads: block 0 of the
+// threat stream for group_draws, then (draw_threats draws it into the same columns) block 0
+// of the flight-time stream for impact_times and failure_times.
 struct ThreatArrays {
   const std::uint32_t* words[4];
   double *launch_time, *impact_time, *failure_time, *release_time;
@@ -322,27 +327,27 @@ void failure_times_portable(const ThreatArrays& a, std::size_t first, std::size_
   }
 }
 
-// The same three on AVX-512, 16 threats (8 doubles) at a time, the rest by the loops above.
+// The same three on AVX-512, 16 threats at a time (the flags; 8 for each vector of times), the
+// rest by the loops above.
 // The same operations in the same order, each exact or correctly rounded (a conversion of a
 // 32-bit word, products and sums; no fused multiply-add), so the same bits; the plain loops
 // vectorize poorly here, with many arrays to check for aliasing.
 #if SALVOSIM_DISPATCH
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __m128i flags_avx512(__mmask16 set) {
+__attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m128i flags_avx512(__mmask16 set) {
   return _mm_maskz_mov_epi8(set, _mm_set1_epi8(1));
 }
 // Eight words as doubles. The zero-masked conversion computes the same as the plain one, about
 // whose undefined pass-through value GCC 12 warns (philox_simd.hpp).
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __m512d to_doubles_avx512(
-    const std::uint32_t* words) {
+__attribute__((target("avx512f"))) inline __m512d to_doubles_avx512(const std::uint32_t* words) {
   return _mm512_maskz_cvtepu32_pd(0xff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)));
 }
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) inline __mmask16 below_avx512(
-    const detail::Threshold32& threshold, __m512i word) {
+__attribute__((target("avx512f"))) inline __mmask16 below_avx512(const detail::Threshold32& threshold, __m512i word) {
   const __mmask16 always = threshold.always ? 0xffff : 0;
   return _mm512_cmplt_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(threshold.limit))) | always;
 }
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void group_draws_avx512(
-    const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void group_draws_avx512(const GroupDraws& d, bool uniform_launch,
+                                                                             const ThreatArrays& a, std::size_t first,
+                                                                             std::size_t end) {
   const __m512d start = _mm512_set1_pd(d.start), duration = _mm512_set1_pd(d.duration), unit = _mm512_set1_pd(0x1p-32);
   std::size_t i = first;
   for (; i + 16 <= end; i += 16) {
@@ -368,8 +373,8 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void group_draws_a
   }
   group_draws_portable(d, uniform_launch, a, i, end);
 }
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void impact_times_avx512(
-    double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first, std::size_t end) {
+__attribute__((target("avx512f"))) void impact_times_avx512(double mean, double sd, const double* normal,
+                                                            const ThreatArrays& a, std::size_t first, std::size_t end) {
   const __m512d mean_v = _mm512_set1_pd(mean), sd_v = _mm512_set1_pd(sd);
   std::size_t i = first;
   for (; i + 8 <= end; i += 8) {
@@ -378,9 +383,8 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void impact_times_
   }
   impact_times_portable(mean, sd, normal, a, i, end);
 }
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void failure_times_avx512(const ThreatArrays& a,
-                                                                                        std::size_t first,
-                                                                                        std::size_t end) {
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void failure_times_avx512(const ThreatArrays& a, std::size_t first,
+                                                                               std::size_t end) {
   const __m512d half = _mm512_set1_pd(0.5), unit = _mm512_set1_pd(0x1p-32), never_fails = _mm512_set1_pd(not_failing);
   std::size_t i = first;
   for (; i + 8 <= end; i += 8) {
@@ -397,7 +401,7 @@ __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void failure_times
 #endif
 void group_draws(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
 #if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512 && avx512bw) return group_draws_avx512(d, uniform_launch, a, first, end);
+  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return group_draws_avx512(d, uniform_launch, a, first, end);
 #endif
   group_draws_portable(d, uniform_launch, a, first, end);
 }
@@ -410,7 +414,7 @@ void impact_times(double mean, double sd, const double* normal, const ThreatArra
 }
 void failure_times(const ThreatArrays& a, std::size_t first, std::size_t end) {
 #if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512 && avx512bw) return failure_times_avx512(a, first, end);
+  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return failure_times_avx512(a, first, end);
 #endif
   failure_times_portable(a, first, end);
 }
@@ -884,8 +888,8 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   // Each request's engagements, one after the other, as if nothing waited: the first inline
   // (make_requests left out the requests whose threat fell before it), the rare others out of
   // line (reengage).
-  const UnboundLayer how{seed,       trial,           static_cast<std::uint32_t>(l), engagement_time,
-                         look_pause, max_engagements, assessment_threshold};
+  const UnboundLayer again_layer{seed,       trial,           static_cast<std::uint32_t>(l), engagement_time,
+                                 look_pause, max_engagements, assessment_threshold};
   detail::ChannelBound* const starts = test_channels ? &bound : nullptr;
   LayerCounts counts;
   std::int64_t reengaged_missed_window = 0;  // apart from counts, which then stays in registers
@@ -910,7 +914,7 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       const bool again =
           shoot_look_shoot & outcome.alive & (1 < max_engagements) & (request.assess_draw < assessment_threshold);
       if (again) [[unlikely]]
-        outcome = reengage(how, request, failure, outcome, starts, last_start, reengaged_missed_window);
+        outcome = reengage(again_layer, request, failure, outcome, starts, last_start, reengaged_missed_window);
     }
     request.engagements = outcome.engagements;
     unbound_alive[r] = outcome.alive;
@@ -922,8 +926,10 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
   counts.missed_window += reengaged_missed_window;
   counts.fired = counts.engagements * shots;
 
-  // The two tests.
-  const bool unbound = (magazine < 0 || counts.fired < magazine) && (!test_channels || bound.fits(last_start));
+  // The two tests (the channel test's counts are 32-bit: a layer that started more engagements
+  // than that in one salvo, which validation allows, is served in order).
+  const bool unbound = (magazine < 0 || counts.fired < magazine) &&
+                       (!test_channels || (counts.engagements <= std::int64_t{0xffffffff} && bound.fits(last_start)));
   if (!unbound) {
     for (std::size_t r = 0; r < n; ++r) requests[r].engagements = 0;
     return false;
@@ -1222,16 +1228,6 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
   record_fates(plan, s, record, outcomes);
 }
 
-const char* kernel_draw_isa() {
-  switch (draw_isa) {
-    case DrawIsa::avx512:
-      return "avx512";
-    case DrawIsa::avx2:
-      return "avx2";
-    case DrawIsa::portable:
-      break;
-  }
-  return "portable";
-}
+const char* kernel_draw_isa() { return isa_name(draw_isa); }
 
 }  // namespace salvosim

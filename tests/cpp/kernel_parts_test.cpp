@@ -430,6 +430,14 @@ TEST(ChannelBound, CoarseBucketsWherePlentyOfChannels) {
     for (const double start : bunched) bound.add(start);
     EXPECT_EQ(bound.fits(1015.0), channels == 60) << channels << " channels";
   }
+  // Coarse buckets still see a real wait: 41 starts within 5 s (engagements of 10 s, 40
+  // channels: the 41st waits) among stragglers over a long span, sparse on average.
+  std::vector<double> straggling;
+  for (int k = 0; k < 20; ++k) straggling.push_back(5000.0 * k);
+  for (int k = 0; k < 41; ++k) straggling.push_back(50000.5 + 0.12 * k);
+  ASSERT_TRUE(bound.reset(0.0, 95000.0, 10.0, straggling.size(), 40));
+  for (const double start : straggling) bound.add(start);
+  EXPECT_FALSE(bound.fits(95000.0));
 }
 
 }  // namespace

@@ -89,7 +89,8 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
 // run time: "avx512", "avx2" or "portable". The numbers are the same on all; benchmarks print it
 // with timings. The environment variable SALVOSIM_DRAW_ISA, read once when the library loads,
 // caps it ("portable" or "avx2"; "avx512", the best, is the default) so that the tests can run
-// every path on one machine; draw_isa_names lists the values it accepts.
+// every path on one machine. draw_isa_names are the three names; the library takes any other
+// value as unset, and the `salvosim` command refuses it.
 const char* kernel_draw_isa();
 inline constexpr const char* draw_isa_variable = "SALVOSIM_DRAW_ISA";
 inline constexpr const char* draw_isa_names[] = {"portable", "avx2", "avx512"};
