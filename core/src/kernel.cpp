@@ -28,6 +28,7 @@
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
 #include "salvosim/rng.hpp"
+#include "threat_loops.hpp"
 #include "time_sort.hpp"
 
 // The batched draws run on AVX-512 or AVX2 when the CPU has them (philox_simd.hpp says why),
@@ -43,7 +44,6 @@ namespace salvosim {
 namespace {
 
 constexpr double never = -std::numeric_limits<double>::infinity();
-constexpr double not_failing = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------------------
 // Batched draws.
@@ -81,15 +81,6 @@ void draw_batch(std::uint64_t seed, std::uint64_t trial, const std::uint32_t* th
   if (draw_isa == DrawIsa::avx2) return detail::draw_blocks_avx2(seed, trial, threats, n, layer, purpose, sub, out);
 #endif
   draw_blocks(seed, trial, threats, n, layer, purpose, sub, out);
-}
-
-// condition ? a : b for doubles, with integer masks: a select that never becomes a branch.
-// GCC turns a plain ?: on doubles into a branch in loops it does not vectorize, and a branch on
-// a random draw is mispredicted half the time (callgrind --branch-sim counted 68 per trial of
-// the default scenario on one such loop).
-inline double select_double(bool condition, double a, double b) {
-  const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(condition);
-  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) | (std::bit_cast<std::uint64_t>(b) & ~mask));
 }
 
 // The index lists of index_lists.hpp, on AVX-512 where the CPU has it.
@@ -270,153 +261,28 @@ void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w
   tiers_portable(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 }
 
-// The per-threat arrays draw_threats fills, and the words of the batch it reads: block 0 of the
-// threat stream for group_draws, then (draw_threats draws it into the same columns) block 0
-// of the flight-time stream for impact_times and failure_times.
-struct ThreatArrays {
-  const std::uint32_t* words[4];
-  double *launch_time, *impact_time, *failure_time, *release_time;
-  std::uint8_t *launched, *fails, *defended, *engaged, *alive;
-  std::int16_t* killer;
-};
-// A group's parameters of block 0 of the threat stream (§3.1), in locals: a store through a
-// byte or double pointer might alias a field of the plan, so fields read in a loop would be
-// reloaded (so throughout the kernel).
-struct GroupDraws {
-  double start, duration;
-  detail::Threshold32 launch, flight, aim;
-  bool set_defended;  // without declared tiers (draw_tiers sets it with them)
-};
+using detail::GroupDraws;
+using detail::ThreatArrays;
 
-// Launch times (when `uniform_launch`: else they are the waves', already in place), the launch,
-// flight-failure and aim flags, and the state before the first layer, of threats [first, end):
-// plain loops over arrays, one array each (a byte store may alias anything, and one loop of
-// three would need more run-time alias checks than GCC makes before it vectorizes).
-void group_draws_portable(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first,
-                          std::size_t end) {
-  const std::uint32_t *const w0 = a.words[0], *const w1 = a.words[1], *const w2 = a.words[2], *const w3 = a.words[3];
-  const double start = d.start, duration = d.duration;
-  const detail::Threshold32 launch = d.launch, flight = d.flight, aim = d.aim;
-  if (uniform_launch) {
-    for (std::size_t i = first; i < end; ++i) a.launch_time[i] = start + to_unit(w1[i]) * duration;
-  }
-  std::copy(a.launch_time + first, a.launch_time + end, a.release_time + first);
-  for (std::size_t i = first; i < end; ++i) a.launched[i] = launch.below(w0[i]);
-  for (std::size_t i = first; i < end; ++i) a.fails[i] = !flight.below(w2[i]);
-  if (d.set_defended) {
-    for (std::size_t i = first; i < end; ++i) a.defended[i] = aim.below(w3[i]);
-  }
-  std::copy(a.launched + first, a.launched + end, a.alive + first);  // not killed, not lost in an engagement
-  std::fill(a.engaged + first, a.engaged + end, std::uint8_t{0});
-  std::fill(a.killer + first, a.killer + end, std::int16_t{-1});
-}
-
-// The first flight-time candidate's impact time, launch + (mean + sd * normal).
-void impact_times_portable(double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first,
-                           std::size_t end) {
-  for (std::size_t i = first; i < end; ++i) a.impact_time[i] = a.launch_time[i] + (mean + sd * normal[i]);
-}
-
-// The failure time, uniform between launch and impact (word 3 of the flight-time block), of
-// a failing threat; infinity for the others (select_double: no branch).
-void failure_times_portable(const ThreatArrays& a, std::size_t first, std::size_t end) {
-  const std::uint32_t* const w3 = a.words[3];
-  for (std::size_t i = first; i < end; ++i) {
-    const double failure = a.launch_time[i] + to_open_unit(w3[i]) * (a.impact_time[i] - a.launch_time[i]);
-    a.failure_time[i] = select_double(a.fails[i], failure, not_failing);
-  }
-}
-
-// The same three on AVX-512, 16 threats at a time (the flags; 8 for each vector of times), the
-// rest by the loops above.
-// The same operations in the same order, each exact or correctly rounded (a conversion of a
-// 32-bit word, products and sums; no fused multiply-add), so the same bits; the plain loops
-// vectorize poorly here, with many arrays to check for aliasing.
-#if SALVOSIM_DISPATCH
-__attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m128i flags_avx512(__mmask16 set) {
-  return _mm_maskz_mov_epi8(set, _mm_set1_epi8(1));
-}
-// Eight words as doubles. The zero-masked conversion computes the same as the plain one, about
-// whose undefined pass-through value GCC 12 warns (philox_simd.hpp).
-__attribute__((target("avx512f"))) inline __m512d to_doubles_avx512(const std::uint32_t* words) {
-  return _mm512_maskz_cvtepu32_pd(0xff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words)));
-}
-__attribute__((target("avx512f"))) inline __mmask16 below_avx512(const detail::Threshold32& threshold, __m512i word) {
-  const __mmask16 always = threshold.always ? 0xffff : 0;
-  return _mm512_cmplt_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(threshold.limit))) | always;
-}
-__attribute__((target("avx512f,avx512bw,avx512vl"))) void group_draws_avx512(const GroupDraws& d, bool uniform_launch,
-                                                                             const ThreatArrays& a, std::size_t first,
-                                                                             std::size_t end) {
-  const __m512d start = _mm512_set1_pd(d.start), duration = _mm512_set1_pd(d.duration), unit = _mm512_set1_pd(0x1p-32);
-  std::size_t i = first;
-  for (; i + 16 <= end; i += 16) {
-    if (uniform_launch) {
-      for (std::size_t k = i; k < i + 16; k += 8) {
-        const __m512d u = to_doubles_avx512(a.words[1] + k);
-        _mm512_storeu_pd(a.launch_time + k, _mm512_add_pd(start, _mm512_mul_pd(_mm512_mul_pd(u, unit), duration)));
-      }
-    }
-    _mm512_storeu_pd(a.release_time + i, _mm512_loadu_pd(a.launch_time + i));
-    _mm512_storeu_pd(a.release_time + i + 8, _mm512_loadu_pd(a.launch_time + i + 8));
-    const __m128i launched = flags_avx512(below_avx512(d.launch, _mm512_loadu_si512(a.words[0] + i)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.launched + i), launched);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.alive + i), launched);
-    const __mmask16 flies = below_avx512(d.flight, _mm512_loadu_si512(a.words[2] + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.fails + i), flags_avx512(static_cast<__mmask16>(~flies)));
-    if (d.set_defended) {
-      const __m128i defended = flags_avx512(below_avx512(d.aim, _mm512_loadu_si512(a.words[3] + i)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(a.defended + i), defended);
-    }
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(a.engaged + i), _mm_setzero_si128());
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(a.killer + i), _mm256_set1_epi16(-1));
-  }
-  group_draws_portable(d, uniform_launch, a, i, end);
-}
-__attribute__((target("avx512f"))) void impact_times_avx512(double mean, double sd, const double* normal,
-                                                            const ThreatArrays& a, std::size_t first, std::size_t end) {
-  const __m512d mean_v = _mm512_set1_pd(mean), sd_v = _mm512_set1_pd(sd);
-  std::size_t i = first;
-  for (; i + 8 <= end; i += 8) {
-    const __m512d flight = _mm512_add_pd(mean_v, _mm512_mul_pd(sd_v, _mm512_loadu_pd(normal + i)));
-    _mm512_storeu_pd(a.impact_time + i, _mm512_add_pd(_mm512_loadu_pd(a.launch_time + i), flight));
-  }
-  impact_times_portable(mean, sd, normal, a, i, end);
-}
-__attribute__((target("avx512f,avx512bw,avx512vl"))) void failure_times_avx512(const ThreatArrays& a, std::size_t first,
-                                                                               std::size_t end) {
-  const __m512d half = _mm512_set1_pd(0.5), unit = _mm512_set1_pd(0x1p-32), never_fails = _mm512_set1_pd(not_failing);
-  std::size_t i = first;
-  for (; i + 8 <= end; i += 8) {
-    const __m512d launch = _mm512_loadu_pd(a.launch_time + i);
-    const __m512d impact = _mm512_loadu_pd(a.impact_time + i);
-    const __m512d u = _mm512_mul_pd(_mm512_add_pd(to_doubles_avx512(a.words[3] + i), half), unit);
-    const __m512d failure = _mm512_add_pd(launch, _mm512_mul_pd(u, _mm512_sub_pd(impact, launch)));
-    const __mmask8 fails =
-        _mm_test_epi8_mask(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.fails + i)), _mm_set1_epi8(-1));
-    _mm512_storeu_pd(a.failure_time + i, _mm512_mask_blend_pd(fails, never_fails, failure));
-  }
-  failure_times_portable(a, i, end);
-}
-#endif
+// threat_loops.hpp's loops, on AVX-512 where the CPU has it (with BW and VL for the flags).
 void group_draws(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
-#if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return group_draws_avx512(d, uniform_launch, a, first, end);
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return detail::group_draws_avx512(d, uniform_launch, a, first, end);
 #endif
-  group_draws_portable(d, uniform_launch, a, first, end);
+  detail::group_draws_portable(d, uniform_launch, a, first, end);
 }
 void impact_times(double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first,
                   std::size_t end) {
-#if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512) return impact_times_avx512(mean, sd, normal, a, first, end);
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+  if (draw_isa == DrawIsa::avx512) return detail::impact_times_avx512(mean, sd, normal, a, first, end);
 #endif
-  impact_times_portable(mean, sd, normal, a, first, end);
+  detail::impact_times_portable(mean, sd, normal, a, first, end);
 }
 void failure_times(const ThreatArrays& a, std::size_t first, std::size_t end) {
-#if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return failure_times_avx512(a, first, end);
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+  if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return detail::failure_times_avx512(a, first, end);
 #endif
-  failure_times_portable(a, first, end);
+  detail::failure_times_portable(a, first, end);
 }
 
 void draw_threats(const Plan& plan, std::uint64_t seed, std::uint64_t trial, KernelScratch& s) {

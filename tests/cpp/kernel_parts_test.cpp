@@ -10,8 +10,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -23,6 +25,7 @@
 #include "philox_simd.hpp"
 #include "salvosim/names.hpp"
 #include "salvosim/rng.hpp"
+#include "threat_loops.hpp"
 #include "time_sort.hpp"
 
 namespace salvosim {
@@ -331,6 +334,115 @@ struct Avx512Lists {
 TEST(IndexLists, Avx512MatchesFilter) {
   if (!__builtin_cpu_supports("avx512f")) GTEST_SKIP() << "this CPU has no AVX-512";
   expect_index_lists(Avx512Lists{});
+}
+#endif
+
+// ---------------------------------------------------------------------------------------
+// The threats' loops (threat_loops.hpp): the AVX-512 versions give the plain ones' arrays bit
+// for bit, over groups of every length up to 40 at offsets that are not multiples of 16,
+// thresholds of probability 0, 1 and between (words at and around them), uniform and wave
+// launches, with and without the aim flag.
+
+#if SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+// The arrays of one run of the loops over n threats.
+struct ThreatLoopArrays {
+  explicit ThreatLoopArrays(std::size_t n)
+      : launch(n),
+        impact(n),
+        failure(n),
+        release(n),
+        launched(n),
+        fails(n),
+        defended(n),
+        engaged(n),
+        alive(n),
+        killer(n) {}
+  detail::ThreatArrays view(const std::array<std::vector<std::uint32_t>, 4>& words) {
+    return {{words[0].data(), words[1].data(), words[2].data(), words[3].data()},
+            launch.data(),
+            impact.data(),
+            failure.data(),
+            release.data(),
+            launched.data(),
+            fails.data(),
+            defended.data(),
+            engaged.data(),
+            alive.data(),
+            killer.data()};
+  }
+  std::vector<double> launch, impact, failure, release;
+  std::vector<std::uint8_t> launched, fails, defended, engaged, alive;
+  std::vector<std::int16_t> killer;
+};
+
+template <typename T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+TEST(ThreatLoops, Avx512GivesThePlainLoopsBits) {
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
+      !__builtin_cpu_supports("avx512vl")) {
+    GTEST_SKIP() << "this CPU has no AVX-512 with BW and VL";
+  }
+  std::mt19937_64 random(seed);
+  const std::array<std::uint64_t, 5> thresholds{0, 1, 0x80000000u, 0xffffffffu, std::uint64_t{1} << 32};
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t first = std::array<std::size_t, 4>{0, 1, 5, 13}[round % 4];
+    const std::size_t end = first + static_cast<std::size_t>(random() % 41);
+    const std::size_t n = end + 3;  // beyond the group: must stay as it was
+    std::array<std::vector<std::uint32_t>, 4> words;
+    for (auto& column : words) {
+      column.resize(n);
+      for (auto& word : column) {
+        // Words at and next to the thresholds, and anywhere.
+        const std::uint32_t near = static_cast<std::uint32_t>(thresholds[random() % 4]) + (random() % 3) - 1;
+        word = random() % 2 == 0 ? near : static_cast<std::uint32_t>(random());
+      }
+    }
+    const detail::GroupDraws draws{std::uniform_real_distribution<double>(-1e4, 1e4)(random),
+                                   std::array<double, 3>{0.0, 3600.0, 1e-7}[random() % 3],
+                                   detail::Threshold32(thresholds[random() % thresholds.size()]),
+                                   detail::Threshold32(thresholds[random() % thresholds.size()]),
+                                   detail::Threshold32(thresholds[random() % thresholds.size()]),
+                                   random() % 2 == 0};
+    const bool uniform_launch = random() % 2 == 0;
+    std::vector<double> normal(n);
+    for (double& z : normal) z = std::normal_distribution<double>(0.0, 2.0)(random);
+    const double mean = std::uniform_real_distribution<double>(0.0, 2e4)(random);
+    const double sd = std::array<double, 3>{0.0, 60.0, 1800.0}[random() % 3];
+
+    ThreatLoopArrays plain(n), wide(n);
+    for (ThreatLoopArrays* arrays : {&plain, &wide}) {
+      // The same starting contents, waves' launch times in place, a marker beyond the group.
+      for (std::size_t i = 0; i < n; ++i) {
+        arrays->launch[i] = 100.0 + static_cast<double>(i);
+        arrays->defended[i] = 7;
+      }
+      const detail::ThreatArrays view = arrays->view(words);
+      if (arrays == &plain) {
+        detail::group_draws_portable(draws, uniform_launch, view, first, end);
+        detail::impact_times_portable(mean, sd, normal.data(), view, first, end);
+        detail::failure_times_portable(view, first, end);
+      } else {
+        detail::group_draws_avx512(draws, uniform_launch, view, first, end);
+        detail::impact_times_avx512(mean, sd, normal.data(), view, first, end);
+        detail::failure_times_avx512(view, first, end);
+      }
+    }
+    const std::string where =
+        "round " + std::to_string(round) + ", threats [" + std::to_string(first) + ", " + std::to_string(end) + ")";
+    EXPECT_TRUE(same_bits(plain.launch, wide.launch)) << where;
+    EXPECT_TRUE(same_bits(plain.release, wide.release)) << where;
+    EXPECT_TRUE(same_bits(plain.impact, wide.impact)) << where;
+    EXPECT_TRUE(same_bits(plain.failure, wide.failure)) << where;
+    EXPECT_TRUE(same_bits(plain.launched, wide.launched)) << where;
+    EXPECT_TRUE(same_bits(plain.fails, wide.fails)) << where;
+    EXPECT_TRUE(same_bits(plain.defended, wide.defended)) << where;
+    EXPECT_TRUE(same_bits(plain.engaged, wide.engaged)) << where;
+    EXPECT_TRUE(same_bits(plain.alive, wide.alive)) << where;
+    EXPECT_TRUE(same_bits(plain.killer, wide.killer)) << where;
+  }
 }
 #endif
 
