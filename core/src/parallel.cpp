@@ -1,6 +1,7 @@
 #include "salvosim/parallel.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #if SALVOSIM_WITH_TBB
@@ -24,33 +25,46 @@ int worker_count(int threads) {
 #endif
 }
 
-void parallel_blocks(std::int64_t begin, std::int64_t end, std::int64_t grain, int threads,
-                     const std::function<void(std::int64_t, std::int64_t, int)>& work) {
-  if (grain < 1) throw std::invalid_argument("parallel_blocks: grain must be >= 1");
+#if SALVOSIM_WITH_TBB
+// An arena of exactly `workers` slots: current_thread_index() is then a slot in [0, workers)
+// that no other task running at the same time holds. TBB caps its threads at the core count
+// unless told otherwise; a user asking for more gets what was asked.
+struct WorkerPool::Arena {
+  explicit Arena(int workers)
+      : allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(workers)), arena(workers) {}
+  tbb::global_control allow;
+  tbb::task_arena arena;
+};
+#else
+struct WorkerPool::Arena {};
+#endif
+
+WorkerPool::WorkerPool(int threads) : workers_(worker_count(threads)) {
+#if SALVOSIM_WITH_TBB
+  if (workers_ > 1) arena_ = std::make_unique<Arena>(workers_);
+#endif
+}
+
+WorkerPool::~WorkerPool() = default;
+
+void WorkerPool::blocks(std::int64_t begin, std::int64_t end, std::int64_t grain,
+                        const std::function<void(std::int64_t, std::int64_t, int)>& work) {
+  if (grain < 1) throw std::invalid_argument("WorkerPool::blocks: grain must be >= 1");
   if (end <= begin) return;
 #if SALVOSIM_WITH_TBB
-  const int workers = worker_count(threads);
-  if (workers == 1) {
-    for (std::int64_t b = begin; b < end; b += grain) work(b, std::min(end, b + grain), 0);
+  if (arena_) {
+    arena_->arena.execute([&] {
+      tbb::parallel_for(
+          tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),
+          [&](const tbb::blocked_range<std::int64_t>& range) {
+            work(range.begin(), range.end(), tbb::this_task_arena::current_thread_index());
+          },
+          tbb::simple_partitioner());
+    });
     return;
   }
-  // An arena of exactly `workers` slots: current_thread_index() is then a slot in
-  // [0, workers) that no other task running at the same time holds. TBB caps its threads at
-  // the core count unless told otherwise; a user asking for more gets what was asked.
-  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(workers));
-  tbb::task_arena arena(workers);
-  arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::int64_t>(begin, end, static_cast<std::size_t>(grain)),
-        [&](const tbb::blocked_range<std::int64_t>& range) {
-          work(range.begin(), range.end(), tbb::this_task_arena::current_thread_index());
-        },
-        tbb::simple_partitioner());
-  });
-#else
-  (void)worker_count(threads);
-  for (std::int64_t b = begin; b < end; b += grain) work(b, std::min(end, b + grain), 0);
 #endif
+  for (std::int64_t b = begin; b < end; b += grain) work(b, std::min(end, b + grain), 0);
 }
 
 }  // namespace salvosim

@@ -59,7 +59,8 @@ struct Worker {
 Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink& sink,
                    const ProgressCallback& progress) {
   check_run(plan, options);
-  const int workers = worker_count(options.threads);
+  WorkerPool pool(options.threads);
+  const int workers = pool.workers();
   const std::int64_t most_chunk = chunk_trials_limit(plan, options);
   std::vector<Worker> state;
   state.reserve(static_cast<std::size_t>(workers));
@@ -85,7 +86,7 @@ Tallies run_trials(const Plan& plan, const RunOptions& options, const ChunkSink&
       chunk_outcomes.resize(std::max(chunk_outcomes.size(), static_cast<std::size_t>(count * plan.threat_count())));
     }
     const auto started = std::chrono::steady_clock::now();
-    parallel_blocks(0, count, block_trials, options.threads, [&](std::int64_t begin, std::int64_t end, int w) {
+    pool.blocks(0, count, block_trials, [&](std::int64_t begin, std::int64_t end, int w) {
       Worker& worker = state[static_cast<std::size_t>(w)];
       for (std::int64_t k = begin; k < end; ++k) {
         std::int64_t* record =
