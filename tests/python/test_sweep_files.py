@@ -323,7 +323,12 @@ def test_mpi_sweep_stopped_by_a_signal_ends_cleanly_and_resumes(
     mpirun = shutil.which("mpirun")
     if mpirun is None:
         pytest.skip("no mpirun (scripts/setup.sh installs openmpi-bin)")
-    path = long_sweep(configs_dir, tmp_path, trials=20000, seed=5, points=20)
+    # Long enough that the signal comes well before the end: mpirun passes a signal of its own on
+    # to the ranks only after a delay, in which a sweep of 20 points (0.5 s on 2 cores since the
+    # kernel got faster) could finish. Points cost in proportion to their drones: 40 take 4 times
+    # as long.
+    points = 40
+    path = long_sweep(configs_dir, tmp_path, trials=20000, seed=5, points=points)
     out = tmp_path / "stopped.h5"
     checkpoint = tmp_path / "stopped.h5.checkpoint"
     command = [mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2", salvosim_exe, "sweep", str(path)]
@@ -362,12 +367,12 @@ def test_mpi_sweep_stopped_by_a_signal_ends_cleanly_and_resumes(
         assert process.returncode != 0  # Open MPI's mpirun, signalled itself, exits with 1 (docs/cli.md)
     assert not out.exists()
     done = checkpointed_points(checkpoint)
-    assert 1 <= done < 20
+    assert 1 <= done < points
 
     status = run([salvosim_exe, "sweep", path, "--status", "--out", out])
-    assert f"{done} of 20 points done" in status.stdout
+    assert f"{done} of {points} points done" in status.stdout
     reference = tmp_path / "whole.h5"
     run([salvosim_exe, "sweep", path, "--out", reference, "--threads", "1"])
     resumed = run([salvosim_exe, "sweep", path, "--out", out, "--threads", "1", "--resume"])
-    assert f"resuming: {done} of 20 points" in resumed.stderr
+    assert f"resuming: {done} of {points} points" in resumed.stderr
     assert_same_content(reference, out)
