@@ -3,12 +3,8 @@
 // Exit codes: 0 success, 2 bad input (config, arguments, files), 1 any other failure, 128 + the
 // signal's number when stopped by SIGINT, SIGTERM or SIGHUP (cli_common.hpp).
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cstdlib>
 #include <iostream>
-#include <iterator>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "commands.hpp"
@@ -34,16 +30,9 @@ int main(int argc, char** argv) {
     if (!hint.empty()) std::cerr << salvosim::printable(hint) << "\n";
     return exit_bad_input;
   }
-  // The kernel ignores a value it does not know; the command refuses it, so that a test meant
-  // to run a slower path does not pass on the fastest one unnoticed.
-  if (const char* isa = std::getenv(salvosim::draw_isa_variable); isa != nullptr) {
-    const auto& names = salvosim::draw_isa_names;
-    if (std::find(std::begin(names), std::end(names), std::string_view(isa)) == std::end(names)) {
-      std::cerr << "error: " << salvosim::draw_isa_variable << "=" << salvosim::printable(isa) << ": must be one of";
-      for (const char* name : names) std::cerr << " " << name;
-      std::cerr << " (or unset)\n";
-      return exit_bad_input;
-    }
+  if (const std::string problem = salvosim::draw_isa_problem(); !problem.empty()) {
+    std::cerr << "error: " << problem << "\n";
+    return exit_bad_input;
   }
   for (const Command& command : commands) {
     if (*command.app) return command.run();

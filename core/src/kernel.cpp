@@ -19,14 +19,17 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "channel_bound.hpp"
 #include "index_lists.hpp"
 #include "philox_simd.hpp"
+#include "salvosim/config.hpp"
 #include "salvosim/rng.hpp"
 #include "threat_loops.hpp"
 #include "time_sort.hpp"
@@ -1095,5 +1098,15 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
 }
 
 const char* kernel_draw_isa() { return isa_name(draw_isa); }
+
+std::string draw_isa_problem() {
+  const char* const asked = std::getenv(draw_isa_variable);
+  if (asked == nullptr) return {};
+  const auto& names = draw_isa_names;
+  if (std::find(std::begin(names), std::end(names), std::string_view(asked)) != std::end(names)) return {};
+  std::string problem = std::string(draw_isa_variable) + "=" + printable(asked) + ": must be one of";
+  for (const char* name : names) problem += std::string(" ") + name;
+  return problem + " (or unset)";
+}
 
 }  // namespace salvosim

@@ -3,9 +3,12 @@ provenance and the numbers equal the command line's, and names come from names.h
 
 from __future__ import annotations
 
+import json
+import os
 import pathlib
 import re
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -69,6 +72,32 @@ def test_provenance_and_numbers_equal_the_command_line(
     assert ours.names == cli.names
     for name in ours.names:
         np.testing.assert_array_equal(ours.array(name), cli.array(name), err_msg=name)
+
+
+def run_python_with_draw_isa(isa: str, code: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SALVOSIM_DRAW_ISA": isa}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False)
+
+
+def test_an_unknown_draw_isa_is_refused_on_import() -> None:
+    # The kernel would run with it as if unset; the package refuses it, as the command does.
+    done = run_python_with_draw_isa("sse9", "import salvosim")
+    assert done.returncode != 0
+    assert "ImportError: SALVOSIM_DRAW_ISA=sse9: must be one of portable avx2 avx512 (or unset)" in done.stderr
+
+
+def test_a_capped_draw_isa_gives_the_same_numbers(scenario: salvosim.Scenario) -> None:
+    code = (
+        "import json, sys, salvosim; r = salvosim.run(salvosim.load(sys.argv[1]), trials=2000, seed=5);"
+        "print(json.dumps({n: r.array(n).tolist() for n in r.names}))"
+    )
+    ours = salvosim.run(scenario, trials=2000, seed=5)
+    done = run_python_with_draw_isa("portable", code, str(EXAMPLE))
+    assert done.returncode == 0, done.stderr
+    capped = json.loads(done.stdout)
+    assert sorted(capped) == sorted(ours.names)
+    for name in ours.names:
+        np.testing.assert_array_equal(np.asarray(capped[name]), ours.array(name), err_msg=name)
 
 
 def test_an_edited_scenario_is_kept_as_it_ran(scenario: salvosim.Scenario) -> None:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "salvosim/plan.hpp"
@@ -90,9 +91,13 @@ void simulate_trial(const Plan& plan, std::uint64_t seed, std::uint64_t trial, K
 // with timings. The environment variable SALVOSIM_DRAW_ISA, read once when the library loads,
 // caps it ("portable" or "avx2"; "avx512", the best, is the default) so that the tests can run
 // every path on one machine. draw_isa_names are the three names; the library takes any other
-// value as unset, and the `salvosim` command refuses it.
+// value as unset, so its front ends (the `salvosim` command, the Python package) refuse it with
+// draw_isa_problem(): a test meant to run a slower path must not pass on the fastest unnoticed.
 const char* kernel_draw_isa();
 inline constexpr const char* draw_isa_variable = "SALVOSIM_DRAW_ISA";
 inline constexpr const char* draw_isa_names[] = {"portable", "avx2", "avx512"};
+// What is wrong with SALVOSIM_DRAW_ISA as the environment has it now, as one line for an error
+// message; empty when it is unset or one of draw_isa_names.
+std::string draw_isa_problem();
 
 }  // namespace salvosim
