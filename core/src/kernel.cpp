@@ -369,6 +369,28 @@ struct TimeRange {
   double low, high;
 };
 
+// One engagement's outcome (§3.5), shared by serve_requests, serve_unbound and reengage: a
+// threat that falls on its own before the intercept is a flight failure (the interceptors are
+// spent all the same); else the kill draw decides. Without branches: the outcome is as random
+// as the draws, and nothing waits on it.
+struct EngagementOutcome {
+  bool fell, killed;
+  [[nodiscard]] bool alive() const { return !(fell | killed); }
+};
+[[gnu::always_inline]] inline EngagementOutcome engagement_outcome(double failure, double intercept_time,
+                                                                   std::uint32_t kill_draw,
+                                                                   std::uint64_t kill_threshold) {
+  const bool fell = failure < intercept_time;
+  const bool killed = !fell & (kill_draw < kill_threshold);
+  return {fell, killed};
+}
+// Whether a shoot-look-shoot threat, after its engagement number `engagements` by a layer, asks
+// for another (§3.6): it survived, the layer may engage it again, and the look saw it survive.
+[[gnu::always_inline]] inline bool asks_again(bool alive, std::int64_t engagements, std::int64_t max_engagements,
+                                              std::uint32_t assess_draw, std::uint64_t assessment_threshold) {
+  return alive & (engagements < max_engagements) & (assess_draw < assessment_threshold);
+}
+
 // Adds a layer's counters in one salvo to the trial's record.
 void add_layer_counts(const Plan& plan, std::int64_t salvo, std::int64_t l, const LayerCounts& counts,
                       std::int64_t* record) {
@@ -631,12 +653,9 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
       look = rule_for(magazine - hold)->shoot_look_shoot;
       look_pause = look ? look_time : 0.0;
     }
-    // The outcome, without branches (it is as random as the draws, and nothing waits on it):
-    // a threat that fell on its own before the intercept is a flight failure, interceptors
-    // spent (§3.5); else it is killed or survives.
-    const bool fell = failure_time[i] < intercept_time;
-    const bool killed = !fell & (kill_draw < kill_threshold);
-    alive[i] = !(fell | killed);
+    const EngagementOutcome outcome = engagement_outcome(failure_time[i], intercept_time, kill_draw, kill_threshold);
+    const bool killed = outcome.killed;
+    alive[i] = outcome.alive();
     killer[i] = static_cast<std::int16_t>(-1 + killed * (l + 1));  // -1 while not killed
     counts.intercepts += killed;
     const double release = intercept_time + look_pause;
@@ -647,7 +666,7 @@ void serve_requests(const Plan& plan, std::int64_t salvo, std::int64_t l, std::u
       // happens is random): written in any case, kept if `again`. Re-requests at one time come
       // from starts at one time; the rare ties are put in place order (§2.6).
       const bool again =
-          look & !fell & !killed & (request.engagements < max_engagements) & (assess_draw < assessment_threshold);
+          look & asks_again(outcome.alive(), request.engagements, max_engagements, assess_draw, assessment_threshold);
       re_requests[re_end] = {release, place};
       re_end += again;
       re_requests[re_end] = sentinel;
@@ -704,13 +723,11 @@ struct UnboundEngagements {
     last_start = std::max(last_start, time);
     if (starts != nullptr) starts->add(time);
     const double intercept_time = time + layer.engagement_time;
-    const bool fell = failure < intercept_time;
-    so_far.killed = !fell & (u[0] < request.kill_threshold);
-    so_far.alive = !(fell | so_far.killed);
+    const EngagementOutcome outcome = engagement_outcome(failure, intercept_time, u[0], request.kill_threshold);
+    so_far.killed = outcome.killed;
+    so_far.alive = outcome.alive();
     so_far.release = intercept_time + layer.look_pause;
-    const bool again =
-        so_far.alive & (so_far.engagements < layer.max_engagements) & (u[1] < layer.assessment_threshold);
-    if (!again) break;
+    if (!asks_again(so_far.alive, so_far.engagements, layer.max_engagements, u[1], layer.assessment_threshold)) break;
     time = so_far.release;
   }
   return so_far;
@@ -775,13 +792,14 @@ bool serve_unbound(const Plan& plan, std::int64_t salvo, std::int64_t l, std::ui
       const double failure = failure_time[static_cast<std::size_t>(request.threat)];
       if (test_channels) bound.add(time);
       const double intercept_time = time + engagement_time;
-      const bool fell = failure < intercept_time;
+      const EngagementOutcome first =
+          engagement_outcome(failure, intercept_time, request.kill_draw, request.kill_threshold);
       outcome.engagements = 1;
-      outcome.killed = !fell & (request.kill_draw < request.kill_threshold);
-      outcome.alive = !(fell | outcome.killed);
+      outcome.killed = first.killed;
+      outcome.alive = first.alive();
       outcome.release = intercept_time + look_pause;
       const bool again =
-          shoot_look_shoot & outcome.alive & (1 < max_engagements) & (request.assess_draw < assessment_threshold);
+          shoot_look_shoot & asks_again(outcome.alive, 1, max_engagements, request.assess_draw, assessment_threshold);
       if (again) [[unlikely]]
         outcome = reengage(again_layer, request, failure, outcome, starts, last_start, reengaged_missed_window);
     }
