@@ -138,111 +138,15 @@ std::pair<std::uint32_t, std::uint32_t> find_central_words() {
 }
 const std::pair<std::uint32_t, std::uint32_t> central_words = find_central_words();
 
-// The first flight-time candidate of a whole batch, normal[k] = normal_quantile(p) with
-// p = to_open_unit(word[k]): the central branch for every k (a loop the compiler vectorizes),
-// then the tail branch (about 15%) for the k listed in `tails`. Every p is at least 2^-33, far
-// from AS 241's third branch (below e^-25). On a CPU with AVX2 or AVX-512 the same loops run
-// 4 or 8 doubles wide instead of 2, giving the same bits: they use +, -, *, / and sqrt only
-// (the log is rng.hpp's own), each correctly rounded at any vector width, and the library is
-// built with -ffp-contract=off, so no a * b + c becomes a fused multiply-add.
-static_assert(0x1p-33 > normal_quantile_far);
-// The loops, compiled once for any x86-64 (inlined into first_normals_portable), once for AVX2
-// and once for AVX-512.
-// The tails are worked out into the contiguous `tail_value` and then put in place: a loop that
-// stores to scattered places does not vectorize.
-[[gnu::always_inline]] inline void first_normals_loops(const std::uint32_t* word, std::size_t n,
-                                                       const std::uint32_t* tails, std::size_t n_tails,
-                                                       double* tail_value, double* normal) {
-  for (std::size_t k = 0; k < n; ++k) normal[k] = normal_quantile_central(to_open_unit(word[k]) - 0.5);
-  for (std::size_t t = 0; t < n_tails; ++t) tail_value[t] = normal_quantile_tail(to_open_unit(word[tails[t]]));
-  for (std::size_t t = 0; t < n_tails; ++t) normal[tails[t]] = tail_value[t];
-}
-void first_normals_portable(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails, std::size_t n_tails,
-                            double* tail_value, double* normal) {
-  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
-}
-#if SALVOSIM_DISPATCH
-__attribute__((target("avx2"))) void first_normals_avx2(const std::uint32_t* word, std::size_t n,
-                                                        const std::uint32_t* tails, std::size_t n_tails,
-                                                        double* tail_value, double* normal) {
-  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
-}
-__attribute__((target("avx512f"))) void first_normals_avx512(const std::uint32_t* word, std::size_t n,
-                                                             const std::uint32_t* tails, std::size_t n_tails,
-                                                             double* tail_value, double* normal) {
-  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
-}
-#endif
 void first_normals(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails, std::size_t n_tails,
                    double* tail_value, double* normal) {
-#if SALVOSIM_DISPATCH
-  if (draw_isa == DrawIsa::avx512) return first_normals_avx512(word, n, tails, n_tails, tail_value, normal);
-  if (draw_isa == DrawIsa::avx2) return first_normals_avx2(word, n, tails, n_tails, tail_value, normal);
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
+  if (draw_isa == DrawIsa::avx512) return detail::first_normals_avx512(word, n, tails, n_tails, tail_value, normal);
+  if (draw_isa == DrawIsa::avx2) return detail::first_normals_avx2(word, n, tails, n_tails, tail_value, normal);
 #endif
-  first_normals_portable(word, n, tails, n_tails, tail_value, normal);
+  detail::first_normals_portable(word, n, tails, n_tails, tail_value, normal);
 }
 
-// The tier each threat of a group aims at: the inverse CDF of the group's cumulative shares at
-// the word w3 of the "aimed at a defended area" draw (with the implicit two tiers, the first
-// tier is the defended one: the same comparison as aim.below). The thresholds never decrease,
-// so the first t with w3 < threshold[t] is the number of thresholds w3 is not below: a sum of
-// tests, one threshold at a time over the whole group, rather than a search per threat. Then
-// whether the tier is defended, bit tier[i] of `defended_tiers`. Loops that vectorize, compiled
-// as first_normals_loops is (below x86-64's baseline they lack unsigned and variable-shift
-// vector instructions); `limits` are the thresholds before the first bernoulli_always, which
-// all fit 32 bits.
-[[gnu::always_inline]] inline void tier_loops(const std::uint32_t* w3, const std::uint32_t* limits,
-                                              std::size_t n_limits, std::uint64_t defended_tiers, std::size_t first,
-                                              std::size_t end, std::uint8_t* tier, std::uint8_t* defended) {
-  std::fill(tier + first, tier + end, std::uint8_t{0});
-  for (std::size_t k = 0; k < n_limits; ++k) {
-    const std::uint32_t limit = limits[k];
-    for (std::size_t i = first; i < end; ++i) tier[i] = static_cast<std::uint8_t>(tier[i] + (w3[i] >= limit));
-  }
-  if (n_limits < 32) {  // every tier drawn is below 32: shifts of 32-bit lanes, twice as many at once
-    const auto mask = static_cast<std::uint32_t>(defended_tiers);
-    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((mask >> tier[i]) & 1U);
-  } else {
-    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((defended_tiers >> tier[i]) & 1U);
-  }
-}
-void tiers_portable(const std::uint32_t* w3, const std::uint32_t* limits, std::size_t n_limits,
-                    std::uint64_t defended_tiers, std::size_t first, std::size_t end, std::uint8_t* tier,
-                    std::uint8_t* defended) {
-  tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
-}
-#if SALVOSIM_DISPATCH
-__attribute__((target("avx2"))) void tiers_avx2(const std::uint32_t* w3, const std::uint32_t* limits,
-                                                std::size_t n_limits, std::uint64_t defended_tiers, std::size_t first,
-                                                std::size_t end, std::uint8_t* tier, std::uint8_t* defended) {
-  tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
-}
-// On AVX-512, 16 threats at a time in registers: each threshold a compare and a masked add,
-// the defended flag a shift, both narrowed to bytes (vpmovdb) and stored once, where the loops
-// above pass over the bytes once per threshold. The same arithmetic, so the same values.
-__attribute__((target("avx512f"))) void tiers_avx512(const std::uint32_t* w3, const std::uint32_t* limits,
-                                                     std::size_t n_limits, std::uint64_t defended_tiers,
-                                                     std::size_t first, std::size_t end, std::uint8_t* tier,
-                                                     std::uint8_t* defended) {
-  std::size_t i = first;
-  if (n_limits < 32) {
-    const __m512i ones = _mm512_set1_epi32(1);
-    const __m512i mask = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(defended_tiers)));
-    for (; i + 16 <= end; i += 16) {
-      const __m512i word = _mm512_loadu_si512(w3 + i);
-      __m512i t = _mm512_setzero_si512();
-      for (std::size_t k = 0; k < n_limits; ++k) {
-        const __mmask16 passed = _mm512_cmpge_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(limits[k])));
-        t = _mm512_mask_add_epi32(t, passed, t, ones);
-      }
-      const __m512i flag = _mm512_and_si512(_mm512_maskz_srlv_epi32(0xffff, mask, t), ones);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(tier + i), _mm512_maskz_cvtepi32_epi8(0xffff, t));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(defended + i), _mm512_maskz_cvtepi32_epi8(0xffff, flag));
-    }
-  }
-  tier_loops(w3, limits, n_limits, defended_tiers, i, end, tier, defended);
-}
-#endif
 void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w3, std::size_t first, std::size_t end,
                 KernelScratch& s) {
   std::uint32_t limits[max_tiers];
@@ -255,13 +159,13 @@ void draw_tiers(const Plan& plan, const PlanGroup& group, const std::uint32_t* w
   for (std::size_t t = 0; t < plan.tiers.size(); ++t) defended_tiers |= std::uint64_t{plan.tiers[t].defended} << t;
   std::uint8_t* const tier = s.tier.data();
   std::uint8_t* const defended = s.defended.data();
-#if SALVOSIM_DISPATCH
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
   if (draw_isa == DrawIsa::avx512)
-    return tiers_avx512(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+    return detail::tiers_avx512(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
   if (draw_isa != DrawIsa::portable)
-    return tiers_avx2(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+    return detail::tiers_avx2(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 #endif
-  tiers_portable(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+  detail::tiers_portable(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
 }
 
 using detail::GroupDraws;
@@ -269,20 +173,20 @@ using detail::ThreatArrays;
 
 // threat_loops.hpp's loops, on AVX-512 where the CPU has it (with BW and VL for the flags).
 void group_draws(const GroupDraws& d, bool uniform_launch, const ThreatArrays& a, std::size_t first, std::size_t end) {
-#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
   if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return detail::group_draws_avx512(d, uniform_launch, a, first, end);
 #endif
   detail::group_draws_portable(d, uniform_launch, a, first, end);
 }
 void impact_times(double mean, double sd, const double* normal, const ThreatArrays& a, std::size_t first,
                   std::size_t end) {
-#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
   if (draw_isa == DrawIsa::avx512) return detail::impact_times_avx512(mean, sd, normal, a, first, end);
 #endif
   detail::impact_times_portable(mean, sd, normal, a, first, end);
 }
 void failure_times(const ThreatArrays& a, std::size_t first, std::size_t end) {
-#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
   if (draw_isa == DrawIsa::avx512 && avx512bw_vl) return detail::failure_times_avx512(a, first, end);
 #endif
   detail::failure_times_portable(a, first, end);
@@ -850,50 +754,17 @@ Fate fate_of(const KernelScratch& s, std::size_t i) {
   return s.defended[i] ? Fate::leaked_defended : Fate::leaked_open;
 }
 
-// Each threat's place among record_tier_fates' counts (its comment says how), compiled as
-// first_normals_loops is: the loop vectorizes well only with AVX2 or AVX-512.
-[[gnu::always_inline]] inline void tier_slot_loop(const std::uint8_t* launched, const std::uint8_t* fails,
-                                                  const std::uint8_t* defended, const std::uint8_t* engaged,
-                                                  const std::int16_t* killer, const std::uint8_t* tier,
-                                                  std::uint32_t width, std::size_t n, std::uint32_t* slot) {
-  for (std::size_t i = 0; i < n; ++i) {
-    // Products, not ?: (which GCC makes a branch, mispredicted as often as kills are random).
-    const std::uint32_t up = launched[i], failed = fails[i], killed = killer[i] >= 0;
-    const std::uint32_t fate = up * (failed + (1 - failed) * (4 - defended[i]));
-    const std::uint32_t key = killed * (static_cast<std::uint32_t>(killer[i]) + 2 * fate_count) +
-                              (1 - killed) * (engaged[i] * fate_count + fate);
-    slot[i] = tier[i] * width + key;
-  }
-}
-void tier_slots_portable(const std::uint8_t* launched, const std::uint8_t* fails, const std::uint8_t* defended,
-                         const std::uint8_t* engaged, const std::int16_t* killer, const std::uint8_t* tier,
-                         std::uint32_t width, std::size_t n, std::uint32_t* slot) {
-  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
-}
-#if SALVOSIM_DISPATCH
-__attribute__((target("avx2"))) void tier_slots_avx2(const std::uint8_t* launched, const std::uint8_t* fails,
-                                                     const std::uint8_t* defended, const std::uint8_t* engaged,
-                                                     const std::int16_t* killer, const std::uint8_t* tier,
-                                                     std::uint32_t width, std::size_t n, std::uint32_t* slot) {
-  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
-}
-__attribute__((target("avx512f,avx512bw"))) void tier_slots_avx512(
-    const std::uint8_t* launched, const std::uint8_t* fails, const std::uint8_t* defended, const std::uint8_t* engaged,
-    const std::int16_t* killer, const std::uint8_t* tier, std::uint32_t width, std::size_t n, std::uint32_t* slot) {
-  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
-}
-#endif
 void tier_slots(const std::uint8_t* launched, const std::uint8_t* fails, const std::uint8_t* defended,
                 const std::uint8_t* engaged, const std::int16_t* killer, const std::uint8_t* tier, std::uint32_t width,
                 std::size_t n, std::uint32_t* slot) {
-#if SALVOSIM_DISPATCH
+#if SALVOSIM_DISPATCH && SALVOSIM_HAVE_THREAT_LOOPS_X86
   if (draw_isa == DrawIsa::avx512 && avx512bw) {
-    return tier_slots_avx512(launched, fails, defended, engaged, killer, tier, width, n, slot);
+    return detail::tier_slots_avx512(launched, fails, defended, engaged, killer, tier, width, n, slot);
   }
   if (draw_isa != DrawIsa::portable)
-    return tier_slots_avx2(launched, fails, defended, engaged, killer, tier, width, n, slot);
+    return detail::tier_slots_avx2(launched, fails, defended, engaged, killer, tier, width, n, slot);
 #endif
-  tier_slots_portable(launched, fails, defended, engaged, killer, tier, width, n, slot);
+  detail::tier_slots_portable(launched, fails, defended, engaged, killer, tier, width, n, slot);
 }
 
 // With declared tiers: each tier's fates, engaged threats and intercepts by layer, each group's

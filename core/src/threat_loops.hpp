@@ -1,11 +1,14 @@
-// A group's own draws turned into each threat's flags and times, for the kernel's draw_threats
-// (kernel.cpp): the plain loops, and the same on AVX-512 (F; BW and VL for the byte flags),
-// which give the same bits: the same operations in the same order, each exact or correctly
-// rounded (a conversion of a 32-bit word, products and sums), as long as no product and sum
+// The kernel's loops over a batch of threats that run on several instruction sets, chosen at
+// run time by kernel.cpp: a group's own draws turned into each threat's flags and times, the
+// flight-time normals, the tiers aimed at, and each threat's place among the tier-fate counts.
+// Each has a plain version and an AVX-512 one (some an AVX2 one too): either the same source
+// loop compiled per target, or intrinsics written with the plain loop's operations in the same
+// order. Both give the same bits: every operation is exact or correctly rounded (conversions of
+// 32-bit words, +, -, *, /, sqrt; the log is rng.hpp's own), as long as no product and sum
 // become one fused multiply-add: whatever includes this must be compiled with
 // -ffp-contract=off, as the library and its test are (GCC fuses even the intrinsics' products
-// and sums on a target with FMA, which AVX-512 has). The kernel chooses at run time; the tests
-// compare the two element by element (kernel_parts_test.cpp).
+// and sums on a target with FMA, which AVX-512 has). The tests compare every version with the
+// plain one element by element (kernel_parts_test.cpp).
 #pragma once
 
 #include <algorithm>
@@ -15,10 +18,11 @@
 #include <limits>
 
 #include "index_lists.hpp"
+#include "salvosim/names.hpp"
 #include "salvosim/rng.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SALVOSIM_HAVE_THREAT_LOOPS_AVX512 1
+#define SALVOSIM_HAVE_THREAT_LOOPS_X86 1
 #include <immintrin.h>
 #endif
 
@@ -98,7 +102,7 @@ inline void failure_times_portable(const ThreatArrays& a, std::size_t first, std
 // The same operations in the same order, each exact or correctly rounded (a conversion of a
 // 32-bit word, products and sums; no fused multiply-add), so the same bits; the plain loops
 // vectorize poorly here, with many arrays to check for aliasing.
-#if SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
 __attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m128i flags_avx512(__mmask16 set) {
   return _mm_maskz_mov_epi8(set, _mm_set1_epi8(1));
 }
@@ -166,4 +170,138 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) inline void failure_times_a
   failure_times_portable(a, i, end);
 }
 #endif
+
+// The first flight-time candidate of a whole batch, normal[k] = normal_quantile(p) with
+// p = to_open_unit(word[k]): the central branch for every k (a loop the compiler vectorizes),
+// then the tail branch (about 15%) for the k listed in `tails`. Every p is at least 2^-33, far
+// from AS 241's third branch (below e^-25). On a CPU with AVX2 or AVX-512 the same loops run
+// 4 or 8 doubles wide instead of 2, giving the same bits: they use +, -, *, / and sqrt only
+// (the log is rng.hpp's own), each correctly rounded at any vector width, and the library is
+// built with -ffp-contract=off, so no a * b + c becomes a fused multiply-add.
+static_assert(0x1p-33 > normal_quantile_far);
+// The loops, compiled once for any x86-64 (inlined into first_normals_portable), once for AVX2
+// and once for AVX-512.
+// The tails are worked out into the contiguous `tail_value` and then put in place: a loop that
+// stores to scattered places does not vectorize.
+[[gnu::always_inline]] inline void first_normals_loops(const std::uint32_t* word, std::size_t n,
+                                                       const std::uint32_t* tails, std::size_t n_tails,
+                                                       double* tail_value, double* normal) {
+  for (std::size_t k = 0; k < n; ++k) normal[k] = normal_quantile_central(to_open_unit(word[k]) - 0.5);
+  for (std::size_t t = 0; t < n_tails; ++t) tail_value[t] = normal_quantile_tail(to_open_unit(word[tails[t]]));
+  for (std::size_t t = 0; t < n_tails; ++t) normal[tails[t]] = tail_value[t];
+}
+inline void first_normals_portable(const std::uint32_t* word, std::size_t n, const std::uint32_t* tails,
+                                   std::size_t n_tails, double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
+__attribute__((target("avx2"))) inline void first_normals_avx2(const std::uint32_t* word, std::size_t n,
+                                                               const std::uint32_t* tails, std::size_t n_tails,
+                                                               double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
+__attribute__((target("avx512f"))) inline void first_normals_avx512(const std::uint32_t* word, std::size_t n,
+                                                                    const std::uint32_t* tails, std::size_t n_tails,
+                                                                    double* tail_value, double* normal) {
+  first_normals_loops(word, n, tails, n_tails, tail_value, normal);
+}
+#endif
+
+// The tier each threat of a group aims at: the inverse CDF of the group's cumulative shares at
+// the word w3 of the "aimed at a defended area" draw (with the implicit two tiers, the first
+// tier is the defended one: the same comparison as aim.below). The thresholds never decrease,
+// so the first t with w3 < threshold[t] is the number of thresholds w3 is not below: a sum of
+// tests, one threshold at a time over the whole group, rather than a search per threat. Then
+// whether the tier is defended, bit tier[i] of `defended_tiers`. Loops that vectorize, compiled
+// as first_normals_loops is (below x86-64's baseline they lack unsigned and variable-shift
+// vector instructions); `limits` are the thresholds before the first bernoulli_always, which
+// all fit 32 bits.
+[[gnu::always_inline]] inline void tier_loops(const std::uint32_t* w3, const std::uint32_t* limits,
+                                              std::size_t n_limits, std::uint64_t defended_tiers, std::size_t first,
+                                              std::size_t end, std::uint8_t* tier, std::uint8_t* defended) {
+  std::fill(tier + first, tier + end, std::uint8_t{0});
+  for (std::size_t k = 0; k < n_limits; ++k) {
+    const std::uint32_t limit = limits[k];
+    for (std::size_t i = first; i < end; ++i) tier[i] = static_cast<std::uint8_t>(tier[i] + (w3[i] >= limit));
+  }
+  if (n_limits < 32) {  // every tier drawn is below 32: shifts of 32-bit lanes, twice as many at once
+    const auto mask = static_cast<std::uint32_t>(defended_tiers);
+    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((mask >> tier[i]) & 1U);
+  } else {
+    for (std::size_t i = first; i < end; ++i) defended[i] = static_cast<std::uint8_t>((defended_tiers >> tier[i]) & 1U);
+  }
+}
+inline void tiers_portable(const std::uint32_t* w3, const std::uint32_t* limits, std::size_t n_limits,
+                           std::uint64_t defended_tiers, std::size_t first, std::size_t end, std::uint8_t* tier,
+                           std::uint8_t* defended) {
+  tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+}
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
+__attribute__((target("avx2"))) inline void tiers_avx2(const std::uint32_t* w3, const std::uint32_t* limits,
+                                                       std::size_t n_limits, std::uint64_t defended_tiers,
+                                                       std::size_t first, std::size_t end, std::uint8_t* tier,
+                                                       std::uint8_t* defended) {
+  tier_loops(w3, limits, n_limits, defended_tiers, first, end, tier, defended);
+}
+// On AVX-512, 16 threats at a time in registers: each threshold a compare and a masked add,
+// the defended flag a shift, both narrowed to bytes (vpmovdb) and stored once, where the loops
+// above pass over the bytes once per threshold. The same arithmetic, so the same values.
+__attribute__((target("avx512f"))) inline void tiers_avx512(const std::uint32_t* w3, const std::uint32_t* limits,
+                                                            std::size_t n_limits, std::uint64_t defended_tiers,
+                                                            std::size_t first, std::size_t end, std::uint8_t* tier,
+                                                            std::uint8_t* defended) {
+  std::size_t i = first;
+  if (n_limits < 32) {
+    const __m512i ones = _mm512_set1_epi32(1);
+    const __m512i mask = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(defended_tiers)));
+    for (; i + 16 <= end; i += 16) {
+      const __m512i word = _mm512_loadu_si512(w3 + i);
+      __m512i t = _mm512_setzero_si512();
+      for (std::size_t k = 0; k < n_limits; ++k) {
+        const __mmask16 passed = _mm512_cmpge_epu32_mask(word, _mm512_set1_epi32(static_cast<int>(limits[k])));
+        t = _mm512_mask_add_epi32(t, passed, t, ones);
+      }
+      const __m512i flag = _mm512_and_si512(_mm512_maskz_srlv_epi32(0xffff, mask, t), ones);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(tier + i), _mm512_maskz_cvtepi32_epi8(0xffff, t));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(defended + i), _mm512_maskz_cvtepi32_epi8(0xffff, flag));
+    }
+  }
+  tier_loops(w3, limits, n_limits, defended_tiers, i, end, tier, defended);
+}
+#endif
+
+// Each threat's place among record_tier_fates' counts (its comment says how), compiled as
+// first_normals_loops is: the loop vectorizes well only with AVX2 or AVX-512.
+[[gnu::always_inline]] inline void tier_slot_loop(const std::uint8_t* launched, const std::uint8_t* fails,
+                                                  const std::uint8_t* defended, const std::uint8_t* engaged,
+                                                  const std::int16_t* killer, const std::uint8_t* tier,
+                                                  std::uint32_t width, std::size_t n, std::uint32_t* slot) {
+  for (std::size_t i = 0; i < n; ++i) {
+    // Products, not ?: (which GCC makes a branch, mispredicted as often as kills are random).
+    const std::uint32_t up = launched[i], failed = fails[i], killed = killer[i] >= 0;
+    const std::uint32_t fate = up * (failed + (1 - failed) * (4 - defended[i]));
+    const std::uint32_t key = killed * (static_cast<std::uint32_t>(killer[i]) + 2 * fate_count) +
+                              (1 - killed) * (engaged[i] * fate_count + fate);
+    slot[i] = tier[i] * width + key;
+  }
+}
+inline void tier_slots_portable(const std::uint8_t* launched, const std::uint8_t* fails, const std::uint8_t* defended,
+                                const std::uint8_t* engaged, const std::int16_t* killer, const std::uint8_t* tier,
+                                std::uint32_t width, std::size_t n, std::uint32_t* slot) {
+  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
+}
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
+__attribute__((target("avx2"))) inline void tier_slots_avx2(const std::uint8_t* launched, const std::uint8_t* fails,
+                                                            const std::uint8_t* defended, const std::uint8_t* engaged,
+                                                            const std::int16_t* killer, const std::uint8_t* tier,
+                                                            std::uint32_t width, std::size_t n, std::uint32_t* slot) {
+  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
+}
+__attribute__((target("avx512f,avx512bw"))) inline void tier_slots_avx512(
+    const std::uint8_t* launched, const std::uint8_t* fails, const std::uint8_t* defended, const std::uint8_t* engaged,
+    const std::int16_t* killer, const std::uint8_t* tier, std::uint32_t width, std::size_t n, std::uint32_t* slot) {
+  tier_slot_loop(launched, fails, defended, engaged, killer, tier, width, n, slot);
+}
+#endif
+
 }  // namespace salvosim::detail

@@ -343,7 +343,7 @@ TEST(IndexLists, Avx512MatchesFilter) {
 // thresholds of probability 0, 1 and between (words at and around them), uniform and wave
 // launches, with and without the aim flag.
 
-#if SALVOSIM_HAVE_THREAT_LOOPS_AVX512
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
 // The arrays of one run of the loops over n threats.
 struct ThreatLoopArrays {
   explicit ThreatLoopArrays(std::size_t n)
@@ -443,6 +443,158 @@ TEST(ThreatLoops, Avx512GivesThePlainLoopsBits) {
     EXPECT_TRUE(same_bits(plain.alive, wide.alive)) << where;
     EXPECT_TRUE(same_bits(plain.killer, wide.killer)) << where;
   }
+}
+#endif
+
+// ---------------------------------------------------------------------------------------
+// The other loops of threat_loops.hpp, each version against a plain reference written here
+// (the flight-time normals against normal_quantile itself), element by element, with entries
+// beyond the range handed over left as they were.
+
+using NormalsFunction = void (*)(const std::uint32_t*, std::size_t, const std::uint32_t*, std::size_t, double*,
+                                 double*);
+
+// normal[k] is normal_quantile(to_open_unit(word[k])) bit for bit, with the tails listed as the
+// kernel lists them (the words outside the central branch), for batches of every length up to
+// 69 of words anywhere, at the extremes and around the branches' split.
+void expect_normals_of_each_word(NormalsFunction normals) {
+  std::mt19937_64 random(seed);
+  // to_open_unit(u) - 0.5 = -0.425 between u = 322122546 and 322122547 (and the mirror image).
+  const std::array<std::uint32_t, 4> special{0, 0xffffffffu, 322122547u, 0xffffffffu - 322122547u};
+  constexpr double marker = -1234.5;
+  for (int round = 0; round < 400; ++round) {
+    const std::size_t n = random() % 70;
+    std::vector<std::uint32_t> words(n);
+    for (auto& word : words) {
+      const auto near = static_cast<std::uint32_t>(special[random() % special.size()] + (random() % 7) - 3);
+      word = random() % 3 == 0 ? near : static_cast<std::uint32_t>(random());
+    }
+    std::vector<std::uint32_t> tails;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!(std::abs(to_open_unit(words[k]) - 0.5) <= normal_quantile_split))
+        tails.push_back(static_cast<std::uint32_t>(k));
+    }
+    std::vector<double> tail_values(n), normal(n + 8, marker);
+    normals(words.data(), n, tails.data(), tails.size(), tail_values.data(), normal.data());
+    std::size_t wrong = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      wrong += std::bit_cast<std::uint64_t>(normal[k]) !=
+               std::bit_cast<std::uint64_t>(normal_quantile(to_open_unit(words[k])));
+    }
+    EXPECT_EQ(wrong, 0u) << "round " << round << ", n " << n;
+    EXPECT_EQ(std::count(normal.begin() + static_cast<std::ptrdiff_t>(n), normal.end(), marker), 8)
+        << "written past the batch: round " << round;
+  }
+}
+
+using TiersFunction = void (*)(const std::uint32_t*, const std::uint32_t*, std::size_t, std::uint64_t, std::size_t,
+                               std::size_t, std::uint8_t*, std::uint8_t*);
+
+// tier[i] is the number of limits word[i] is not below (limits never decrease), defended[i]
+// bit tier[i] of the mask, for 0 to 63 limits (both sides of 32, where the loops change lanes),
+// repeated limits, limits 0 and 2^32 - 1, and words at and around them.
+void expect_tiers_by_counting(TiersFunction tiers) {
+  std::mt19937_64 random(seed);
+  constexpr std::uint8_t marker = 0xee;
+  for (int round = 0; round < 600; ++round) {
+    const std::size_t n_limits = std::array<std::size_t, 8>{0, 1, 2, 5, 31, 32, 40, 63}[round % 8];
+    std::vector<std::uint32_t> limits(n_limits);
+    for (auto& limit : limits) {
+      const std::uint64_t pick = random() % 4;
+      limit = pick == 0 ? 0u : pick == 1 ? 0xffffffffu : static_cast<std::uint32_t>(random());
+    }
+    std::sort(limits.begin(), limits.end());
+    const std::size_t first = std::array<std::size_t, 4>{0, 1, 7, 16}[random() % 4];
+    const std::size_t end = first + random() % 41;
+    std::vector<std::uint32_t> words(end + 3);
+    for (auto& word : words) {
+      const bool near = n_limits > 0 && random() % 2 == 0;
+      word = near ? limits[random() % n_limits] + static_cast<std::uint32_t>(random() % 3) - 1
+                  : static_cast<std::uint32_t>(random());
+    }
+    const std::uint64_t defended_tiers = random();
+    std::vector<std::uint8_t> tier(end + 3, marker), defended(end + 3, marker);
+    tiers(words.data(), limits.data(), n_limits, defended_tiers, first, end, tier.data(), defended.data());
+    std::size_t wrong = 0, touched = 0;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i < first || i >= end) {
+        touched += tier[i] != marker || defended[i] != marker;
+        continue;
+      }
+      const auto expected = static_cast<std::size_t>(
+          std::count_if(limits.begin(), limits.end(), [&](std::uint32_t limit) { return words[i] >= limit; }));
+      wrong += tier[i] != expected || defended[i] != ((defended_tiers >> expected) & 1U);
+    }
+    EXPECT_EQ(wrong, 0u) << "round " << round << ", " << n_limits << " limits";
+    EXPECT_EQ(touched, 0u) << "written outside the group: round " << round;
+  }
+}
+
+using TierSlotsFunction = void (*)(const std::uint8_t*, const std::uint8_t*, const std::uint8_t*, const std::uint8_t*,
+                                   const std::int16_t*, const std::uint8_t*, std::uint32_t, std::size_t,
+                                   std::uint32_t*);
+
+// slot[i] is tier * width plus the key record_tier_fates counts by: killer + 2 * fate_count if
+// intercepted (by layer killer), else engaged * fate_count + the fate, for every combination of
+// the flags, killers from -1 to 254 and tiers to 63.
+void expect_tier_slots_by_fate(TierSlotsFunction tier_slots) {
+  std::mt19937_64 random(seed);
+  constexpr std::uint32_t marker = 0xdeadbeefu;
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t n = random() % 70;
+    std::vector<std::uint8_t> launched(n), fails(n), defended(n), engaged(n), tier(n);
+    std::vector<std::int16_t> killer(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      launched[i] = random() % 2;
+      fails[i] = random() % 2;
+      defended[i] = random() % 2;
+      engaged[i] = random() % 2;
+      killer[i] = random() % 2 == 0 ? std::int16_t{-1} : static_cast<std::int16_t>(random() % 255);
+      tier[i] = random() % 64;
+    }
+    const auto width = static_cast<std::uint32_t>(2 * fate_count + 1 + random() % 300);
+    std::vector<std::uint32_t> slot(n + 16, marker);
+    tier_slots(launched.data(), fails.data(), defended.data(), engaged.data(), killer.data(), tier.data(), width, n,
+               slot.data());
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      Fate fate = Fate::launch_failure;
+      if (launched[i] != 0)
+        fate = fails[i] != 0 ? Fate::flight_failure : defended[i] != 0 ? Fate::leaked_defended : Fate::leaked_open;
+      const std::uint32_t key =
+          killer[i] >= 0 ? static_cast<std::uint32_t>(killer[i] + 2 * fate_count)
+                         : static_cast<std::uint32_t>(engaged[i] * fate_count + static_cast<std::int64_t>(fate));
+      wrong += slot[i] != tier[i] * width + key;
+    }
+    EXPECT_EQ(wrong, 0u) << "round " << round << ", n " << n;
+    EXPECT_EQ(std::count(slot.begin() + static_cast<std::ptrdiff_t>(n), slot.end(), marker), 16)
+        << "written past the batch: round " << round;
+  }
+}
+
+TEST(ThreatLoops, PortableNormalsTiersAndTierSlots) {
+  expect_normals_of_each_word(detail::first_normals_portable);
+  expect_tiers_by_counting(detail::tiers_portable);
+  expect_tier_slots_by_fate(detail::tier_slots_portable);
+}
+
+#if SALVOSIM_HAVE_THREAT_LOOPS_X86
+TEST(ThreatLoops, Avx2NormalsTiersAndTierSlots) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  expect_normals_of_each_word(detail::first_normals_avx2);
+  expect_tiers_by_counting(detail::tiers_avx2);
+  expect_tier_slots_by_fate(detail::tier_slots_avx2);
+}
+
+TEST(ThreatLoops, Avx512NormalsTiersAndTierSlots) {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw")) {
+    GTEST_SKIP() << "this CPU has no AVX-512 with BW";
+  }
+  expect_normals_of_each_word(detail::first_normals_avx512);
+  expect_tiers_by_counting(detail::tiers_avx512);
+  expect_tier_slots_by_fate(detail::tier_slots_avx512);
 }
 #endif
 
