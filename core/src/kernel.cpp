@@ -890,13 +890,17 @@ void record_fates(const Plan& plan, KernelScratch& s, std::int64_t* record, Thre
 
 }  // namespace
 
+std::size_t KernelScratch::tier_counts_size(const Plan& plan) {
+  return static_cast<std::size_t>(2 * plan.layout.tiers * (2 * fate_count + plan.layout.layers));
+}
+
 KernelScratch::KernelScratch(const Plan& plan) {
   const auto n = static_cast<std::size_t>(plan.threat_count());
   for (auto* v : {&launch_time, &impact_time, &failure_time, &release_time}) v->resize(n);
   for (auto* v : {&launched, &fails, &defended, &engaged, &alive}) v->resize(n);
   if (plan.tiers_declared) {
     tier.resize(n);
-    tier_counts.resize(static_cast<std::size_t>(2 * plan.layout.tiers * (2 * fate_count + plan.layout.layers)));
+    tier_counts.resize(tier_counts_size(plan));
     tier_slot.resize(n);
   }
   killer.resize(n);

@@ -200,7 +200,12 @@ double scratch_bytes(const Plan& plan, double threats) {
   const auto n =
       static_cast<std::size_t>(std::min(threats, static_cast<double>(std::numeric_limits<std::int32_t>::max())));
   const double groups = static_cast<double>(plan.group_count());
-  return threats * scratch_bytes_per_threat + array<std::uint32_t>(2.0 * groups) +
+  // Declared tiers: each threat's tier and its slot among a group's counts by tier, and the counts.
+  const double tier_bytes = plan.tiers_declared
+                                ? threats * (element(&KernelScratch::tier) + element(&KernelScratch::tier_slot)) +
+                                      array<std::uint32_t>(static_cast<double>(KernelScratch::tier_counts_size(plan)))
+                                : 0.0;
+  return threats * scratch_bytes_per_threat + tier_bytes + array<std::uint32_t>(2.0 * groups) +
          array<std::uint32_t>(static_cast<double>(detail::time_sort_buckets(n))) +
          array<std::int64_t>(static_cast<double>(plan.layer_count())) +
          (array<std::uint8_t>(1.0) + array<std::uint32_t>(1.0)) * static_cast<double>(plan.layer_count()) +

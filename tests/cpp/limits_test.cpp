@@ -44,6 +44,16 @@ Plan plan_of(const std::string& count, std::int64_t max_memory = 0, const std::s
   return compile(load_scenario_string(scenario_text(count, layer_keys), "limits.toml"), max_memory);
 }
 
+// The same with declared tiers (docs/model.md §2.7), which add per-threat arrays of their own.
+Plan tiered_plan_of(const std::string& count) {
+  std::string text = scenario_text(count);
+  const std::string aim = "defended_fraction = 0.8\n";
+  text.replace(text.find(aim), aim.size(), "targets = { city = 0.8, field = 0.2 }\n");
+  const std::string tiers = "[[tier]]\nname = \"city\"\nvalue = 1.0\n[[tier]]\nname = \"field\"\nvalue = 0.0\n";
+  text.insert(text.find("[[threat]]"), tiers);
+  return compile(load_scenario_string(text, "limits_tiers.toml"));
+}
+
 RunOptions options(std::int64_t trials, int threads, std::int64_t max_memory = 0) {
   RunOptions o;
   o.trials = trials;
@@ -75,13 +85,19 @@ bool heap_is_measured() {
 TEST(MemoryEstimate, KernelScratchTakesWhatTheEstimateSays) {
   if (!heap_is_measured()) GTEST_SKIP() << "mallinfo2() does not see this allocator (a sanitizer's)";
   for (const char* count : {"100000", "300000"}) {
+    for (const bool tiers : {false, true}) {
+      const Plan plan = tiers ? tiered_plan_of(count) : plan_of(count);
+      ASSERT_EQ(plan.tiers_declared, tiers);
+      const MemoryEstimate estimate = estimate_run_memory(plan, options(10, 1));
+      const std::int64_t before = heap_in_use();
+      auto scratch = std::make_unique<KernelScratch>(plan);
+      const std::int64_t measured = heap_in_use() - before;
+      EXPECT_NEAR(static_cast<double>(measured), static_cast<double>(estimate.scratch), 0.02 * estimate.scratch)
+          << count << " threats" << (tiers ? " with tiers" : "") << ": measured " << measured << " bytes, estimated "
+          << estimate.scratch;
+    }
     const Plan plan = plan_of(count);
     const MemoryEstimate estimate = estimate_run_memory(plan, options(10, 1));
-    const std::int64_t before = heap_in_use();
-    auto scratch = std::make_unique<KernelScratch>(plan);
-    const std::int64_t measured = heap_in_use() - before;
-    EXPECT_NEAR(static_cast<double>(measured), static_cast<double>(estimate.scratch), 0.02 * estimate.scratch)
-        << count << " threats: measured " << measured << " bytes, estimated " << estimate.scratch;
     // What the lead's probe of the release build measured: about 190 bytes a threat a thread.
     EXPECT_GT(estimate.scratch / std::stoll(count), 150);
     EXPECT_LT(estimate.scratch / std::stoll(count), 250);

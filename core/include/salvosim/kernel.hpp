@@ -21,6 +21,8 @@ struct ThreatOutcome {
 // Its contents are the kernel's business: callers only construct it and pass it in.
 struct KernelScratch {
   explicit KernelScratch(const Plan& plan);
+  // The entries of tier_counts for a plan with declared tiers (limits.cpp counts them too).
+  static std::size_t tier_counts_size(const Plan& plan);
 
   // One threat's engagement request to the current layer (docs/model.md §3.4).
   struct Request {
