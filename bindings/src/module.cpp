@@ -12,6 +12,8 @@ PYBIND11_MODULE(_core, m) {
   if (const std::string problem = salvosim::draw_isa_problem(); !problem.empty()) throw std::invalid_argument(problem);
   m.def("version", &salvosim::version, "The salvosim version of the compiled core");
   m.def("git_sha1", &salvosim::git_sha1, "The git commit the compiled core was built from");
+  m.def("kernel_draw_isa", &salvosim::kernel_draw_isa,
+        "The instruction set the kernel's loops run on: avx512, avx2 or portable (SALVOSIM_DRAW_ISA caps it)");
   salvosim::python::init_errors(m);
   salvosim::python::init_names(m);
   salvosim::python::init_scenario(m);

@@ -16,7 +16,10 @@ int main(int argc, char** argv) {
   using namespace salvosim::cli;
   CLI::App app{"salvosim " + salvosim::version() +
                ": Monte Carlo simulation of layered air and missile defence against mixed salvos."};
-  app.set_version_flag("--version", "salvosim " + salvosim::version() + " (" + salvosim::git_sha1() + ")");
+  // With the instruction set the kernel's loops run on, so that a test capping it
+  // (SALVOSIM_DRAW_ISA) can see the cap took effect.
+  app.set_version_flag("--version", "salvosim " + salvosim::version() + " (" + salvosim::git_sha1() +
+                                        "), kernel loops on " + salvosim::kernel_draw_isa());
   app.require_subcommand(1);
   const std::vector<Command> commands{add_run_command(app), add_validate_command(app), add_sweep_command(app),
                                       add_merge_command(app), add_schema_command(app)};

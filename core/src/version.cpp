@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "salvosim/git_sha1.hpp"
 #include "salvosim/version_config.hpp"
 
 namespace salvosim {

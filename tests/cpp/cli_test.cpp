@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "salvosim/hdf5_io.hpp"
+#include "salvosim/kernel.hpp"
 #include "salvosim/sweep_file.hpp"
 
 namespace salvosim {
@@ -62,6 +63,7 @@ TEST(Cli, VersionAndHelpSucceed) {
   const Outcome version = salvosim("--version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_THAT(version.out, HasSubstr("salvosim 0."));
+  EXPECT_THAT(version.out, HasSubstr(std::string("kernel loops on ") + salvosim::kernel_draw_isa()));
   for (const char* help : {"--help", "run --help", "validate --help"}) {
     const Outcome outcome = salvosim(help);
     EXPECT_EQ(outcome.exit_code, 0) << help;

@@ -88,7 +88,8 @@ def test_an_unknown_draw_isa_is_refused_on_import() -> None:
 
 def test_a_capped_draw_isa_gives_the_same_numbers(scenario: salvosim.Scenario) -> None:
     code = (
-        "import json, sys, salvosim; r = salvosim.run(salvosim.load(sys.argv[1]), trials=2000, seed=5);"
+        "import json, sys, salvosim; assert salvosim._core.kernel_draw_isa() == 'portable';"
+        "r = salvosim.run(salvosim.load(sys.argv[1]), trials=2000, seed=5);"
         "print(json.dumps({n: r.array(n).tolist() for n in r.names}))"
     )
     ours = salvosim.run(scenario, trials=2000, seed=5)
