@@ -576,6 +576,7 @@ def test_leave_one_out_predicts_the_left_out_case(synthetic: pathlib.Path, tmp_p
     prediction = cal.predictive(fit, "again", draws=30, trials=100)
     assert prediction["left_out"] and prediction["fitted_to"] == ["night"]
     assert prediction["prior_only"] == ["again_coverage"]
+    assert prediction["config"] == "again.toml"  # as the spec names it, not this machine's path
     rows = {row["observable"]: row for row in prediction["observables"]}
     assert set(rows) == {"failed", "leaked", "intercepted", "drones-down", "fired"}
     for name, row in rows.items():

@@ -102,7 +102,8 @@ def predictive(
         )
     return {
         "case": case,
-        "config": loaded.case.config,
+        # As the spec names it: a saved result holds no path of the machine it ran on.
+        "config": loaded.case.named or loaded.case.config,
         "description": loaded.scenario.description,
         "fitted_to": [c.name for c in spec.fitted_cases],
         "left_out": case not in [c.name for c in spec.fitted_cases],  # left out, or a [[prediction]] case

@@ -117,6 +117,7 @@ class Case:
     predict: bool = False
     trials: int = 0  # per point in the ABC rounds; 0: the spec's `trials`
     inner_points: int = 0  # nested sampling: this case's inner points per outer point; 0: the spec's
+    named: str = ""  # `config` as the spec names it (relative to the spec's directory): what results record
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class CalibrationSpec:
             Case(
                 name=c["name"],
                 config=os.path.join(base, c["config"]),
+                named=c["config"],
                 blocks=tuple(
                     Block(tuple(b["observables"]), tuple(b.get("parameters", ()))) for b in c.get("block", ())
                 ),
@@ -180,7 +182,7 @@ class CalibrationSpec:
             for c in data.get("case", [])
         ]
         cases += [
-            Case(name=c["name"], config=os.path.join(base, c["config"]), predict=True)
+            Case(name=c["name"], config=os.path.join(base, c["config"]), named=c["config"], predict=True)
             for c in data.get("prediction", [])
         ]
         names = [c.name for c in cases]
