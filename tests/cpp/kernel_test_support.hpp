@@ -188,15 +188,20 @@ struct TrialData {
   std::vector<std::int64_t> records;
   std::vector<std::int8_t> fates;
   std::vector<std::int16_t> killers;
+
+  // Appends one trial's record and outcomes.
+  void add(const Plan& plan, const std::int64_t* record, const ThreatOutcome* outcomes) {
+    records.insert(records.end(), record, record + plan.layout.size());
+    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
+      fates.push_back(outcomes[i].fate);
+      killers.push_back(outcomes[i].intercept_layer);
+    }
+  }
 };
 inline TrialData trial_data(const Plan& plan, std::int64_t trials, std::uint64_t seed) {
   TrialData data;
   for_each_trial(plan, trials, seed, [&](std::uint64_t, const std::int64_t* record, const ThreatOutcome* outcomes) {
-    data.records.insert(data.records.end(), record, record + plan.layout.size());
-    for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
-      data.fates.push_back(outcomes[i].fate);
-      data.killers.push_back(outcomes[i].intercept_layer);
-    }
+    data.add(plan, record, outcomes);
   });
   return data;
 }

@@ -20,8 +20,8 @@ namespace salvosim {
 namespace {
 
 // Each trial's record, fates and killers (kernel_test_support.hpp's TrialData), from one
-// scratch, which the tests need to reach: whether it may take the unbound path, and how often
-// it did.
+// scratch, which the tests need to reach (run_trials, which trial_data uses, does not expose
+// it): whether it may take the unbound path, and how often it did.
 struct KernelRun {
   kernel_test::TrialData data;
   std::int64_t unbound_served = 0;
@@ -35,11 +35,7 @@ KernelRun run_kernel(const Plan& plan, std::int64_t trials, bool try_unbound) {
   std::vector<ThreatOutcome> outcomes(static_cast<std::size_t>(plan.threat_count()));
   for (std::int64_t t = 0; t < trials; ++t) {
     simulate_trial(plan, 11, static_cast<std::uint64_t>(t), scratch, record.data(), outcomes.data());
-    out.data.records.insert(out.data.records.end(), record.begin(), record.end());
-    for (const ThreatOutcome& o : outcomes) {
-      out.data.fates.push_back(o.fate);
-      out.data.killers.push_back(o.intercept_layer);
-    }
+    out.data.add(plan, record.data(), outcomes.data());
   }
   out.unbound_served = scratch.unbound_served;
   return out;
