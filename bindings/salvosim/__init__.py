@@ -25,7 +25,7 @@ from ._core import (
 from ._core import version as _core_version
 from ._errors import ConfigError
 from ._results import RateEstimate, Results, read
-from ._sweep import Axis, SweepResults, read_sweep, sweep
+from ._sweep import Axis, SweepPlan, SweepResults, plan_sweep, read_sweep, sweep
 from .calibrate.propagate import run_posterior
 
 __version__: str = _core_version()
@@ -43,12 +43,14 @@ __all__ = [
     "RunCancelled",
     "Salvo",
     "Scenario",
+    "SweepPlan",
     "SweepResults",
     "ThreatGroup",
     "Tier",
     "__version__",
     "from_dict",
     "load",
+    "plan_sweep",
     "read",
     "read_sweep",
     "run",

@@ -14,7 +14,7 @@ from . import _core
 
 if TYPE_CHECKING:
     from ._results import Results
-    from ._sweep import SweepResults
+    from ._sweep import SweepPlan, SweepResults
 
 # The headline of a run: threats that reached a defended area, of every group (docs/model.md §3.7).
 HEADLINE_FATE = "leaked_defended"
@@ -200,6 +200,24 @@ def sweep_html(sweep: SweepResults) -> str:
             _table(shown),
         ]
     )
+
+
+def sweep_plan_html(plan: SweepPlan) -> str:
+    shown = plan.points.head(SWEEP_ROWS_SHOWN)
+    count = len(plan.points)
+    more = f" (the first {SWEEP_ROWS_SHOWN} of {count})" if count > SWEEP_ROWS_SHOWN else ""
+    lines = [
+        _heading(
+            "SweepPlan",
+            plan.name,
+            f"{count} points, estimated {_seconds(plan.total_seconds)} on {plan.threads} threads; "
+            f"{plan.shards} shards of at most {_seconds(plan.target_seconds)} each",
+        ),
+    ]
+    if not plan.fits:
+        lines.append("<p>Even one point a shard takes longer than that: raise target_hours, or use more threads.</p>")
+    lines += [f"<p>Points and their estimated time{more}</p>", _table(shown, index=True)]
+    return "\n".join(lines)
 
 
 # The displays of the compiled classes, which call these by name (bindings/src/scenario.cpp).

@@ -169,6 +169,36 @@ class SweepResults:
         return _display.sweep_html(self)
 
 
+def _sweep_spec(
+    base: Scenario | PathLike | Mapping[str, Any],
+    axes: None | Mapping[str, Iterable[Any]] | Iterable[Axis],
+    trials: int | None,
+    seed: int | None,
+    mode: str | None,
+) -> _core.SweepSpec:
+    """The sweep that sweep() and plan_sweep() are given: a sweep file alone, or a base and axes."""
+    if axes is None:
+        if not isinstance(base, (str, os.PathLike)):
+            raise TypeError("sweep() takes a base scenario and axes, or the path of a sweep file alone")
+        given = [name for name, value in (("trials", trials), ("seed", seed), ("mode", mode)) if value is not None]
+        if given:
+            raise TypeError(f"a sweep file sets {', '.join(given)} itself: edit the file, or pass a base and axes")
+        spec = _core.load_sweep_file(os.fspath(base))
+    else:
+        scenario = base if isinstance(base, Scenario) else load(base)
+        trials = _integer("trials", 10_000 if trials is None else trials)
+        seed = _integer("seed", 1 if seed is None else seed)
+        mode = "grid" if mode is None else mode
+        if mode not in ("grid", "zip"):
+            raise ValueError(
+                f'mode must be "grid" or "zip" (a Latin hypercube is described in a sweep file), got {mode!r}'
+            )
+        spec = _core.make_sweep(
+            _core.provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes), mode, trials, seed
+        )
+    return spec
+
+
 def sweep(
     base: Scenario | PathLike | Mapping[str, Any],
     axes: None | Mapping[str, Iterable[Any]] | Iterable[Axis] = None,
@@ -192,25 +222,7 @@ def sweep(
     core). `progress` is True for a tqdm bar, or a callable(points_done, points_total) that
     may return False to stop (RunCancelled); Ctrl-C stops with KeyboardInterrupt.
     """
-    if axes is None:
-        if not isinstance(base, (str, os.PathLike)):
-            raise TypeError("sweep() takes a base scenario and axes, or the path of a sweep file alone")
-        given = [name for name, value in (("trials", trials), ("seed", seed), ("mode", mode)) if value is not None]
-        if given:
-            raise TypeError(f"a sweep file sets {', '.join(given)} itself: edit the file, or pass a base and axes")
-        spec = _core.load_sweep_file(os.fspath(base))
-    else:
-        scenario = base if isinstance(base, Scenario) else load(base)
-        trials = _integer("trials", 10_000 if trials is None else trials)
-        seed = _integer("seed", 1 if seed is None else seed)
-        mode = "grid" if mode is None else mode
-        if mode not in ("grid", "zip"):
-            raise ValueError(
-                f'mode must be "grid" or "zip" (a Latin hypercube is described in a sweep file), got {mode!r}'
-            )
-        spec = _core.make_sweep(
-            _core.provenance_text(scenario), scenario.source_name or "<python>", _core_axes(axes), mode, trials, seed
-        )
+    spec = _sweep_spec(base, axes, trials, seed, mode)
     threads = _integer("threads", threads)
 
     callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made
@@ -218,6 +230,83 @@ def sweep(
         return SweepResults(_core.run_sweep(spec, threads, callback))
     finally:
         close()
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What a sweep would cost before it runs (plan_sweep; `salvosim sweep --dry-run`): every
+    point with its estimated seconds, from a few points timed on `threads` and scaled by each
+    point's cost (threats x the layers that engage them x trials), and the fewest shards
+    (`salvosim sweep FILE --shard I/N`, a Slurm job array) of at most `target_seconds` each."""
+
+    name: str
+    points: pd.DataFrame  # one row a point: its axis values, trials and estimated_seconds
+    threads: int
+    timed_points: list[int]  # the points timed (at most three: the cheapest, the median, the dearest)
+    timing_seconds: float  # spent timing them
+    target_seconds: float
+    shards: int
+    shard_seconds: list[float]  # the estimated time of each shard
+    fits: bool  # False: even one point a shard takes longer than target_seconds
+
+    @property
+    def total_seconds(self) -> float:
+        """The estimated time of the whole sweep in one process on `threads` threads."""
+        return float(self.points["estimated_seconds"].sum())
+
+    def __str__(self) -> str:
+        count = len(self.points)
+        lines = [
+            f"sweep {self.name!r}: {count} point{'s' if count != 1 else ''}, each valid",
+            f"estimated {self.total_seconds:.4g} s on {self.threads} thread{'s' if self.threads != 1 else ''} "
+            f"(points {', '.join(map(str, self.timed_points))} timed in {self.timing_seconds:.3g} s)",
+            f"for at most {self.target_seconds:.4g} s a task: {self.shards} shard{'s' if self.shards != 1 else ''}, "
+            f"the longest {max(self.shard_seconds):.4g} s",
+        ]
+        if not self.fits:
+            lines.append("(even one point a shard takes longer than that: raise target_hours, or use more threads)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return _display.sweep_plan_html(self)
+
+
+def plan_sweep(
+    base: Scenario | PathLike | Mapping[str, Any],
+    axes: None | Mapping[str, Iterable[Any]] | Iterable[Axis] = None,
+    *,
+    trials: int | None = None,
+    seed: int | None = None,
+    mode: str | None = None,
+    threads: int = 0,
+    target_hours: float = 4.0,
+) -> SweepPlan:
+    """What sweep() would cost, without running it: every point checked by the rules of a
+    scenario (ConfigError as sweep() raises it), a few timed on `threads` (0: every core; about
+    a second in all) and every point's time estimated from them, and the fewest shards of at
+    most `target_hours` each, as `salvosim sweep --dry-run --target-hours` plans them. Takes the
+    sweep as sweep() does: a sweep file alone, or a base scenario and axes."""
+    spec = _sweep_spec(base, axes, trials, seed, mode)
+    threads = _integer("threads", threads)
+    if isinstance(target_hours, bool) or not isinstance(target_hours, (int, float)):
+        raise TypeError(f"target_hours must be a number of hours, got {type(target_hours).__name__}")
+    planned = _core.plan_sweep(spec, threads, float(target_hours) * 3600.0)
+    dims = list(planned["dims"])
+    rows = [dict(zip(dims, values), trials=trials_of) for _, values, trials_of in planned["points"]]
+    points = pd.DataFrame(rows, columns=[*dims, "trials"])
+    points.index = pd.Index([index for index, _, _ in planned["points"]], name="point")
+    points["estimated_seconds"] = np.asarray(planned["point_seconds"], dtype=float)
+    return SweepPlan(
+        name=planned["name"],
+        points=points,
+        threads=int(planned["threads"]),
+        timed_points=list(planned["timed_points"]),
+        timing_seconds=float(planned["timing_seconds"]),
+        target_seconds=float(target_hours) * 3600.0,
+        shards=int(planned["shards"]),
+        shard_seconds=list(planned["shard_seconds"]),
+        fits=bool(planned["fits"]),
+    )
 
 
 def read_sweep(path: PathLike) -> SweepResults:

@@ -3,11 +3,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include "bindings.hpp"
+#include "salvosim/parallel.hpp"
 #include "salvosim/run.hpp"
 #include "salvosim/sweep.hpp"
 #include "salvosim/sweep_file.hpp"
@@ -81,6 +83,42 @@ SweepResults run(const SweepSpec& spec, int threads, const py::object& progress)
   return run_sweep(spec, options, on_progress);
 }
 
+// What `salvosim sweep --dry-run` finds, as a dict: every point (validated), its estimated
+// seconds from a few points timed on `threads`, and the fewest shards of at most
+// `target_seconds` each. The GIL is released while points are timed.
+py::dict plan(const SweepSpec& spec, int threads, double target_seconds) {
+  if (!(target_seconds > 0.0) || !std::isfinite(target_seconds)) {
+    throw py::value_error("target_hours must be a positive number of hours, got " +
+                          py::repr(py::float_(target_seconds / 3600.0)).cast<std::string>());
+  }
+  ExpandedSweep sweep;
+  SweepEstimate estimate;
+  ShardPlan shards;
+  {
+    py::gil_scoped_release release;
+    worker_count(threads);  // std::invalid_argument (ValueError) before anything runs
+    sweep = expand_sweep(spec);
+    estimate = estimate_sweep(sweep, threads);
+    shards = plan_shards(sweep, estimate, target_seconds);
+  }
+  py::list dims, points;
+  for (const SweepAxis& axis : spec.axes) dims.append(axis.dimension());
+  for (const SweepPoint& p : sweep.points) points.append(py::make_tuple(p.index, python_values(p.values), p.trials));
+  py::dict d;
+  d["name"] = spec.name;
+  d["dims"] = dims;
+  d["points"] = points;
+  d["point_seconds"] = estimate.point_seconds;
+  d["timed_points"] = estimate.timed_points;
+  d["timed_trials"] = estimate.timed_trials;
+  d["timing_seconds"] = estimate.timing_seconds;
+  d["threads"] = estimate.threads;
+  d["shards"] = shards.shards;
+  d["shard_seconds"] = shards.shard_seconds;
+  d["fits"] = shards.fits;
+  return d;
+}
+
 py::dict info_dict(const SweepInfo& info) {
   py::dict d;
   d["name"] = info.name;
@@ -147,6 +185,8 @@ void init_sweep(py::module_& m) {
         "Read and check a sweep file (raising ConfigError)");
   m.def("run_sweep", &run, py::arg("spec"), py::arg("threads"), py::arg("progress"),
         "Run every point in this process; progress(points_done, points_total) may return False to stop");
+  m.def("plan_sweep", &plan, py::arg("spec"), py::arg("threads"), py::arg("target_seconds"),
+        "The points of a sweep, their estimated seconds (a few timed) and the fewest shards within target_seconds");
   m.def("write_sweep", &write_sweep, py::arg("path"), py::arg("sweep"), py::call_guard<py::gil_scoped_release>(),
         "Write a sweep file (docs/sweeps.md); it appears only when complete");
   m.def("read_sweep", &read_sweep, py::arg("path"), py::call_guard<py::gil_scoped_release>(),

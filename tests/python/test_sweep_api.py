@@ -196,6 +196,52 @@ def test_bad_arguments_raise_clear_exceptions(example, call, error, message):
         call(example)
 
 
+def test_a_plan_lists_the_points_the_sweep_runs_and_shards_them(example, grid, cli_grid):
+    """plan_sweep (the dry run from Python): the points and trials of the sweep it plans, each
+    with a positive estimated time that adds up to the total; one shard when the target is
+    ample, one a point (and `fits` false) when no point fits; the same from the sweep file."""
+    axes = [
+        salvosim.Axis("threat.shahed.count", DRONES, name="drones"),
+        salvosim.Axis("layer.upper-tier.interceptors", INTERCEPTORS, name="magazine"),
+    ]
+    ample = salvosim.plan_sweep(example, axes, trials=TRIALS, seed=SEED, threads=1, target_hours=100.0)
+    points = grid.points
+    assert list(ample.points.columns) == ["drones", "magazine", "trials", "estimated_seconds"]
+    assert list(ample.points["drones"]) == list(points["drones"].values)
+    assert list(ample.points["magazine"]) == list(points["magazine"].values)
+    assert list(ample.points["trials"]) == list(points["trials"].values)
+    assert (ample.points["estimated_seconds"] > 0).all() and ample.threads == 1
+    # More threats cost more (the estimate scales with threats x layers x trials).
+    assert ample.points["estimated_seconds"].is_monotonic_increasing
+    assert ample.shards == 1 and ample.fits
+    assert ample.shard_seconds == pytest.approx([ample.total_seconds], rel=1e-12)
+    assert 1 <= len(ample.timed_points) <= 3 and ample.timing_seconds > 0
+    tight = salvosim.plan_sweep(example, axes, trials=TRIALS, seed=SEED, threads=1, target_hours=1e-9)
+    assert tight.shards == len(points["drones"]) and not tight.fits
+    assert sum(tight.shard_seconds) == pytest.approx(tight.total_seconds, rel=1e-9)
+    assert "6 points" in str(tight) and "raise target_hours" in str(tight)
+    assert "salvosim.SweepPlan" in tight._repr_html_()
+    sweep_file, _ = cli_grid
+    from_file = salvosim.plan_sweep(sweep_file, threads=1)
+    assert from_file.points.drop(columns="estimated_seconds").equals(ample.points.drop(columns="estimated_seconds"))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"target_hours": 0}, ValueError, "target_hours must be a positive number of hours, got 0.0"),
+        ({"target_hours": float("inf")}, ValueError, "target_hours must be a positive number of hours"),
+        ({"target_hours": "4"}, TypeError, "target_hours must be a number of hours, got str"),
+        ({"threads": -1}, ValueError, r"threads must be an integer in \[0, 4096\]"),
+        ({"axes": {"threat.nosuch.count": [1]}}, salvosim.ConfigError, "threat.nosuch.count"),
+    ],
+)
+def test_a_plan_refuses_bad_arguments_as_a_sweep_does(example, kwargs, error, message):
+    arguments = {"axes": {"threat.shahed.count": [10]}, "trials": 100, **kwargs}
+    with pytest.raises(error, match=message):
+        salvosim.plan_sweep(example, **arguments)
+
+
 def test_a_results_file_is_not_a_sweep_file(example, tmp_path):
     path = tmp_path / "run.h5"
     salvosim.run(example, trials=100).to_hdf5(path)
