@@ -196,7 +196,7 @@ def run(
     plan = _core.compile(scenario, memory)
     callback, close = _progress_callback(progress, trials, "trial")
     try:
-        core_results, records, fates, layers = _core.run(
+        core_results, records, fates, layers, tiers = _core.run(
             plan,
             scenario,
             trials,
@@ -212,7 +212,7 @@ def run(
         )
     finally:
         close()
-    results = Results(core_results, plan, records=records, fates=fates, intercept_layers=layers)
+    results = Results(core_results, plan, records=records, fates=fates, intercept_layers=layers, tiers=tiers)
     precision = results.info.get("precision")
     if precision is not None and not precision["reached"]:
         warnings.warn(core_results.precision_summary(), PrecisionWarning, stacklevel=2)

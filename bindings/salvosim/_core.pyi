@@ -968,7 +968,7 @@ def read_sweep(path: str) -> SweepResults:
     """
 def run(plan: Plan, scenario: Scenario, trials: typing.SupportsInt | typing.SupportsIndex, seed: int, threads: typing.SupportsInt | typing.SupportsIndex, first_trial: int, per_trial: bool, per_threat: bool, progress: typing.Any, max_memory: typing.SupportsInt | typing.SupportsIndex = 0, target_se: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex]] = [], batch_trials: typing.SupportsInt | typing.SupportsIndex = 10000) -> tuple:
     """
-    Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, memory included: ValueError); with target_se [(statistic, se), ...], in batches of batch_trials until each standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers)
+    Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, memory included: ValueError); with target_se [(statistic, se), ...], in batches of batch_trials until each standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers, tiers)
     """
 def run_sweep(spec: SweepSpec, threads: typing.SupportsInt | typing.SupportsIndex, progress: typing.Any) -> SweepResults:
     """
@@ -986,7 +986,7 @@ def worker_count(threads: typing.SupportsInt | typing.SupportsIndex) -> int:
     """
     How many workers `threads` means (0: every core)
     """
-def write_results(path: str, plan: Plan, results: Results, records: typing.Any, fates: typing.Any, intercept_layers: typing.Any) -> None:
+def write_results(path: str, plan: Plan, results: Results, records: typing.Any, fates: typing.Any, intercept_layers: typing.Any, tiers: typing.Any) -> None:
     """
     Write a results file (with per-trial rows if given)
     """

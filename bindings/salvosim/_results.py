@@ -43,12 +43,14 @@ class Results:
         records: np.ndarray | None = None,
         fates: np.ndarray | None = None,
         intercept_layers: np.ndarray | None = None,
+        tiers: np.ndarray | None = None,
     ) -> None:
         self._core = core
         self._plan = plan
         self._records = records
         self._fates = fates
         self._intercept_layers = intercept_layers
+        self._tiers = tiers  # the tier each threat aimed at, with declared tiers
 
     # --- provenance and structure -------------------------------------------------------
     @property
@@ -218,9 +220,10 @@ class Results:
     def per_threat(self) -> xr.Dataset | None:
         """Every threat's fate code and killing layer (-1: none) in every trial (run with
         per_threat=True), else None. Fate codes index coords["fate"] (also the variable's
-        `flag_meanings`), layer codes coords["layer"]; each threat is labelled with its
-        group's name (`group`) and its index within the group (`index_in_group`).
-        per_threat_dataframe() has the same with fates and layers as labels."""
+        `flag_meanings`), layer codes coords["layer"]; with declared tiers, `target_tier` is the code
+        of the tier each threat aimed at (coords["tier"]). Each threat is labelled with its group's
+        name (`group`) and its index within the group (`index_in_group`).
+        per_threat_dataframe() has the same with fates, layers and tiers as labels."""
         if self._fates is None or self._intercept_layers is None:
             return None
         n = self._fates.shape[0]
@@ -229,8 +232,17 @@ class Results:
         coords = coordinates(self._core)
         group_of = np.asarray(plan.threat_group)
         fates, layers = list(coords["fate"]), list(coords["layer"])
+        tiers: dict[str, Any] = {}
+        if self._tiers is not None:
+            names = list(coords["tier"])
+            tiers["target_tier"] = (
+                ("trial", "threat"),
+                self._tiers,
+                {"flag_values": list(range(len(names))), "flag_meanings": " ".join(names)},
+            )
         return xr.Dataset(
             {
+                **tiers,
                 "fate": (
                     ("trial", "threat"),
                     self._fates,
@@ -266,6 +278,7 @@ class Results:
             list(coords["group"]),
             list(coords["fate"]),
             list(coords["layer"]),
+            None if self._tiers is None else (self._tiers, list(coords["tier"])),
         )
 
     # --- files --------------------------------------------------------------------------
@@ -273,7 +286,13 @@ class Results:
         """Write the results file (docs/hdf5-format.md), with per-trial data if kept. The file
         appears only when complete."""
         _core.write_results(
-            os.fspath(path), self._plan_or_compile(), self._core, self._records, self._fates, self._intercept_layers
+            os.fspath(path),
+            self._plan_or_compile(),
+            self._core,
+            self._records,
+            self._fates,
+            self._intercept_layers,
+            self._tiers,
         )
 
     def _plan_or_compile(self) -> _core.Plan:
@@ -314,7 +333,7 @@ def read(path: str | os.PathLike[str]) -> Results:
         raise FileNotFoundError(f"{path}: no such file")
     core = _core.read_results(path)
     plan = None
-    records = fates = layers = None
+    records = fates = layers = tiers = None
     import h5py
 
     n = int(core.info["trials"])
@@ -335,6 +354,8 @@ def read(path: str | os.PathLike[str]) -> Results:
                 threats = fate.shape[1] if fate is not None and len(fate.shape) == 2 else -1
                 fates = _rows(f, path, "per_threat/fate", (n, threats)).astype(np.int8)
                 layers = _rows(f, path, "per_threat/intercept_layer", (n, threats)).astype(np.int16)
+                if "tier" in core.coordinates:  # the tiers aimed at, written with declared tiers
+                    tiers = _rows(f, path, "per_threat/target_tier", (n, threats)).astype(np.int8)
     except (OSError, KeyError, ValueError, TypeError) as error:  # h5py's ways of saying the file is bad
         raise _core.BadFileError(f"{path}: cannot read its per-trial data: {error}") from error
-    return Results(core, plan, records=records, fates=fates, intercept_layers=layers)
+    return Results(core, plan, records=records, fates=fates, intercept_layers=layers, tiers=tiers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,17 +93,26 @@ def per_threat_frame(
     groups: Sequence[str],
     fate_names: Sequence[str],
     layer_names: Sequence[str],
+    tiers: tuple[np.ndarray, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """One row per trial and threat: trial, threat (its index in the scenario), group and
-    index within the group, fate and the layer that killed it (Categoricals; NaN: none)."""
+    index within the group, the tier it aimed at (`target_tier`, with declared tiers: `tiers` is
+    the codes and the tier names), fate and the layer that killed it (Categoricals; NaN: none)."""
     trials, threats = fates.shape
     group_of = np.asarray(threat_group, dtype=np.int64)
+    aimed: dict[str, Any] = {}
+    if tiers is not None:
+        codes, tier_names = tiers
+        aimed["target_tier"] = pd.Categorical.from_codes(
+            codes.reshape(-1).astype(np.int64), categories=list(tier_names)
+        )
     return pd.DataFrame(
         {
             "trial": np.repeat(np.arange(trials, dtype=np.int64) + first_trial, threats),
             "threat": np.tile(np.arange(threats, dtype=np.int64), trials),
             "group": pd.Categorical.from_codes(np.tile(group_of, trials), categories=list(groups)),
             "index_in_group": np.tile(index_in_group(group_of), trials),
+            **aimed,
             "fate": pd.Categorical.from_codes(fates.reshape(-1).astype(np.int64), categories=list(fate_names)),
             "intercept_layer": pd.Categorical.from_codes(
                 layers.reshape(-1).astype(np.int64), categories=list(layer_names)

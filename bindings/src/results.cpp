@@ -52,9 +52,10 @@ py::dict info_dict(const RunInfo& info) {
   return d;
 }
 
-// Writes a results file, with the per-trial rows given (as returned by run) if any.
+// Writes a results file, with the per-trial rows given (as returned by run) if any; the tiers
+// aimed at are required with per-threat rows of a scenario that declares tiers.
 void write_file(const std::string& path, const Plan& plan, const Results& results, const py::object& records,
-                const py::object& fates, const py::object& layers) {
+                const py::object& fates, const py::object& layers, const py::object& tiers) {
   const bool per_trial = !records.is_none();
   const bool per_threat = !fates.is_none();
   if (!per_trial && !per_threat) {
@@ -66,6 +67,7 @@ void write_file(const std::string& path, const Plan& plan, const Results& result
   py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> record_array;
   py::array_t<std::int8_t, py::array::c_style | py::array::forcecast> fate_array;
   py::array_t<std::int16_t, py::array::c_style | py::array::forcecast> layer_array;
+  py::array_t<std::int8_t, py::array::c_style | py::array::forcecast> tier_array;
   if (per_trial) {
     record_array = records;
     if (record_array.ndim() != 2 || record_array.shape(0) != trials || record_array.shape(1) != plan.layout.size()) {
@@ -81,8 +83,16 @@ void write_file(const std::string& path, const Plan& plan, const Results& result
     if (fate_array.size() != expected || layer_array.size() != expected) {
       throw py::value_error("per-threat arrays must have shape (trials, threats)");
     }
+    if (plan.tiers_declared) {
+      if (tiers.is_none()) throw py::value_error("per-threat rows of a scenario with tiers need the tiers aimed at");
+      tier_array = tiers;
+      if (tier_array.size() != expected) throw py::value_error("per-threat arrays must have shape (trials, threats)");
+    }
     outcomes.resize(static_cast<std::size_t>(expected));
-    for (py::ssize_t k = 0; k < expected; ++k) outcomes[k] = {fate_array.data()[k], layer_array.data()[k]};
+    for (py::ssize_t k = 0; k < expected; ++k) {
+      const std::int8_t tier = plan.tiers_declared ? tier_array.data()[k] : std::int8_t{-1};
+      outcomes[k] = {fate_array.data()[k], tier, layer_array.data()[k]};
+    }
   }
   py::gil_scoped_release release;
   ResultsFileWriter writer(path, plan, per_trial, per_threat);
@@ -138,7 +148,8 @@ void init_results(py::module_& m) {
   m.def("read_results", &read_results, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
         "Read the summary and provenance of a results file");
   m.def("write_results", &write_file, py::arg("path"), py::arg("plan"), py::arg("results"), py::arg("records"),
-        py::arg("fates"), py::arg("intercept_layers"), "Write a results file (with per-trial rows if given)");
+        py::arg("fates"), py::arg("intercept_layers"), py::arg("tiers"),
+        "Write a results file (with per-trial rows if given)");
 }
 
 }  // namespace salvosim::python

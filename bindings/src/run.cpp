@@ -39,7 +39,7 @@ py::object rows_array(std::unique_ptr<std::vector<T>> rows, std::int64_t trials,
 }
 
 // Runs through the front door (run.hpp) and returns (Results, records or None, fates or None,
-// intercept layers or None).
+// intercept layers or None, tiers aimed at or None: per threat, and with declared tiers).
 py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, const py::int_& seed, int threads,
               const py::int_& first_trial, bool per_trial, bool per_threat, const py::object& progress,
               std::int64_t max_memory, const std::vector<std::pair<std::string, double>>& target_se,
@@ -64,6 +64,7 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
   auto records = std::make_unique<std::vector<std::int64_t>>();
   auto fates = std::make_unique<std::vector<std::int8_t>>();
   auto layers = std::make_unique<std::vector<std::int16_t>>();
+  auto tiers = std::make_unique<std::vector<std::int8_t>>();
   request.sink = [&](const TrialChunk& chunk) {
     const auto row = static_cast<std::int64_t>(chunk.first_trial - options.first_trial);
     if (chunk.records) {
@@ -74,9 +75,12 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
     if (chunk.outcomes) {
       fates->resize(static_cast<std::size_t>(trials * threats));
       layers->resize(static_cast<std::size_t>(trials * threats));
+      tiers->resize(plan.tiers_declared ? static_cast<std::size_t>(trials * threats) : 0);
       for (std::int64_t k = 0; k < chunk.trials * threats; ++k) {
-        (*fates)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].fate;
-        (*layers)[static_cast<std::size_t>(row * threats + k)] = chunk.outcomes[k].intercept_layer;
+        const auto at = static_cast<std::size_t>(row * threats + k);
+        (*fates)[at] = chunk.outcomes[k].fate;
+        (*layers)[at] = chunk.outcomes[k].intercept_layer;
+        if (plan.tiers_declared) (*tiers)[at] = chunk.outcomes[k].tier;
       }
     }
   };
@@ -95,7 +99,8 @@ py::tuple run(const Plan& plan, const Scenario& scenario, std::int64_t trials, c
   const std::int64_t used = results.info.trials;  // fewer than `trials` when a precision target was met
   return py::make_tuple(std::move(results), per_trial ? rows_array(std::move(records), used, record_size) : py::none(),
                         per_threat ? rows_array(std::move(fates), used, threats) : py::none(),
-                        per_threat ? rows_array(std::move(layers), used, threats) : py::none());
+                        per_threat ? rows_array(std::move(layers), used, threats) : py::none(),
+                        per_threat && plan.tiers_declared ? rows_array(std::move(tiers), used, threats) : py::none());
 }
 
 }  // namespace
@@ -167,7 +172,8 @@ void init_run(py::module_& m) {
         py::arg("batch_trials") = default_batch_trials,
         "Run trials [first_trial, first_trial + trials) of compile(scenario) through the front door (checked there, "
         "memory included: ValueError); with target_se [(statistic, se), ...], in batches of batch_trials until each "
-        "standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers)");
+        "standard error is at most its target (trials at most); returns (Results, records, fates, intercept_layers, "
+        "tiers)");
   m.attr("default_batch_trials") = default_batch_trials;  // precision.hpp: trials per batch of a run to a target
 }
 

@@ -104,6 +104,12 @@ Coordinate layer_coordinate(const Plan& plan) {
   return c;
 }
 
+Coordinate tier_coordinate(const Plan& plan) {
+  Coordinate c{"tier", {}, {}};
+  for (const PlanTier& t : plan.tiers) c.labels.push_back(t.name);
+  return c;
+}
+
 // The trial dimension of a per-trial group: a scale that grows with the rows.
 Growing create_trial_scale(const Context& ctx, const GroupAt& group, Scales& scales) {
   Growing trial = create_growing<std::uint64_t>(ctx, group, "trial", {}, {"1", "trial index"});
@@ -151,13 +157,15 @@ struct ResultsFileWriter::Impl {
     Growing trial;
     std::vector<Block> blocks;
   };
-  // /per_threat: each threat's fate and killer, one row per trial.
+  // /per_threat: each threat's fate, killer and (with declared tiers) tier, one row per trial.
   struct PerThreat {
     GroupAt group;
     Scales scales;
     Growing trial, fate, intercept_layer;
+    std::optional<Growing> tier;        // with declared tiers
     std::vector<std::int8_t> fates;     // of the current chunk
     std::vector<std::int16_t> killers;  // of the current chunk
+    std::vector<std::int8_t> tiers;     // of the current chunk
   };
 
   Impl(const std::string& final_path, const Plan& plan, bool per_trial, bool per_threat);
@@ -203,10 +211,7 @@ void ResultsFileWriter::Impl::open_per_trial(const Plan& plan) {
     Coordinate& salvos = coordinates.emplace_back(Coordinate{"salvo", {}, {}});
     for (const PlanSalvo& salvo : plan.salvos) salvos.labels.push_back(salvo.name);
   }
-  if (layout.tiers > 0) {
-    Coordinate& tiers = coordinates.emplace_back(Coordinate{"tier", {}, {}});
-    for (const PlanTier& tier : plan.tiers) tiers.labels.push_back(tier.name);
-  }
+  if (layout.tiers > 0) coordinates.push_back(tier_coordinate(plan));
   for (const Coordinate& c : coordinates) write_coordinate(ctx, t.group, c, t.scales);
   // The blocks of a record (plan.hpp), each row-major in its dimensions: one dataset each.
   for (const RecordBlock& block : layout.blocks()) {
@@ -224,10 +229,10 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
   PerThreat& o = outcomes.emplace();
   o.group = create_group(ctx, file.root(), "per_threat");
   o.trial = create_trial_scale(ctx, o.group, o.scales);
-  for (const Coordinate& c :
-       {Coordinate{"threat", {}, iota(threats)}, group_coordinate(plan), layer_coordinate(plan)}) {
-    write_coordinate(ctx, o.group, c, o.scales);
-  }
+  std::vector<Coordinate> coordinates{Coordinate{"threat", {}, iota(threats)}, group_coordinate(plan),
+                                      layer_coordinate(plan)};
+  if (plan.tiers_declared) coordinates.push_back(tier_coordinate(plan));
+  for (const Coordinate& c : coordinates) write_coordinate(ctx, o.group, c, o.scales);
 
   const std::vector<std::int64_t> groups(plan.threat_group.begin(), plan.threat_group.end());
   const Dataset threat_group = write_dataset(ctx, o.group, "threat_group", {groups.size()}, groups.data(),
@@ -239,8 +244,12 @@ void ResultsFileWriter::Impl::open_per_threat(const Plan& plan) {
   o.intercept_layer =
       create_growing<std::int16_t>(ctx, o.group, "intercept_layer", row_shape,
                                    {"1", "index along layer of the layer that killed the threat, -1 if none"});
-  for (const Growing* g : {&o.fate, &o.intercept_layer}) {
-    o.scales.attach(ctx, g->path, g->dataset.get(), {"trial", "threat"});
+  if (plan.tiers_declared) {
+    o.tier = create_growing<std::int8_t>(ctx, o.group, "target_tier", row_shape,
+                                         {"1", "index along tier of the tier the threat aimed at"});
+  }
+  for (const Growing* g : {&o.fate, &o.intercept_layer, o.tier ? &*o.tier : nullptr}) {
+    if (g != nullptr) o.scales.attach(ctx, g->path, g->dataset.get(), {"trial", "threat"});
   }
   // The code -> name table of fates, as CF's flag_values / flag_meanings.
   std::vector<std::int8_t> codes;
@@ -292,12 +301,15 @@ void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
     const std::size_t size = count * static_cast<std::size_t>(threats);
     outcomes->fates.resize(size);
     outcomes->killers.resize(size);
+    outcomes->tiers.resize(outcomes->tier ? size : 0);
     for (std::size_t k = 0; k < size; ++k) {
       outcomes->fates[k] = chunk.outcomes[k].fate;
       outcomes->killers[k] = chunk.outcomes[k].intercept_layer;
     }
+    for (std::size_t k = 0; k < outcomes->tiers.size(); ++k) outcomes->tiers[k] = chunk.outcomes[k].tier;
     append(ctx, outcomes->fate, rows, count, outcomes->fates.data());
     append(ctx, outcomes->intercept_layer, rows, count, outcomes->killers.data());
+    if (outcomes->tier) append(ctx, *outcomes->tier, rows, count, outcomes->tiers.data());
   }
   rows += count;
 }

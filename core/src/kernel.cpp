@@ -884,7 +884,8 @@ void record_fates(const Plan& plan, KernelScratch& s, std::int64_t* record, Thre
   }
   if (!outcomes) return;
   for (std::size_t i = 0; i < static_cast<std::size_t>(plan.threat_count()); ++i) {
-    outcomes[i] = {static_cast<std::int8_t>(fate_of(s, i)), s.killer[i]};
+    const auto tier = static_cast<std::int8_t>(s.tier.empty() ? -1 : s.tier[i]);
+    outcomes[i] = {static_cast<std::int8_t>(fate_of(s, i)), tier, s.killer[i]};
   }
 }
 

@@ -318,6 +318,50 @@ TEST_F(Hdf5IoTest, PerTrialRowsAddUpToTheSummarysExactSums) {
   EXPECT_EQ(kill_counts, intercepts.values);
 }
 
+// With declared tiers, /per_threat/target_tier holds each threat's tier in each trial: counting the
+// threats that reached impact by group and tier gives the per-trial tier_leaked rows. Without
+// tiers there is no such dataset.
+TEST_F(Hdf5IoTest, PerThreatTiersAddUpToThePerTrialTierLeaks) {
+  const Scenario scenario = load_scenario_file(std::string(SALVOSIM_TEST_DATA_DIR) + "/configs/tiers.toml");
+  const Plan plan = compile(scenario);
+  ASSERT_TRUE(plan.tiers_declared);
+  const std::string path = file("tiers.h5");
+  run_to_file(path, plan, example_info(scenario, seed, first_trial));
+  const std::int64_t groups = plan.group_count(), threats = plan.threat_count();
+  const auto tiers = static_cast<std::int64_t>(plan.tiers.size());
+  const Raw tier = read_raw(path, "/per_threat/target_tier");
+  const Raw fate = read_raw(path, "/per_threat/fate");
+  const Raw leaked = read_raw(path, "/per_trial/tier_leaked");
+  ASSERT_EQ(tier.shape, (std::vector<hsize_t>{static_cast<hsize_t>(trials), static_cast<hsize_t>(threats)}));
+  ASSERT_EQ(leaked.shape, (std::vector<hsize_t>{static_cast<hsize_t>(trials), static_cast<hsize_t>(groups),
+                                                static_cast<hsize_t>(tiers)}));
+  std::vector<std::int64_t> counts(leaked.values.size(), 0);
+  std::vector<std::int64_t> aimed(static_cast<std::size_t>(tiers), 0);
+  for (std::int64_t t = 0; t < trials; ++t) {
+    for (std::int64_t i = 0; i < threats; ++i) {
+      const std::int64_t aim = tier.values[t * threats + i];
+      ASSERT_TRUE(aim >= 0 && aim < tiers) << "trial " << t << ", threat " << i << ": tier " << aim;
+      ++aimed[static_cast<std::size_t>(aim)];
+      const std::int64_t f = fate.values[t * threats + i];
+      if (f == static_cast<std::int64_t>(Fate::leaked_defended) || f == static_cast<std::int64_t>(Fate::leaked_open)) {
+        ++counts[static_cast<std::size_t>((t * groups + plan.threat_group[static_cast<std::size_t>(i)]) * tiers + aim)];
+      }
+    }
+  }
+  EXPECT_EQ(counts, leaked.values);
+  for (std::int64_t k = 0; k < tiers; ++k) EXPECT_GT(aimed[static_cast<std::size_t>(k)], 0) << "tier " << k;
+
+  const std::string plain = file("plain.h5");
+  const Scenario example = example_scenario();
+  run_to_file(plain, compile(example), example_info(example, seed, first_trial));
+  const hid_t f = H5Fopen(plain.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  EXPECT_GT(H5Lexists(f, "per_threat/fate", H5P_DEFAULT), 0);
+  EXPECT_EQ(H5Lexists(f, "per_threat/target_tier", H5P_DEFAULT), 0);
+  EXPECT_EQ(H5Lexists(f, "per_threat/tier", H5P_DEFAULT), 0);
+  H5Fclose(f);
+}
+
 // The example as a campaign of two salvos (MODEL.md §5): the drones, then the missiles.
 Scenario example_campaign() {
   Scenario s = example_scenario();

@@ -151,6 +151,23 @@ def test_a_missing_dataset_is_named(results_file, tmp_path, path):
         salvosim.read(damaged)
 
 
+def test_a_missing_per_threat_tier_is_named(configs_dir, tmp_path):
+    """A file of a scenario with tiers holds each threat's tier; without it, reading says so."""
+    res = salvosim.run(
+        salvosim.load(configs_dir.parent / "tests" / "data" / "configs" / "tiers.toml"),
+        trials=50,
+        seed=3,
+        per_threat=True,
+    )
+    path = tmp_path / "tiers.h5"
+    res.to_hdf5(path)
+    with h5py.File(path, "r+") as f:
+        del f["per_threat/target_tier"]
+    reseal(path)
+    with pytest.raises(salvosim.BadFileError, match=f"{path}: missing dataset /per_threat/target_tier"):
+        salvosim.read(path)
+
+
 def test_per_trial_rows_must_match_the_trials(results_file, tmp_path):
     short = copy(results_file, tmp_path / "short.h5")
     with h5py.File(short, "r+") as f:

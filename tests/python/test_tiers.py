@@ -142,6 +142,34 @@ def test_hdf5_round_trip_with_per_trial(scenario: salvosim.Scenario, tmp_path) -
         assert list(f.attrs["version"]) == [1, 3]
 
 
+def test_per_threat_output_names_the_tier_each_threat_aimed_at(scenario: salvosim.Scenario, tmp_path) -> None:
+    """Run with per_threat=True, every threat's tier in every trial: the shares of the config
+    within 5 standard errors, leaks by tier equal to the per-trial tier fates, the same in the
+    DataFrame and read back from the file written."""
+    res = salvosim.run(scenario, trials=2000, seed=5, per_trial=True, per_threat=True)
+    threats = res.per_threat
+    assert threats is not None
+    tier = threats["target_tier"].values
+    assert tier.shape == (2000, 40) and threats["target_tier"].attrs["flag_meanings"] == "populated military open"
+    for code, share in enumerate([0.5, 0.3, 0.2]):
+        seen = (tier == code).mean()
+        assert abs(seen - share) < 5 * np.sqrt(share * (1 - share) / tier.size), (code, seen)
+    # The threats that reached impact, counted by tier, are the per-trial tier fates.
+    fates = threats["fate"].values
+    names = list(res.per_trial.coords["fate"].values)
+    for code, name in enumerate(res.tiers):
+        for fate in ("leaked_defended", "leaked_open"):
+            counted = ((tier == code) & (fates == names.index(fate))).sum(axis=1)
+            np.testing.assert_array_equal(counted, res.per_trial["tier_fates"].sel(tier=name, fate=fate).values)
+    frame = res.per_threat_dataframe()
+    assert list(frame["target_tier"].cat.categories) == ["populated", "military", "open"]
+    np.testing.assert_array_equal(frame["target_tier"].cat.codes.values, tier.reshape(-1))
+
+    path = tmp_path / "tiers.h5"
+    res.to_hdf5(path)
+    np.testing.assert_array_equal(salvosim.read(path).per_threat["target_tier"].values, tier)
+
+
 def test_cli_json_has_tiers(scenario: salvosim.Scenario, salvosim_exe, tmp_path) -> None:
     path = tmp_path / "tiered.toml"
     path.write_text(TIERED)

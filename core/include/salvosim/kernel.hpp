@@ -14,6 +14,7 @@ namespace salvosim {
 // What happened to each threat of one trial (the opt-in per-threat output).
 struct ThreatOutcome {
   std::int8_t fate = 0;               // a Fate
+  std::int8_t tier = -1;              // the tier it aimed at, with declared tiers (else -1)
   std::int16_t intercept_layer = -1;  // the layer that killed it, -1 if none
 };
 
