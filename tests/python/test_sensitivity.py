@@ -103,6 +103,16 @@ def _arrays(results: salvosim.SweepResults) -> dict[str, np.ndarray]:
     return {name: results[name].values for name in results.names}
 
 
+def test_a_written_plan_keeps_its_base_files_comments(tmp_path: pathlib.Path, configs_dir: pathlib.Path) -> None:
+    """The base beside a written sweep file is the config's own text (its sources are in its
+    comments), and it loads to the scenario the plan runs."""
+    config = configs_dir / "example.toml"
+    plan = sensitivity.plan(salvosim.load(config), "morris", {"layer.upper-tier.engages.ballistic.pk": (0.5, 0.9)}, n=2)
+    plan.write(tmp_path / "p.toml")
+    assert (tmp_path / "p.base.toml").read_text() == config.read_text()
+    assert salvosim.load(tmp_path / "p.base.toml").to_toml() == plan.base().to_toml()
+
+
 def test_the_sweep_file_gives_the_numbers_of_the_run_in_this_process(tmp_path: pathlib.Path, salvosim_exe: str) -> None:
     base = scenario([("mrbm", "ballistic", 30, 0.5), ("cm", "cruise", 10, 0.5)])
     factors = {"layer.mrbm-layer.engages.ballistic.pk": (0.2, 0.8), "layer.cm-layer.fire_units": (1, 4)}

@@ -181,7 +181,9 @@ class Plan:
                 f"path = {json.dumps(axis.path)}",
                 "values = [" + ", ".join(repr(v) for v in axis.values) + "]",
             ]
-        _write_whole(base_path, self.base().to_toml())
+        # The base as the analysis holds it: its file's own text, comments and sources kept, while
+        # the scenario is still true to it (else to_toml()'s).
+        _write_whole(base_path, self.base_text)
         _write_whole(plan_path, json.dumps(self.to_dict(), indent=1))
         _write_whole(path, "\n".join(lines) + "\n")
 
