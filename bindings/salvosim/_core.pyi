@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'Z95', 'compile', 'default_batch_trials', 'git_sha1', 'kernel_draw_isa', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'plan_sweep', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
+__all__: list[str] = ['BadFileError', 'EngagementSpec', 'EngagementSpecs', 'FATE_NAMES', 'FlightTime', 'LAYER_METRIC_NAMES', 'LaunchSpec', 'Layer', 'Layers', 'Plan', 'Published', 'PublishedObservable', 'RATE_NAMES', 'REPORTED_QUANTILES', 'Ration', 'Results', 'RunCancelled', 'SELECTION_ALL', 'SELECTION_CLASS_PREFIX', 'SELECTION_SALVO_PREFIX', 'SELECTION_TIER_PREFIX', 'Salvo', 'Salvos', 'Scenario', 'SweepResults', 'SweepSpec', 'ThreatGroup', 'ThreatGroups', 'Tier', 'Tiers', 'Window', 'Z95', 'compile', 'default_batch_trials', 'did_you_mean', 'git_sha1', 'kernel_draw_isa', 'load_sweep_file', 'make_sweep', 'max_threads', 'memory_limit', 'parse_key_path', 'parse_memory_size', 'plan_sweep', 'provenance_text', 'published_mean', 'published_trial_values', 'read_results', 'read_sweep', 'run', 'run_sweep', 'set_key_path', 'version', 'worker_count', 'write_results', 'write_sweep']
 class RunCancelled(RuntimeError):
     pass
 class BadFileError(RuntimeError):
@@ -913,6 +913,10 @@ class SweepResults:
 def compile(scenario: Scenario, max_memory: typing.SupportsInt | typing.SupportsIndex = 0) -> Plan:
     """
     Validate (raising ConfigError) and compile a scenario; max_memory in bytes (0: the default limit)
+    """
+def did_you_mean(word: str, candidates: collections.abc.Sequence[str]) -> str:
+    """
+    ' (did you mean "x"?)' for the candidate x close enough to be a typo of word, else '': the rule of every message that suggests a name
     """
 def git_sha1() -> str:
     """

@@ -16,7 +16,6 @@ records and rate definitions as the kernel's own tallies.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -172,8 +171,7 @@ def select(scenario: Scenario, statistics: StatisticLike | Iterable[StatisticLik
             out.append(item)
         elif isinstance(item, str):
             if item not in known:
-                close = difflib.get_close_matches(item, list(known), n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                hint = _core.did_you_mean(item, list(known))
                 raise ValueError(
                     f"no published observable named {item!r}{hint}; the scenario publishes: "
                     f"{', '.join(known) or 'none'}. Any other statistic: salvosim.published.statistic(...)"

@@ -677,6 +677,9 @@ void init_scenario(py::module_& m) {
   bind_layers(m);
   bind_published(m);
   bind_scenario(m);
+  m.def("did_you_mean", &detail::did_you_mean, py::arg("word"), py::arg("candidates"),
+        "' (did you mean \"x\"?)' for the candidate x close enough to be a typo of word, else '': the rule of "
+        "every message that suggests a name");
 }
 
 }  // namespace salvosim::python
