@@ -270,6 +270,19 @@ __attribute__((target("avx512f"))) inline void tiers_avx512(const std::uint32_t*
 }
 #endif
 
+// A threat's fate (§3.7) from its flags, as the number of its Fate: a launch failure, else
+// intercepted, else a flight failure, else leaked by aim (defended or not). Products, not ?:
+// (which GCC makes branches, mispredicted as often as kills are random), so that the loops
+// using it vectorize. The one statement of the rule: the kernel's counts and per-threat
+// outcomes all take it from here.
+[[gnu::always_inline]] inline std::uint32_t fate_code(std::uint32_t launched, std::uint32_t killed,
+                                                      std::uint32_t failed, std::uint32_t defended) {
+  static_assert(static_cast<int>(Fate::launch_failure) == 0 && static_cast<int>(Fate::flight_failure) == 1 &&
+                static_cast<int>(Fate::intercepted) == 2 && static_cast<int>(Fate::leaked_defended) == 3 &&
+                static_cast<int>(Fate::leaked_open) == 4);
+  return launched * (killed * 2 + (1 - killed) * (failed + (1 - failed) * (4 - defended)));
+}
+
 // Each threat's place among record_tier_fates' counts (its comment says how), compiled as
 // first_normals_loops is: the loop vectorizes well only with AVX2 or AVX-512.
 [[gnu::always_inline]] inline void tier_slot_loop(const std::uint8_t* launched, const std::uint8_t* fails,
@@ -277,9 +290,9 @@ __attribute__((target("avx512f"))) inline void tiers_avx512(const std::uint32_t*
                                                   const std::int16_t* killer, const std::uint8_t* tier,
                                                   std::uint32_t width, std::size_t n, std::uint32_t* slot) {
   for (std::size_t i = 0; i < n; ++i) {
-    // Products, not ?: (which GCC makes a branch, mispredicted as often as kills are random).
-    const std::uint32_t up = launched[i], failed = fails[i], killed = killer[i] >= 0;
-    const std::uint32_t fate = up * (failed + (1 - failed) * (4 - defended[i]));
+    // Products, not ?:, as in fate_code (the second term counts only when not killed).
+    const std::uint32_t killed = killer[i] >= 0;
+    const std::uint32_t fate = fate_code(launched[i], killed, fails[i], defended[i]);
     const std::uint32_t key = killed * (static_cast<std::uint32_t>(killer[i]) + 2 * fate_count) +
                               (1 - killed) * (engaged[i] * fate_count + fate);
     slot[i] = tier[i] * width + key;
