@@ -74,7 +74,8 @@ void stamp_made_by(RunInfo& info) {
 }
 
 std::string provenance_text(const Scenario& scenario) {
-  return source_text_describes(scenario) ? scenario.source_text : to_toml(scenario);
+  std::string written = to_toml(scenario);
+  return source_text_describes(scenario, written) ? scenario.source_text : written;
 }
 
 RunInfo run_info(const Scenario& scenario, const RunOptions& options) {

@@ -99,5 +99,30 @@ TEST(ValueRules, ProblemsOfAnEditedScenarioCiteNoFileLine) {
   EXPECT_THAT(problems[0].to_string(), Not(HasSubstr("example.toml")));
 }
 
+// source_text_describes remembers what the last few source texts say (validate.cpp): the
+// answers stay those of loading each text afresh, for many scenarios in turn (more than it
+// remembers), edited copies, a text swapped for another's, and a text that does not load.
+TEST(ValueRules, SourceTextDescribesIsRightForManyTextsInTurn) {
+  std::vector<Scenario> loaded;
+  for (const char* name : {"example", "saturation", "campaign_example", "large_raid", "true_promise_1", "june_2025"}) {
+    loaded.push_back(load_scenario_file(std::string(SALVOSIM_CONFIGS_DIR) + "/" + name + ".toml"));
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t k = 0; k < loaded.size(); ++k) {
+      const Scenario& scenario = loaded[k];
+      EXPECT_TRUE(source_text_describes(scenario)) << scenario.source_name;
+      Scenario edited = scenario;
+      edited.name += " (edited)";
+      EXPECT_FALSE(source_text_describes(edited)) << scenario.source_name;
+      Scenario swapped = scenario;
+      swapped.source_text = loaded[(k + 1) % loaded.size()].source_text;
+      EXPECT_FALSE(source_text_describes(swapped)) << scenario.source_name;
+      Scenario broken = scenario;
+      broken.source_text = "[scenario\n";
+      EXPECT_FALSE(source_text_describes(broken)) << scenario.source_name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace salvosim

@@ -126,8 +126,10 @@ inline constexpr ValueRule pk = ValueRule::probability, detect = ValueRule::prob
 std::vector<ConfigProblem> validate(const Scenario& scenario);
 
 // True while the scenario is what its source text says (loaded and not edited since), so that
-// positions in that text still describe its values. False without a source text.
+// positions in that text still describe its values. False without a source text. `written` is
+// to_toml(scenario), for a caller that has it already.
 bool source_text_describes(const Scenario& scenario);
+bool source_text_describes(const Scenario& scenario, const std::string& written);
 
 // Throws ConfigError if validate() finds anything.
 void validate_or_throw(const Scenario& scenario);
