@@ -156,18 +156,23 @@ def test_per_threat_output_names_the_tier_each_threat_aimed_at(scenario: salvosi
         assert abs(seen - share) < 5 * np.sqrt(share * (1 - share) / tier.size), (code, seen)
     # The threats that reached impact, counted by tier, are the per-trial tier fates.
     fates = threats["fate"].values
-    names = list(res.per_trial.coords["fate"].values)
+    per_trial = res.per_trial
+    assert per_trial is not None
+    names = list(per_trial.coords["fate"].values)
     for code, name in enumerate(res.tiers):
         for fate in ("leaked_defended", "leaked_open"):
             counted = ((tier == code) & (fates == names.index(fate))).sum(axis=1)
-            np.testing.assert_array_equal(counted, res.per_trial["tier_fates"].sel(tier=name, fate=fate).values)
+            np.testing.assert_array_equal(counted, per_trial["tier_fates"].sel(tier=name, fate=fate).values)
     frame = res.per_threat_dataframe()
+    assert frame is not None
     assert list(frame["target_tier"].cat.categories) == ["populated", "military", "open"]
     np.testing.assert_array_equal(frame["target_tier"].cat.codes.values, tier.reshape(-1))
 
     path = tmp_path / "tiers.h5"
     res.to_hdf5(path)
-    np.testing.assert_array_equal(salvosim.read(path).per_threat["target_tier"].values, tier)
+    back = salvosim.read(path).per_threat
+    assert back is not None
+    np.testing.assert_array_equal(back["target_tier"].values, tier)
 
 
 def test_cli_json_has_tiers(scenario: salvosim.Scenario, salvosim_exe, tmp_path) -> None:
