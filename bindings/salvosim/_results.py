@@ -260,13 +260,14 @@ class Results:
                 "group": ("threat", np.asarray(coords["group"], dtype=object)[group_of]),
                 "index_in_group": ("threat", _tables.index_in_group(group_of)),
             },
-            attrs={"fates": fates, "layers": layers},
+            attrs={"fates": fates, "layers": layers, **({"tiers": list(coords["tier"])} if tiers else {})},
         )
 
     def per_threat_dataframe(self) -> pd.DataFrame | None:
         """Every threat in every trial as one row (run with per_threat=True), else None:
-        trial, threat, group, index_in_group, fate and intercept_layer (NaN: none), the
-        labels as pandas Categoricals (a byte a row, as the codes)."""
+        trial, threat, group, index_in_group, target_tier (with declared tiers), fate and
+        intercept_layer (NaN: none), the labels as pandas Categoricals (a byte a row, as the
+        codes)."""
         if self._fates is None or self._intercept_layers is None:
             return None
         coords = coordinates(self._core)

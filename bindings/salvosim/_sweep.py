@@ -3,6 +3,8 @@ file, and get every statistic as labelled arrays over the sweep's dimensions (do
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -175,11 +177,13 @@ def _sweep_spec(
     trials: int | None,
     seed: int | None,
     mode: str | None,
+    caller: str,
 ) -> _core.SweepSpec:
-    """The sweep that sweep() and plan_sweep() are given: a sweep file alone, or a base and axes."""
+    """The sweep that sweep() and plan_sweep() (`caller`) are given: a sweep file alone, or a
+    base and axes."""
     if axes is None:
         if not isinstance(base, (str, os.PathLike)):
-            raise TypeError("sweep() takes a base scenario and axes, or the path of a sweep file alone")
+            raise TypeError(f"{caller}() takes a base scenario and axes, or the path of a sweep file alone")
         given = [name for name, value in (("trials", trials), ("seed", seed), ("mode", mode)) if value is not None]
         if given:
             raise TypeError(f"a sweep file sets {', '.join(given)} itself: edit the file, or pass a base and axes")
@@ -222,7 +226,7 @@ def sweep(
     core). `progress` is True for a tqdm bar, or a callable(points_done, points_total) that
     may return False to stop (RunCancelled); Ctrl-C stops with KeyboardInterrupt.
     """
-    spec = _sweep_spec(base, axes, trials, seed, mode)
+    spec = _sweep_spec(base, axes, trials, seed, mode, "sweep")
     threads = _integer("threads", threads)
 
     callback, close = _progress_callback(progress, 0, "point")  # the total is known once points are made
@@ -240,7 +244,7 @@ class SweepPlan:
     (`salvosim sweep FILE --shard I/N`, a Slurm job array) of at most `target_seconds` each."""
 
     name: str
-    points: pd.DataFrame  # one row a point: its axis values, trials and estimated_seconds
+    points: pd.DataFrame  # one row a point: its axis values, seed, trials and estimated_seconds
     threads: int
     timed_points: list[int]  # the points timed (at most three: the cheapest, the median, the dearest)
     timing_seconds: float  # spent timing them
@@ -286,23 +290,30 @@ def plan_sweep(
     a second in all) and every point's time estimated from them, and the fewest shards of at
     most `target_hours` each, as `salvosim sweep --dry-run --target-hours` plans them. Takes the
     sweep as sweep() does: a sweep file alone, or a base scenario and axes."""
-    spec = _sweep_spec(base, axes, trials, seed, mode)
+    spec = _sweep_spec(base, axes, trials, seed, mode, "plan_sweep")
     threads = _integer("threads", threads)
-    if isinstance(target_hours, bool) or not isinstance(target_hours, (int, float)):
+    if isinstance(target_hours, bool) or not isinstance(target_hours, numbers.Real):
         raise TypeError(f"target_hours must be a number of hours, got {type(target_hours).__name__}")
-    planned = _core.plan_sweep(spec, threads, float(target_hours) * 3600.0)
-    dims = list(planned["dims"])
-    rows = [dict(zip(dims, values), trials=trials_of) for _, values, trials_of in planned["points"]]
-    points = pd.DataFrame(rows, columns=[*dims, "trials"])
-    points.index = pd.Index([index for index, _, _ in planned["points"]], name="point")
-    points["estimated_seconds"] = np.asarray(planned["point_seconds"], dtype=float)
+    try:
+        target_seconds = float(target_hours) * 3600.0
+    except OverflowError:
+        target_seconds = math.inf  # refused below as not finite, with the value named
+    planned = _core.plan_sweep(spec, threads, target_seconds)
+    # As SweepResults.points: an axis of `seed` or `trials` is in those columns.
+    kept = [(k, dim) for k, (path, dim) in enumerate(planned["axes"]) if path not in ("seed", "trials")]
+    columns: dict[str, Any] = {dim: [values[k] for _, values, _, _ in planned["points"]] for k, dim in kept}
+    columns["seed"] = np.array([seed for _, _, seed, _ in planned["points"]], dtype=np.uint64)
+    columns["trials"] = np.array([trials for _, _, _, trials in planned["points"]], dtype=np.int64)
+    columns["estimated_seconds"] = np.asarray(planned["point_seconds"], dtype=float)
+    index = pd.Index([index for index, _, _, _ in planned["points"]], name="point")
+    points = pd.DataFrame(columns, index=index)
     return SweepPlan(
         name=planned["name"],
         points=points,
         threads=int(planned["threads"]),
         timed_points=list(planned["timed_points"]),
         timing_seconds=float(planned["timing_seconds"]),
-        target_seconds=float(target_hours) * 3600.0,
+        target_seconds=target_seconds,
         shards=int(planned["shards"]),
         shard_seconds=list(planned["shard_seconds"]),
         fits=bool(planned["fits"]),

@@ -101,12 +101,14 @@ py::dict plan(const SweepSpec& spec, int threads, double target_seconds) {
     estimate = estimate_sweep(sweep, threads);
     shards = plan_shards(sweep, estimate, target_seconds);
   }
-  py::list dims, points;
-  for (const SweepAxis& axis : spec.axes) dims.append(axis.dimension());
-  for (const SweepPoint& p : sweep.points) points.append(py::make_tuple(p.index, python_values(p.values), p.trials));
+  py::list axes, points;
+  for (const SweepAxis& axis : spec.axes) axes.append(py::make_tuple(axis.path, axis.dimension()));
+  for (const SweepPoint& p : sweep.points) {
+    points.append(py::make_tuple(p.index, python_values(p.values), p.seed, p.trials));
+  }
   py::dict d;
   d["name"] = spec.name;
-  d["dims"] = dims;
+  d["axes"] = axes;
   d["points"] = points;
   d["point_seconds"] = estimate.point_seconds;
   d["timed_points"] = estimate.timed_points;

@@ -745,18 +745,26 @@ std::string written_source(const std::string& text, const std::string& name) {
     }
   };
   if (text.size() > largest_remembered_source) return load();
-  static std::mutex mutex;
-  static std::vector<RememberedSource> remembered;
+  // Never destroyed: a run at exit (from another static's destructor) may still ask.
+  static auto* const mutex = new std::mutex;
+  static auto* const remembered = new std::vector<RememberedSource>;  // the most recently used last
+  // The entry for (text, name) moved to the back, or end() (the caller holds the mutex).
+  const auto find = [&] {
+    auto at = std::find_if(remembered->begin(), remembered->end(),
+                           [&](const RememberedSource& s) { return s.text == text && s.name == name; });
+    if (at != remembered->end()) at = std::rotate(at, at + 1, remembered->end());
+    return at;
+  };
   {
-    const std::scoped_lock lock(mutex);
-    for (const RememberedSource& source : remembered) {
-      if (source.text == text && source.name == name) return source.written;
-    }
+    const std::scoped_lock lock(*mutex);
+    if (const auto at = find(); at != remembered->end()) return at->written;
   }
-  std::string written = load();
-  const std::scoped_lock lock(mutex);
-  if (remembered.size() == remembered_sources) remembered.erase(remembered.begin());
-  remembered.push_back({text, name, written});
+  std::string written = load();  // outside the lock: other texts need not wait for this one
+  const std::scoped_lock lock(*mutex);
+  if (find() == remembered->end()) {  // another thread may have loaded it meanwhile
+    if (remembered->size() == remembered_sources) remembered->erase(remembered->begin());
+    remembered->push_back({text, name, written});
+  }
   return written;
 }
 

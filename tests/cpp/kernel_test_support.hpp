@@ -188,6 +188,7 @@ struct TrialData {
   std::vector<std::int64_t> records;
   std::vector<std::int8_t> fates;
   std::vector<std::int16_t> killers;
+  std::vector<std::int8_t> tiers;
 
   // Appends one trial's record and outcomes.
   void add(const Plan& plan, const std::int64_t* record, const ThreatOutcome* outcomes) {
@@ -195,6 +196,7 @@ struct TrialData {
     for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
       fates.push_back(outcomes[i].fate);
       killers.push_back(outcomes[i].intercept_layer);
+      tiers.push_back(outcomes[i].tier);
     }
   }
 };

@@ -111,6 +111,7 @@ TEST(UnboundPath, GivesWhatServingInOrderGives) {
       EXPECT_TRUE(unbound.data.records == in_order.data.records);
       EXPECT_TRUE(unbound.data.fates == in_order.data.fates);
       EXPECT_TRUE(unbound.data.killers == in_order.data.killers);
+      EXPECT_TRUE(unbound.data.tiers == in_order.data.tiers);
       served_somewhere += unbound.unbound_served > 0;
       const std::int64_t layer_salvos = trials * plan.layer_count() * plan.salvo_count();
       with_fallbacks += unbound.unbound_served > 0 && unbound.unbound_served < layer_salvos;

@@ -284,8 +284,9 @@ TEST(RunTrials, ChunkSinkSeesEveryTrialOnceInOrder) {
       record_mismatches += !std::equal(record.begin(), record.end(), kept);
       const ThreatOutcome* kept_outcomes = chunk.outcomes + k * plan.threat_count();
       for (std::int64_t i = 0; i < plan.threat_count(); ++i) {
-        outcome_mismatches += outcomes[static_cast<std::size_t>(i)].fate != kept_outcomes[i].fate ||
-                              outcomes[static_cast<std::size_t>(i)].intercept_layer != kept_outcomes[i].intercept_layer;
+        const ThreatOutcome& alone = outcomes[static_cast<std::size_t>(i)];
+        outcome_mismatches += alone.fate != kept_outcomes[i].fate || alone.tier != kept_outcomes[i].tier ||
+                              alone.intercept_layer != kept_outcomes[i].intercept_layer;
       }
     }
     next += static_cast<std::uint64_t>(chunk.trials);

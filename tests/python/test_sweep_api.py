@@ -206,7 +206,8 @@ def test_a_plan_lists_the_points_the_sweep_runs_and_shards_them(example, grid, c
     ]
     ample = salvosim.plan_sweep(example, axes, trials=TRIALS, seed=SEED, threads=1, target_hours=100.0)
     points = grid.points
-    assert list(ample.points.columns) == ["drones", "magazine", "trials", "estimated_seconds"]
+    assert list(ample.points.columns) == ["drones", "magazine", "seed", "trials", "estimated_seconds"]
+    assert (ample.points["seed"] == SEED).all()
     assert list(ample.points["drones"]) == list(points["drones"].values)
     assert list(ample.points["magazine"]) == list(points["magazine"].values)
     assert list(ample.points["trials"]) == list(points["trials"].values)
@@ -224,6 +225,10 @@ def test_a_plan_lists_the_points_the_sweep_runs_and_shards_them(example, grid, c
     sweep_file, _ = cli_grid
     from_file = salvosim.plan_sweep(sweep_file, threads=1)
     assert from_file.points.drop(columns="estimated_seconds").equals(ample.points.drop(columns="estimated_seconds"))
+    # An axis of trials is the trials column, as in SweepResults.points; NumPy numbers are numbers.
+    by_trials = salvosim.plan_sweep(example, {"trials": [100, 300]}, threads=1, target_hours=np.float32(1.0))
+    assert list(by_trials.points.columns) == ["seed", "trials", "estimated_seconds"]
+    assert list(by_trials.points["trials"]) == [100, 300] and by_trials.target_seconds == 3600.0
 
 
 @pytest.mark.parametrize(
@@ -232,14 +237,22 @@ def test_a_plan_lists_the_points_the_sweep_runs_and_shards_them(example, grid, c
         ({"target_hours": 0}, ValueError, "target_hours must be a positive number of hours, got 0.0"),
         ({"target_hours": float("inf")}, ValueError, "target_hours must be a positive number of hours"),
         ({"target_hours": "4"}, TypeError, "target_hours must be a number of hours, got str"),
+        ({"target_hours": 10**400}, ValueError, "target_hours must be a positive number of hours, got inf"),
+        ({"target_hours": 1e-300}, None, ""),  # one shard a point, not an overflow
         ({"threads": -1}, ValueError, r"threads must be an integer in \[0, 4096\]"),
         ({"axes": {"threat.nosuch.count": [1]}}, salvosim.ConfigError, "threat.nosuch.count"),
     ],
 )
 def test_a_plan_refuses_bad_arguments_as_a_sweep_does(example, kwargs, error, message):
-    arguments = {"axes": {"threat.shahed.count": [10]}, "trials": 100, **kwargs}
+    arguments = {"axes": {"threat.shahed.count": [10, 20]}, "trials": 100, **kwargs}
+    if error is None:
+        plan = salvosim.plan_sweep(example, **arguments)
+        assert plan.shards == 2 and not plan.fits
+        return
     with pytest.raises(error, match=message):
         salvosim.plan_sweep(example, **arguments)
+    with pytest.raises(TypeError, match=r"plan_sweep\(\) takes a base scenario and axes"):
+        salvosim.plan_sweep(example)
 
 
 def test_a_results_file_is_not_a_sweep_file(example, tmp_path):

@@ -85,9 +85,10 @@ ShardPlan plan_shards(const ExpandedSweep& sweep, const SweepEstimate& estimate,
   };
   // No fewer than the total over the target; rarely more than one or two above it (the dealing
   // keeps shards within one point of one another).
+  // Bounded by the points before the cast: a tiny target would overflow an integer.
   const double lower = target_seconds > 0.0 ? std::ceil(estimate.total_seconds() / target_seconds) : 1.0;
   ShardPlan plan;
-  for (plan.shards = std::clamp<std::int64_t>(static_cast<std::int64_t>(lower), 1, points);; ++plan.shards) {
+  for (plan.shards = static_cast<std::int64_t>(std::clamp(lower, 1.0, static_cast<double>(points)));; ++plan.shards) {
     plan.shard_seconds = loads(plan.shards);
     if (*std::max_element(plan.shard_seconds.begin(), plan.shard_seconds.end()) <= target_seconds) return plan;
     if (plan.shards == points) break;
