@@ -112,7 +112,6 @@ py::dict plan(const SweepSpec& spec, int threads, double target_seconds) {
   d["points"] = points;
   d["point_seconds"] = estimate.point_seconds;
   d["timed_points"] = estimate.timed_points;
-  d["timed_trials"] = estimate.timed_trials;
   d["timing_seconds"] = estimate.timing_seconds;
   d["threads"] = estimate.threads;
   d["shards"] = shards.shards;

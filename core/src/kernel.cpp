@@ -16,7 +16,6 @@
 #include "salvosim/kernel.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <iterator>
@@ -770,10 +769,10 @@ void tier_slots(const std::uint8_t* launched, const std::uint8_t* fails, const s
 // count of s.tier_counts, [tier][key] with key = its layer + 2 * fate_count if it was killed
 // (it was engaged: the intercepted fate), else engaged * fate_count + its fate; a count per
 // tier then gives the record's. The threats' places among the counts come first, in a loop of
-// arithmetic on the flags that vectorizes (tier_slots, with fate_code); then one increment per threat, in two copies of
-// the counts, for even and odd threats, so that runs of threats with one key make two chains of increments through
-// memory instead of one. (One pass per tier of branch-free sums, as record_group_fates counts, measured 6% slower on
-// the default scenario.)
+// arithmetic on the flags that vectorizes (tier_slots, with fate_code); then one increment per
+// threat, in two copies of the counts, for even and odd threats, so that runs of threats with
+// one key make two chains of increments through memory instead of one. (One pass per tier of
+// branch-free sums, as record_group_fates counts, measured 6% slower on the default scenario.)
 void record_tier_fates(const Plan& plan, KernelScratch& s, std::int64_t* record) {
   const RecordLayout& layout = plan.layout;
   const auto tiers = static_cast<std::size_t>(layout.tiers);
