@@ -10,21 +10,27 @@
 #include <hdf5.h>
 
 #include <cstdint>
-#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "hdf5_checksum.hpp"
 #include "hdf5_handles.hpp"
+#include "temporary_file.hpp"
 
 namespace salvosim::fuzz {
 
 class FileEditor {
  public:
-  // Lists every object of the file at `base` (groups, datasets) and their attributes.
-  explicit FileEditor(std::string base) : base_(std::move(base)) {
+  // Keeps the bytes of the file at `base` and lists its objects (groups, datasets) and their
+  // attributes.
+  explicit FileEditor(const std::string& base) {
+    std::ifstream stream(base, std::ios::binary);
+    base_bytes_.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+    if (!stream || base_bytes_.empty()) __builtin_trap();
     const hdf5::QuietErrors quiet;
-    const hdf5::File file(H5Fopen(base_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    const hdf5::File file(H5Fopen(base.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!file.valid()) __builtin_trap();
     objects_.push_back({"/", {}});
     H5Lvisit(file.get(), H5_INDEX_NAME, H5_ITER_INC, &FileEditor::add_link, &objects_);
@@ -34,14 +40,14 @@ class FileEditor {
     }
   }
 
-  // Copies the base file to `path` and applies one to four edits the input chooses. An edit
-  // HDF5 refuses is skipped: the file stays whatever HDF5 made of it.
-  void edit(FuzzedDataProvider& input, const std::string& path) const {
-    std::filesystem::copy_file(base_, path, std::filesystem::copy_options::overwrite_existing);
-    apply_edits(input, path);
+  // Writes the base file's bytes to `file` and applies one to four edits the input chooses. An
+  // edit HDF5 refuses is skipped: the file stays whatever HDF5 made of it.
+  void edit(FuzzedDataProvider& input, const TemporaryFile& file) const {
+    file.write(reinterpret_cast<const std::uint8_t*>(base_bytes_.data()), base_bytes_.size());
+    apply_edits(input, file.path());
     // Sealed again, as salvosim would have written it: what is fuzzed is the content the
     // readers rely on, past the checksum that would otherwise refuse every edited file.
-    hdf5::write_checksum(hdf5::Context(path), path);
+    hdf5::write_checksum(hdf5::Context(file.path()), file.path());
   }
 
  private:
@@ -174,7 +180,7 @@ class FileEditor {
                    [&](const void* data) { H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data); });
   }
 
-  std::string base_;
+  std::vector<char> base_bytes_;
   std::vector<Object> objects_;
 };
 

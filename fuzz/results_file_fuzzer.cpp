@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const Bases bases;
   static const TemporaryFile file("salvosim-results-fuzz");
   FuzzedDataProvider input(data, size);
-  bases.editors[input.ConsumeIntegralInRange<std::size_t>(0, bases.editors.size() - 1)].edit(input, file.path());
+  bases.editors[input.ConsumeIntegralInRange<std::size_t>(0, bases.editors.size() - 1)].edit(input, file);
   salvosim::fuzz::read_results_file(file.path());
   return 0;
 }

@@ -2,8 +2,10 @@
 // process's own, since the readers take a path.
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -22,12 +24,23 @@ class TemporaryFile {
   TemporaryFile& operator=(const TemporaryFile&) = delete;
   ~TemporaryFile() { std::remove(path_.c_str()); }
 
-  // Replaces the file's content with `data`.
+  // Replaces the file's content with `data`. libFuzzer's -timeout alarm interrupts system calls
+  // (its handler has no SA_RESTART), so an interrupted or partial write is carried on: stdio's
+  // fwrite and std::filesystem::copy_file give up on EINTR, and failed a CI run that way.
   void write(const std::uint8_t* data, std::size_t size) const {
-    std::FILE* file = std::fopen(path_.c_str(), "wb");
-    if (file == nullptr) __builtin_trap();  // not the input's fault: stop the run
-    const bool written = size == 0 || std::fwrite(data, 1, size, file) == size;
-    if (std::fclose(file) != 0 || !written) __builtin_trap();
+    int fd = -1;
+    do {
+      fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) __builtin_trap();  // not the input's fault: stop the run
+    while (size > 0) {
+      const ssize_t written = ::write(fd, data, size);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) __builtin_trap();
+      data += written;
+      size -= static_cast<std::size_t>(written);
+    }
+    if (::close(fd) != 0 && errno != EINTR) __builtin_trap();
   }
 
   const std::string& path() const { return path_; }
