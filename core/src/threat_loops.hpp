@@ -5,10 +5,10 @@
 // loop compiled per target, or intrinsics written with the plain loop's operations in the same
 // order. Both give the same bits: every operation is exact or correctly rounded (conversions of
 // 32-bit words, +, -, *, /, sqrt; the log is rng.hpp's own), as long as no product and sum
-// become one fused multiply-add: whatever includes this must be compiled with
-// -ffp-contract=off, as the library and its test are (GCC fuses even the intrinsics' products
-// and sums on a target with FMA, which AVX-512 has). The tests compare every version with the
-// plain one element by element (kernel_parts_test.cpp).
+// become one fused multiply-add: whatever includes this must link salvosim_numerics
+// (CMakeLists.txt: -ffp-contract=off), as the library and its test do (GCC fuses even the
+// intrinsics' products and sums on a target with FMA, which AVX-512 has). The tests compare
+// every version with the plain one element by element (kernel_parts_test.cpp).
 #pragma once
 
 #include <algorithm>
