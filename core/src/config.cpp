@@ -384,13 +384,13 @@ void read_root(Loader& loader, const toml::table& root, Scenario& scenario) {
   read_published(loader, reader, scenario.published);
 }
 
-Scenario parse_scenario(std::string_view text, const std::string& source_name, const std::string& default_name) {
-  return detail::read_scenario(detail::parse_toml(text, source_name), text, source_name, default_name);
-}
-
 }  // namespace
 
 namespace detail {
+
+Scenario load_scenario_text(std::string_view text, const std::string& source_name, const std::string& default_name) {
+  return read_scenario(parse_toml(text, source_name), text, source_name, default_name);
+}
 
 Scenario read_scenario(const toml::table& root, std::string_view text, const std::string& source_name,
                        const std::string& default_name) {
@@ -400,6 +400,7 @@ Scenario read_scenario(const toml::table& root, std::string_view text, const std
   scenario.name = default_name;
   scenario.source_text = std::string(text);
   scenario.source_name = source_name;
+  scenario.source_default_name = default_name;
   Loader loader(source_name, scenario.positions);
   read_root(loader, root, scenario);
 
@@ -506,11 +507,11 @@ toml::table parse_toml(std::string_view text, const std::string& source_name) {
 Scenario load_scenario_file(const std::string& path) {
   const std::string text = detail::read_text_file(path, "scenario");
   std::string stem = std::filesystem::path(path).stem().string();
-  return parse_scenario(text, path, stem.empty() ? "unnamed" : stem);
+  return detail::load_scenario_text(text, path, stem.empty() ? "unnamed" : stem);
 }
 
 Scenario load_scenario_string(std::string_view toml_text, const std::string& source_name) {
-  return parse_scenario(toml_text, source_name, "unnamed");
+  return detail::load_scenario_text(toml_text, source_name, "unnamed");
 }
 
 }  // namespace salvosim

@@ -18,6 +18,11 @@
 
 namespace salvosim::detail {
 
+// Loads a scenario's TOML text as load_scenario_string does, named `default_name` if the text
+// gives no name (load_scenario_file: the file's stem): the one loader of both, and of a
+// scenario's source text again (source_text_describes).
+Scenario load_scenario_text(std::string_view text, const std::string& source_name, const std::string& default_name);
+
 // `threat[1] "mrbm"`, or `threat[1]` for an entry without a name: the prefix of every key
 // path inside an entry of an array of tables.
 inline std::string entry_path(std::string_view array, std::int64_t index, std::string_view name) {

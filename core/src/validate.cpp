@@ -733,13 +733,13 @@ namespace {
 constexpr std::size_t remembered_sources = 4;
 constexpr std::size_t largest_remembered_source = std::size_t{1} << 20;
 struct RememberedSource {
-  std::string text, name, written;
+  std::string text, name, default_name, written;
 };
 
-std::string written_source(const std::string& text, const std::string& name) {
+std::string written_source(const std::string& text, const std::string& name, const std::string& default_name) {
   const auto load = [&]() -> std::string {
     try {
-      return to_toml(load_scenario_string(text, name));
+      return to_toml(detail::load_scenario_text(text, name, default_name));
     } catch (const ConfigError&) {
       return {};
     }
@@ -748,10 +748,12 @@ std::string written_source(const std::string& text, const std::string& name) {
   // Never destroyed: a run at exit (from another static's destructor) may still ask.
   static auto* const mutex = new std::mutex;
   static auto* const remembered = new std::vector<RememberedSource>;  // the most recently used last
-  // The entry for (text, name) moved to the back, or end() (the caller holds the mutex).
+  // The entry for (text, name, default_name) moved to the back, or end() (the caller holds the
+  // mutex).
   const auto find = [&] {
-    auto at = std::find_if(remembered->begin(), remembered->end(),
-                           [&](const RememberedSource& s) { return s.text == text && s.name == name; });
+    auto at = std::find_if(remembered->begin(), remembered->end(), [&](const RememberedSource& s) {
+      return s.text == text && s.name == name && s.default_name == default_name;
+    });
     if (at != remembered->end()) at = std::rotate(at, at + 1, remembered->end());
     return at;
   };
@@ -763,7 +765,7 @@ std::string written_source(const std::string& text, const std::string& name) {
   const std::scoped_lock lock(*mutex);
   if (find() == remembered->end()) {  // another thread may have loaded it meanwhile
     if (remembered->size() == remembered_sources) remembered->erase(remembered->begin());
-    remembered->push_back({text, name, written});
+    remembered->push_back({text, name, default_name, written});
   }
   return written;
 }
@@ -772,7 +774,8 @@ std::string written_source(const std::string& text, const std::string& name) {
 
 bool source_text_describes(const Scenario& scenario, const std::string& written) {
   if (scenario.source_text.empty()) return false;
-  const std::string described = written_source(scenario.source_text, scenario.source_name);
+  const std::string described =
+      written_source(scenario.source_text, scenario.source_name, scenario.source_default_name);
   return !described.empty() && described == written;
 }
 

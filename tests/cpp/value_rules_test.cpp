@@ -99,6 +99,26 @@ TEST(ValueRules, ProblemsOfAnEditedScenarioCiteNoFileLine) {
   EXPECT_THAT(problems[0].to_string(), Not(HasSubstr("example.toml")));
 }
 
+// A file whose text names no scenario is named after the file (minimal.toml: "minimal"), and
+// its text still describes it: loading it again gives the name the file gave, so its comments
+// are kept as its provenance. A rename in code is an edit like any other.
+TEST(ValueRules, TheTextOfAFileWithoutANameDescribesItsScenario) {
+  Scenario scenario = load_scenario_file(std::string(SALVOSIM_TEST_DATA_DIR) + "/configs/minimal.toml");
+  ASSERT_EQ(scenario.name, "minimal");
+  ASSERT_EQ(scenario.positions.count("scenario.name"), 0u);
+  EXPECT_TRUE(source_text_describes(scenario));
+  Scenario renamed = scenario;
+  renamed.name = "unnamed";  // what the text alone, loaded as a string, would be named
+  EXPECT_FALSE(source_text_describes(renamed));
+  // The same text loaded as a string is "unnamed", and described by its text as well.
+  const Scenario from_string = load_scenario_string(scenario.source_text, scenario.source_name);
+  EXPECT_EQ(from_string.name, "unnamed");
+  EXPECT_TRUE(source_text_describes(from_string));
+  Scenario named_like_the_file = from_string;
+  named_like_the_file.name = "minimal";
+  EXPECT_FALSE(source_text_describes(named_like_the_file));
+}
+
 // source_text_describes remembers what the last few source texts say (validate.cpp): the
 // answers stay those of loading each text afresh, for many scenarios in turn (more than it
 // remembers), edited copies, a text swapped for another's, and a text that does not load.

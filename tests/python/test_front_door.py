@@ -111,6 +111,18 @@ def test_an_edited_scenario_is_kept_as_it_ran(scenario: salvosim.Scenario) -> No
     assert _core.provenance_text(scenario) == EXAMPLE.read_text()
 
 
+def test_a_file_without_a_name_keeps_its_text_as_provenance() -> None:
+    # minimal.toml names no scenario: it is named after the file, and its text, comments and
+    # all, is what a run records until the scenario is edited (a rename included).
+    path = ROOT / "tests" / "data" / "configs" / "minimal.toml"
+    scenario = salvosim.load(path)
+    assert scenario.name == "minimal"
+    assert salvosim.run(scenario, trials=10, seed=1).info["scenario_text"] == path.read_text()
+    renamed = scenario.copy()
+    renamed.name = "renamed"
+    assert _core.provenance_text(renamed) == renamed.to_toml()
+
+
 def _documented(dimension: str) -> list[str]:
     """The labels docs/hdf5-format.md lists for a dimension of /summary."""
     for line in (ROOT / "docs" / "hdf5-format.md").read_text().splitlines():

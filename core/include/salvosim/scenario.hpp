@@ -175,6 +175,9 @@ struct Scenario {
   // file name it came from; both are stored in every output file.
   std::string source_text;
   std::string source_name;
+  // The name the loader gives a scenario whose text names none (the file's stem, "unnamed",
+  // a sweep's name): loading source_text again with it gives the same scenario.
+  std::string source_default_name;
 
   // Key path (as in ConfigProblem::key_path) -> where it was written, so that a rule broken
   // by a value is reported at the value's line. Filled by the TOML loader only.

@@ -165,6 +165,7 @@ class Expander {
     }
     // A base without a name takes the sweep's, rather than the loader's "unnamed".
     if (base_.positions.count("scenario.name") == 0) base_.name = spec_.name;
+    base_.source_default_name = spec_.name;
     if (inline_base) {
       // The base as stored in the sweep file: its table written out alone, with that name.
       if (!written->contains("scenario")) written->insert("scenario", toml::table{});
