@@ -25,8 +25,8 @@ class TemporaryFile {
   ~TemporaryFile() { std::remove(path_.c_str()); }
 
   // Replaces the file's content with `data`. libFuzzer's -timeout alarm interrupts system calls
-  // (its handler has no SA_RESTART), so an interrupted or partial write is carried on: stdio's
-  // fwrite and std::filesystem::copy_file give up on EINTR, and failed a CI run that way.
+  // (its handler has no SA_RESTART), so an interrupted or partial write is carried on.
+  // std::filesystem::copy_file gives up on EINTR, and failed a CI run that way; so may fwrite.
   void write(const std::uint8_t* data, std::size_t size) const {
     int fd = -1;
     do {
