@@ -103,9 +103,7 @@ class SweepResults:
             "trials": ("point", np.array([p["trials"] for p in points], dtype=np.int64)),
             "scenario": ("point", np.array([p["scenario"] for p in points], dtype=object)),
         }
-        for k, (path, dim, _) in enumerate(self.info["axes"]):
-            if path not in ("seed", "trials"):
-                data[dim] = ("point", [p["values"][k] for p in points])
+        data.update({dim: ("point", values) for dim, values in _axis_columns(points, self.info["axes"]).items()})
         return xr.Dataset(data, coords={"point": np.array([p["index"] for p in points], dtype=np.int64)})
 
     def scenario(self, point: int) -> Scenario:
@@ -169,6 +167,15 @@ class SweepResults:
 
     def _repr_html_(self) -> str:
         return _display.sweep_html(self)
+
+
+def _axis_columns(points: list[dict[str, Any]], axes: Iterable[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Each point's value on each axis (`axes`: (path, dimension, ...) in order), a list by
+    dimension. An axis of `seed` or `trials` has no column of its own: its values are the
+    points' seed and trials, columns of SweepResults.points and SweepPlan.points already."""
+    return {
+        axis[1]: [p["values"][k] for p in points] for k, axis in enumerate(axes) if axis[0] not in ("seed", "trials")
+    }
 
 
 def _sweep_spec(
@@ -299,13 +306,12 @@ def plan_sweep(
     except OverflowError:
         target_seconds = math.inf  # refused below as not finite, with the value named
     planned = _core.plan_sweep(spec, threads, target_seconds)
-    # As SweepResults.points: an axis of `seed` or `trials` is in those columns.
-    kept = [(k, dim) for k, (path, dim) in enumerate(planned["axes"]) if path not in ("seed", "trials")]
-    columns: dict[str, Any] = {dim: [values[k] for _, values, _, _ in planned["points"]] for k, dim in kept}
-    columns["seed"] = np.array([seed for _, _, seed, _ in planned["points"]], dtype=np.uint64)
-    columns["trials"] = np.array([trials for _, _, _, trials in planned["points"]], dtype=np.int64)
+    planned_points = planned["points"]
+    columns: dict[str, Any] = _axis_columns(planned_points, planned["axes"])
+    columns["seed"] = np.array([p["seed"] for p in planned_points], dtype=np.uint64)
+    columns["trials"] = np.array([p["trials"] for p in planned_points], dtype=np.int64)
     columns["estimated_seconds"] = np.asarray(planned["point_seconds"], dtype=float)
-    index = pd.Index([index for index, _, _, _ in planned["points"]], name="point")
+    index = pd.Index([p["index"] for p in planned_points], name="point")
     points = pd.DataFrame(columns, index=index)
     return SweepPlan(
         name=planned["name"],

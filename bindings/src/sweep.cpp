@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bindings.hpp"
 #include "salvosim/parallel.hpp"
@@ -83,6 +84,21 @@ SweepResults run(const SweepSpec& spec, int threads, const py::object& progress)
   return run_sweep(spec, options, on_progress);
 }
 
+// Each point as a dict: index, values, trials, seed and scenario (its TOML).
+py::list points_list(const std::vector<SweepPoint>& points) {
+  py::list out;
+  for (const SweepPoint& p : points) {
+    py::dict d;
+    d["index"] = p.index;
+    d["values"] = python_values(p.values);
+    d["trials"] = p.trials;
+    d["seed"] = p.seed;
+    d["scenario"] = p.scenario_text;
+    out.append(d);
+  }
+  return out;
+}
+
 // What `salvosim sweep --dry-run` finds, as a dict: every point (validated), its estimated
 // seconds from a few points timed on `threads`, and the fewest shards of at most
 // `target_seconds` each. The GIL is released while points are timed.
@@ -101,15 +117,12 @@ py::dict plan(const SweepSpec& spec, int threads, double target_seconds) {
     estimate = estimate_sweep(sweep, threads);
     shards = plan_shards(sweep, estimate, target_seconds);
   }
-  py::list axes, points;
+  py::list axes;
   for (const SweepAxis& axis : spec.axes) axes.append(py::make_tuple(axis.path, axis.dimension()));
-  for (const SweepPoint& p : sweep.points) {
-    points.append(py::make_tuple(p.index, python_values(p.values), p.seed, p.trials));
-  }
   py::dict d;
   d["name"] = spec.name;
   d["axes"] = axes;
-  d["points"] = points;
+  d["points"] = points_list(sweep.points);
   d["point_seconds"] = estimate.point_seconds;
   d["timed_points"] = estimate.timed_points;
   d["timing_seconds"] = estimate.timing_seconds;
@@ -141,20 +154,6 @@ py::dict info_dict(const SweepInfo& info) {
   return d;
 }
 
-py::list points_list(const SweepResults& sweep) {
-  py::list out;
-  for (const SweepPoint& p : sweep.points) {
-    py::dict d;
-    d["index"] = p.index;
-    d["values"] = python_values(p.values);
-    d["trials"] = p.trials;
-    d["seed"] = p.seed;
-    d["scenario"] = p.scenario_text;
-    out.append(d);
-  }
-  return out;
-}
-
 }  // namespace
 
 void init_sweep(py::module_& m) {
@@ -166,7 +165,9 @@ void init_sweep(py::module_& m) {
 
   py::class_<SweepResults>(m, "SweepResults", "Statistics of every point of a sweep")
       .def_property_readonly("info", [](const SweepResults& s) { return info_dict(s.info); })
-      .def_property_readonly("points", &points_list, "Each point held: index, values, trials, seed, scenario")
+      .def_property_readonly(
+          "points", [](const SweepResults& s) { return points_list(s.points); },
+          "Each point held: index, values, trials, seed, scenario")
       .def_readonly("sweep_dims", &SweepResults::sweep_dims)
       .def_readonly("summary", &SweepResults::summary, py::return_value_policy::reference_internal)
       .def(
