@@ -301,12 +301,13 @@ void ResultsFileWriter::Impl::write_chunk(const TrialChunk& chunk) {
     const std::size_t size = count * static_cast<std::size_t>(threats);
     outcomes->fates.resize(size);
     outcomes->killers.resize(size);
-    outcomes->tiers.resize(outcomes->tier ? size : 0);
+    const bool with_tiers = outcomes->tier.has_value();
+    outcomes->tiers.resize(with_tiers ? size : 0);
     for (std::size_t k = 0; k < size; ++k) {
       outcomes->fates[k] = chunk.outcomes[k].fate;
       outcomes->killers[k] = chunk.outcomes[k].intercept_layer;
+      if (with_tiers) outcomes->tiers[k] = chunk.outcomes[k].tier;
     }
-    for (std::size_t k = 0; k < outcomes->tiers.size(); ++k) outcomes->tiers[k] = chunk.outcomes[k].tier;
     append(ctx, outcomes->fate, rows, count, outcomes->fates.data());
     append(ctx, outcomes->intercept_layer, rows, count, outcomes->killers.data());
     if (outcomes->tier) append(ctx, *outcomes->tier, rows, count, outcomes->tiers.data());
